@@ -1,0 +1,56 @@
+// Entry point of the rb-aioutliers executable and of `npm run cli -- <subcommand>`.
+import { commands, defaultCommand } from "./commands";
+import { UsageError } from "./command";
+import { ConfigError } from "../config";
+
+function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Usage: rb-aioutliers [subcommand] [options]
+
+Outlier detection for time series: the traffic API (port 39091) and the station
+API (port 8080) in one service. Without a subcommand it runs \`${defaultCommand}\`.
+
+Subcommands:
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+Run \`rb-aioutliers <subcommand> --help\` for the options of one.`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "--help" || first === "-h" || first === "help") {
+    console.log(overview());
+    return 0;
+  }
+  if (first === "--version") return main(["version"]);
+  const explicit = first !== undefined && !first.startsWith("-");
+  const name = explicit ? first : defaultCommand;
+  const args = explicit ? rest : argv;
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`rb-aioutliers: unknown subcommand '${name}'\n\n${overview()}`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`rb-aioutliers ${command.name}: ${(e as Error).message}\nRun 'rb-aioutliers ${command.name} --help' for usage.`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      console.error(`rb-aioutliers ${command.name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => { console.error(e); process.exitCode = 1; },
+);

@@ -1,0 +1,91 @@
+import { parseArgs } from "node:util";
+import { serve as listen, type ServerType } from "@hono/node-server";
+import type { Command } from "./command";
+import { loadConfig, type Config } from "../config";
+import { createLogger, type Logger } from "../runtime/logger";
+import { createMetricsRegistry } from "../runtime/metrics";
+import { createStationService } from "../http/station-app";
+import { createTrafficService } from "../http/traffic-app";
+import type { Service } from "../http/service";
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "run the service: traffic API and station API (default)",
+  help: `Usage: rb-aioutliers serve [--config FILE] [--traffic-port N] [--station-port N] [--data-dir DIR]
+
+Runs both HTTP APIs until SIGTERM or SIGINT:
+  traffic API  POST /api/v1/outliers, /calculate, /api/v1/ip_identifier (default port 39091)
+  station API  POST /initialize, /detection, GET /stations (default port 8080)
+
+Options:
+  --config FILE       config.ini to read (default: embedded defaults only)
+  --traffic-port N    overrides [OutliersServerProduction] outliers_server_port
+  --station-port N    overrides [Stations] port
+  --data-dir DIR      overrides [Paths] data_dir (SQLite state, models, backups)
+
+Environment: DATA_SERVER_ENDPOINT (downstream server of the station API),
+DRUID_ENDPOINT, and RB_AIOUTLIERS_<SECTION>_<KEY> for any config key.
+Port 0 picks a free port; the chosen ports are logged ("listening").`,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv, strict: true,
+      options: {
+        config: { type: "string" }, "traffic-port": { type: "string" },
+        "station-port": { type: "string" }, "data-dir": { type: "string" },
+      },
+    });
+    const overrides: Record<string, Record<string, unknown>> = {};
+    if (values["traffic-port"] !== undefined) overrides.OutliersServerProduction = { outliers_server_port: values["traffic-port"] };
+    if (values["station-port"] !== undefined) overrides.Stations = { port: values["station-port"] };
+    if (values["data-dir"] !== undefined) overrides.Paths = { data_dir: values["data-dir"] };
+    const config = loadConfig({ file: values.config, env: process.env, overrides });
+    const log = createLogger({ level: config.Logger.level, file: config.Logger.log_file });
+    return runService(config, log);
+  },
+};
+
+function listenOn(service: Service, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = listen({ fetch: service.app.fetch, hostname, port }, () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
+async function runService(config: Config, log: Logger): Promise<number> {
+  const metrics = createMetricsRegistry();
+  const deps = { config, log, metrics };
+  const station = await createStationService(deps);
+  const traffic = await createTrafficService(deps);
+  const servers = [
+    { name: "traffic", service: traffic, host: config.OutliersServerProduction.outliers_binding_address, port: config.OutliersServerProduction.outliers_server_port },
+    { name: "station", service: station, host: config.Stations.binding_address, port: config.Stations.port },
+  ];
+  const listening: ServerType[] = [];
+  for (const s of servers) {
+    try {
+      const server = await listenOn(s.service, s.host, s.port);
+      listening.push(server);
+      const addr = server.address();
+      log.info({ api: s.name, host: s.host, port: typeof addr === "object" && addr ? addr.port : s.port }, "listening");
+    } catch (e) {
+      log.fatal({ api: s.name, host: s.host, port: s.port, err: String(e) }, "cannot listen");
+      await Promise.all([station.close(), traffic.close()]);
+      return 1;
+    }
+  }
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, "stopping");
+      await Promise.all(listening.map((s) => new Promise((r) => s.close(r))));
+      await Promise.all([station.close(), traffic.close()]);
+      log.info("stopped");
+      log.flush();
+      resolve(0);
+    };
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    process.once("SIGINT", () => void stop("SIGINT"));
+  });
+}

@@ -1,0 +1,76 @@
+// The one validated, typed configuration object (DESIGN §5). config.ini keeps the original
+// service's sections and keys where they still mean something; new keys live in new sections.
+// Every value is checked at start: a bad value stops the start naming the key and the accepted range.
+import { z } from "zod";
+
+// 0 asks the kernel for a free port (tests).
+const port = z.coerce.number().int().min(0).max(65535);
+const host = z.string().min(1);
+const url = z.string().url();
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
+  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+
+export const pipelineKinds = ["default", "batch", "sliding", "kalman-batch", "kalman-sliding"] as const;
+export type PipelineKindName = (typeof pipelineKinds)[number];
+
+export const configSchema = z.object({
+  OutliersServerProduction: z.object({
+    outliers_binding_address: host.default("0.0.0.0"),
+    outliers_server_port: port.default(39091),
+  }).prefault({}),
+  Stations: z.object({
+    binding_address: host.default("0.0.0.0"),
+    port: port.default(8080),
+    /** Downstream data server; also DATA_SERVER_ENDPOINT. Empty: nothing is queued for delivery. */
+    data_server_endpoint: z.union([url, z.literal("")]).default(""),
+    /** Pipeline of new variables when /initialize does not name one. */
+    default_pipeline: z.enum(pipelineKinds).default("batch"),
+    /** Largest request body accepted on the station port, bytes. */
+    body_limit: positiveInt.max(1 << 30).default(1 << 20),
+    /** Bytes of pipeline state kept in memory; the rest is read from SQLite on demand. */
+    state_cache_bytes: positiveInt.default(256 * 1024 * 1024),
+    /** Outbox retry backoff cap, milliseconds. */
+    outbox_max_backoff_ms: positiveInt.default(30_000),
+    /** Per-request timeout of a delivery to the downstream server, milliseconds. */
+    outbox_timeout_ms: positiveInt.default(10_000),
+    /** How long reported outliers stay queryable at /stations/:id/outliers, hours. */
+    outlier_retention_hours: positiveInt.default(24 * 7),
+  }).prefault({}),
+  Outliers: z.object({
+    metric: z.string().min(1).default("bytes"),
+    schedule_hour: z.string().min(1).default("0 * * * *"),
+    epochs: positiveInt.max(100_000).default(20),
+    batch_size: positiveInt.max(1_000_000).default(32),
+    backup_path: z.string().min(1).optional(),
+    model_names: z.string().default("traffic"),
+    /** k of the deep model's threshold avg_loss + k·std_loss. */
+    threshold_k: z.coerce.number().positive().default(5),
+    /** Largest request body accepted on the traffic port, bytes. */
+    body_limit: positiveInt.max(1 << 30).default(16 * 1024 * 1024),
+    /** Run the scheduled training inside the service. */
+    training_enabled: bool.default(true),
+  }).prefault({}),
+  ShallowOutliers: z.object({
+    sensitivity: z.coerce.number().gt(0).lte(1).default(0.95),
+    contamination: z.coerce.number().gt(0).lte(0.5).default(0.01),
+  }).prefault({}),
+  Druid: z.object({
+    druid_endpoint: url.default("http://127.0.0.1:8082/druid/v2/"),
+    /** Timeout of a Druid query when its context has none, milliseconds. */
+    timeout_ms: positiveInt.max(3_600_000).default(90_000),
+  }).prefault({}),
+  Paths: z.object({
+    data_dir: z.string().min(1).default("./data"),
+    /** Defaults to <data_dir>/models. */
+    models_dir: z.string().min(1).optional(),
+    /** Where the executable extracts its native addon and wasm files; must not be noexec. */
+    cache_dir: z.string().min(1).optional(),
+  }).prefault({}),
+  Logger: z.object({
+    log_file: z.string().optional(),
+    level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,36 @@
+// The error classes every HTTP handler throws (ky-style: a small hierarchy, one place that maps
+// them to responses: ./error-handler.ts). Messages are for the operator: say what was wrong and
+// what is accepted. They never carry stack traces or local paths.
+export class HttpError extends Error {
+  constructor(readonly status: 400 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 502 | 503 | 504, message: string) {
+    super(message);
+  }
+  override name = "HttpError";
+}
+
+/** The request can never succeed as sent (400). */
+export class BadRequestError extends HttpError {
+  constructor(message: string) { super(400, message); }
+  override name = "BadRequestError";
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message: string) { super(404, message); }
+  override name = "NotFoundError";
+}
+
+export class PayloadTooLargeError extends HttpError {
+  constructor(limitBytes: number) { super(413, `request body is larger than the limit of ${limitBytes} bytes`); }
+  override name = "PayloadTooLargeError";
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(message: string) { super(415, message); }
+  override name = "UnsupportedMediaTypeError";
+}
+
+/** A system we depend on (the Druid broker) failed or could not be reached (502). */
+export class UpstreamError extends HttpError {
+  constructor(message: string) { super(502, message); }
+  override name = "UpstreamError";
+}
