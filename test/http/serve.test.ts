@@ -13,7 +13,7 @@ test("serve answers /health and /metrics on both ports and stops cleanly on SIGT
       assert.match(await m.text(), /rb_aioutliers_process_cpu_seconds_total/);
       const missing = await fetch(`${base}/no-such-route`);
       assert.is(missing.status, 404);
-      assert.equal((await missing.json()).status, "error");
+      assert.equal(((await missing.json()) as { status: string }).status, "error");
     }
   } finally {
     assert.is(await svc.stop(), 0);
