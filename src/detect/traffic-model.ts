@@ -1,0 +1,25 @@
+// The interface of a traffic model (DESIGN §3): the default shallow model (src/detect) and the
+// deep LSTM autoencoders (src/deep) both implement it; the traffic API picks one by name.
+
+/** One row of a Druid timeseries response: `{"timestamp": "...", "result": {"bytes": 1, ...}}`. */
+export interface TimeseriesRow {
+  timestamp: string;
+  result: Record<string, number>;
+}
+
+export interface TrafficAnomaly { timestamp: string; expected: number; value: number }
+export interface TrafficForecast { timestamp: string; forecast: number }
+
+export interface TrafficModelResult {
+  /** The rows judged anomalous, in input order. */
+  anomalies: TrafficAnomaly[];
+  /** One forecast (expected value) for every input row, in input order. */
+  predicted: TrafficForecast[];
+}
+
+export interface TrafficModel {
+  /** The name the response reports ("default", "traffic", ...). */
+  readonly name: string;
+  /** Judges `metric` of the rows (validated: non-empty, finite numbers, the metric present). */
+  run(rows: TimeseriesRow[], metric: string): Promise<TrafficModelResult>;
+}
