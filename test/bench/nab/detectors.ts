@@ -1,0 +1,39 @@
+// The detectors `npm run bench:nab` runs over the NAB corpus. Adding one is one line in
+// `detectors` below.
+import type { Pipeline } from "../../../src/detect/pipeline-types";
+
+export interface BenchDetector {
+  /** Name in the table and in NAB results files: no "_" (NAB splits file names on it). */
+  name: string;
+  /** Window length, for the table; undefined when the detector sizes itself. */
+  window?: number;
+  /** Anomaly score in [0, 1] for every row of one file. */
+  score(values: Float64Array, timestamps: string[]): Float64Array;
+}
+
+/** Runs a fresh pipeline over a file, one sample at a time. The score of a row is the |score| of
+ * the decision that covered it, 0 before the first decision: what the `detect` CLI writes as
+ * anomaly_score. A decision's points are the newest rows (the whole window for a batch pipeline). */
+export function pipelineScores(pipeline: Pipeline, values: Float64Array, timestamps: string[]): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const d = pipeline.update(values[i], timestamps[i]);
+    if (!d) continue;
+    const start = i - d.scores.length + 1;
+    for (let j = 0; j < d.scores.length; j++) {
+      if (d.timestamps[j] !== timestamps[start + j]) {
+        throw new Error(`${pipeline.kind}: at row ${i} a decision covers ${d.timestamps[j]}, expected the newest rows (${timestamps[start + j]})`);
+      }
+      out[start + j] = Math.abs(d.scores[j]);
+    }
+  }
+  return out;
+}
+
+/** A bench detector from a pipeline factory (called once per file). */
+export function pipelineDetector(name: string, window: number | undefined, create: () => Pipeline): BenchDetector {
+  return { name, window, score: (values, timestamps) => pipelineScores(create(), values, timestamps) };
+}
+
+export const detectors: BenchDetector[] = [
+];

@@ -1,0 +1,108 @@
+// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published]`:
+// runs every registered detector (detectors.ts) over the NAB corpus (corpus.ts: ../shared/nab or
+// $NAB_DIR), scores it on the three profiles and prints a markdown table, with the published
+// detectors under <corpus>/results scored for reference. NAME matches a detector's name exactly
+// or as a prefix ("batch" selects batch-32, batch-64, batch-128).
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadCorpus, type Corpus } from "./corpus";
+import { detectors, type BenchDetector } from "./detectors";
+import { readResults, writeResults } from "./results-io";
+import { scoreProfiles, type CorpusScore } from "./scorer";
+
+const PROFILES = [
+  ["standard", "standard"],
+  ["reward_low_FP_rate", "low FP"],
+  ["reward_low_FN_rate", "low FN"],
+] as const;
+
+interface Row {
+  detector: string;
+  window: string;
+  scores: Record<string, CorpusScore>;
+  seconds?: number;
+  rows: number;
+}
+
+function header(): string {
+  const cols = ["detector", "window", ...PROFILES.map(([, label]) => label), "θ standard", "run time", "points/s"];
+  return `| ${cols.join(" | ")} |\n|${cols.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`;
+}
+
+function format(r: Row): string {
+  const cells = [
+    r.detector,
+    r.window,
+    ...PROFILES.map(([p]) => r.scores[p].normalized.toFixed(2)),
+    String(Number(r.scores.standard.threshold.toPrecision(6))),
+    r.seconds === undefined ? "—" : `${r.seconds.toFixed(1)} s`,
+    r.seconds === undefined ? "—" : Math.round(r.rows / r.seconds).toLocaleString("en-US"),
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+
+function matches(name: string, filters: string[]): boolean {
+  return filters.length === 0 || filters.some((f) => name === f || name.startsWith(`${f}-`));
+}
+
+function runDetector(corpus: Corpus, d: BenchDetector): { scores: Map<string, Float64Array>; seconds: number } {
+  const scores = new Map<string, Float64Array>();
+  let seconds = 0;
+  for (const f of corpus.files) {
+    const t0 = performance.now();
+    const s = d.score(f.values, f.timestamps);
+    seconds += (performance.now() - t0) / 1000;
+    scores.set(f.name, s);
+  }
+  return { scores, seconds };
+}
+
+function publishedDetectors(corpus: Corpus): string[] {
+  const dir = join(corpus.dir, "results");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((d) => statSync(join(dir, d)).isDirectory() && d !== "null").sort();
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      detector: { type: "string", multiple: true },
+      "write-results": { type: "string" },
+      "no-published": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published]\n" +
+      `detectors: ${detectors.map((d) => d.name).join(", ") || "(none registered)"}`);
+    return;
+  }
+  const filters = (values.detector ?? []).flatMap((s) => s.split(",")).filter(Boolean);
+  const selected = detectors.filter((d) => matches(d.name, filters));
+  const corpus = loadCorpus();
+  const published = values["no-published"] ? [] : publishedDetectors(corpus).filter((d) => matches(d, filters));
+  if (selected.length === 0 && published.length === 0) {
+    throw new Error(`no detector matches ${filters.join(", ")}; registered: ${detectors.map((d) => d.name).join(", ")}`);
+  }
+  const rows = corpus.files.reduce((n, f) => n + f.length, 0);
+  console.log(`NAB corpus ${corpus.dir}: ${corpus.files.length} files, ${rows} rows, ${corpus.windowCount} windows; normalized scores (null 0, perfect 100), threshold optimised per profile\n`);
+  console.log(header());
+  for (const d of selected) {
+    const { scores, seconds } = runDetector(corpus, d);
+    if (values["write-results"]) writeResults(values["write-results"], d.name, corpus.files, scores);
+    const window = d.window === undefined ? "auto" : String(d.window);
+    console.log(format({ detector: d.name, window, scores: scoreProfiles(corpus, scores, corpus.profiles), seconds, rows }));
+  }
+  for (const name of published) {
+    const scores = readResults(join(corpus.dir, "results"), name, corpus.files);
+    console.log(format({ detector: `${name} (published)`, window: "—", scores: scoreProfiles(corpus, scores, corpus.profiles), rows }));
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`bench:nab: ${(e as Error).message}`);
+  process.exit(2);
+}
