@@ -20,7 +20,7 @@ function batchOf(size: number, shiftTimestamps = false): Pipeline {
       buf.push({ v: value, t: timestamp });
       if (buf.length < size) return undefined;
       const d: Decision = {
-        scores: buf.map((p) => -p.v / 10), labels: buf.map(() => 0),
+        scores: buf.map((p) => -p.v / 10), labels: buf.map((p) => (p.v % 3 === 0 ? 1 : 0)),
         timestamps: buf.map((p) => (shiftTimestamps ? `${p.t}x` : p.t)), retrained: false,
       };
       buf = [];
@@ -34,13 +34,14 @@ const values = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 const timestamps = Array.from(values, (_, i) => `2020-01-01 00:0${i}:00`);
 
 test("batch decisions cover their window; rows before the first and after the last decision are 0", () => {
-  const s = pipelineScores(batchOf(4), values, timestamps);
-  assert.equal([...s], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0, 0]);
+  const { scores, labels } = pipelineScores(batchOf(4), values, timestamps);
+  assert.equal([...scores], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0, 0]);
+  assert.equal([...labels], [0, 0, 1, 0, 0, 1, 0, 0, 0, 0]);
 });
 
 test("a sliding pipeline (one point per decision) scores each row itself", () => {
-  const s = pipelineScores(batchOf(1), values, timestamps);
-  assert.equal([...s], [...values].map((v) => v / 10));
+  const { scores } = pipelineScores(batchOf(1), values, timestamps);
+  assert.equal([...scores], [...values].map((v) => v / 10));
 });
 
 test("a decision for rows other than the newest is refused", () => {

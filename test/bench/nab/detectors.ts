@@ -7,15 +7,22 @@ export interface BenchDetector {
   name: string;
   /** Window length, for the table; undefined when the detector sizes itself. */
   window?: number;
-  /** Anomaly score in [0, 1] for every row of one file. */
-  score(values: Float64Array, timestamps: string[]): Float64Array;
+  /** Anomaly score in [0, 1] for every row of one file, and the detector's own 0/1 decision per
+   * row when it makes one (scored as a second, fixed-threshold figure). */
+  run(values: Float64Array, timestamps: string[]): DetectorOutput;
+}
+
+export interface DetectorOutput {
+  scores: Float64Array;
+  labels?: Uint8Array;
 }
 
 /** Runs a fresh pipeline over a file, one sample at a time. The score of a row is the |score| of
  * the decision that covered it, 0 before the first decision: what the `detect` CLI writes as
  * anomaly_score. A decision's points are the newest rows (the whole window for a batch pipeline). */
-export function pipelineScores(pipeline: Pipeline, values: Float64Array, timestamps: string[]): Float64Array {
-  const out = new Float64Array(values.length);
+export function pipelineScores(pipeline: Pipeline, values: Float64Array, timestamps: string[]): Required<DetectorOutput> {
+  const scores = new Float64Array(values.length);
+  const labels = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const d = pipeline.update(values[i], timestamps[i]);
     if (!d) continue;
@@ -24,15 +31,16 @@ export function pipelineScores(pipeline: Pipeline, values: Float64Array, timesta
       if (d.timestamps[j] !== timestamps[start + j]) {
         throw new Error(`${pipeline.kind}: at row ${i} a decision covers ${d.timestamps[j]}, expected the newest rows (${timestamps[start + j]})`);
       }
-      out[start + j] = Math.abs(d.scores[j]);
+      scores[start + j] = Math.abs(d.scores[j]);
+      labels[start + j] = d.labels[j];
     }
   }
-  return out;
+  return { scores, labels };
 }
 
 /** A bench detector from a pipeline factory (called once per file). */
 export function pipelineDetector(name: string, window: number | undefined, create: () => Pipeline): BenchDetector {
-  return { name, window, score: (values, timestamps) => pipelineScores(create(), values, timestamps) };
+  return { name, window, run: (values, timestamps) => pipelineScores(create(), values, timestamps) };
 }
 
 export const detectors: BenchDetector[] = [

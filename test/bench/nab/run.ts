@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { loadCorpus, type Corpus } from "./corpus";
 import { detectors, type BenchDetector } from "./detectors";
 import { readResults, writeResults } from "./results-io";
-import { scoreProfiles, type CorpusScore } from "./scorer";
+import { scoreAtThreshold, scoreProfiles, type CorpusScore } from "./scorer";
 
 const PROFILES = [
   ["standard", "standard"],
@@ -21,12 +21,14 @@ interface Row {
   detector: string;
   window: string;
   scores: Record<string, CorpusScore>;
+  /** Standard profile scored on the detector's own 0/1 decisions (its fixed threshold). */
+  ownLabels?: number;
   seconds?: number;
   rows: number;
 }
 
 function header(): string {
-  const cols = ["detector", "window", ...PROFILES.map(([, label]) => label), "θ standard", "run time", "points/s"];
+  const cols = ["detector", "window", ...PROFILES.map(([, label]) => label), "θ standard", "standard at own labels", "run time", "points/s"];
   return `| ${cols.join(" | ")} |\n|${cols.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`;
 }
 
@@ -36,6 +38,7 @@ function format(r: Row): string {
     r.window,
     ...PROFILES.map(([p]) => r.scores[p].normalized.toFixed(2)),
     String(Number(r.scores.standard.threshold.toPrecision(6))),
+    r.ownLabels === undefined ? "—" : r.ownLabels.toFixed(2),
     r.seconds === undefined ? "—" : `${r.seconds.toFixed(1)} s`,
     r.seconds === undefined ? "—" : Math.round(r.rows / r.seconds).toLocaleString("en-US"),
   ];
@@ -46,16 +49,18 @@ function matches(name: string, filters: string[]): boolean {
   return filters.length === 0 || filters.some((f) => name === f || name.startsWith(`${f}-`));
 }
 
-function runDetector(corpus: Corpus, d: BenchDetector): { scores: Map<string, Float64Array>; seconds: number } {
+function runDetector(corpus: Corpus, d: BenchDetector) {
   const scores = new Map<string, Float64Array>();
+  const labels = new Map<string, Uint8Array>();
   let seconds = 0;
   for (const f of corpus.files) {
     const t0 = performance.now();
-    const s = d.score(f.values, f.timestamps);
+    const out = d.run(f.values, f.timestamps);
     seconds += (performance.now() - t0) / 1000;
-    scores.set(f.name, s);
+    scores.set(f.name, out.scores);
+    if (out.labels) labels.set(f.name, out.labels);
   }
-  return { scores, seconds };
+  return { scores, labels: labels.size === corpus.files.length ? labels : undefined, seconds };
 }
 
 function publishedDetectors(corpus: Corpus): string[] {
@@ -89,10 +94,11 @@ function main(): void {
   console.log(`NAB corpus ${corpus.dir}: ${corpus.files.length} files, ${rows} rows, ${corpus.windowCount} windows; normalized scores (null 0, perfect 100), threshold optimised per profile\n`);
   console.log(header());
   for (const d of selected) {
-    const { scores, seconds } = runDetector(corpus, d);
+    const { scores, labels, seconds } = runDetector(corpus, d);
     if (values["write-results"]) writeResults(values["write-results"], d.name, corpus.files, scores);
     const window = d.window === undefined ? "auto" : String(d.window);
-    console.log(format({ detector: d.name, window, scores: scoreProfiles(corpus, scores, corpus.profiles), seconds, rows }));
+    const ownLabels = labels && scoreAtThreshold(corpus, labels, 1, corpus.profiles.standard).normalized;
+    console.log(format({ detector: d.name, window, scores: scoreProfiles(corpus, scores, corpus.profiles), ownLabels, seconds, rows }));
   }
   for (const name of published) {
     const scores = readResults(join(corpus.dir, "results"), name, corpus.files);
