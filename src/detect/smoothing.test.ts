@@ -1,0 +1,41 @@
+// Against golden/shallow_smoothing.json (ShallowOutliers.predict of rb-aioutliers, numpy).
+// Tolerance: relative 1e-12, or absolute 1e-12·max|arr| (golden/README.md §5): the sums run in a
+// different order than np.convolve, so the last bits may differ.
+import { readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { smoothSeries, smoothingWindow } from "./smoothing";
+
+const golden = JSON.parse(readFileSync(new URL("../../../shared/golden/shallow_smoothing.json", import.meta.url), "utf8")) as {
+  predict_cases: { name: string; n: number; arr: number[]; window_size: number; half_size: number; smoothed: (number | string)[] }[];
+};
+
+test("window sizes of every golden case", () => {
+  for (const c of golden.predict_cases) {
+    const w = smoothingWindow(c.n);
+    assert.is(w.windowSize, c.window_size, c.name);
+    assert.is(w.halfSize, c.half_size, c.name);
+  }
+});
+
+test("smoothed values of every golden case (n = 1 … 1440)", () => {
+  assert.ok(golden.predict_cases.length >= 15);
+  for (const c of golden.predict_cases) {
+    const got = smoothSeries(c.arr);
+    const scale = Math.max(...c.arr.map(Math.abs));
+    assert.is(got.length, c.n);
+    for (let i = 0; i < c.n; i++) {
+      const want = c.smoothed[i]!;
+      if (want === "NaN") { assert.ok(Number.isNaN(got[i]), `${c.name}[${i}] NaN`); continue; }
+      const w = want as number, g = got[i]!;
+      const ok = Math.abs(g - w) <= 1e-12 * Math.abs(w) || Math.abs(g - w) <= 1e-12 * scale;
+      assert.ok(ok, `${c.name}[${i}]: ${g} vs ${w}`);
+    }
+  }
+});
+
+test("a constant series smooths to itself", () => {
+  assert.equal([...smoothSeries([4, 4, 4, 4, 4, 4])], [4, 4, 4, 4, 4, 4]);
+});
+
+test.run();
