@@ -1,0 +1,179 @@
+// Mann-Kendall trend tests with pymannkendall's semantics (original_test and
+// yue_wang_modification_test, lag = None). The Yue-Wang variance correction follows pymannkendall
+// HEAD (ec2e3ab): when the Sen-detrended series is constant the ACF is left un-normalised (all
+// zeros) so n_ns = 1. Tag v1.4.3, which the peer server pinned, divides by acov[0] unguarded and
+// returns var_s = z = p = NaN, h = False for constant or exactly linear windows; pass
+// `{ acf: "v1.4.3" }` to get that behaviour.
+import { normalCdf, normalPpf } from "./normal";
+import { createSensSlopeScratch, sensSlopeWith, type SensSlopeScratch } from "./sens-slope";
+
+export type Trend = "increasing" | "decreasing" | "no trend";
+
+export interface MannKendallResult {
+  trend: Trend;
+  h: boolean;
+  p: number;
+  z: number;
+  tau: number;
+  s: number;
+  varS: number;
+  slope: number;
+  intercept: number;
+}
+
+export interface MannKendallOptions {
+  /** "head" (default): pymannkendall HEAD; "v1.4.3": unguarded ACF normalisation. */
+  acf?: "head" | "v1.4.3";
+  /** Reusable scratch space (the drift detector passes one to avoid allocations). */
+  scratch?: MannKendallScratch;
+}
+
+export interface MannKendallScratch {
+  sorted: Float64Array;
+  fenwick: Int32Array;
+  detrended: Float64Array;
+  sens: SensSlopeScratch;
+}
+
+export function createMannKendallScratch(n = 0): MannKendallScratch {
+  return {
+    sorted: new Float64Array(n),
+    fenwick: new Int32Array(n + 1),
+    detrended: new Float64Array(n),
+    sens: createSensSlopeScratch(n),
+  };
+}
+
+const ppfCache = new Map<number, number>();
+/** Phi^-1(1 - alpha/2); memoised because the drift detector asks for the same alpha every time. */
+function criticalZ(alpha: number): number {
+  let c = ppfCache.get(alpha);
+  if (c === undefined) {
+    c = normalPpf(1 - alpha / 2);
+    ppfCache.set(alpha, c);
+  }
+  return c;
+}
+
+/** S = sum_{i<j} sign(x[j] - x[i]) and the tie-corrected Var(S), in O(n log n): dense ranks from
+ * a sorted copy, then a Fenwick tree counts earlier smaller and larger values. */
+export function mannKendallScore(x: ArrayLike<number>, scratch: MannKendallScratch): { s: number; varS: number } {
+  const n = x.length;
+  if (scratch.sorted.length < n) scratch.sorted = new Float64Array(n);
+  if (scratch.fenwick.length < n + 1) scratch.fenwick = new Int32Array(n + 1);
+  const sorted = scratch.sorted.subarray(0, n);
+  for (let i = 0; i < n; i++) sorted[i] = x[i];
+  sorted.sort();
+  // Compact to unique values; accumulate the tie term sum t(t-1)(2t+5).
+  let g = 0;
+  let tieTerm = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && sorted[j] === sorted[i]) j++;
+    const t = j - i;
+    if (t > 1) tieTerm += t * (t - 1) * (2 * t + 5);
+    sorted[g++] = sorted[i];
+    i = j;
+  }
+  const tree = scratch.fenwick;
+  tree.fill(0, 0, g + 1);
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    const r = rankOf(sorted, g, x[j]) + 1; // 1-based dense rank
+    let less = 0;
+    for (let k = r - 1; k > 0; k -= k & -k) less += tree[k];
+    let atMost = 0;
+    for (let k = r; k > 0; k -= k & -k) atMost += tree[k];
+    s += less - (j - atMost);
+    for (let k = r; k <= g; k += k & -k) tree[k]++;
+  }
+  const varS = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
+  return { s, varS };
+}
+
+function rankOf(sorted: Float64Array, g: number, v: number): number {
+  let lo = 0;
+  let hi = g - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function zScore(s: number, varS: number): number {
+  if (s > 0) return (s - 1) / Math.sqrt(varS);
+  if (s < 0) return (s + 1) / Math.sqrt(varS);
+  return 0;
+}
+
+function decide(
+  fields: { s: number; varS: number; tau: number; slope: number; intercept: number },
+  alpha: number,
+): MannKendallResult {
+  const z = zScore(fields.s, fields.varS);
+  const p = 2 * (1 - normalCdf(Math.abs(z)));
+  const h = Math.abs(z) > criticalZ(alpha); // false for NaN
+  const trend: Trend = z < 0 && h ? "decreasing" : z > 0 && h ? "increasing" : "no trend";
+  return { trend, h, p, z, ...fields };
+}
+
+function checkInput(x: ArrayLike<number>): void {
+  if (x.length < 2) throw new RangeError(`Mann-Kendall needs at least 2 values, got ${x.length}`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) throw new RangeError(`Mann-Kendall needs finite values; x[${i}] = ${x[i]}`);
+  }
+}
+
+/** pymannkendall.original_test(x, alpha). */
+export function mannKendallOriginal(x: ArrayLike<number>, alpha = 0.05, options: MannKendallOptions = {}): MannKendallResult {
+  checkInput(x);
+  const scratch = options.scratch ?? createMannKendallScratch(x.length);
+  const n = x.length;
+  const { s, varS } = mannKendallScore(x, scratch);
+  const { slope, intercept } = sensSlopeWith(x, scratch.sens);
+  return decide({ s, varS, tau: s / (0.5 * n * (n - 1)), slope, intercept }, alpha);
+}
+
+/** pymannkendall.yue_wang_modification_test(x, alpha, lag=None). */
+export function mannKendallYueWang(x: ArrayLike<number>, alpha = 0.05, options: MannKendallOptions = {}): MannKendallResult {
+  checkInput(x);
+  const scratch = options.scratch ?? createMannKendallScratch(x.length);
+  const n = x.length;
+  const { s, varS } = mannKendallScore(x, scratch);
+  const { slope, intercept } = sensSlopeWith(x, scratch.sens);
+  const nNs = yueWangFactor(x, slope, options.acf ?? "head", scratch);
+  return decide({ s, varS: varS * nNs, tau: s / (0.5 * n * (n - 1)), slope, intercept }, alpha);
+}
+
+/** n_ns = 1 + 2 sum_{k=1}^{n-1} (1 - k/n) acf[k] of x - (1..n) * slope, with the biased ACF
+ * (autocovariances divided by n, normalised by acov[0]). */
+function yueWangFactor(x: ArrayLike<number>, slope: number, acf: "head" | "v1.4.3", scratch: MannKendallScratch): number {
+  const n = x.length;
+  if (scratch.detrended.length < n) scratch.detrended = new Float64Array(n);
+  const y = scratch.detrended;
+  let mean = 0;
+  let constant = true;
+  for (let i = 0; i < n; i++) {
+    y[i] = x[i] - (i + 1) * slope;
+    mean += y[i];
+    if (y[i] !== y[0]) constant = false;
+  }
+  // A constant detrended series has acov[0] == 0 in pymannkendall whatever the summation order;
+  // testing it directly keeps that decision exact.
+  if (constant) return acf === "head" ? 1 : NaN;
+  mean /= n;
+  for (let i = 0; i < n; i++) y[i] -= mean;
+  let acov0 = 0;
+  for (let i = 0; i < n; i++) acov0 += y[i] * y[i];
+  acov0 /= n;
+  if (acov0 === 0) return acf === "head" ? 1 : NaN;
+  let sni = 0;
+  for (let k = 1; k < n; k++) {
+    let c = 0;
+    for (let i = 0; i + k < n; i++) c += y[i] * y[i + k];
+    sni += (1 - k / n) * (c / n / acov0);
+  }
+  return 1 + 2 * sni;
+}

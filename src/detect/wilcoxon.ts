@@ -1,0 +1,144 @@
+// Two-sided Wilcoxon signed-rank test with scipy 1.10.1 semantics for zero_method="zsplit",
+// correction=False, method="auto" (scipy/stats/_morestats.py, wilcoxon):
+// - exact null distribution iff len(d) <= 50 and d has no zeros (ties do not prevent it);
+//   r_plus is truncated to an integer, p = 1 at the centre, else 2 min(cdf, sf) clipped to 1;
+// - otherwise the normal approximation, no continuity correction, with the tie correction
+//   counted over |d| including the zeros (zsplit ranks them).
+// Later scipy releases changed the exact p with fractional r_plus (gh-19872); this follows 1.10.
+import { normalSf } from "./normal";
+
+export interface WilcoxonResult {
+  /** min(r_plus, r_minus), the zeros' ranks split half and half. */
+  statistic: number;
+  pvalue: number;
+  method: "exact" | "approx";
+}
+
+export interface WilcoxonDetails extends WilcoxonResult {
+  rPlus: number;
+  rMinus: number;
+  nZero: number;
+  /** Sizes of the tie groups of |d| (groups of 2 or more). */
+  tieGroupSizes: number[];
+}
+
+/** Scratch space reused between calls by the drift detector. */
+export interface WilcoxonScratch {
+  abs: Float64Array;
+}
+
+export function createWilcoxonScratch(n = 0): WilcoxonScratch {
+  return { abs: new Float64Array(n) };
+}
+
+export function wilcoxonSignedRank(
+  d: ArrayLike<number>,
+  opts: { zeroMethod: "zsplit"; scratch?: WilcoxonScratch },
+): WilcoxonDetails {
+  if (opts.zeroMethod !== "zsplit") throw new RangeError(`only zeroMethod "zsplit" is supported`);
+  const n = d.length;
+  if (n === 0) throw new RangeError("Wilcoxon test needs at least one difference");
+  const scratch = opts.scratch ?? createWilcoxonScratch(n);
+  if (scratch.abs.length < n) scratch.abs = new Float64Array(n);
+  const sorted = scratch.abs.subarray(0, n);
+  let nZero = 0;
+  for (let i = 0; i < n; i++) {
+    const v = d[i];
+    if (Number.isNaN(v)) throw new RangeError(`Wilcoxon test needs numbers; d[${i}] is NaN`);
+    if (v === 0) nZero++;
+    sorted[i] = Math.abs(v);
+  }
+  sorted.sort();
+  // Average ranks of |d|: the tie group occupying sorted[i..j) has rank (i + j + 1) / 2.
+  // r_plus / r_minus sum the ranks of positive / negative d; zeros go half to each.
+  let rPlus = 0;
+  let rMinus = 0;
+  let rZero = 0;
+  let tieTerm = 0;
+  const tieGroupSizes: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const v = d[k];
+    const a = Math.abs(v);
+    const lo = lowerBound(sorted, a);
+    const hi = upperBound(sorted, a);
+    const rank = (lo + hi + 1) / 2;
+    if (v > 0) rPlus += rank;
+    else if (v < 0) rMinus += rank;
+    else rZero += rank;
+  }
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && sorted[j] === sorted[i]) j++;
+    const t = j - i;
+    if (t > 1) {
+      tieGroupSizes.push(t);
+      tieTerm += t * (t * t - 1);
+    }
+    i = j;
+  }
+  rPlus += rZero / 2;
+  rMinus += rZero / 2;
+  const statistic = Math.min(rPlus, rMinus);
+  const base = { statistic, rPlus, rMinus, nZero, tieGroupSizes };
+  if (n <= 50 && nZero === 0) return { ...base, method: "exact", pvalue: exactPValue(n, rPlus) };
+  const mn = n * (n + 1) * 0.25;
+  const se = Math.sqrt((n * (n + 1) * (2 * n + 1) - 0.5 * tieTerm) / 24);
+  const z = (statistic - mn) / se;
+  return { ...base, method: "approx", pvalue: 2 * normalSf(Math.abs(z)) };
+}
+
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Cumulative counts of the null distribution of r_plus for n: cum[r] = #{sign patterns with
+// r_plus <= r}. Counts are integers below 2^50 (n <= 50), exact in doubles, so the p-values are
+// bit-identical to scipy's. Memoised: the result for a given n never changes.
+const cumulativeCounts = new Map<number, Float64Array>();
+
+function nullCumulative(n: number): Float64Array {
+  let cum = cumulativeCounts.get(n);
+  if (cum) return cum;
+  const size = (n * (n + 1)) / 2 + 1;
+  const c = new Float64Array(size);
+  c[0] = 1;
+  let top = 0;
+  for (let k = 1; k <= n; k++) {
+    top += k;
+    for (let r = top; r >= k; r--) c[r] += c[r - k];
+  }
+  cum = new Float64Array(size);
+  let acc = 0;
+  for (let r = 0; r < size; r++) cum[r] = acc += c[r];
+  cumulativeCounts.set(n, cum);
+  return cum;
+}
+
+function exactPValue(n: number, rPlus: number): number {
+  const cum = nullCumulative(n);
+  const size = cum.length;
+  const r = Math.trunc(rPlus); // scipy 1.10: r_plus = int(r_plus)
+  if (r === (size - 1) >> 1) return 1;
+  const total = 2 ** n;
+  const pLess = cum[r] / total;
+  const pGreater = (total - (r > 0 ? cum[r - 1] : 0)) / total;
+  return Math.min(1, 2 * Math.min(pLess, pGreater));
+}
