@@ -30,15 +30,14 @@ export function smoothSeries(values: ArrayLike<number>): Float64Array {
   if (n === 0) throw new RangeError("smoothSeries needs at least one value");
   const { halfSize: h } = smoothingWindow(n);
   const kernel = triangularKernel(h);
+  // Edge-padded copy, then a plain 'valid' convolution (the kernel is symmetric).
+  const width = 2 * h + 1;
+  const padded = new Float64Array(n + 2 * h);
+  for (let i = 0; i < padded.length; i++) padded[i] = values[Math.min(n - 1, Math.max(0, i - h))]!;
   const out = new Float64Array(n);
-  const first = values[0]!, last = values[n - 1]!;
   for (let i = 0; i < n; i++) {
     let acc = 0;
-    // padded[i + j] for j = 0..2h is values[i + j - h], clamped to the edges.
-    for (let j = 0; j <= 2 * h; j++) {
-      const src = i + j - h;
-      acc += kernel[j]! * (src < 0 ? first : src >= n ? last : values[src]!);
-    }
+    for (let j = 0; j < width; j++) acc += kernel[j]! * padded[i + j]!;
     out[i] = acc;
   }
   return out;

@@ -1,13 +1,71 @@
-// The traffic API (port 39091, DESIGN §3). Placeholder until the traffic API lands (issue 4).
+// The traffic API (port 39091, DESIGN §3): outliers of a Druid timeseries (POST /api/v1/outliers
+// and the older POST /calculate), IP attribution, the model list, health and metrics.
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { Counter, Histogram } from "prom-client";
 import type { Service, ServiceDeps } from "./service";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
+import { HttpError } from "./errors";
+import { catalogWithDefault, type ModelCatalog } from "../detect/model-catalog";
+import { ShallowModel } from "../detect/shallow-model";
+import { DruidClient } from "../druid/client";
+import { outliersHandler } from "./traffic-outliers";
+import { ipIdentifierHandler } from "./ip-identifier";
 
-export async function createTrafficService(deps: ServiceDeps): Promise<Service> {
+export interface TrafficServiceOptions {
+  /** Named (deep) models; the default shallow model is always there besides them. */
+  deepModels?: ModelCatalog;
+}
+
+export async function createTrafficService(deps: ServiceDeps, opts: TrafficServiceOptions = {}): Promise<Service> {
+  const { config, log, metrics } = deps;
+  const shallow = new ShallowModel({
+    contamination: config.ShallowOutliers.contamination,
+    sensitivity: config.ShallowOutliers.sensitivity,
+  });
+  const catalog = catalogWithDefault({
+    model: shallow,
+    info: {
+      name: shallow.name, kind: "shallow",
+      description: "smoothed series + isolation forest (ShallowOutliers of rb-aioutliers), no training needed",
+      contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
+    },
+  }, opts.deepModels);
+  const druid = new DruidClient({ endpoint: config.Druid.druid_endpoint, timeoutMs: config.Druid.timeout_ms });
+
+  const requests = new Counter({
+    name: "rb_aioutliers_traffic_requests_total", help: "Traffic API requests by route and status",
+    labelNames: ["route", "status"], registers: [metrics],
+  });
+  const seconds = new Histogram({
+    name: "rb_aioutliers_traffic_request_seconds", help: "Traffic API request duration by route",
+    labelNames: ["route"], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60], registers: [metrics],
+  });
+
+  const limit = config.Outliers.body_limit;
   const app = new Hono();
-  app.onError(makeErrorHandler(deps.log));
+  app.onError(makeErrorHandler(log));
   app.notFound(notFoundHandler);
+  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/health", "/metrics"]);
+  app.use("*", async (c, next) => {
+    const route = routes.has(c.req.path) ? c.req.path : "other"; // bounded label values
+    const stop = seconds.startTimer({ route });
+    await next();
+    stop();
+    requests.inc({ route, status: String(c.res.status) });
+  });
+  const limited = bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      throw new HttpError(413, `request body is larger than the limit of ${limit} bytes ([Outliers] body_limit); send a shorter series or raise the limit`);
+    },
+  });
+  const outliers = outliersHandler({ catalog, druid, metric: config.Outliers.metric, log });
+  app.post("/api/v1/outliers", limited, outliers);
+  app.post("/calculate", limited, outliers);
+  app.post("/api/v1/ip_identifier", limited, ipIdentifierHandler);
+  app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
   app.get("/health", (c) => c.json({ status: "ok" }));
-  app.get("/metrics", async (c) => c.text(await deps.metrics.metrics(), 200, { "content-type": deps.metrics.contentType }));
+  app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
   return { app, close: async () => {} };
 }

@@ -1,0 +1,101 @@
+// The Druid broker client: POSTs a query as JSON to [Druid] druid_endpoint and returns the
+// validated timeseries rows. Timeout: the query's context.timeout (ms, as Druid reads it), else
+// [Druid] timeout_ms. Every failure becomes an UpstreamError (502) whose message says what the
+// broker said, or that it could not be reached; never a stack trace or a local path.
+import type { TimeseriesRow } from "../detect/traffic-model";
+import { BadRequestError, UpstreamError } from "../http/errors";
+import { parseTimeseries, TimeseriesError } from "./timeseries";
+import type { DruidQuery } from "./query-builder";
+
+export interface DruidClientOptions {
+  endpoint: string;
+  /** Used when the query's context has no timeout. */
+  timeoutMs: number;
+}
+
+/** Broker text shown to clients: one line, bounded. */
+function excerpt(text: string, max = 200): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** The endpoint without user:password, for messages. */
+function publicEndpoint(endpoint: string): string {
+  try {
+    const u = new URL(endpoint);
+    u.username = ""; u.password = "";
+    return u.toString();
+  } catch { return "the configured endpoint"; }
+}
+
+/** context.timeout of a Druid query in ms when it is a positive number (or numeric string). */
+export function queryTimeoutMs(query: DruidQuery): number | undefined {
+  const ctx = query.context;
+  if (!ctx || typeof ctx !== "object") return undefined;
+  const t = Number((ctx as Record<string, unknown>).timeout);
+  return Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
+function describeFetchFailure(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the connection was closed";
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "host unreachable";
+  return code ?? "network error";
+}
+
+/** Extracts Druid's own error text from an error answer ({"error", "errorMessage", ...}). */
+function brokerError(body: string): string {
+  try {
+    const j = JSON.parse(body) as Record<string, unknown>;
+    const parts = [j.error, j.errorMessage].filter((v): v is string => typeof v === "string" && v.length > 0);
+    if (parts.length) return excerpt(parts.join(": "));
+  } catch { /* not JSON: show the text */ }
+  return body.trim() ? excerpt(body) : "(empty body)";
+}
+
+export class DruidClient {
+  private readonly where: string;
+
+  constructor(private readonly opts: DruidClientOptions) {
+    this.where = publicEndpoint(opts.endpoint);
+  }
+
+  async query(query: DruidQuery): Promise<TimeseriesRow[]> {
+    const timeoutMs = queryTimeoutMs(query) ?? this.opts.timeoutMs;
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(this.opts.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(query),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      body = await response.text();
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === "TimeoutError" || name === "AbortError")
+        throw new UpstreamError(`the Druid broker at ${this.where} did not answer within ${timeoutMs} ms (the query's context.timeout, else [Druid] timeout_ms)`);
+      throw new UpstreamError(`could not reach the Druid broker at ${this.where}: ${describeFetchFailure(err)}`);
+    }
+    if (!response.ok)
+      throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${response.status}: ${brokerError(body)}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw new UpstreamError(`the Druid broker at ${this.where} answered something that is not JSON (${excerpt(response.headers.get("content-type") ?? "no content type", 60)}): ${excerpt(body, 100)}`);
+    }
+    try {
+      return parseTimeseries(json);
+    } catch (e) {
+      if (Array.isArray(json) && json.length === 0)
+        throw new BadRequestError("the Druid query matched no data (the broker answered an empty series); check its intervals, filter and dataSource");
+      if (e instanceof TimeseriesError) throw new UpstreamError(`the Druid broker's answer is not a usable timeseries: ${e.message}`);
+      throw e;
+    }
+  }
+}

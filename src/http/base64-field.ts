@@ -1,0 +1,30 @@
+// Decoding of the base64 fields of the traffic API (`query`, `data`, `model`). Tolerant where
+// the meaning is unambiguous: `curl -d "query=…"` sends '+' unencoded, so form decoding turns it
+// into a space, and `base64` without -w0 wraps lines; neither a space nor a newline can be part
+// of base64, so spaces become '+' and line breaks are dropped. The URL-safe alphabet (-, _) and
+// missing padding are accepted too. Anything else that is not base64 is refused.
+
+export class Base64FieldError extends Error {
+  override name = "Base64FieldError";
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Normalises and checks base64 text; returns the bytes or throws Base64FieldError. */
+export function decodeBase64Bytes(field: string, value: string): Buffer {
+  const text = value.replace(/[\r\n\t]/g, "").replace(/ /g, "+").replace(/-/g, "+").replace(/_/g, "/");
+  if (!BASE64.test(text) || text.replace(/=+$/, "").length % 4 === 1 || (text.includes("=") && text.length % 4 !== 0))
+    throw new Base64FieldError(`field "${field}" is not valid base64; send it base64-encoded (e.g. base64 -w0 file.json)`);
+  return Buffer.from(text, "base64");
+}
+
+/** base64 → UTF-8 text. */
+export function decodeBase64Text(field: string, value: string): string {
+  const bytes = decodeBase64Bytes(field, value);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new Base64FieldError(`field "${field}" decodes to bytes that are not UTF-8 text; send base64 of the JSON text`);
+  }
+}

@@ -1,0 +1,67 @@
+// POST /api/v1/ip_identifier (DESIGN §3): form field `payload` holding JSON
+// {"outliers": [{"timestamp", ...}], "all_ips_data": {"<ip>": [{"timestamp", "result": {"bytes"}}]}}
+// (as JSON text or base64 of it), or the same object as a JSON body, directly or under
+// "payload". Answers {"ips": [{"caused_by": [...]}, ...]}, one entry per outlier, as a JSON
+// object (the original answered a JSON string inside JSON).
+import type { Context } from "hono";
+import { z } from "zod";
+import { attributeOutliers } from "../detect/ip-attribution";
+import { ModelInputError } from "../detect/model-catalog";
+import { decodeBase64Text, Base64FieldError } from "./base64-field";
+import { BadRequestError } from "./errors";
+import { readTrafficFields } from "./traffic-request";
+
+const SHAPE = '{"outliers": [{"timestamp": "..."}], "all_ips_data": {"<ip>": [{"timestamp": "...", "result": {"bytes": <number>}}]}}';
+
+const payloadSchema = z.object({
+  outliers: z.array(z.object({ timestamp: z.string() }).passthrough()),
+  all_ips_data: z.record(z.string(), z.array(z.object({
+    timestamp: z.string(),
+    result: z.object({ bytes: z.number().optional() }).passthrough().optional(),
+  }).passthrough())),
+});
+
+function payloadJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch { /* maybe base64 of the JSON */ }
+  try {
+    return JSON.parse(decodeBase64Text("payload", text));
+  } catch (e) {
+    if (e instanceof Base64FieldError || e instanceof SyntaxError)
+      throw new BadRequestError(`field "payload" is neither JSON nor base64 of JSON; send ${SHAPE}`);
+    throw e;
+  }
+}
+
+async function readPayload(c: Context): Promise<unknown> {
+  if ((c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")) {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new BadRequestError(`the JSON body is not valid JSON; send ${SHAPE}`);
+    }
+    const inner = body && typeof body === "object" ? (body as { payload?: unknown }).payload : undefined;
+    if (inner === undefined) return body;
+    return typeof inner === "string" ? payloadJson(inner) : inner;
+  }
+  const { payload } = await readTrafficFields(c);
+  if (payload === undefined) throw new BadRequestError(`no "payload" in the request; send form field payload=${SHAPE}`);
+  return typeof payload === "string" ? payloadJson(payload) : payload;
+}
+
+export async function ipIdentifierHandler(c: Context) {
+  const parsed = payloadSchema.safeParse(await readPayload(c));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `field ${issue.path.join(".")}` : "the payload";
+    throw new BadRequestError(`${where} is not as expected (${issue.message}); send ${SHAPE}`);
+  }
+  try {
+    return c.json(attributeOutliers(parsed.data.outliers, parsed.data.all_ips_data));
+  } catch (e) {
+    if (e instanceof ModelInputError) throw new BadRequestError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,18 @@
+// Which result field of the rows the model judges: the `monitors` column when present, else the
+// configured [Outliers] metric when the rows have it, else the first result field (the original
+// read pandas column 1, the first field after the timestamp).
+import type { TimeseriesRow } from "../detect/traffic-model";
+import { BadRequestError } from "./errors";
+
+export function chooseMetric(rows: TimeseriesRow[], configured: string): string {
+  const first = rows[0]!.result;
+  const fields = Object.keys(first);
+  if (fields.length === 0)
+    throw new BadRequestError(`row 0 has no result fields; each row's "result" must hold the metric to judge (e.g. "${configured}")`);
+  const metric = "monitors" in first ? "monitors" : configured in first ? configured : fields[0]!;
+  for (let i = 1; i < rows.length; i++) {
+    if (!(metric in rows[i]!.result))
+      throw new BadRequestError(`metric "${metric}" is missing in row ${i}; every row's "result" must have the same metric (the first row has: ${fields.slice(0, 12).join(", ")})`);
+  }
+  return metric;
+}

@@ -1,0 +1,111 @@
+// POST /api/v1/outliers and POST /calculate (DESIGN §3): the rows come from `data` (base64 of a
+// Druid timeseries response) or, when there is none, from the Druid broker for `query` (base64
+// of a timeseries query); `model` (base64 of a name) picks the model, falling back to the
+// default one. Every request the API can never satisfy is a 400 saying what to send.
+import type { Context } from "hono";
+import type { Logger } from "pino";
+import { DEFAULT_MODEL_NAME, ModelInputError, type CatalogEntry, type ModelCatalog } from "../detect/model-catalog";
+import type { TimeseriesRow } from "../detect/traffic-model";
+import { GranularityError, granularitySeconds } from "../druid/granularity";
+import { withTrafficMetrics, type DruidQuery } from "../druid/query-builder";
+import { parseTimeseries, TimeseriesError } from "../druid/timeseries";
+import { decodeBase64Text, Base64FieldError } from "./base64-field";
+import { BadRequestError } from "./errors";
+import { chooseMetric } from "./metric-choice";
+import { chooseModelName } from "./model-name";
+import { readTrafficFields } from "./traffic-request";
+
+export interface OutliersDeps {
+  catalog: ModelCatalog;
+  druid: { query(query: DruidQuery): Promise<TimeseriesRow[]> };
+  /** [Outliers] metric. */
+  metric: string;
+  log: Logger;
+}
+
+const NOTHING_SENT = 'send "query" (base64 of a Druid timeseries query) or "data" (base64 of a Druid timeseries response), as form fields or JSON';
+
+function parseJsonText(field: string, text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    if (/\b(NaN|-?Infinity)\b/.test(text))
+      throw new BadRequestError(`field "${field}" holds NaN or Infinity, which JSON does not allow; send finite numbers`);
+    throw new BadRequestError(`field "${field}" is base64 of something that is not JSON; send base64 of ${what}`);
+  }
+}
+
+function decodeField(field: string, value: string): string {
+  try {
+    return decodeBase64Text(field, value);
+  } catch (e) {
+    if (e instanceof Base64FieldError) throw new BadRequestError(e.message);
+    throw e;
+  }
+}
+
+function rowsFromData(data: string | unknown[]): TimeseriesRow[] {
+  const json = typeof data === "string" ? parseJsonText("data", decodeField("data", data), "a Druid timeseries response") : data;
+  try {
+    return parseTimeseries(json);
+  } catch (e) {
+    if (e instanceof TimeseriesError) throw new BadRequestError(`field "data": ${e.message}`);
+    throw e;
+  }
+}
+
+/** The query as the broker will get it: checked, and rewritten for a deep model. */
+export function prepareQuery(query: string | Record<string, unknown>, entry: CatalogEntry): DruidQuery {
+  const json = typeof query === "string" ? parseJsonText("query", decodeField("query", query), "a Druid timeseries query") : query;
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new BadRequestError('field "query" must be a Druid query object, e.g. {"queryType": "timeseries", "dataSource": "rb_flow", ...}');
+  const q = json as DruidQuery;
+  if (q.queryType !== "timeseries")
+    throw new BadRequestError(`the query's queryType is ${JSON.stringify(q.queryType) ?? "missing"}; only "timeseries" queries can be judged`);
+  try {
+    granularitySeconds(q.granularity);
+    return entry.info.kind === "deep" ? withTrafficMetrics(q) : q;
+  } catch (e) {
+    if (e instanceof GranularityError) throw new BadRequestError(e.message);
+    throw e;
+  }
+}
+
+async function pickModel(catalog: ModelCatalog, field: string | undefined, log: Logger): Promise<CatalogEntry> {
+  const choice = chooseModelName(field);
+  const fallback = (await catalog.get(DEFAULT_MODEL_NAME))!;
+  if (choice.kind === "default") return fallback;
+  if (choice.kind === "rejected") {
+    log.warn({ reason: choice.reason }, "unsafe model name; using the default model");
+    return fallback;
+  }
+  const entry = await catalog.get(choice.name);
+  if (!entry) {
+    log.info({ model: choice.name }, "unknown model; using the default model");
+    return fallback;
+  }
+  return entry;
+}
+
+export function outliersHandler(deps: OutliersDeps) {
+  return async (c: Context) => {
+    const fields = await readTrafficFields(c);
+    if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
+    const entry = await pickModel(deps.catalog, fields.model, deps.log);
+    let rows: TimeseriesRow[];
+    if (fields.data !== undefined) {
+      rows = rowsFromData(fields.data);
+    } else {
+      const query = prepareQuery(fields.query!, entry);
+      rows = await deps.druid.query(query);
+    }
+    const metric = chooseMetric(rows, deps.metric);
+    try {
+      const result = await entry.model.run(rows, metric);
+      return c.json({ status: "success", model: entry.model.name, metric, anomalies: result.anomalies, predicted: result.predicted });
+    } catch (e) {
+      if (e instanceof ModelInputError) throw new BadRequestError(e.message);
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,73 @@
+// Reads the fields of a traffic API request from any of the bodies the API accepts:
+// application/x-www-form-urlencoded (curl -d, the original's form), multipart/form-data
+// (curl -F, values or uploaded files) and application/json. A body without a content type is
+// read as a form, as curl -d would have sent it. The body limit is enforced before this runs.
+import type { Context } from "hono";
+import { z } from "zod";
+import { BadRequestError, UnsupportedMediaTypeError } from "./errors";
+
+/** Text fields of the request; in JSON bodies `query` and `data` may also be given as JSON
+ * values (an object / an array) instead of base64 strings. */
+export interface TrafficFields {
+  query?: string | Record<string, unknown>;
+  data?: string | unknown[];
+  model?: string;
+  payload?: string | Record<string, unknown>;
+}
+
+const ACCEPTED_TYPES = "application/x-www-form-urlencoded, multipart/form-data or application/json";
+
+const jsonFields = z.object({
+  query: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  data: z.union([z.string(), z.array(z.unknown())]).optional(),
+  model: z.string().optional(),
+  payload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+});
+
+function fieldsOf(get: (name: string) => string | undefined): TrafficFields {
+  const out: TrafficFields = {};
+  for (const name of ["query", "data", "model", "payload"] as const) {
+    const v = get(name);
+    if (v !== undefined && v !== "") out[name] = v;
+  }
+  return out;
+}
+
+export async function readTrafficFields(c: Context): Promise<TrafficFields> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "" || type === "application/x-www-form-urlencoded") {
+    const params = new URLSearchParams(await c.req.text());
+    return fieldsOf((n) => params.get(n) ?? undefined);
+  }
+  if (type === "multipart/form-data") {
+    let form: FormData;
+    try {
+      form = await c.req.formData();
+    } catch {
+      throw new BadRequestError("the multipart body could not be read; send fields query, data or model as multipart/form-data parts");
+    }
+    const values = new Map<string, string>();
+    for (const name of ["query", "data", "model", "payload"]) {
+      const v = form.get(name);
+      if (v === null) continue;
+      values.set(name, typeof v === "string" ? v : await v.text());
+    }
+    return fieldsOf((n) => values.get(n));
+  }
+  if (type === "application/json") {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      throw new BadRequestError('the JSON body is not valid JSON; send {"query": "<base64>"} or {"data": "<base64>"}, optionally with "model"');
+    }
+    const parsed = jsonFields.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const where = issue.path.length ? `field "${issue.path.join(".")}"` : "the JSON body";
+      throw new BadRequestError(`${where} has the wrong type; send a JSON object whose query, data and model are base64 strings`);
+    }
+    return parsed.data;
+  }
+  throw new UnsupportedMediaTypeError(`content type ${type.slice(0, 80)} is not accepted; send ${ACCEPTED_TYPES}`);
+}
