@@ -3,6 +3,8 @@ import type { Command } from "./command";
 import { serveCommand } from "./serve";
 import { versionCommand } from "./version";
 import { checkConfigCommand } from "./check-config";
+import { importKerasCommand } from "./import-keras";
+import { exportKerasCommand } from "./export-keras";
 
-export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand];
+export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand];
 export const defaultCommand = "serve";

@@ -1,6 +1,6 @@
 // Druid timeseries rows -> the autoencoder's feature matrix (the original's
 // Autoencoder.input_json): metric columns, `granularity`, minute of day and a weekday one-hot.
-import { BadRequestError } from "../http/errors";
+import { ModelInputError } from "../detect/model-catalog";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import { matrix, type Matrix } from "./matrix";
 
@@ -29,10 +29,12 @@ interface WallClock { minuteOfDay: number; weekday: number; epochMs: number }
  * as +02:00; `Z` or no offset is UTC).
  */
 export function wallClock(timestamp: string): WallClock {
-  const epochMs = Date.parse(timestamp);
-  if (!Number.isFinite(epochMs)) throw new BadRequestError(`timestamp '${timestamp}' is not an ISO 8601 date-time`);
-  const m = /([+-])(\d{2}):?(\d{2})$/.exec(timestamp);
-  const offsetMin = m && /T/.test(timestamp) ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  const iso = timestamp.trim().replace(" ", "T");
+  const m = /T.*([+-])(\d{2}):?(\d{2})$/.exec(iso);
+  // Without Z or an offset the time is naive, as pandas reads it: take it as written (UTC here).
+  const epochMs = Date.parse(m || /Z$/i.test(iso) || !iso.includes("T") ? iso : `${iso}Z`);
+  if (!Number.isFinite(epochMs)) throw new ModelInputError(`timestamp '${timestamp}' is not an ISO 8601 date-time such as 2023-09-21T09:00:00.000Z`);
+  const offsetMin = m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
   const wall = new Date(epochMs + offsetMin * 60_000);
   return { epochMs, minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes(), weekday: (wall.getUTCDay() + 6) % 7 };
 }

@@ -1,0 +1,62 @@
+// Anomalies and forecasts of a deep model over a Druid timeseries (DESIGN §3): features ->
+// rescale -> slices (plus an end-aligned one for a tail) -> reconstruction -> averaged back per
+// row -> per-row mean absolute error against the rescaled input; a row is anomalous when its
+// error exceeds avg_loss + k·std_loss. The forecast is the reconstructed metric, de-scaled.
+import type { TimeseriesRow, TrafficModelResult } from "../detect/traffic-model";
+import { ModelInputError } from "../detect/model-catalog";
+import { buildFeatures } from "./features";
+import { descale, flatten, rescale, rowMeanAbsError, slice, sliceStarts } from "./preprocess";
+import { sliceLength, type ModelMetadata } from "./metadata";
+import type { Matrix } from "./matrix";
+
+/** A model's forward pass: `count` slices of float32 in, the same shape out. */
+export type Reconstruct = (slices: Float32Array, count: number) => Promise<Float32Array> | Float32Array;
+
+/** The largest float32 below 1: a sigmoid output that rounded up to 1 would de-scale to Infinity. */
+const BELOW_ONE = 1 - 2 ** -24;
+
+export interface Reconstruction {
+  /** Rescaled input, one row per input row. */
+  input: Matrix;
+  /** Reconstruction averaged over overlapping slices, one row per input row. */
+  output: Matrix;
+  /** Per-row mean absolute error of output against input. */
+  loss: Float64Array;
+}
+
+export function checkInput(name: string, meta: ModelMetadata, rows: number, metric?: string): void {
+  if (metric !== undefined && !meta.metrics.includes(metric))
+    throw new ModelInputError(`model '${name}' has no metric '${metric}'; it knows: ${meta.metrics.join(", ")}`);
+  const need = sliceLength(meta);
+  if (rows < need)
+    throw new ModelInputError(`model '${name}' needs at least ${need} rows (window_size ${meta.windowSize} × num_windows ${meta.numWindows}), got ${rows}`);
+}
+
+/** Rescaled features of `rows` and their reconstruction by the model, row by row. */
+export async function reconstructRows(rows: TimeseriesRow[], meta: ModelMetadata, reconstruct: Reconstruct): Promise<Reconstruction> {
+  const input = rescale(buildFeatures(rows, meta), meta.metrics.length);
+  const length = sliceLength(meta);
+  const starts = sliceStarts(input.rows, meta.windowSize, meta.numWindows);
+  const slices = Float32Array.from(slice(input, starts, length));
+  const out = await reconstruct(slices, starts.length);
+  if (out.length !== slices.length) throw new Error(`the model returned ${out.length} values for ${slices.length}: its output shape differs from its input`);
+  const output = flatten(out, starts, length, input.cols, input.rows);
+  return { input, output, loss: rowMeanAbsError(input, output) };
+}
+
+export async function detectAnomalies(name: string, rows: TimeseriesRow[], metric: string, meta: ModelMetadata,
+  k: number, reconstruct: Reconstruct): Promise<TrafficModelResult> {
+  checkInput(name, meta, rows.length, metric);
+  const { output, loss } = await reconstructRows(rows, meta, reconstruct);
+  for (let i = 0; i < output.data.length; i++) output.data[i] = Math.min(output.data[i], BELOW_ONE);
+  const expected = descale(output, meta.metrics.length);
+  const col = meta.metrics.indexOf(metric);
+  const threshold = meta.avgLoss + k * meta.stdLoss;
+  const result: TrafficModelResult = { anomalies: [], predicted: [] };
+  rows.forEach((row, i) => {
+    const forecast = expected.data[i * expected.cols + col];
+    result.predicted.push({ timestamp: row.timestamp, forecast });
+    if (loss[i] > threshold) result.anomalies.push({ timestamp: row.timestamp, expected: forecast, value: row.result[metric] ?? 0 });
+  });
+  return result;
+}
