@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import { serve as listen, type ServerType } from "@hono/node-server";
 import type { Command } from "./command";
-import { loadConfig, type Config } from "../config";
+import { cacheDir, loadConfig, type Config } from "../config";
+import { setAssetCacheDir } from "../runtime/embedded-assets";
 import { createLogger, type Logger } from "../runtime/logger";
 import { createMetricsRegistry } from "../runtime/metrics";
 import { createStationService } from "../http/station-app";
@@ -39,6 +40,7 @@ Port 0 picks a free port; the chosen ports are logged ("listening").`,
     if (values["station-port"] !== undefined) overrides.Stations = { port: values["station-port"] };
     if (values["data-dir"] !== undefined) overrides.Paths = { data_dir: values["data-dir"] };
     const config = loadConfig({ file: values.config, env: process.env, overrides });
+    setAssetCacheDir(cacheDir(config));
     const log = createLogger({ level: config.Logger.level, file: config.Logger.log_file });
     return runService(config, log);
   },

@@ -1,15 +1,26 @@
-// Opens a SQLite database with better-sqlite3. Inside the single executable the native addon is
-// an embedded asset extracted to the cache dir (see ./native-addon.ts when it lands); from source
-// the package's own build is used.
+// Opens a SQLite database with better-sqlite3. Inside the single executable the native addon is an
+// embedded asset extracted to the cache dir (./embedded-assets.ts); from source the package's own
+// build is used.
 import Database from "better-sqlite3";
+import { embeddedManifest, extractEmbedded } from "./embedded-assets";
 
 export type SqliteDatabase = Database.Database;
 
 export function openSqlite(file: string, opts: { readonly?: boolean } = {}): SqliteDatabase {
-  return new Database(file, { readonly: opts.readonly ?? false, nativeBinding: nativeBindingPath() });
+  // @types/better-sqlite3 says string, the library also takes the loaded addon module.
+  const nativeBinding = embeddedSqliteAddon() as string | undefined;
+  return new Database(file, { readonly: opts.readonly ?? false, nativeBinding });
 }
 
-/** Set by the executable's start-up code before any database is opened. */
-let bindingPath: string | undefined;
-export function setSqliteNativeBinding(path: string): void { bindingPath = path; }
-function nativeBindingPath(): string | undefined { return bindingPath; }
+let addon: object | undefined;
+/** The embedded addon, loaded with process.dlopen (the executable's require() only knows built-in modules). */
+function embeddedSqliteAddon(): object | undefined {
+  const manifest = embeddedManifest();
+  if (!manifest) return undefined;
+  if (!addon) {
+    const module = { exports: {} };
+    process.dlopen(module, extractEmbedded(manifest.sqliteAddon));
+    addon = module.exports;
+  }
+  return addon;
+}

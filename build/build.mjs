@@ -1,0 +1,131 @@
+// npm run build -> dist/rb-aioutliers (+ dist/lib): the single executable (DESIGN §7).
+//  1. the pinned Node 24 binary and better-sqlite3 compiled for Node 24 (cached, ./toolchain.mjs);
+//  2. src/cli/main.ts bundled to one CommonJS file with esbuild (SEA runs CommonJS only);
+//  3. a SEA blob made by that same Node: the bundle with its V8 code cache, and as assets the
+//     addon, the tfjs wasm files and assets/** (see src/runtime/embedded-assets.ts);
+//  4. the blob injected into a copy of the Node binary with postject;
+//  5. the build machine's glibc and libstdc++ copied to dist/lib, and the executable patched to use
+//     them from /opt/rb-aioutliers/lib (interpreter + absolute DT_RPATH; $ORIGIN would need /proc).
+//     patchelf runs after postject: postject rewrites the ELF and would undo it.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import { ensureNode, ensureSqliteAddon } from "./toolchain.mjs";
+import { NODE_VERSION, bundledLibs, cacheDir, distDir, installPrefix, pkg, root, tfjsWasmFiles } from "./settings.mjs";
+
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+const started = Date.now();
+const log = (msg) => console.log(`[build ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], ...opts });
+
+/** Runs a tool, printing its output only when it fails (postject prints harmless LIEF warnings). */
+function quietly(cmd, args, opts = {}) {
+  try {
+    execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", ...opts });
+  } catch (e) {
+    process.stderr.write(`${e.stdout ?? ""}${e.stderr ?? ""}`);
+    throw e;
+  }
+}
+
+function hashed(name, file) {
+  const h = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+  const dot = name.lastIndexOf(".");
+  return `${name.slice(0, dot)}-${h}${name.slice(dot)}`;
+}
+
+function walk(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+async function bundle(entry, outfile) {
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile, bundle: true, platform: "node", target: "node24", format: "cjs",
+    minifyWhitespace: true, minifySyntax: true, legalComments: "eof", logLevel: "error", metafile: true,
+    define: {
+      __RB_AIOUTLIERS_VERSION__: JSON.stringify(pkg.version),
+      // CommonJS has no import.meta; modules that derive paths from it (h5wasm's createRequire) get the executable.
+      "import.meta.url": "__rbImportMetaUrl",
+    },
+    banner: { js: 'const __rbImportMetaUrl = require("node:url").pathToFileURL(process.execPath).href;' },
+    // import() inside a SEA can only load built-ins; as require() the lazily loaded modules
+    // (tfjs, h5wasm) stay in the bundle and still run only when first imported.
+    supported: { "dynamic-import": false },
+  });
+  return result.metafile;
+}
+
+function seaAssets(addon) {
+  const assets = {};
+  const manifest = { sqliteAddon: hashed("better_sqlite3.node", addon), tfjsWasm: {}, bundled: {} };
+  assets[manifest.sqliteAddon] = addon;
+  const wasmDir = join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
+  for (const name of tfjsWasmFiles) {
+    const key = hashed(name, join(wasmDir, name));
+    manifest.tfjsWasm[name] = key;
+    assets[key] = join(wasmDir, name);
+  }
+  for (const file of walk(join(root, "assets"))) {
+    const rel = relative(join(root, "assets"), file);
+    manifest.bundled[rel] = `assets/${rel}`;
+    assets[`assets/${rel}`] = file;
+  }
+  return { assets, manifest };
+}
+
+function copyLibs(libDir) {
+  rmSync(libDir, { recursive: true, force: true });
+  mkdirSync(libDir, { recursive: true });
+  const from = ["/lib/x86_64-linux-gnu", "/lib64", "/usr/lib/x86_64-linux-gnu"];
+  for (const name of bundledLibs) {
+    const dir = from.find((d) => existsSync(join(d, name)));
+    if (!dir) throw new Error(`${name} not found in ${from.join(", ")}`);
+    copyFileSync(realpathSync(join(dir, name)), join(libDir, name));
+    chmodSync(join(libDir, name), 0o755);
+  }
+}
+
+/** Builds the executable `exe` (and lib/ beside it) from the TypeScript entry point `entry`. */
+export async function buildExecutable({ entry = join(root, "src/cli/main.ts"), exe = join(distDir, "rb-aioutliers"), work = join(cacheDir, "sea") } = {}) {
+  const nodeDir = ensureNode(log);
+  const addon = ensureSqliteAddon(log);
+  const node = join(nodeDir, "bin", "node");
+  mkdirSync(work, { recursive: true });
+  log(`bundling ${relative(root, entry)}`);
+  const metafile = await bundle(entry, join(work, "app.cjs"));
+  writeFileSync(join(work, "meta.json"), JSON.stringify(metafile));
+
+  const { assets, manifest } = seaAssets(addon);
+  writeFileSync(join(work, "manifest.json"), JSON.stringify(manifest, null, 2));
+  assets["manifest.json"] = join(work, "manifest.json");
+  const seaConfig = {
+    main: join(work, "app.cjs"), output: join(work, "sea.blob"),
+    disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets,
+  };
+  writeFileSync(join(work, "sea-config.json"), JSON.stringify(seaConfig, null, 2));
+  log(`making the SEA blob with node ${NODE_VERSION} (${Object.keys(assets).length} assets)`);
+  quietly(node, ["--experimental-sea-config", join(work, "sea-config.json")], { cwd: work });
+
+  mkdirSync(dirname(exe), { recursive: true });
+  const tmpExe = `${exe}.tmp`;
+  copyFileSync(node, tmpExe);
+  chmodSync(tmpExe, 0o755);
+  log("injecting the blob (postject)");
+  quietly(join(root, "node_modules/.bin/postject"), [tmpExe, "NODE_SEA_BLOB", join(work, "sea.blob"), "--sentinel-fuse", SEA_FUSE]);
+  log(`patching the interpreter and rpath to ${installPrefix}/lib (patchelf)`);
+  run("patchelf", ["--set-interpreter", `${installPrefix}/lib/ld-linux-x86-64.so.2`, "--force-rpath", "--set-rpath", `${installPrefix}/lib`, tmpExe]);
+  renameSync(tmpExe, exe);
+  copyLibs(join(dirname(exe), "lib"));
+  log(`${relative(root, exe)} ${(statSync(exe).size / 1e6).toFixed(1)} MB, ${bundledLibs.length} libraries in lib/ beside it`);
+  return exe;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildExecutable();
