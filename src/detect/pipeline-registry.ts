@@ -6,11 +6,13 @@ import type { Pipeline, PipelineState } from "./pipeline-types";
 import type { WindowPipelineSettings } from "./window-pipeline-options";
 import { BatchPipeline } from "./batch-pipeline";
 import { SlidingPipeline } from "./sliding-pipeline";
+import { DefaultDetectorPipeline, type DefaultDetectorOptions } from "./default-detector/default-pipeline";
 
 /** The options of each kind (without the `kind` field). */
 export interface PipelineOptionsByKind {
   batch: WindowPipelineSettings;
   sliding: WindowPipelineSettings;
+  default: DefaultDetectorOptions;
 }
 
 export type PipelineKind = keyof PipelineOptionsByKind;
@@ -26,6 +28,7 @@ export interface PipelineFactory<O> {
 const pipelineKinds: { [K in PipelineKind]: PipelineFactory<PipelineOptionsByKind[K]> } = {
   batch: { create: (o) => new BatchPipeline(o), restore: (s) => BatchPipeline.restore(s) },
   sliding: { create: (o) => new SlidingPipeline(o), restore: (s) => SlidingPipeline.restore(s) },
+  default: { create: (o) => new DefaultDetectorPipeline(o), restore: (s) => DefaultDetectorPipeline.restore(s) },
 };
 
 function factory(kind: string): PipelineFactory<PipelineOptionsByKind[PipelineKind]> {
@@ -52,6 +55,7 @@ export const pipelineNames: Record<string, (window: number) => PipelineOptions> 
   sliding: (window) => ({ kind: "sliding", kalman: false, window }),
   "kalman-batch": (window) => ({ kind: "batch", kalman: true, window }),
   "kalman-sliding": (window) => ({ kind: "sliding", kalman: true, window }),
+  default: () => ({ kind: "default" }), // sizes itself: the window is not used
 };
 
 export function pipelineOptionsFor(name: string, window: number): PipelineOptions {

@@ -1,6 +1,7 @@
 // The detectors `npm run bench:nab` runs over the NAB corpus. Adding one is one line in
 // `detectors` below.
 import type { Pipeline } from "../../../src/detect/pipeline-types";
+import { createPipeline } from "../../../src/detect/pipeline-registry";
 
 export interface BenchDetector {
   /** Name in the table and in NAB results files: no "_" (NAB splits file names on it). */
@@ -44,4 +45,5 @@ export function pipelineDetector(name: string, window: number | undefined, creat
 }
 
 export const detectors: BenchDetector[] = [
+  pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })),
 ];

@@ -1,0 +1,75 @@
+// Contextual novelty, after the idea of CAD OSE (Smirnov & Sviridov, the "Contextual Anomaly
+// Detector" NAB entry): quantise the value, and ask whether the recent run of quantised values has
+// been seen before. Here: values go to bins of a width fixed once after a learning period (so bins
+// never move); for each context order k the last k bins are hashed into a count table; the raw
+// novelty is the mean over orders of 1 / (1 + count). Counts are halved every `halvingRows` rows,
+// so old contexts fade and the table stays bounded.
+
+export interface NoveltyParams {
+  /** Bins across the central range seen during learning. */
+  bins: number;
+  /** Context orders 1..maxOrder. */
+  maxOrder: number;
+  /** Slots of the count table per order (a power of two). */
+  tableSize: number;
+  halvingRows: number;
+  /** Rows used to fix the bin width. */
+  learningRows: number;
+}
+
+export interface NoveltyState {
+  /** Values seen while learning (emptied once the width is fixed). */
+  warm: number[];
+  /** How many of the newest learning values are equal (skips sorting a flat buffer). */
+  flatRun: number;
+  width: number;
+  /** Last maxOrder bins, newest first. */
+  history: number[];
+  /** maxOrder tables of tableSize counts, flat. */
+  counts: number[];
+  n: number;
+}
+
+export function newNovelty(p: NoveltyParams): NoveltyState {
+  return { warm: [], flatRun: 0, width: 0, history: [], counts: new Array(p.maxOrder * p.tableSize).fill(0), n: 0 };
+}
+
+/** Fixes the bin width from the central 98% of the learning values (their full range if that is
+ * empty); false while the values have no spread at all (a flat start tells nothing of the scale). */
+function fixWidth(s: NoveltyState, p: NoveltyParams): boolean {
+  const v = s.warm.slice().sort((a, b) => a - b);
+  const q = (f: number) => v[Math.min(v.length - 1, Math.floor(f * v.length))];
+  let range = q(0.99) - q(0.01);
+  if (!(range > 0)) range = v[v.length - 1] - v[0];
+  if (!(range > 0)) return false;
+  s.width = range / p.bins;
+  s.warm = [];
+  return true;
+}
+
+/** Feeds one value; returns the raw novelty in [0, 1] (0 while learning). */
+export function noveltyStep(s: NoveltyState, x: number, p: NoveltyParams): number {
+  s.n++;
+  if (s.width === 0) {
+    s.flatRun = s.warm.length > 0 && s.warm[s.warm.length - 1] === x ? s.flatRun + 1 : 1;
+    s.warm.push(x);
+    if (s.warm.length > p.learningRows) s.warm.shift();
+    if (s.warm.length >= p.learningRows && s.flatRun < s.warm.length) fixWidth(s, p);
+    return 0;
+  }
+  // Clamped so that a huge value stays a finite (JSON-safe) bin.
+  const bin = Math.max(-1e9, Math.min(1e9, Math.floor(x / s.width)));
+  s.history.unshift(bin);
+  if (s.history.length > p.maxOrder) s.history.pop();
+  let h = 0x811c9dc5, novelty = 0;
+  const mask = p.tableSize - 1;
+  for (let k = 0; k < s.history.length; k++) {
+    h = Math.imul(h ^ (s.history[k] | 0), 0x01000193) >>> 0;
+    const slot = k * p.tableSize + ((h ^ (h >>> 15)) & mask);
+    novelty += 1 / (1 + s.counts[slot]);
+    s.counts[slot]++;
+  }
+  novelty /= p.maxOrder;
+  if (s.n % p.halvingRows === 0) for (let i = 0; i < s.counts.length; i++) s.counts[i] *= 0.5;
+  return novelty;
+}

@@ -1,0 +1,145 @@
+// The default detector through the pipeline interface: determinism, exact resume from JSON state,
+// strictly online scoring, bounded state, and that it flags what it is built to flag.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Rng } from "../rng";
+import { createPipeline, restorePipeline } from "../pipeline-registry";
+import type { Pipeline } from "../pipeline-types";
+import { LEARNING_ROWS } from "./detector-core";
+import { DEFAULT_DETECTOR_THRESHOLD, timestampSeconds } from "./default-pipeline";
+
+const START = Date.UTC(2024, 0, 1) / 1000;
+const stamp = (i: number) => new Date((START + 300 * i) * 1000).toISOString().replace("T", " ").slice(0, 19);
+
+/** 5-minute samples: a daily cycle plus Gaussian-ish noise (sum of uniforms), seeded. */
+function series(n: number, seed: number, edit?: (i: number, v: number) => number): number[] {
+  const rng = new Rng(seed);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const noise = rng.nextFloat() + rng.nextFloat() + rng.nextFloat() - 1.5;
+    const v = 50 + 10 * Math.sin((2 * Math.PI * i) / 288) + 2 * noise;
+    out.push(edit ? edit(i, v) : v);
+  }
+  return out;
+}
+
+function run(p: Pipeline, xs: number[], from = 0): number[] {
+  const scores: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const d = p.update(xs[i], stamp(from + i))!;
+    assert.is(d.scores.length, 1);
+    assert.is(d.timestamps[0], stamp(from + i));
+    scores.push(d.scores[0]);
+  }
+  return scores;
+}
+
+test("same input, same scores; every score in [0, 1]", () => {
+  const xs = series(3000, 7, (i, v) => (i === 2000 ? v + 40 : v));
+  const a = run(createPipeline({ kind: "default" }), xs);
+  const b = run(createPipeline({ kind: "default" }), xs);
+  assert.equal(a, b);
+  for (const s of a) assert.ok(s >= 0 && s <= 1, `score ${s}`);
+});
+
+test("resumes from its JSON state with identical output, at any point", () => {
+  const xs = series(2500, 11, (i, v) => (i > 1800 ? v + 15 : v));
+  const whole = run(createPipeline({ kind: "default" }), xs);
+  for (const cut of [1, 50, LEARNING_ROWS - 1, LEARNING_ROWS, 301, 1200, 1801]) {
+    const p = createPipeline({ kind: "default" });
+    const head = run(p, xs.slice(0, cut));
+    const restored = restorePipeline(JSON.parse(JSON.stringify(p.toJSON())));
+    const tail = run(restored, xs.slice(cut), cut);
+    assert.equal(head.concat(tail), whole, `cut at ${cut}`);
+  }
+});
+
+test("strictly online: a change at row k leaves the scores before k unchanged", () => {
+  const k = 1500;
+  const a = run(createPipeline({ kind: "default" }), series(2000, 3));
+  const b = run(createPipeline({ kind: "default" }), series(2000, 3, (i, v) => (i >= k ? v * 3 : v)));
+  assert.equal(a.slice(0, k), b.slice(0, k));
+  assert.not.equal(a.slice(k), b.slice(k));
+});
+
+test("state size is bounded: it does not grow with the length of the stream", () => {
+  const p = createPipeline({ kind: "default" });
+  const size = () => JSON.stringify(p.toJSON()).length;
+  const xs = series(60000, 5);
+  run(p, xs.slice(0, 10000));
+  const at10k = size();
+  run(p, xs.slice(10000), 10000);
+  const at60k = size();
+  // Fixed-size tables (context counts, weekly profile) dominate; number formatting may vary a bit.
+  assert.ok(at60k <= at10k * 1.1, `state grew from ${at10k} to ${at60k} characters`);
+  assert.ok(at60k < 200_000, `state is ${at60k} characters`);
+});
+
+test("gives no score while learning, then marks the end of learning as retrained once", () => {
+  const p = createPipeline({ kind: "default" });
+  const xs = series(1000, 9);
+  const retrainedAt: number[] = [];
+  xs.forEach((v, i) => {
+    const d = p.update(v, stamp(i))!;
+    if (i < LEARNING_ROWS - 1) assert.is(d.scores[0], 0, `row ${i}`);
+    if (d.retrained) retrainedAt.push(i);
+  });
+  assert.equal(retrainedAt, [LEARNING_ROWS - 1]);
+});
+
+test("flags a spike and a level shift at their onset, and stays quiet right after", () => {
+  const spikeAt = 2000, shiftAt = 3500;
+  const xs = series(5000, 21, (i, v) => (i === spikeAt ? v + 60 : i >= shiftAt ? v + 25 : v));
+  const d = createPipeline({ kind: "default" });
+  const labels: number[] = [];
+  xs.forEach((v, i) => labels.push(d.update(v, stamp(i))!.labels[0]));
+  assert.is(labels[spikeAt], 1, "spike");
+  const shiftHits = labels.slice(shiftAt, shiftAt + 20).filter((l) => l === 1).length;
+  assert.ok(shiftHits >= 1, "level shift found within 20 rows");
+  assert.ok(labels.slice(shiftAt + 20, shiftAt + 200).every((l) => l === 0), "one alarm per event, not one per row");
+});
+
+test("labels follow the threshold option", () => {
+  const xs = series(2500, 4, (i, v) => (i === 2000 ? v + 60 : v));
+  const low = createPipeline({ kind: "default", threshold: 0.01 });
+  const dflt = createPipeline({ kind: "default" });
+  for (let i = 0; i < xs.length; i++) {
+    const a = low.update(xs[i], stamp(i))!, b = dflt.update(xs[i], stamp(i))!;
+    assert.is(a.scores[0], b.scores[0]);
+    assert.is(a.labels[0], a.scores[0] >= 0.01 ? 1 : 0);
+    assert.is(b.labels[0], b.scores[0] >= DEFAULT_DETECTOR_THRESHOLD ? 1 : 0);
+  }
+});
+
+test("refuses bad input and foreign state with a clear message", () => {
+  const p = createPipeline({ kind: "default" });
+  assert.throws(() => p.update(Number.NaN, stamp(0)), /finite/);
+  assert.throws(() => createPipeline({ kind: "default", threshold: 1.5 }), /threshold/);
+  const state = p.toJSON();
+  assert.throws(() => restorePipeline({ ...state, version: 99 }), /version 99/);
+});
+
+test("extreme magnitudes keep scores in [0, 1] and the state finite", () => {
+  const p = createPipeline({ kind: "default" });
+  for (let i = 0; i < 3000; i++) {
+    const v = i % 500 === 499 ? (i % 1000 === 999 ? -1e300 : 1e300) : i % 7 === 0 ? 5e-300 : 0;
+    const s = p.update(v, stamp(i))!.scores[0];
+    assert.ok(s >= 0 && s <= 1, `row ${i}: score ${s}`);
+  }
+  assert.not.match(JSON.stringify(p.toJSON()), /null/); // NaN and Infinity serialise as null
+});
+
+test("timestamps: NAB's format and ISO 8601 read as UTC; unreadable ones do not break scoring", () => {
+  assert.is(timestampSeconds("2014-04-10 07:15:00"), Date.UTC(2014, 3, 10, 7, 15) / 1000);
+  assert.is(timestampSeconds("2014-04-10T07:15:00Z"), Date.UTC(2014, 3, 10, 7, 15) / 1000);
+  assert.ok(Number.isNaN(timestampSeconds("t12")));
+  const p = createPipeline({ kind: "default" });
+  const xs = series(800, 2);
+  xs.forEach((v, i) => {
+    const s = p.update(v, `t${i}`)!.scores[0];
+    assert.ok(s >= 0 && s <= 1);
+  });
+  assert.not.throws(() => JSON.parse(JSON.stringify(p.toJSON())));
+});
+
+test.run();

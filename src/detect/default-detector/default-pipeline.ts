@@ -1,0 +1,65 @@
+// The `default` pipeline kind: our own streaming detector (see detector-core.ts and
+// docs/quality.md, "The default detector"). It sizes itself (no window), decides every point as it
+// arrives from that point and the past only, keeps bounded state, and scores in [0, 1].
+import type { Decision, Pipeline, PipelineState } from "../pipeline-types";
+import { coreStep, DEFAULT_PARAMS, LEARNING_ROWS, newCore, type CoreState } from "./detector-core";
+
+export const DEFAULT_DETECTOR_STATE_VERSION = 1;
+
+/** The score at which a point is labelled an outlier: the threshold NAB's optimiser picks for
+ * this detector on the development corpus, standard profile (docs/quality.md). */
+export const DEFAULT_DETECTOR_THRESHOLD = 0.53;
+
+export interface DefaultDetectorOptions {
+  /** Label threshold in (0, 1]; default DEFAULT_DETECTOR_THRESHOLD. */
+  threshold?: number;
+}
+
+export interface DefaultDetectorState extends PipelineState {
+  kind: "default";
+  threshold: number;
+  core: CoreState;
+}
+
+/** Seconds since the epoch of "YYYY-MM-DD HH:MM:SS" (or ISO 8601; UTC unless a zone is given);
+ * NaN when unreadable (the seasonal part then keeps the previous time). */
+export function timestampSeconds(ts: string): number {
+  let iso = ts.trim().replace(" ", "T");
+  if (!/(Z|[+-]\d\d:?\d\d)$/.test(iso)) iso += "Z";
+  return Date.parse(iso) / 1000;
+}
+
+export class DefaultDetectorPipeline implements Pipeline {
+  readonly kind = "default";
+  private readonly threshold: number;
+  private readonly core: CoreState;
+
+  constructor(options: DefaultDetectorOptions = {}, core?: CoreState) {
+    const threshold = options.threshold ?? DEFAULT_DETECTOR_THRESHOLD;
+    if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}`);
+    this.threshold = threshold;
+    this.core = core ?? newCore(DEFAULT_PARAMS);
+  }
+
+  static restore(state: PipelineState): DefaultDetectorPipeline {
+    const s = state as DefaultDetectorState;
+    if (s?.kind !== "default") throw new RangeError(`not a default detector state (kind ${JSON.stringify(s?.kind)})`);
+    if (s.version !== DEFAULT_DETECTOR_STATE_VERSION) {
+      throw new RangeError(`default detector state version ${s.version} is not supported (expected ${DEFAULT_DETECTOR_STATE_VERSION})`);
+    }
+    if (typeof s.core !== "object" || s.core === null) throw new RangeError("default detector state: missing core");
+    return new DefaultDetectorPipeline({ threshold: s.threshold }, structuredClone(s.core));
+  }
+
+  update(value: number, timestamp: string): Decision {
+    if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
+    const score = coreStep(this.core, value, timestampSeconds(timestamp), DEFAULT_PARAMS);
+    // "retrained" marks the point where the learning period ends and scoring starts.
+    const retrained = this.core.spike.n === LEARNING_ROWS;
+    return { scores: [score], labels: [score >= this.threshold ? 1 : 0], timestamps: [timestamp], retrained };
+  }
+
+  toJSON(): DefaultDetectorState {
+    return { kind: "default", version: DEFAULT_DETECTOR_STATE_VERSION, threshold: this.threshold, core: structuredClone(this.core) };
+  }
+}
