@@ -4,7 +4,7 @@ import type { Command } from "./command";
 import { UsageError } from "./command";
 import { backupsDir, loadConfig, modelsDir } from "../config";
 import { importKeras, iniBeside } from "../deep/keras-io";
-import { isSafeModelName } from "../deep/model-files";
+import { isSafeModelName } from "../http/model-name";
 
 export const importKerasCommand: Command = {
   name: "import-keras",

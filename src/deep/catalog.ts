@@ -8,7 +8,8 @@ import { join } from "node:path";
 import type { CatalogEntry, ModelCatalog, ModelInfo } from "../detect/model-catalog";
 import type { TrafficModel } from "../detect/traffic-model";
 import { detectAnomalies, type Reconstruct } from "./detect";
-import { isSafeModelName, locateModel, modelStamp, readModelDir, type ModelFiles } from "./model-files";
+import { locateModel, modelStamp, readModelDir, type ModelFiles } from "./model-files";
+import { isSafeModelName } from "../http/model-name";
 import { parseMetadata, type ModelMetadata } from "./metadata";
 
 export interface LoadedModel {

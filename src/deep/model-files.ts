@@ -11,6 +11,7 @@ import { closeSync, cpSync, existsSync, fsyncSync, mkdirSync, openSync, readFile
 import { dirname, join } from "node:path";
 import { validateKerasConfig, weightSpecs, type KerasModelConfig, type WeightSpec } from "./keras-model";
 import { formatMetadata, parseMetadata, type ModelMetadata } from "./metadata";
+import { isSafeModelName } from "../http/model-name";
 
 export const MODEL_FORMAT = "rb-aioutliers-deep/1";
 export const MODEL_FILES = ["model.json", "weights.bin", "metadata.ini"] as const;
@@ -26,8 +27,6 @@ export class ModelFilesError extends Error {
   override name = "ModelFilesError";
 }
 
-/** Model names are file names: letters, digits, '_' and '-' only (DESIGN §3). */
-export const isSafeModelName = (name: string) => /^[A-Za-z0-9_-]{1,64}$/.test(name);
 
 /** The directory of model `name`: the first of `roots` that holds it (models dir, then bundled). */
 export function locateModel(name: string, roots: (string | undefined)[]): string | undefined {

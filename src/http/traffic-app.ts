@@ -11,6 +11,7 @@ import { ShallowModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";
 import { outliersHandler } from "./traffic-outliers";
 import { ipIdentifierHandler } from "./ip-identifier";
+import { startDeepModels } from "../deep/deep-service";
 
 export interface TrafficServiceOptions {
   /** Named (deep) models; the default shallow model is always there besides them. */
@@ -23,6 +24,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
     contamination: config.ShallowOutliers.contamination,
     sensitivity: config.ShallowOutliers.sensitivity,
   });
+  let deep: { close(): Promise<void> } | undefined;
   const catalog = catalogWithDefault({
     model: shallow,
     info: {
@@ -30,7 +32,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
       description: "smoothed series + isolation forest (ShallowOutliers of rb-aioutliers), no training needed",
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
-  }, opts.deepModels);
+  }, opts.deepModels ?? (deep = startDeepModels(deps)).catalog);
   const druid = new DruidClient({ endpoint: config.Druid.druid_endpoint, timeoutMs: config.Druid.timeout_ms });
 
   const requests = new Counter({
@@ -67,5 +69,5 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
   app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
-  return { app, close: async () => {} };
+  return { app, close: async () => { await deep?.close(); } };
 }
