@@ -2,23 +2,14 @@
 // defaults): each of nEstimators trees is an extremely randomised tree grown on max_samples =
 // min(256, n) rows drawn without replacement, to depth ceil(log2(max_samples)); at each node a
 // random non-constant feature and a threshold uniform in [min, max) of the node's values
-// (x <= threshold goes left). The path length of a row is its leaf depth + c(leaf size) and
+// (x <= threshold goes left). The path length of a row is its leaf depth + c(leaf size), and
 // score_samples = -2^(-mean path / c(max_samples)) (Liu, Ting & Zhou 2008), so -1 is the most
 // anomalous. Like sklearn the data are rounded to float32 first. Randomness comes from our own
 // seeded PRNG, so scores match sklearn in distribution, not draw for draw.
-// Trees are flat typed arrays: feature (-1 at a leaf), threshold, left/right child, and at a
-// leaf the precomputed depth + c(size).
 import { Rng } from "./rng";
+import { averagePathLength, createTreeArrays, growSortedColumnTree, growTree, type TreeArrays } from "./isolation-tree-growth";
 
-const EULER_GAMMA = 0.5772156649015329;
-const FEATURE_THRESHOLD = 1e-7; // sklearn treats a feature as constant within this range
-
-/** sklearn's _average_path_length: c(n) = 2(ln(n-1) + gamma) - 2(n-1)/n, c(0) = c(1) = 0, c(2) = 1. */
-export function averagePathLength(n: number): number {
-  if (n <= 1) return 0;
-  if (n === 2) return 1;
-  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
-}
+export { averagePathLength };
 
 export interface IsolationForestOptions {
   nEstimators?: number;
@@ -32,13 +23,11 @@ export interface IsolationForestJSON {
   maxSamples: number;
   seed: number;
   nFeatures: number;
-  /** Start of each tree in the node arrays. */
-  treeStart: number[];
+  /** Root node of each tree. */
+  roots: number[];
+  child: number[];
   feature: number[];
-  threshold: number[];
-  left: number[];
-  right: number[];
-  pathLength: number[];
+  value: number[];
 }
 
 export class IsolationForest {
@@ -47,12 +36,10 @@ export class IsolationForest {
   private readonly requestedMaxSamples: number | undefined;
   private maxSamples = 0;
   private nFeatures = 0;
-  private treeStart = new Int32Array(0);
+  private roots = new Int32Array(0);
+  private child = new Int32Array(0);
   private feature = new Int32Array(0);
-  private threshold = new Float64Array(0);
-  private left = new Int32Array(0);
-  private right = new Int32Array(0);
-  private pathLength = new Float64Array(0);
+  private value = new Float64Array(0);
 
   constructor(options: IsolationForestOptions = {}) {
     this.nEstimators = options.nEstimators ?? 100;
@@ -88,89 +75,44 @@ export class IsolationForest {
     if (n < 1 || f < 1) throw new RangeError("isolation forest needs at least one row and one column");
     const maxSamples = Math.min(this.requestedMaxSamples ?? 256, n);
     const maxDepth = Math.ceil(Math.log2(Math.max(maxSamples, 2)));
-    const maxNodes = 2 * maxSamples - 1;
     const T = this.nEstimators;
-    const feature = new Int32Array(T * maxNodes);
-    const threshold = new Float64Array(T * maxNodes);
-    const left = new Int32Array(T * maxNodes);
-    const right = new Int32Array(T * maxNodes);
-    const pathLength = new Float64Array(T * maxNodes);
-    const treeStart = new Int32Array(T + 1);
+    const trees = createTreeArrays(T * (2 * maxSamples - 1));
+    const roots = new Int32Array(T);
     const rng = new Rng(this.seed);
-    const all = new Int32Array(n);
-    const rows = new Int32Array(maxSamples);
-    const features = new Int32Array(f);
-    // Node work stack: [node, begin, end, depth]
-    const stack = new Int32Array(4 * (maxNodes + 1));
-    let next = 0;
-    for (let t = 0; t < T; t++) {
-      treeStart[t] = next;
-      // Subsample without replacement (partial Fisher-Yates).
-      for (let i = 0; i < n; i++) all[i] = i;
-      for (let i = 0; i < maxSamples; i++) {
-        const j = i + rng.nextInt(n - i);
-        const tmp = all[i];
-        all[i] = all[j];
-        all[j] = tmp;
-        rows[i] = tmp;
+    const stack = new Int32Array(4 * (2 * maxSamples + 1));
+    if (f === 1) {
+      // Sort once; each tree's sample is a subsequence of the sorted column.
+      const sortedAll = cols.slice().sort();
+      const sample = maxSamples === n ? sortedAll : new Float32Array(maxSamples);
+      const order = new Int32Array(n);
+      const chosen = new Uint8Array(n);
+      for (let t = 0; t < T; t++) {
+        if (maxSamples < n) {
+          drawSample(rng, order, n, maxSamples, chosen);
+          for (let i = 0, k = 0; i < n; i++) if (chosen[i]) sample[k++] = sortedAll[i];
+        }
+        roots[t] = growSortedColumnTree(sample, maxDepth, rng, trees, stack);
       }
-      const root = next++;
-      let sp = 0;
-      stack[sp++] = root; stack[sp++] = 0; stack[sp++] = maxSamples; stack[sp++] = 0;
-      while (sp > 0) {
-        const depth = stack[--sp], end = stack[--sp], begin = stack[--sp], node = stack[--sp];
-        const size = end - begin;
-        let splitFeature = -1;
-        let lo = 0, hi = 0;
-        if (depth < maxDepth && size >= 2) {
-          // Draw features at random until a non-constant one turns up (sklearn's random splitter).
-          for (let j = 0; j < f; j++) features[j] = j;
-          for (let remaining = f; remaining > 0; remaining--) {
-            const pick = rng.nextInt(remaining);
-            const cand = features[pick];
-            features[pick] = features[remaining - 1];
-            const base = cand * n;
-            lo = Infinity; hi = -Infinity;
-            for (let k = begin; k < end; k++) {
-              const v = cols[base + rows[k]];
-              if (v < lo) lo = v;
-              if (v > hi) hi = v;
-            }
-            if (hi > lo + FEATURE_THRESHOLD) { splitFeature = cand; break; }
-          }
+    } else {
+      const order = new Int32Array(n);
+      const rows = new Int32Array(maxSamples);
+      const features = new Int32Array(f);
+      for (let t = 0; t < T; t++) {
+        if (maxSamples < n) {
+          drawSample(rng, order, n, maxSamples);
+          rows.set(order.subarray(0, maxSamples));
+        } else {
+          for (let i = 0; i < n; i++) rows[i] = i;
         }
-        if (splitFeature < 0) {
-          feature[node] = -1;
-          pathLength[node] = depth + averagePathLength(size);
-          continue;
-        }
-        let thr = lo + rng.nextFloat() * (hi - lo);
-        if (thr === hi) thr = lo;
-        // Partition rows[begin..end) so that values <= thr come first.
-        const base = splitFeature * n;
-        let i = begin, j = end - 1;
-        while (i <= j) {
-          if (cols[base + rows[i]] <= thr) i++;
-          else { const tmp = rows[i]; rows[i] = rows[j]; rows[j] = tmp; j--; }
-        }
-        const l = next++, r = next++;
-        feature[node] = splitFeature;
-        threshold[node] = thr;
-        left[node] = l;
-        right[node] = r;
-        stack[sp++] = r; stack[sp++] = i; stack[sp++] = end; stack[sp++] = depth + 1;
-        stack[sp++] = l; stack[sp++] = begin; stack[sp++] = i; stack[sp++] = depth + 1;
+        roots[t] = growTree(cols, n, f, rows, maxDepth, rng, trees, stack, features);
       }
     }
-    treeStart[T] = next;
     this.maxSamples = maxSamples;
     this.nFeatures = f;
-    this.treeStart = treeStart;
-    this.feature = feature.slice(0, next);
-    this.threshold = threshold.slice(0, next);
-    this.left = left.slice(0, next);
-    this.right = right.slice(0, next);
-    this.pathLength = pathLength.slice(0, next);
+    this.roots = roots;
+    this.child = trees.child.slice(0, trees.next);
+    this.feature = trees.feature.slice(0, trees.next);
+    this.value = trees.value.slice(0, trees.next);
     return this;
   }
 
@@ -181,34 +123,111 @@ export class IsolationForest {
     return X.map((r, i) => {
       if (r.length !== this.nFeatures) throw new RangeError(`row ${i} has ${r.length} columns, expected ${this.nFeatures}`);
       for (let j = 0; j < r.length; j++) row[j] = finite(r[j], i);
-      return this.scoreRow(row);
+      return this.nFeatures === 1 ? this.scoreValue(row[0]) : this.scoreRow(row);
     });
   }
 
-  /** score_samples of single-column values (only for a forest fitted on one column). */
+  /** score_samples of single-column values (only for a forest fitted on one column). Many values
+   * are scored together: sorted, they meet each tree's leaves in order (a merge walk), which
+   * replaces n random root-to-leaf descents per tree by one sequential pass. The path lengths are
+   * summed over the trees in the same order either way, so the scores are identical. */
   scoreColumn(values: ArrayLike<number>, out: number[] = new Array(values.length)): number[] {
     this.assertFitted(1);
-    const row = new Float32Array(1);
-    for (let i = 0; i < values.length; i++) {
-      row[0] = finite(values[i], i);
-      out[i] = this.scoreRow(row);
+    const n = values.length;
+    if (n < 16) {
+      for (let i = 0; i < n; i++) out[i] = this.scoreValue(Math.fround(finite(values[i], i)));
+      return out;
+    }
+    const sorted = new Float64Array(n);
+    for (let i = 0; i < n; i++) sorted[i] = Math.fround(finite(values[i], i));
+    sorted.sort();
+    const totals = new Float64Array(n);
+    const { start, bounds, leafValue } = this.leafSequences();
+    for (let t = 0; t < this.roots.length; t++) {
+      const first = start[t], last = start[t + 1] - 1; // leaves first..last; bounds[first..last)
+      let j = first;
+      for (let k = 0; k < n; k++) {
+        const v = sorted[k];
+        while (j < last && v > bounds[j]) j++;
+        totals[k] += leafValue[j];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const v = Math.fround(values[i]);
+      let a = 0, b = n - 1;
+      while (a < b) {
+        const m = (a + b) >> 1;
+        if (sorted[m] < v) a = m + 1;
+        else b = m;
+      }
+      out[i] = this.normalise(totals[a]);
     }
     return out;
   }
 
-  private scoreRow(row: Float32Array): number {
-    const { feature, threshold, left, right, pathLength, treeStart } = this;
-    let total = 0;
-    for (let t = 0; t < this.nEstimators; t++) {
-      let node = treeStart[t];
-      let fe = feature[node];
-      while (fe >= 0) {
-        node = row[fe] <= threshold[node] ? left[node] : right[node];
-        fe = feature[node];
+  private leaves: { start: Int32Array; bounds: Float64Array; leafValue: Float64Array } | undefined;
+
+  /** Each tree's leaves from left to right (bounds[j] separates leaf j from leaf j + 1), for a
+   * single-column forest; built on first use. */
+  private leafSequences(): { start: Int32Array; bounds: Float64Array; leafValue: Float64Array } {
+    if (this.leaves) return this.leaves;
+    const { child, value, roots } = this;
+    const start = new Int32Array(roots.length + 1);
+    const bounds = new Float64Array(child.length);
+    const leafValue = new Float64Array(child.length);
+    const stack = new Int32Array(child.length + 1);
+    let k = 0;
+    for (let t = 0; t < roots.length; t++) {
+      start[t] = k;
+      // In-order traversal: a leaf, then the threshold of the node whose left subtree it ends.
+      let sp = 0;
+      let node = roots[t];
+      for (;;) {
+        while (child[node] !== 0) { stack[sp++] = node; node = child[node]; }
+        leafValue[k++] = value[node];
+        if (sp === 0) break;
+        const parent = stack[--sp];
+        bounds[k - 1] = value[parent];
+        node = child[parent] + 1;
       }
-      total += pathLength[node];
     }
-    return -(2 ** (-total / (this.nEstimators * averagePathLength(this.maxSamples))));
+    start[roots.length] = k;
+    this.leaves = { start, bounds, leafValue };
+    return this.leaves;
+  }
+
+  private normalise(totalPath: number): number {
+    return -(2 ** (-totalPath / (this.nEstimators * averagePathLength(this.maxSamples))));
+  }
+
+  private scoreValue(v: number): number {
+    const { child, value, roots } = this;
+    let total = 0;
+    for (let t = 0; t < roots.length; t++) {
+      let node = roots[t];
+      let c = child[node];
+      while (c !== 0) {
+        node = v <= value[node] ? c : c + 1;
+        c = child[node];
+      }
+      total += value[node];
+    }
+    return this.normalise(total);
+  }
+
+  private scoreRow(row: Float32Array): number {
+    const { child, feature, value, roots } = this;
+    let total = 0;
+    for (let t = 0; t < roots.length; t++) {
+      let node = roots[t];
+      let c = child[node];
+      while (c !== 0) {
+        node = row[feature[node]] <= value[node] ? c : c + 1;
+        c = child[node];
+      }
+      total += value[node];
+    }
+    return this.normalise(total);
   }
 
   private assertFitted(columns: number): void {
@@ -222,27 +241,42 @@ export class IsolationForest {
       maxSamples: this.maxSamples,
       seed: this.seed,
       nFeatures: this.nFeatures,
-      treeStart: Array.from(this.treeStart),
+      roots: Array.from(this.roots),
+      child: Array.from(this.child),
       feature: Array.from(this.feature),
-      threshold: Array.from(this.threshold),
-      left: Array.from(this.left),
-      right: Array.from(this.right),
-      pathLength: Array.from(this.pathLength),
+      value: Array.from(this.value),
     };
   }
 
   static fromJSON(j: IsolationForestJSON): IsolationForest {
     const forest = new IsolationForest({ nEstimators: j.nEstimators, maxSamples: j.maxSamples, seed: j.seed });
-    if (j.treeStart.length !== j.nEstimators + 1) throw new RangeError("isolation forest JSON: treeStart does not match nEstimators");
+    const nodes = j.child.length;
+    if (j.roots.length !== j.nEstimators || j.feature.length !== nodes || j.value.length !== nodes) {
+      throw new RangeError("isolation forest JSON: array lengths do not match");
+    }
     forest.maxSamples = j.maxSamples;
     forest.nFeatures = j.nFeatures;
-    forest.treeStart = Int32Array.from(j.treeStart);
+    forest.roots = Int32Array.from(j.roots);
+    forest.child = Int32Array.from(j.child);
     forest.feature = Int32Array.from(j.feature);
-    forest.threshold = Float64Array.from(j.threshold);
-    forest.left = Int32Array.from(j.left);
-    forest.right = Int32Array.from(j.right);
-    forest.pathLength = Float64Array.from(j.pathLength);
+    forest.value = Float64Array.from(j.value);
     return forest;
+  }
+}
+
+/** Partial Fisher-Yates: order[0..m) becomes a uniform sample of 0..n-1 without replacement;
+ * `chosen`, if given, is set to its indicator. */
+function drawSample(rng: Rng, order: Int32Array, n: number, m: number, chosen?: Uint8Array): void {
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = 0; i < m; i++) {
+    const j = i + rng.nextInt(n - i);
+    const picked = order[j];
+    order[j] = order[i];
+    order[i] = picked;
+  }
+  if (chosen) {
+    chosen.fill(0);
+    for (let i = 0; i < m; i++) chosen[order[i]] = 1;
   }
 }
 

@@ -1,0 +1,121 @@
+// Growing the trees of an isolation forest (see isolation-forest.ts for the semantics), into flat
+// typed arrays shared by all trees of a forest:
+//   child[node]  index of the left child (the right one is child + 1), 0 at a leaf;
+//   feature[node] the split feature;
+//   value[node]  the split threshold, or at a leaf its depth + c(leaf size).
+// A single column takes a fast path: the sample is sorted once, so every node is a contiguous
+// range of it, its min and max are the range's ends and a split is a binary search.
+import type { Rng } from "./rng";
+
+const EULER_GAMMA = 0.5772156649015329;
+/** sklearn treats a feature as constant when max <= min + 1e-7 (FEATURE_THRESHOLD). */
+const FEATURE_THRESHOLD = 1e-7;
+
+/** sklearn's _average_path_length: c(n) = 2(ln(n-1) + gamma) - 2(n-1)/n, c(0) = c(1) = 0, c(2) = 1. */
+export function averagePathLength(n: number): number {
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
+}
+
+export interface TreeArrays {
+  child: Int32Array;
+  feature: Int32Array;
+  value: Float64Array;
+  /** Next free node. */
+  next: number;
+}
+
+export function createTreeArrays(capacity: number): TreeArrays {
+  return { child: new Int32Array(capacity), feature: new Int32Array(capacity), value: new Float64Array(capacity), next: 0 };
+}
+
+/** sklearn's random threshold: uniform in [lo, hi), and lo if rounding lands on hi. */
+function threshold(rng: Rng, lo: number, hi: number): number {
+  const t = lo + rng.nextFloat() * (hi - lo);
+  return t === hi ? lo : t;
+}
+
+/** Grows one tree on a sorted single-column sample; returns its root. */
+export function growSortedColumnTree(sorted: Float32Array, maxDepth: number, rng: Rng, out: TreeArrays, stack: Int32Array): number {
+  const { child, value } = out;
+  const root = out.next++;
+  let sp = 0;
+  stack[sp++] = root; stack[sp++] = 0; stack[sp++] = sorted.length; stack[sp++] = 0;
+  while (sp > 0) {
+    const depth = stack[--sp], end = stack[--sp], begin = stack[--sp], node = stack[--sp];
+    const lo = sorted[begin], hi = sorted[end - 1];
+    if (depth >= maxDepth || end - begin < 2 || !(hi > lo + FEATURE_THRESHOLD)) {
+      child[node] = 0;
+      value[node] = depth + averagePathLength(end - begin);
+      continue;
+    }
+    const t = threshold(rng, lo, hi);
+    // first index in [begin, end) whose value is > t
+    let a = begin, b = end;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (sorted[m] <= t) a = m + 1;
+      else b = m;
+    }
+    const l = out.next;
+    out.next += 2;
+    child[node] = l;
+    value[node] = t;
+    stack[sp++] = l + 1; stack[sp++] = a; stack[sp++] = end; stack[sp++] = depth + 1;
+    stack[sp++] = l; stack[sp++] = begin; stack[sp++] = a; stack[sp++] = depth + 1;
+  }
+  return root;
+}
+
+/** Grows one tree on rows[0..m) of column-major data (n rows, f columns); returns its root. */
+export function growTree(
+  cols: Float32Array, n: number, f: number, rows: Int32Array, maxDepth: number,
+  rng: Rng, out: TreeArrays, stack: Int32Array, features: Int32Array,
+): number {
+  const { child, feature, value } = out;
+  const root = out.next++;
+  let sp = 0;
+  stack[sp++] = root; stack[sp++] = 0; stack[sp++] = rows.length; stack[sp++] = 0;
+  while (sp > 0) {
+    const depth = stack[--sp], end = stack[--sp], begin = stack[--sp], node = stack[--sp];
+    let split = -1, lo = 0, hi = 0;
+    if (depth < maxDepth && end - begin >= 2) {
+      // Draw features at random until a non-constant one turns up (sklearn's random splitter).
+      for (let j = 0; j < f; j++) features[j] = j;
+      for (let remaining = f; remaining > 0 && split < 0; remaining--) {
+        const pick = rng.nextInt(remaining);
+        const cand = features[pick];
+        features[pick] = features[remaining - 1];
+        const base = cand * n;
+        lo = Infinity; hi = -Infinity;
+        for (let k = begin; k < end; k++) {
+          const v = cols[base + rows[k]];
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        if (hi > lo + FEATURE_THRESHOLD) split = cand;
+      }
+    }
+    if (split < 0) {
+      child[node] = 0;
+      value[node] = depth + averagePathLength(end - begin);
+      continue;
+    }
+    const t = threshold(rng, lo, hi);
+    const base = split * n;
+    let i = begin, j = end - 1;
+    while (i <= j) {
+      if (cols[base + rows[i]] <= t) i++;
+      else { const tmp = rows[i]; rows[i] = rows[j]; rows[j] = tmp; j--; }
+    }
+    const l = out.next;
+    out.next += 2;
+    child[node] = l;
+    feature[node] = split;
+    value[node] = t;
+    stack[sp++] = l + 1; stack[sp++] = i; stack[sp++] = end; stack[sp++] = depth + 1;
+    stack[sp++] = l; stack[sp++] = begin; stack[sp++] = i; stack[sp++] = depth + 1;
+  }
+  return root;
+}
