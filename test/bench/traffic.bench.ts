@@ -1,0 +1,64 @@
+// Traffic API bench (issue 4 part 7): POST /api/v1/outliers with `data` for 1,440 and 10,080
+// one-minute points on the default model, p50 and p99 over real HTTP against the spawned
+// service, beside the original's ShallowOutliers.compute_json alone (no HTTP): 210 ms and 506 ms
+// on this machine. Target: ≥ 20× faster, HTTP included. Also the model alone, in process.
+// Run: npx tsx test/bench/traffic.bench.ts (or npm run bench).
+import { ShallowModel } from "../../src/detect/shallow-model";
+import { startService } from "../support/service-process";
+import { b64, minuteRows } from "../traffic/http-helpers";
+
+const ORIGINAL_MS: Record<number, number> = { 1440: 210, 10080: 506 };
+const RUNS: Record<number, number> = { 1440: 100, 10080: 40 };
+const WARMUP = 5;
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+async function timeHttp(url: string, body: string, runs: number): Promise<number[]> {
+  const post = async () => {
+    const t = performance.now();
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    const json = (await res.json()) as { status: string };
+    if (res.status !== 200 || json.status !== "success") throw new Error(`bench request failed: ${res.status}`);
+    return performance.now() - t;
+  };
+  for (let i = 0; i < WARMUP; i++) await post();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await post());
+  return times.sort((a, b) => a - b);
+}
+
+async function timeModel(n: number, runs: number): Promise<number[]> {
+  const rows = minuteRows(n);
+  const model = new ShallowModel({ contamination: 0.01, sensitivity: 0.95 });
+  for (let i = 0; i < WARMUP; i++) await model.run(rows, "bytes");
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await model.run(rows, "bytes");
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+export async function trafficBench(): Promise<void> {
+  const svc = await startService();
+  try {
+    console.log("\n## traffic API: POST /api/v1/outliers with data, default model");
+    console.log("| points | runs | HTTP p50 ms | HTTP p99 ms | model alone p50 ms | original compute_json ms | speed-up at p50 (HTTP) | target |");
+    console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const n of [1440, 10080]) {
+      const body = new URLSearchParams({ data: b64(minuteRows(n)) }).toString();
+      const http = await timeHttp(`${svc.trafficUrl}/api/v1/outliers`, body, RUNS[n]!);
+      const model = await timeModel(n, 10);
+      const p50 = quantile(http, 0.5), p99 = quantile(http, 0.99);
+      const ratio = ORIGINAL_MS[n]! / p50;
+      console.log(`| ${n} | ${RUNS[n]} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | ${quantile(model, 0.5).toFixed(1)} | ${ORIGINAL_MS[n]} | ${ratio.toFixed(1)}× | ${ratio >= 20 ? "met" : "NOT met"} (≥ 20×) |`);
+    }
+  } finally {
+    await svc.stop();
+  }
+}
+
+await trafficBench();
