@@ -1,7 +1,7 @@
 // The detectors `npm run bench:nab` runs over the NAB corpus. Adding one is one line in
 // `detectors` below.
 import type { Pipeline } from "../../../src/detect/pipeline-types";
-import { createPipeline } from "../../../src/detect/pipeline-registry";
+import { createPipeline, pipelineOptionsFor } from "../../../src/detect/pipeline-registry";
 
 export interface BenchDetector {
   /** Name in the table and in NAB results files: no "_" (NAB splits file names on it). */
@@ -44,6 +44,11 @@ export function pipelineDetector(name: string, window: number | undefined, creat
   return { name, window, run: (values, timestamps) => pipelineScores(create(), values, timestamps) };
 }
 
+/** The four original pipelines at the window lengths the issue compares. */
+const ORIGINALS = ["batch", "sliding", "kalman-batch", "kalman-sliding"];
+const WINDOWS = [32, 64, 128];
+
 export const detectors: BenchDetector[] = [
+  ...ORIGINALS.flatMap((name) => WINDOWS.map((w) => pipelineDetector(`${name}-${w}`, w, () => createPipeline(pipelineOptionsFor(name, w))))),
   pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })),
 ];
