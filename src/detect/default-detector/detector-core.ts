@@ -1,6 +1,18 @@
-// The default detector's per-point core (no I/O): raw surprises -> anomaly likelihood each ->
-// fused score -> refractory suppression. Parameters are explicit so the bench can study them;
-// the pipeline uses DEFAULT_PARAMS only.
+// The default detector's per-point core (pure: arrays and numbers in, a score out).
+//
+//   value ─┬─ spike:    |x - previous x| / EW mean |step|, log-compressed ─────┐
+//          ├─ shift:    (x - slow EW level) / EW mean |error|, averaged ───────┤ each through an
+//          ├─ novelty:  has the run of the last 1..3 coarse bins been seen? ──┤ anomaly likelihood,
+//          └─ seasonal: (x - time-of-week/day profile) / scale, averaged ──────┘ then a record ratio
+//   score = max_k w_k r_k / (1 + r_k),  r_k = L_k / max(decaying record of L_k, floor)
+//   alarm hold: after an output >= alarmLevel, the next alarmHoldRows rows output 0.
+//
+// Why: the likelihood (Ahmad et al. 2017) makes each raw surprise a tail probability under its own
+// recent history; the record ratio asks "is this more surprising than anything this component saw
+// in the last ~recordRows rows?", which puts components with different tails on one scale and
+// keeps a recurring event (a nightly job) from alarming every time; the hold makes one event one
+// alarm (NAB charges every false-positive row and credits only the earliest detection).
+// docs/quality.md, "The default detector", gives the measurements behind every value below.
 import { likelihoodStep, newLikelihood, type LikelihoodParams, type LikelihoodState } from "./anomaly-likelihood";
 import { newNovelty, noveltyStep, type NoveltyParams, type NoveltyState } from "./context-novelty";
 import { newResidual, residualStep, type ResidualParams, type ResidualState } from "./residual-surprise";
@@ -15,38 +27,43 @@ export interface DetectorParams {
   noveltyLikelihood: LikelihoodParams;
   seasonal: SeasonalParams;
   seasonalLikelihood: LikelihoodParams;
-  /** Time constant (rows) of the decaying memory of recent scores; a score fires only when it
-   * exceeds that memory. */
-  refractoryRows: number;
-  /** Factor applied to a score that does not exceed the memory. */
-  suppressedFactor: number;
-  weights: number[];
-  /** Each component's score is divided by the decaying record of its own past scores. */
+  /** Per component (spike, shift, novelty, seasonal): the score is w r / (1 + r), so a component
+   * reaches alarmLevel when r >= alarmLevel / (w - alarmLevel). */
+  weights: [number, number, number, number];
+  /** Memory (rows) of each component's decaying record. */
   recordRows: number;
+  /** Records below this count as this (a quiet stretch must not make small surprises alarm). */
   recordFloor: number;
   /** The seasonal component counts only while its residual scale is below this fraction of the
-   * slow-level residual scale (the profile explains the series). */
+   * shift component's (the profile explains the series better than a level does). */
   seasonalGate: number;
+  /** An output at or above alarmLevel starts a hold: the next alarmHoldRows rows output 0. */
+  alarmLevel: number;
+  alarmHoldRows: number;
 }
 
 /** Rows before the detector gives any score: every part's learning period. */
 export const LEARNING_ROWS = 300;
-const LEARN = LEARNING_ROWS;
+/** HTM's anomaly-likelihood history (8640 rows = 30 days of 5-minute data). */
+const HISTORY = 8640;
+/** HTM's short averaging window. */
+const SHORT = 10;
+
 export const DEFAULT_PARAMS: DetectorParams = {
-  spike: { levelAlpha: 0.5, scaleAlpha: 0.01, signed: false },
-  spikeLikelihood: { shortWindow: 1, longMemory: 3000, learningRows: LEARN, minStd: 0.01, twoSided: false },
+  spike: { levelAlpha: 1, scaleAlpha: 0.01, signed: false },
+  spikeLikelihood: { shortWindow: 1, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: false },
   shift: { levelAlpha: 0.01, scaleAlpha: 0.01, signed: true },
-  shiftLikelihood: { shortWindow: 10, longMemory: 3000, learningRows: LEARN, minStd: 0.01, twoSided: true },
-  novelty: { bins: 5, maxOrder: 3, tableSize: 1024, halvingRows: 2000, learningRows: LEARN },
-  noveltyLikelihood: { shortWindow: 10, longMemory: 3000, learningRows: LEARN, minStd: 0.0173, twoSided: false },
+  shiftLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: true },
+  novelty: { bins: 5, maxOrder: 3, tableSize: 1024, halvingRows: 2000, learningRows: LEARNING_ROWS },
+  noveltyLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.0173, twoSided: false },
   seasonal: { slotAlpha: 0.2, scaleAlpha: 0.01, levelAlpha: 0.01, learningRows: 50 },
-  seasonalLikelihood: { shortWindow: 10, longMemory: 3000, learningRows: LEARN, minStd: 0.01, twoSided: true },
-  refractoryRows: 100,
-  suppressedFactor: 0,
+  seasonalLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: true },
   weights: [0.8, 0.8, 1, 1],
   recordRows: 1000,
   recordFloor: 0.2,
   seasonalGate: 0.7,
+  alarmLevel: 0.53,
+  alarmHoldRows: SHORT,
 };
 
 export interface CoreState {
@@ -58,8 +75,8 @@ export interface CoreState {
   noveltyLikelihood: LikelihoodState;
   seasonal: SeasonalState;
   seasonalLikelihood: LikelihoodState;
-  memory: number;
   records: number[];
+  sinceAlarm: number;
 }
 
 export function newCore(p: DetectorParams): CoreState {
@@ -72,32 +89,33 @@ export function newCore(p: DetectorParams): CoreState {
     noveltyLikelihood: newLikelihood(p.noveltyLikelihood),
     seasonal: newSeasonal(),
     seasonalLikelihood: newLikelihood(p.seasonalLikelihood),
-    memory: 0,
     records: [0, 0, 0, 0],
+    sinceAlarm: p.alarmHoldRows + 1,
   };
 }
 
 /** Inputs beyond this magnitude are clipped so that no sum of squares can overflow. */
 const MAX_INPUT = 1e150;
 
+/** Feeds one value at `time` (seconds since the epoch); returns its score in [0, 1). */
 export function coreStep(s: CoreState, value: number, time: number, p: DetectorParams): number {
   const x = Math.max(-MAX_INPUT, Math.min(MAX_INPUT, value));
-  const comps = [
+  const surprise = [
     likelihoodStep(s.spikeLikelihood, residualStep(s.spike, x, p.spike), p.spikeLikelihood),
     likelihoodStep(s.shiftLikelihood, residualStep(s.shift, x, p.shift), p.shiftLikelihood),
     likelihoodStep(s.noveltyLikelihood, noveltyStep(s.novelty, x, p.novelty), p.noveltyLikelihood),
-    p.weights[3] > 0 ? likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood) : 0,
+    likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood),
   ];
-  const w = p.weights.slice();
-  if (!(s.seasonal.scale < p.seasonalGate * s.shift.scale)) w[3] = 0;
-  let score = 0;
+  const seasonalOn = s.seasonal.scale < p.seasonalGate * s.shift.scale;
   const decay = Math.exp(-1 / p.recordRows);
-  for (let k = 0; k < comps.length; k++) {
-    const r = comps[k] / Math.max(s.records[k], p.recordFloor);
-    score = Math.max(score, (w[k] * r) / (1 + r));
-    s.records[k] = Math.max(comps[k], s.records[k] * decay);
+  let score = 0;
+  for (let k = 0; k < surprise.length; k++) {
+    const r = surprise[k] / Math.max(s.records[k], p.recordFloor);
+    if (k !== 3 || seasonalOn) score = Math.max(score, (p.weights[k] * r) / (1 + r));
+    s.records[k] = Math.max(surprise[k], s.records[k] * decay);
   }
-  const out = score > s.memory ? score : score * p.suppressedFactor;
-  s.memory = Math.max(score, s.memory * Math.exp(-1 / p.refractoryRows));
-  return out;
+  s.sinceAlarm++;
+  if (s.sinceAlarm <= p.alarmHoldRows) return 0;
+  if (score >= p.alarmLevel) s.sinceAlarm = 0;
+  return score;
 }
