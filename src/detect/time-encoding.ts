@@ -34,8 +34,9 @@ export function wallClock(timestamp: string): WallClock | undefined {
 
 /** Day of week of a calendar date, Monday = 0 (pandas dayofweek). */
 export function dayOfWeek(year: number, month: number, day: number): number {
-  const sundayZero = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  return (sundayZero + 6) % 7;
+  // days since 1970-01-01 (a Thursday = 3)
+  const days = Date.UTC(year, month - 1, day) / 86_400_000;
+  return (((days + 3) % 7) + 7) % 7;
 }
 
 export function dailySin(c: WallClock): number {

@@ -10,8 +10,21 @@ export class TimeseriesError extends Error {
 
 const SHAPE = 'a Druid timeseries response: a JSON array of {"timestamp": "<ISO-8601>", "result": {"<metric>": <number>, ...}}';
 // Date, optional time with optional seconds/fraction, optional Z or ±hh:mm offset (what Druid
-// and pandas produce).
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+// and pandas produce); the fields must be in range (checked without Date.parse, once per row).
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function isIsoTime(ts: string): boolean {
+  const m = ISO_TIME.exec(ts);
+  if (!m) return false;
+  const month = +m[2]!, day = +m[3]!;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(+m[1]!))) return false;
+  return (m[4] === undefined || +m[4] <= 23) && (m[5] === undefined || +m[5] <= 59) && (m[6] === undefined || +m[6] <= 59);
+}
 
 /** Checks the shape and every value: timestamps ISO-8601, results objects whose values are finite
  * numbers (null is kept out: a missing value is reported, never guessed). */
@@ -27,7 +40,7 @@ export function parseTimeseries(json: unknown): TimeseriesRow[] {
     if (row === null || typeof row !== "object" || Array.isArray(row))
       throw new TimeseriesError(`row ${i} is not an object; expected ${SHAPE}`);
     const ts = row.timestamp;
-    if (typeof ts !== "string" || !ISO_TIME.test(ts) || Number.isNaN(Date.parse(ts.replace(" ", "T"))))
+    if (typeof ts !== "string" || !isIsoTime(ts))
       throw new TimeseriesError(`row ${i}: timestamp ${JSON.stringify(ts)?.slice(0, 40) ?? "(missing)"} is not an ISO-8601 time such as "2023-09-21T09:00:00.000Z"`);
     const result = row.result;
     if (result === null || typeof result !== "object" || Array.isArray(result))

@@ -33,11 +33,33 @@ function fieldsOf(get: (name: string) => string | undefined): TrafficFields {
   return out;
 }
 
+function formDecode(s: string): string {
+  const spaced = s.includes("+") ? s.replace(/\+/g, " ") : s;
+  try {
+    return spaced.includes("%") ? decodeURIComponent(spaced) : spaced;
+  } catch {
+    throw new BadRequestError("the form body has a bad percent-escape; send application/x-www-form-urlencoded fields (curl -d or --data-urlencode)");
+  }
+}
+
+/** application/x-www-form-urlencoded → the first value of each name. URLSearchParams does the
+ * same, but decodes a megabyte field several times slower than decodeURIComponent. */
+export function parseForm(body: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pair of body.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const name = formDecode(eq < 0 ? pair : pair.slice(0, eq));
+    if (!out.has(name)) out.set(name, eq < 0 ? "" : formDecode(pair.slice(eq + 1)));
+  }
+  return out;
+}
+
 export async function readTrafficFields(c: Context): Promise<TrafficFields> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "" || type === "application/x-www-form-urlencoded") {
-    const params = new URLSearchParams(await c.req.text());
-    return fieldsOf((n) => params.get(n) ?? undefined);
+    const params = parseForm(await c.req.text());
+    return fieldsOf((n) => params.get(n));
   }
   if (type === "multipart/form-data") {
     let form: FormData;
