@@ -5,6 +5,7 @@ import { versionCommand } from "./version";
 import { checkConfigCommand } from "./check-config";
 import { importKerasCommand } from "./import-keras";
 import { exportKerasCommand } from "./export-keras";
+import { detectCommand } from "./detect";
 
-export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand];
+export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand, detectCommand];
 export const defaultCommand = "serve";
