@@ -25,7 +25,7 @@ export const configSchema = z.object({
     /** Downstream data server; also DATA_SERVER_ENDPOINT. Empty: nothing is queued for delivery. */
     data_server_endpoint: z.union([url, z.literal("")]).default(""),
     /** Pipeline of new variables when /initialize does not name one. */
-    default_pipeline: z.enum(pipelineKinds).default("batch"),
+    default_pipeline: z.enum(pipelineKinds).default("default"),
     /** Largest request body accepted on the station port, bytes. */
     body_limit: positiveInt.max(1 << 30).default(1 << 20),
     /** Bytes of pipeline state kept in memory; the rest is read from SQLite on demand. */
