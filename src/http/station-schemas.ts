@@ -1,0 +1,165 @@
+// Request schemas of the station API (DESIGN §4). Every rule says what is accepted, so a 400 names
+// the field and the accepted form. The original server accepted anything and failed later (a
+// string value killed a variable for good, `_` in ids broke restarts); here nothing unvalidated
+// gets past the edge.
+import { z } from "zod";
+import { pipelineKinds, type PipelineKindName } from "../config";
+import { BadRequestError } from "./errors";
+
+export const MIN_WINDOW = 8;
+export const MAX_WINDOW = 4096;
+export const MAX_ID_CHARS = 128;
+export const MAX_VARIABLES = 256;
+export const MAX_SAMPLES_PER_BLOCK = 100_000;
+/** Beyond this a float64 no longer holds integers exactly and the Kalman variances lose meaning. */
+export const MAX_ABS_VALUE = 1e15;
+
+/** Letters and digits of any script, `_`, `-`, `.`, `:` and `@` (ids travel in URL paths and logs). */
+const STATION_ID_RE = /^[\p{L}\p{N}\p{M}_.:@-]+$/u;
+const STATION_ID_RULE = `a string of 1-${MAX_ID_CHARS} characters: letters or digits (any script), '_', '-', '.', ':', '@'`;
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+const VARIABLE_RULE = `a string of 1-${MAX_ID_CHARS} characters without control characters, not "timestamp" or "values"`;
+const VALUE_RULE = "a finite number with |value| <= 1e15";
+const TIMESTAMP_RULE = `a date-time string like "2021-01-01 00:00:00" or "2021-01-01T00:00:00Z" (ISO 8601; no zone = UTC)`;
+
+export function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  const text = JSON.stringify(v) ?? String(v);
+  return `${typeof v} ${text.length > 40 ? text.slice(0, 40) + "…" : text}`;
+}
+
+const chars = (s: string) => [...s].length;
+
+export const stationIdSchema = z.unknown().superRefine((v, ctx) => {
+  if (typeof v !== "string") {
+    ctx.addIssue({ code: "custom", message: `must be ${STATION_ID_RULE} (got ${describeValue(v)}${typeof v === "number" ? "; numeric ids are not accepted, send it as a string" : ""})` });
+  } else if (chars(v) < 1 || chars(v) > MAX_ID_CHARS || !STATION_ID_RE.test(v)) {
+    ctx.addIssue({ code: "custom", message: `must be ${STATION_ID_RULE} (got ${chars(v)} characters: ${describeValue(v)})` });
+  }
+}).transform((v) => v as string);
+
+export function isVariableName(v: string): boolean {
+  return chars(v) >= 1 && chars(v) <= MAX_ID_CHARS && !CONTROL_RE.test(v) && v !== "timestamp" && v !== "values";
+}
+
+const windowSchema = z.unknown().superRefine((v, ctx) => {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < MIN_WINDOW || v > MAX_WINDOW)
+    ctx.addIssue({ code: "custom", message: `window must be an integer in [${MIN_WINDOW}, ${MAX_WINDOW}] (got ${describeValue(v)})` });
+}).transform((v) => v as number);
+
+export const initializeSchema = z.object({
+  id_estacio: stationIdSchema,
+  variables: z.record(z.string(), windowSchema, { error: (i) => `must be an object {"<variable>": <window>} (got ${describeValue(i.input)})` })
+    .superRefine((vars, ctx) => {
+      const names = Object.keys(vars);
+      if (names.length === 0) ctx.addIssue({ code: "custom", message: `must name at least one variable, e.g. {"var_1": 32}` });
+      if (names.length > MAX_VARIABLES) ctx.addIssue({ code: "custom", message: `at most ${MAX_VARIABLES} variables per station (got ${names.length})` });
+      for (const n of names) if (!isVariableName(n)) ctx.addIssue({ code: "custom", path: [n], message: `variable name must be ${VARIABLE_RULE}` });
+    }),
+  pipeline: z.enum(pipelineKinds, { error: (i) => `must be one of ${pipelineKinds.join(", ")} (got ${describeValue(i.input)})` }).optional(),
+}, { error: (i) => `body must be a JSON object {"id_estacio": ..., "variables": {...}} (got ${describeValue(i.input)})` }).strict();
+
+export type InitializeRequest = { id_estacio: string; variables: Record<string, number>; pipeline?: PipelineKindName };
+
+/** Parses the sample time: ISO 8601 or "YYYY-MM-DD HH:MM:SS[.fff]"; without a zone it is UTC. */
+export function parseTimestamp(s: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? "00"}:${m[5] ?? "00"}:${m[6] ?? "00"}${(m[7] ?? "").slice(0, 4)}${m[8] ?? "Z"}`;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+export interface Sample {
+  timestamp: string;
+  /** Epoch milliseconds of `timestamp`. */
+  time: number;
+  values: Array<[variable: string, value: number]>;
+}
+
+function checkValue(v: unknown, ctx: z.RefinementCtx, path: (string | number)[]): v is number {
+  if (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= MAX_ABS_VALUE) return true;
+  ctx.addIssue({ code: "custom", path, message: `must be ${VALUE_RULE} (got ${describeValue(v)})` });
+  return false;
+}
+
+const sampleSchema = z.unknown().transform((raw, ctx): Sample => {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    ctx.addIssue({ code: "custom", message: `each sample must be an object {"timestamp": ..., "values": {"<variable>": <number>}} or {"timestamp": ..., "<variable>": <number>} (got ${describeValue(raw)})` });
+    return z.NEVER;
+  }
+  const obj = raw as Record<string, unknown>;
+  const ts = obj.timestamp;
+  let time: number | undefined;
+  if (typeof ts !== "string" || (time = parseTimestamp(ts)) === undefined)
+    ctx.addIssue({ code: "custom", path: ["timestamp"], message: `must be ${TIMESTAMP_RULE} (got ${describeValue(ts)})` });
+  const values: Sample["values"] = [];
+  let source: Record<string, unknown>, prefix: string[];
+  if ("values" in obj) {
+    const extra = Object.keys(obj).filter((k) => k !== "timestamp" && k !== "values");
+    if (extra.length) ctx.addIssue({ code: "custom", path: [extra[0]!], message: `a sample with "values" takes only "timestamp" and "values"; put every variable inside "values"` });
+    if (obj.values === null || typeof obj.values !== "object" || Array.isArray(obj.values)) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: `must be an object {"<variable>": <number>} (got ${describeValue(obj.values)})` });
+      return z.NEVER;
+    }
+    source = obj.values as Record<string, unknown>; prefix = ["values"];
+  } else {
+    source = obj; prefix = [];
+  }
+  for (const [name, v] of Object.entries(source)) {
+    if (prefix.length === 0 && name === "timestamp") continue;
+    if (!isVariableName(name)) {
+      ctx.addIssue({ code: "custom", path: [...prefix, name], message: `variable name must be ${VARIABLE_RULE}` });
+      continue;
+    }
+    if (checkValue(v, ctx, [...prefix, name])) values.push([name, v]);
+  }
+  if (values.length === 0 && ctx.issues.length === 0)
+    ctx.addIssue({ code: "custom", path: prefix, message: "the sample has no variable values" });
+  return { timestamp: ts as string, time: time ?? NaN, values };
+});
+
+export const detectionSchema = z.object({
+  id_estacio: stationIdSchema,
+  numero_mostres: z.unknown().optional().superRefine((v, ctx) => {
+    if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= 1))
+      ctx.addIssue({ code: "custom", message: `must be a positive integer, the number of samples in "mostres" (got ${describeValue(v)})` });
+  }).transform((v) => v as number | undefined),
+  mostres: z.array(sampleSchema, { error: (i) => `must be an array of samples (got ${describeValue(i.input)})` })
+    .min(1, { error: `must hold at least one sample` })
+    .max(MAX_SAMPLES_PER_BLOCK, { error: `at most ${MAX_SAMPLES_PER_BLOCK} samples per block` }),
+}, { error: (i) => `body must be a JSON object {"id_estacio": ..., "numero_mostres": N, "mostres": [...]} (got ${describeValue(i.input)})` })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.numero_mostres !== undefined && b.numero_mostres !== b.mostres.length)
+      ctx.addIssue({ code: "custom", path: ["numero_mostres"], message: `is ${b.numero_mostres} but "mostres" holds ${b.mostres.length} samples; they must match` });
+  });
+
+export type DetectionRequest = z.infer<typeof detectionSchema>;
+
+function formatPath(path: PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, accepted: string[]): string {
+  const where = issue.path.length ? `${formatPath(issue.path)}: ` : "";
+  if (issue.code === "unrecognized_keys")
+    return `${where}unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; accepted fields: ${accepted.join(", ")}`;
+  return `${where}${issue.message}`;
+}
+
+/** Validates with a schema; the first problems (up to 3) become one 400 message. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issues = r.error.issues;
+  const accepted = Object.keys((schema as unknown as { shape?: object }).shape ?? {});
+  const shown = issues.slice(0, 3).map((i) => formatIssue(i, accepted)).join("; ");
+  throw new BadRequestError(issues.length > 3 ? `${shown}; and ${issues.length - 3} more problem(s)` : shown);
+}

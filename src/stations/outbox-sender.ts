@@ -1,0 +1,158 @@
+// Delivers the durable outbox (./store.ts) to the downstream data server, off the request path:
+// a background loop woken by new entries and by its own timer. Per station, only the oldest entry is
+// ever in flight, so results arrive in order per station (at least once: a crash between the POST
+// and the delete resends the entry with the same Idempotency-Key). Stations are delivered in
+// parallel, up to `concurrency` requests at a time.
+//
+// Answers: 2xx delivered (and pruned). Connection errors, timeouts, 408, 425, 429 and 5xx are
+// transient: retried with exponential backoff (base · 2^(attempts-1), capped, with jitter). Any other
+// answer (3xx, 4xx) means the endpoint or its configuration is wrong, not this entry (our bodies are
+// the seed's fixed shapes): the entry is kept, retried at the capped backoff and reported, so results
+// are never dropped and arrive once the operator fixes the endpoint.
+import type { Logger } from "pino";
+import type { OutboxRow, StationStore } from "./store";
+
+export interface Timers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export type DeliveryOutcome = "delivered" | "transient" | "rejected";
+
+export interface OutboxSenderOptions {
+  store: StationStore;
+  /** Base URL of the downstream server; entry paths are appended. */
+  endpoint: string;
+  timeoutMs: number;
+  maxBackoffMs: number;
+  baseBackoffMs?: number;
+  concurrency?: number;
+  log: Logger;
+  timers?: Timers;
+  fetch?: typeof fetch;
+  random?: () => number;
+  onAttempt?: (outcome: DeliveryOutcome, ms: number) => void;
+}
+
+/** Delay before attempt number `attempts + 1`: exponential, capped, jittered into [½, 1] of it. */
+export function backoffDelay(attempts: number, baseMs: number, maxMs: number, random: number): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.min(attempts - 1, 30));
+  return Math.round(exp * (0.5 + 0.5 * random));
+}
+
+export function classifyStatus(status: number): DeliveryOutcome {
+  if (status >= 200 && status < 300) return "delivered";
+  if (status >= 500 || status === 408 || status === 425 || status === 429) return "transient";
+  return "rejected";
+}
+
+export class OutboxSender {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly timers: Timers;
+  private readonly fetch: typeof fetch;
+  private readonly random: () => number;
+  private readonly base: number;
+  private readonly concurrency: number;
+  private timer: unknown;
+  private timerAt = Infinity;
+  private pumpQueued = false;
+  private closed = false;
+
+  constructor(private readonly o: OutboxSenderOptions) {
+    this.timers = o.timers ?? realTimers;
+    this.fetch = o.fetch ?? globalThis.fetch;
+    this.random = o.random ?? Math.random;
+    this.base = o.baseBackoffMs ?? 250;
+    this.concurrency = o.concurrency ?? 8;
+  }
+
+  /** Starts delivering what the outbox already holds (entries left by a previous run). */
+  start(): void { this.wake(); }
+
+  /** New entries were committed: deliver them soon (never inside the caller's request). */
+  wake(): void {
+    if (this.closed || this.pumpQueued || this.inFlight.size >= this.concurrency) return;
+    this.pumpQueued = true;
+    setImmediate(() => { this.pumpQueued = false; this.pump(); });
+  }
+
+  /** Stops the loop; waits for requests in flight (each bounded by the timeout). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    await Promise.all([...this.inFlight.values()]);
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    const now = this.timers.now();
+    for (const head of this.o.store.dueHeads(now)) {
+      if (this.inFlight.size >= this.concurrency) break;
+      if (this.inFlight.has(head.station_id)) continue;
+      const p = this.deliver(head).finally(() => {
+        this.inFlight.delete(head.station_id);
+        this.pump();
+      });
+      this.inFlight.set(head.station_id, p);
+    }
+    this.armTimer();
+  }
+
+  /** Sleeps until the earliest head that is waiting out its backoff is due. */
+  private armTimer(): void {
+    const next = this.o.store.nextDue();
+    if (next === undefined) return;
+    const at = Math.max(next, this.timers.now() + 1);
+    if (this.inFlight.size > 0 && next <= this.timers.now()) return; // a completion will pump
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = this.timers.setTimeout(() => { this.timer = undefined; this.timerAt = Infinity; this.pump(); }, at - this.timers.now());
+  }
+
+  private async deliver(e: OutboxRow): Promise<void> {
+    const started = this.timers.now();
+    const { outcome, detail } = await this.post(e);
+    if (this.closed && outcome !== "delivered") return; // the database may be closing; retried next run
+    this.o.onAttempt?.(outcome, this.timers.now() - started);
+    if (outcome === "delivered") {
+      this.o.store.markDelivered(e.id);
+      return;
+    }
+    const attempts = e.attempts + 1;
+    const delay = outcome === "rejected" ? this.o.maxBackoffMs : backoffDelay(attempts, this.base, this.o.maxBackoffMs, this.random());
+    this.o.store.markFailed(e.id, attempts, this.timers.now() + delay, detail);
+    const fields = { station: e.station_id, path: e.path, entry: e.id, attempts, retryInMs: delay, error: detail };
+    if (outcome === "rejected") this.o.log.error(fields, "downstream rejected a delivery; check DATA_SERVER_ENDPOINT");
+    else this.o.log.warn(fields, "downstream delivery failed; will retry");
+  }
+
+  private async post(e: OutboxRow): Promise<{ outcome: DeliveryOutcome; detail: string }> {
+    const ctrl = new AbortController();
+    const timer = this.timers.setTimeout(() => ctrl.abort(), this.o.timeoutMs);
+    try {
+      const res = await this.fetch(this.o.endpoint.replace(/\/+$/, "") + e.path, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": e.idempotency_key },
+        body: e.body,
+        redirect: "manual",
+        signal: ctrl.signal,
+      });
+      await res.arrayBuffer(); // read to the end (frees the connection); also under the timeout
+      return { outcome: classifyStatus(res.status), detail: `HTTP ${res.status}` };
+    } catch (err) {
+      const detail = ctrl.signal.aborted ? `no answer within ${this.o.timeoutMs} ms`
+        : String((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+      return { outcome: "transient", detail };
+    } finally {
+      this.timers.clearTimeout(timer);
+    }
+  }
+}

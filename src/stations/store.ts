@@ -1,0 +1,209 @@
+// StationStore: every durable fact of the station API in one SQLite file (DESIGN §5): stations,
+// their variables with each pipeline's whole state, recent outliers and the downstream outbox.
+// Synchronous (better-sqlite3): a /detection block is applied inside one transaction() call.
+//
+// A pipeline's state is stored in two parts (see ./state-split.ts): `model_state`, the trained
+// forest and reference window, rewritten only when the pipeline (re)trains; and `stream_state`,
+// the current window, Kalman state and counters, rewritten with every block. Together they are the
+// pipeline's whole toJSON().
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { openSqlite, type SqliteDatabase } from "../runtime/sqlite";
+
+export type Synchronous = "full" | "normal";
+
+export interface StationRow {
+  id: string;
+  created_ms: number;
+  updated_ms: number;
+  blocks: number;
+  samples: number;
+}
+
+export interface VariableRow {
+  station_id: string;
+  name: string;
+  window: number;
+  kind: string;
+  samples_seen: number;
+  retrains: number;
+  /** JSON of the last drift test's values, or null before the first one. */
+  last_drift: string | null;
+  /** JSON; null until the pipeline first trains. */
+  model_state: string | null;
+  model_version: number;
+  stream_state: string;
+}
+
+export interface OutlierRow {
+  station_id: string;
+  variable: string;
+  timestamp: string;
+  time_ms: number;
+  score: number;
+  recorded_ms: number;
+}
+
+export interface OutboxRow {
+  id: number;
+  station_id: string;
+  path: string;
+  body: string;
+  idempotency_key: string;
+  created_ms: number;
+  attempts: number;
+  next_attempt_ms: number;
+  last_error: string | null;
+}
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stations (
+  id TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  blocks INTEGER NOT NULL DEFAULT 0,
+  samples INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS variables (
+  station_id TEXT NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  window INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  samples_seen INTEGER NOT NULL DEFAULT 0,
+  retrains INTEGER NOT NULL DEFAULT 0,
+  last_drift TEXT,
+  model_state TEXT,
+  model_version INTEGER NOT NULL DEFAULT 0,
+  stream_state TEXT NOT NULL,
+  PRIMARY KEY (station_id, name)
+);
+CREATE TABLE IF NOT EXISTS outliers (
+  id INTEGER PRIMARY KEY,
+  station_id TEXT NOT NULL,
+  variable TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  score REAL NOT NULL,
+  recorded_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outliers_by_station ON outliers(station_id, time_ms);
+CREATE INDEX IF NOT EXISTS outliers_by_recorded ON outliers(recorded_ms);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  station_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  body TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_by_station ON outbox(station_id, id);
+`;
+
+export class StationStore {
+  readonly db: SqliteDatabase;
+  private readonly st;
+
+  constructor(file: string, opts: { synchronous?: Synchronous } = {}) {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    this.db = openSqlite(file);
+    this.db.pragma("journal_mode = WAL");
+    // NORMAL in WAL mode: a commit is durable against a process crash (kill -9) as soon as it
+    // returns; only an OS crash or power loss can lose the last commits. FULL also fsyncs the WAL
+    // on every commit. See docs/stations.md for the measured cost.
+    this.db.pragma(`synchronous = ${opts.synchronous === "full" ? "FULL" : "NORMAL"}`);
+    this.db.pragma("foreign_keys = ON");
+    this.db.exec(SCHEMA);
+    const version = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
+    if (version === undefined) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    else if (Number(version) !== SCHEMA_VERSION) throw new Error(`station database ${file} has schema version ${version}; this program reads version ${SCHEMA_VERSION}`);
+    const db = this.db;
+    this.st = {
+      station: db.prepare("SELECT * FROM stations WHERE id = ?"),
+      stations: db.prepare("SELECT * FROM stations ORDER BY id"),
+      insertStation: db.prepare("INSERT INTO stations (id, created_ms, updated_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated_ms = excluded.updated_ms"),
+      countBlock: db.prepare("UPDATE stations SET blocks = blocks + 1, samples = samples + ?, updated_ms = ? WHERE id = ?"),
+      deleteStation: db.prepare("DELETE FROM stations WHERE id = ?"),
+      deleteStationOutliers: db.prepare("DELETE FROM outliers WHERE station_id = ?"),
+      variables: db.prepare("SELECT * FROM variables WHERE station_id = ? ORDER BY name"),
+      variableMeta: db.prepare("SELECT station_id, name, window, kind, samples_seen, retrains, last_drift, model_version FROM variables WHERE station_id = ? ORDER BY name"),
+      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_drift, model_state, model_version, stream_state)
+        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_drift, @model_state, @model_version, @stream_state)`),
+      saveStream: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_drift = ?, stream_state = ? WHERE station_id = ? AND name = ?"),
+      saveModel: db.prepare("UPDATE variables SET model_state = ?, model_version = ? WHERE station_id = ? AND name = ?"),
+      deleteVariable: db.prepare("DELETE FROM variables WHERE station_id = ? AND name = ?"),
+      insertOutlier: db.prepare("INSERT INTO outliers (station_id, variable, timestamp, time_ms, score, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)"),
+      outliersSince: db.prepare("SELECT variable, timestamp, time_ms, score, recorded_ms FROM outliers WHERE station_id = ? AND time_ms >= ? ORDER BY time_ms, id LIMIT ?"),
+      pruneOutliers: db.prepare("DELETE FROM outliers WHERE recorded_ms < ?"),
+      enqueue: db.prepare("INSERT INTO outbox (station_id, path, body, idempotency_key, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)"),
+      dueHeads: db.prepare(`SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox GROUP BY station_id) h ON o.id = h.id
+        WHERE o.next_attempt_ms <= ? ORDER BY o.id`),
+      nextDue: db.prepare("SELECT MIN(o.next_attempt_ms) FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox GROUP BY station_id) h ON o.id = h.id").pluck(),
+      delivered: db.prepare("DELETE FROM outbox WHERE id = ?"),
+      failed: db.prepare("UPDATE outbox SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?"),
+      outboxStats: db.prepare("SELECT COUNT(*) AS depth, MIN(created_ms) AS oldest_ms FROM outbox"),
+      outboxLastError: db.prepare("SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY id LIMIT 1").pluck(),
+    };
+  }
+
+  /** Runs fn in one transaction (BEGIN IMMEDIATE); any throw rolls everything back. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  station(id: string): StationRow | undefined { return this.st.station.get(id) as StationRow | undefined; }
+  stations(): StationRow[] { return this.st.stations.all() as StationRow[]; }
+  /** Creates the station, or touches its updated time. */
+  putStation(id: string, now: number): void { this.st.insertStation.run(id, now, now); }
+  countBlock(id: string, samples: number, now: number): void { this.st.countBlock.run(samples, now, id); }
+  /** Deletes the station, its variables and its outliers; its undelivered outbox entries stay. */
+  deleteStation(id: string): boolean {
+    this.st.deleteStationOutliers.run(id);
+    return this.st.deleteStation.run(id).changes > 0;
+  }
+
+  variables(stationId: string): VariableRow[] { return this.st.variables.all(stationId) as VariableRow[]; }
+  /** Variables without their state blobs (read side). */
+  variableMeta(stationId: string): Omit<VariableRow, "model_state" | "stream_state">[] {
+    return this.st.variableMeta.all(stationId) as Omit<VariableRow, "model_state" | "stream_state">[];
+  }
+  putVariable(row: VariableRow): void { this.st.putVariable.run(row); }
+  saveStream(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_drift: string | null; stream_state: string }): void {
+    this.st.saveStream.run(v.samples_seen, v.retrains, v.last_drift, v.stream_state, stationId, name);
+  }
+  saveModel(stationId: string, name: string, modelState: string, version: number): void {
+    this.st.saveModel.run(modelState, version, stationId, name);
+  }
+  deleteVariable(stationId: string, name: string): void { this.st.deleteVariable.run(stationId, name); }
+
+  insertOutlier(o: OutlierRow): void {
+    this.st.insertOutlier.run(o.station_id, o.variable, o.timestamp, o.time_ms, o.score, o.recorded_ms);
+  }
+  outliersSince(stationId: string, sinceMs: number, limit: number): Omit<OutlierRow, "station_id">[] {
+    return this.st.outliersSince.all(stationId, sinceMs, limit) as Omit<OutlierRow, "station_id">[];
+  }
+  pruneOutliers(recordedBeforeMs: number): number { return this.st.pruneOutliers.run(recordedBeforeMs).changes; }
+
+  enqueue(e: { station_id: string; path: string; body: string; idempotency_key: string; created_ms: number }): void {
+    this.st.enqueue.run(e.station_id, e.path, e.body, e.idempotency_key, e.created_ms, e.created_ms);
+  }
+  /** The oldest entry of each station, when it is due: delivery is in order per station. */
+  dueHeads(now: number): OutboxRow[] { return this.st.dueHeads.all(now) as OutboxRow[]; }
+  /** When the earliest station head is due, or undefined with an empty outbox. */
+  nextDue(): number | undefined { return (this.st.nextDue.get() as number | null) ?? undefined; }
+  markDelivered(id: number): void { this.st.delivered.run(id); }
+  markFailed(id: number, attempts: number, nextAttemptMs: number, error: string): void {
+    this.st.failed.run(attempts, nextAttemptMs, error, id);
+  }
+  outboxStats(): { depth: number; oldest_ms: number | null; last_error: string | null } {
+    const s = this.st.outboxStats.get() as { depth: number; oldest_ms: number | null };
+    return { ...s, last_error: (this.st.outboxLastError.get() as string | undefined) ?? null };
+  }
+
+  close(): void { if (this.db.open) this.db.close(); }
+}

@@ -1,0 +1,72 @@
+// A stand-in for the downstream data server (the seed's protocol: POST /outliers/validate and
+// POST /outliers with JSON bodies), on loopback. `mode` decides how it answers, and can change
+// while a test runs: "ok" (200), "down" (connection refused: the server is closed), "status"
+// (answers `status`), "hang" (accepts and never answers).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Received {
+  path: string;
+  key: string;
+  body: unknown;
+}
+
+export type Mode = "ok" | "down" | "status" | "hang";
+
+export class Downstream {
+  received: Received[] = [];
+  attempts = 0;
+  status = 503;
+  private server?: Server;
+  private readonly hanging = new Set<ServerResponse>();
+  private constructor(public port: number, private mode: Mode) {}
+
+  static async start(mode: Mode = "ok", port = 0): Promise<Downstream> {
+    const d = new Downstream(port, mode);
+    await d.listen(); // also fixes the port, so "down" then "ok" comes back on the same one
+    if (mode === "down") await d.shut();
+    return d;
+  }
+
+  get url(): string { return `http://127.0.0.1:${this.port}`; }
+
+  async setMode(mode: Mode): Promise<void> {
+    if (mode === "down" && this.server) await this.shut();
+    if (mode !== "down" && !this.server) await this.listen();
+    this.mode = mode;
+  }
+
+  /** Keys delivered, in arrival order, de-duplicated (at-least-once delivery may repeat one). */
+  uniqueKeys(): string[] { return [...new Set(this.received.map((r) => r.key))]; }
+
+  async close(): Promise<void> { await this.shut(); }
+
+  private listen(): Promise<void> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    this.server = server;
+    return new Promise((resolve) => server.listen(this.port, "127.0.0.1", () => {
+      this.port = (server.address() as AddressInfo).port;
+      resolve();
+    }));
+  }
+
+  private async shut(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let text = "";
+    for await (const chunk of req) text += chunk;
+    this.attempts++;
+    if (this.mode === "hang") { this.hanging.add(res); return; }
+    if (this.mode === "status") { res.writeHead(this.status).end(); return; }
+    this.received.push({ path: req.url ?? "", key: String(req.headers["idempotency-key"] ?? ""), body: JSON.parse(text) });
+    res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+  }
+}

@@ -1,0 +1,127 @@
+// The outbox sender against a real SQLite file and a real HTTP stand-in downstream: order per
+// station, Idempotency-Key, pruning, backoff while down or failing, per-request timeout.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { StationStore } from "../../src/stations/store";
+import { OutboxSender, backoffDelay, classifyStatus, type DeliveryOutcome } from "../../src/stations/outbox-sender";
+import { silentLogger } from "../../src/runtime/logger";
+import { Downstream } from "./downstream";
+
+function newStore() {
+  return new StationStore(join(mkdtempSync(join(tmpdir(), "rbao-outbox-")), "stations.sqlite"));
+}
+
+function enqueue(store: StationStore, station: string, n: number) {
+  const keys: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = randomUUID();
+    keys.push(key);
+    store.enqueue({ station_id: station, path: "/outliers/validate", body: JSON.stringify({ id_estacio: station, seq: i }), idempotency_key: key, created_ms: Date.now() });
+  }
+  return keys;
+}
+
+async function until(cond: () => boolean, ms: number) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test("backoff doubles from the base, is capped, and jitters into [1/2, 1] of the step", () => {
+  assert.is(backoffDelay(1, 250, 30_000, 1), 250);
+  assert.is(backoffDelay(2, 250, 30_000, 1), 500);
+  assert.is(backoffDelay(5, 250, 30_000, 1), 4000);
+  assert.is(backoffDelay(20, 250, 30_000, 1), 30_000);
+  assert.is(backoffDelay(200, 250, 30_000, 0), 15_000);
+  assert.is(backoffDelay(3, 250, 30_000, 0), 500);
+});
+
+test("answers are classified: 2xx delivered; 5xx, 408, 425, 429 transient; other 4xx and 3xx rejected", () => {
+  assert.equal([200, 204, 500, 503, 408, 425, 429, 400, 404, 409, 301].map(classifyStatus),
+    ["delivered", "delivered", "transient", "transient", "transient", "transient", "transient", "rejected", "rejected", "rejected", "rejected"]);
+});
+
+test("delivers every entry once, in order per station, with its own Idempotency-Key, and prunes them", async () => {
+  const store = newStore();
+  const down = await Downstream.start("ok");
+  const a = enqueue(store, "st_a", 20), b = enqueue(store, "estació-ü", 20);
+  const sender = new OutboxSender({ store, endpoint: down.url + "/", timeoutMs: 2000, maxBackoffMs: 1000, log: silentLogger() });
+  sender.start();
+  await until(() => store.outboxStats().depth === 0, 5000);
+  await sender.close();
+  const keysOf = (st: string) => down.received.filter((r) => (r.body as { id_estacio: string }).id_estacio === st).map((r) => r.key);
+  assert.equal(keysOf("st_a"), a);
+  assert.equal(keysOf("estació-ü"), b);
+  assert.is(down.received.length, 40);
+  assert.ok(down.received.every((r) => r.path === "/outliers/validate"));
+  await down.close();
+  store.close();
+});
+
+test("a downstream that is down, then answers 503, then recovers gets everything in order; retries back off", async () => {
+  const store = newStore();
+  const down = await Downstream.start("down");
+  const keys = enqueue(store, "s1", 5);
+  const outcomes: DeliveryOutcome[] = [];
+  const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 20, maxBackoffMs: 80, log: silentLogger(), random: () => 1, onAttempt: (o) => outcomes.push(o) });
+  sender.start();
+  await until(() => outcomes.length >= 3, 3000);
+  assert.ok(outcomes.every((o) => o === "transient"));
+  assert.is(store.outboxStats().depth, 5);
+  assert.match(store.outboxStats().last_error ?? "", /ECONNREFUSED/);
+  // with base 20 ms and cap 80 ms, three failures take >= 20 + 40 ms of backoff
+  down.status = 503;
+  await down.setMode("status");
+  await until(() => down.attempts >= 2, 3000);
+  assert.is(store.outboxStats().depth, 5);
+  await down.setMode("ok");
+  await until(() => store.outboxStats().depth === 0, 3000);
+  await sender.close();
+  assert.equal(down.uniqueKeys(), keys);
+  await down.close();
+  store.close();
+});
+
+test("a downstream that never answers is abandoned after the timeout and the entry stays queued", async () => {
+  const store = newStore();
+  const down = await Downstream.start("hang");
+  enqueue(store, "s1", 2);
+  const times: number[] = [];
+  const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 150, baseBackoffMs: 10, maxBackoffMs: 20, log: silentLogger(), onAttempt: (_o, ms) => times.push(ms) });
+  sender.start();
+  await until(() => times.length >= 2, 3000);
+  await sender.close();
+  assert.ok(times.every((t) => t >= 140 && t < 1000), `attempt durations ${times}`);
+  assert.is(store.outboxStats().depth, 2);
+  assert.match(store.outboxStats().last_error ?? "", /no answer within 150 ms/);
+  await down.close();
+  store.close();
+});
+
+test("a 4xx keeps the entry and retries it at the capped backoff; nothing behind it overtakes it", async () => {
+  const store = newStore();
+  const down = await Downstream.start("status");
+  down.status = 404;
+  const keys = enqueue(store, "s1", 3);
+  const outcomes: DeliveryOutcome[] = [];
+  const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 1, maxBackoffMs: 100, log: silentLogger(), onAttempt: (o) => outcomes.push(o) });
+  const t0 = Date.now();
+  sender.start();
+  await until(() => outcomes.length >= 2, 3000);
+  assert.ok(Date.now() - t0 >= 100, "the second attempt waited for the cap");
+  assert.equal(outcomes.slice(0, 2), ["rejected", "rejected"]);
+  await down.setMode("ok");
+  await until(() => store.outboxStats().depth === 0, 3000);
+  await sender.close();
+  assert.equal(down.uniqueKeys(), keys);
+  await down.close();
+  store.close();
+});
+
+test.run();
