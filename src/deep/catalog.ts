@@ -13,11 +13,13 @@ import { isSafeModelName } from "../http/model-name";
 import { parseMetadata, type ModelMetadata } from "./metadata";
 
 export interface LoadedModel {
+  /** Which forward pass runs: the plain-TypeScript loops or a tfjs backend. */
+  engine: "fast" | "wasm" | "cpu";
   reconstruct: Reconstruct;
   dispose(): void;
 }
 
-/** Turns model files into a runnable forward pass (tfjs-wasm by default, see ./runtime-model.ts). */
+/** Turns model files into a runnable forward pass (see ./runtime-model.ts). */
 export type ModelLoader = (files: ModelFiles) => Promise<LoadedModel>;
 
 export interface DeepCatalogOptions {
@@ -60,7 +62,7 @@ export class DeepModelCatalog implements ModelCatalog {
     try {
       const files = readModelDir(dir);
       const loaded = await this.opts.load(files);
-      const entry = { model: this.trafficModel(name, files.metadata, loaded), info: this.info(name, files.metadata, dir) };
+      const entry = { model: this.trafficModel(name, files.metadata, loaded), info: { ...this.info(name, files.metadata, dir), engine: loaded.engine } };
       cached?.loaded.dispose();
       this.cache.set(name, { stamp, dir, entry, loaded });
       return entry;

@@ -4,7 +4,7 @@ import type { ServiceDeps } from "../http/service";
 import { modelsDir } from "../config";
 import { DeepModelCatalog } from "./catalog";
 import { bundledModelsDir } from "./bundled-models";
-import { tfModelLoader } from "./runtime-model";
+import { modelLoader } from "./runtime-model";
 
 export interface DeepModels {
   catalog: DeepModelCatalog;
@@ -17,7 +17,7 @@ export function startDeepModels(deps: ServiceDeps): DeepModels {
     modelsDir: modelsDir(config),
     bundledDir: bundledModelsDir(),
     thresholdK: config.Outliers.threshold_k,
-    load: tfModelLoader("wasm"),
+    load: modelLoader("auto"),
     onReloadError: (name, err) => log.error({ model: name, err: String(err) }, "changed model files failed to load; the previous version keeps serving"),
   });
   return {

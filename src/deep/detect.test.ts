@@ -6,6 +6,7 @@ import { detectAnomalies, reconstructRows, type Reconstruct } from "./detect";
 import { ModelInputError } from "../detect/model-catalog";
 import type { ModelMetadata } from "./metadata";
 import type { TimeseriesRow } from "../detect/traffic-model";
+import { slice } from "./preprocess";
 
 const meta: ModelMetadata = {
   metrics: ["bytes", "pkts", "granularity"], timestamp: ["minute", ...Array.from({ length: 7 }, (_, d) => `weekday_${d}`)],
@@ -21,7 +22,8 @@ function series(n: number): TimeseriesRow[] {
   }));
 }
 
-const identity: Reconstruct = (slices) => Float32Array.from(slices);
+const slicesOf = (b: Parameters<Reconstruct>[0]) => slice(b.rows, b.starts, b.length);
+const identity: Reconstruct = slicesOf;
 
 test("a perfect reconstruction: a forecast for every row equal to the value, no anomalies", async () => {
   for (const n of [8, 12, 13, 30]) { // 13 and 30 do not divide into windows: the tail slice covers them
@@ -29,11 +31,10 @@ test("a perfect reconstruction: a forecast for every row equal to the value, no 
     const r = await detectAnomalies("m", rows, "bytes", meta, 5, identity);
     assert.is(r.predicted.length, n);
     assert.is(r.anomalies.length, 0);
-    // float32 slices: tanh/atanh through float32 keep about 7 digits; expm1(32·atanh) amplifies
-    // the rounding by ~32/(1-v²), so relative 1e-5.
+    // tanh(log1p)/expm1(atanh) round trip in float64: relative 1e-12.
     r.predicted.forEach((p, i) => {
       assert.is(p.timestamp, rows[i].timestamp);
-      assert.ok(Math.abs(p.forecast - rows[i].result.bytes) <= 1e-5 * rows[i].result.bytes, `row ${i}: ${p.forecast}`);
+      assert.ok(Math.abs(p.forecast - rows[i].result.bytes) <= 1e-12 * rows[i].result.bytes, `row ${i}: ${p.forecast}`);
     });
   }
 });
@@ -41,10 +42,11 @@ test("a perfect reconstruction: a forecast for every row equal to the value, no 
 test("error above avg_loss + k·std_loss marks the row; expected is the de-scaled reconstruction", async () => {
   const rows = series(16); // slices at 0, 4, 8 (each 8 rows): row 10 is in slices 1 (pos 6) and 2 (pos 2)
   // Add 0.044 to the bytes column of row 10 wherever it appears: its mean abs error over 11 columns is 0.004.
-  const bump: Reconstruct = (slices, count) => {
-    const out = Float32Array.from(slices);
+  const bump: Reconstruct = (b) => {
+    const out = slicesOf(b);
     const starts = [0, 4, 8];
-    for (let s = 0; s < count; s++) {
+    assert.equal(b.starts, starts);
+    for (let s = 0; s < starts.length; s++) {
       const pos = 10 - starts[s];
       if (pos >= 0 && pos < LEN) out[(s * LEN + pos) * COLS] += 0.044;
     }
@@ -58,19 +60,19 @@ test("error above avg_loss + k·std_loss marks the row; expected is the de-scale
   const a = r.anomalies[0];
   assert.is(a.value, rows[10].result.bytes);
   const v = Math.tanh(Math.log1p(rows[10].result.bytes) / 32) + 0.044;
-  assert.ok(Math.abs(a.expected - Math.expm1(32 * Math.atanh(v))) <= 1e-4 * a.expected, `expected ${a.expected}`);
+  assert.ok(Math.abs(a.expected - Math.expm1(32 * Math.atanh(v))) <= 1e-12 * a.expected, `expected ${a.expected}`);
   assert.is(r.predicted[10].forecast, a.expected);
   const loss = (await reconstructRows(rows, tight, bump)).loss;
-  assert.ok(Math.abs(loss[10] - 0.004) < 1e-7, `row 10 loss ${loss[10]}`);
+  assert.ok(Math.abs(loss[10] - 0.004) < 1e-15, `row 10 loss ${loss[10]}`);
   const k7 = await detectAnomalies("m", rows, "bytes", tight, 7, bump); // 0.001 + 7·0.0005 = 0.0045 > 0.004
   assert.is(k7.anomalies.length, 0);
 });
 
 test("per-row loss is the mean absolute error of the averaged reconstruction", async () => {
   const rows = series(12);
-  const plusOne: Reconstruct = (s) => Float32Array.from(s, (v) => v + 0.25);
+  const plusOne: Reconstruct = (b) => slicesOf(b).map((v) => v + 0.25);
   const r = await reconstructRows(rows, meta, plusOne);
-  r.loss.forEach((l, i) => assert.ok(Math.abs(l - 0.25) < 1e-7, `row ${i}: ${l}`));
+  r.loss.forEach((l, i) => assert.ok(Math.abs(l - 0.25) < 1e-15, `row ${i}: ${l}`));
 });
 
 test("fewer rows than one slice: a ModelInputError saying how many are needed", async () => {
@@ -94,7 +96,7 @@ test("a metric the model lacks: a ModelInputError naming the metrics it knows", 
 });
 
 test("a reconstruction that saturates at 1 still gives a finite forecast", async () => {
-  const ones: Reconstruct = (s) => new Float32Array(s.length).fill(1);
+  const ones: Reconstruct = (b) => slicesOf(b).fill(1);
   const r = await detectAnomalies("m", series(8), "bytes", meta, 5, ones);
   assert.ok(r.predicted.every((p) => Number.isFinite(p.forecast)));
 });

@@ -5,12 +5,19 @@
 import type { TimeseriesRow, TrafficModelResult } from "../detect/traffic-model";
 import { ModelInputError } from "../detect/model-catalog";
 import { buildFeatures } from "./features";
-import { descale, flatten, rescale, rowMeanAbsError, slice, sliceStarts } from "./preprocess";
+import { descale, flatten, rescale, rowMeanAbsError, sliceStarts } from "./preprocess";
 import { sliceLength, type ModelMetadata } from "./metadata";
 import type { Matrix } from "./matrix";
 
-/** A model's forward pass: `count` slices of float32 in, the same shape out. */
-export type Reconstruct = (slices: Float32Array, count: number) => Promise<Float32Array> | Float32Array;
+/** The slices a forward pass reconstructs: `length` rows of `rows` from each start. */
+export interface SliceBatch {
+  rows: Matrix;
+  starts: number[];
+  length: number;
+}
+
+/** A model's forward pass: starts.length × length × cols values out. */
+export type Reconstruct = (batch: SliceBatch) => Promise<ArrayLike<number>> | ArrayLike<number>;
 
 /** The largest float32 below 1: a sigmoid output that rounded up to 1 would de-scale to Infinity. */
 const BELOW_ONE = 1 - 2 ** -24;
@@ -37,9 +44,9 @@ export async function reconstructRows(rows: TimeseriesRow[], meta: ModelMetadata
   const input = rescale(buildFeatures(rows, meta), meta.metrics.length);
   const length = sliceLength(meta);
   const starts = sliceStarts(input.rows, meta.windowSize, meta.numWindows);
-  const slices = Float32Array.from(slice(input, starts, length));
-  const out = await reconstruct(slices, starts.length);
-  if (out.length !== slices.length) throw new Error(`the model returned ${out.length} values for ${slices.length}: its output shape differs from its input`);
+  const out = await reconstruct({ rows: input, starts, length });
+  const expected = starts.length * length * input.cols;
+  if (out.length !== expected) throw new Error(`the model returned ${out.length} values for ${expected}: its output shape differs from its input`);
   const output = flatten(out, starts, length, input.cols, input.rows);
   return { input, output, loss: rowMeanAbsError(input, output) };
 }

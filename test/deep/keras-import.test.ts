@@ -14,12 +14,16 @@ import { importKeras, exportKeras } from "../../src/deep/keras-io";
 import { readModelDir } from "../../src/deep/model-files";
 import { loadTfModel } from "../../src/deep/runtime-model";
 import { reconstructRows } from "../../src/deep/detect";
+import { matrix } from "../../src/deep/matrix";
+import { loadFastModel } from "../../src/deep/runtime-model";
 
 const shared = new URL("../../../shared/", import.meta.url).pathname;
 const kerasFile = join(shared, "upstream/traffic.keras");
 const golden = JSON.parse(readFileSync(join(shared, "golden/keras_traffic_forward.json"), "utf8"));
 const goldenInput = Float32Array.from(golden.cases.testdata.input.flat(2) as number[]);
 const goldenExpected = golden.cases.testdata.expected.flat(2) as number[];
+// The golden slices laid end to end: 64 rows, slices at rows 0 and 32.
+const goldenBatch = { rows: matrix(64, 20, goldenInput), starts: [0, 32], length: 32 };
 const root = mkdtempSync(join(tmpdir(), "rbao-keras-test-"));
 const modelsDir = join(root, "models");
 
@@ -37,7 +41,7 @@ test("import-keras makes a model whose forward pass equals the numpy reference w
   assert.is(files.metadata.windowSize, 16);
   assert.is(files.metadata.avgLoss, 0.004971476081581194);
   const model = await loadTfModel(files, "wasm");
-  const out = await model.reconstruct(goldenInput, 2);
+  const out = await model.reconstruct(goldenBatch);
   const err = maxAbsDiff(out, goldenExpected);
   assert.ok(err <= 1e-5, `max abs error ${err}`);
   model.dispose();
@@ -45,9 +49,15 @@ test("import-keras makes a model whose forward pass equals the numpy reference w
 
 test("the same on the cpu backend", async () => {
   const model = await loadTfModel(readModelDir(join(modelsDir, "orig")), "cpu");
-  const err = maxAbsDiff(await model.reconstruct(goldenInput, 2), goldenExpected);
+  const err = maxAbsDiff(await model.reconstruct(goldenBatch), goldenExpected);
   assert.ok(err <= 1e-5, `max abs error ${err}`);
   model.dispose();
+});
+
+test("the plain-TypeScript forward pass (float64 loops) matches the numpy reference within 1e-5 too", async () => {
+  const model = loadFastModel(readModelDir(join(modelsDir, "orig")));
+  const err = maxAbsDiff(await model.reconstruct(goldenBatch), goldenExpected);
+  assert.ok(err <= 1e-5, `max abs error ${err}`);
 });
 
 test("features of the test data through the imported model reproduce the golden slice (rows 0-15: one slice)", async () => {
@@ -92,7 +102,7 @@ test("export-keras writes the original's layout; re-import gives identical weigh
   assert.equal(b.metadata, a.metadata);
   b.weights.forEach((w, i) => assert.ok(Buffer.from(w.buffer).equals(Buffer.from(a.weights[i].buffer)), `weight ${i}`));
   const [ma, mb] = [await loadTfModel(a, "wasm"), await loadTfModel(b, "wasm")];
-  assert.equal(Array.from(await mb.reconstruct(goldenInput, 2)), Array.from(await ma.reconstruct(goldenInput, 2)));
+  assert.equal(Array.from(await mb.reconstruct(goldenBatch)), Array.from(await ma.reconstruct(goldenBatch)));
 });
 
 test("CLI: import-keras and export-keras run as subcommands", () => {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { startService, type RunningService } from "../support/service-process";
 import { importKeras } from "../../src/deep/keras-io";
 import { readModelDir } from "../../src/deep/model-files";
-import { loadTfModel } from "../../src/deep/runtime-model";
+import { modelLoader } from "../../src/deep/runtime-model";
 import { detectAnomalies } from "../../src/deep/detect";
 import { formatMetadata } from "../../src/deep/metadata";
 
@@ -38,7 +38,7 @@ test("model=<base64 name> runs the deep model: a forecast per row, equal to the 
   assert.is(json.model, "orig");
   assert.is(json.predicted.length, 60, "60 rows (not a multiple of 16): the tail slice covers the last 12");
   const files = readModelDir(join(dataDir, "models/orig"));
-  const local = await loadTfModel(files, "wasm");
+  const local = await modelLoader("auto")(files); // what the service loads
   const mine = await detectAnomalies("orig", rows, json.metric, files.metadata, 5, local.reconstruct);
   assert.equal(json.predicted.map((p: any) => p.forecast), mine.predicted.map((p) => p.forecast));
   assert.equal(json.anomalies, mine.anomalies);
