@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { ShallowModel } from "../../src/detect/shallow-model";
 import { startService } from "../support/service-process";
 import { b64, minuteRows } from "../traffic/http-helpers";
+import { printTable, timeRow, type BenchRow } from "./harness";
 
 const ORIGINAL_MS: Record<number, number> = { 1440: 210, 10080: 506 };
 const RUNS: Record<number, number> = { 1440: 100, 10080: 40 };
@@ -52,24 +53,25 @@ async function timeModel(n: number, runs: number): Promise<number[]> {
 
 export async function trafficBench(): Promise<void> {
   const svc = await startService();
+  const rows: BenchRow[] = [];
   try {
-    console.log("\n## traffic API: POST /api/v1/outliers with data, default model");
-    console.log(`load average at start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} (2 cores)`);
-    console.log("| points | runs | HTTP p50 ms | HTTP p99 ms | service CPU ms/request | model alone p50 ms | original compute_json ms | speed-up at HTTP p50 | target ≥ 20× |");
-    console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    console.log(`\nload average at start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} (2 cores shared)`);
     for (const n of [1440, 10080]) {
       const body = new URLSearchParams({ data: b64(minuteRows(n)) }).toString();
       const cpu0 = processCpuMs(svc.child.pid!);
       const http = await timeHttp(`${svc.trafficUrl}/api/v1/outliers`, body, RUNS[n]!);
       const cpuPerRequest = (processCpuMs(svc.child.pid!) - cpu0) / (RUNS[n]! + WARMUP);
       const model = await timeModel(n, 10);
-      const p50 = quantile(http, 0.5), p99 = quantile(http, 0.99);
-      const ratio = ORIGINAL_MS[n]! / p50;
-      console.log(`| ${n} | ${RUNS[n]} | ${p50.toFixed(1)} | ${p99.toFixed(1)} | ${cpuPerRequest.toFixed(1)} | ${quantile(model, 0.5).toFixed(1)} | ${ORIGINAL_MS[n]} | ${ratio.toFixed(1)}× | ${ratio >= 20 ? "met" : "not met"} |`);
+      const label = `${n.toLocaleString("en")} points`;
+      rows.push(timeRow(`${label}: HTTP p50 (${RUNS[n]} requests)`, quantile(http, 0.5), ORIGINAL_MS[n]));
+      rows.push(timeRow(`${label}: HTTP p99`, quantile(http, 0.99), ORIGINAL_MS[n]));
+      rows.push(timeRow(`${label}: service CPU per request`, cpuPerRequest, ORIGINAL_MS[n]));
+      rows.push(timeRow(`${label}: model alone, in process, p50`, quantile(model, 0.5), ORIGINAL_MS[n]));
     }
   } finally {
     await svc.stop();
   }
+  printTable("traffic API: POST /api/v1/outliers with data, default model (original: compute_json alone, no HTTP)", rows, 20);
 }
 
 await trafficBench();
