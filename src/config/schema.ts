@@ -36,6 +36,9 @@ export const configSchema = z.object({
     outbox_timeout_ms: positiveInt.default(10_000),
     /** How long reported outliers stay queryable at /stations/:id/outliers, hours. */
     outlier_retention_hours: positiveInt.default(24 * 7),
+    /** SQLite synchronous mode of the station state: "normal" survives a process crash (kill -9),
+     * "full" also an OS crash or power loss, at an fsync per block (docs/stations.md). */
+    sqlite_synchronous: z.enum(["normal", "full"]).default("normal"),
   }).prefault({}),
   Outliers: z.object({
     metric: z.string().min(1).default("bytes"),
