@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import type { Readable, Writable } from "node:stream";
 import { UsageError, type Command } from "./command";
-import { createPipeline, pipelineNames, pipelineOptionsFor, type Pipeline } from "../detect";
+import { createPipeline, pipelineNames, pipelineOptionsFor, selfSizingPipelines, type Pipeline } from "../detect";
 
 /** Bad input data: reported with its line number, exit code 2. */
 class InputError extends Error {}
@@ -23,7 +23,7 @@ interface PendingRow {
 export const detectCommand: Command = {
   name: "detect",
   summary: "score a timestamp,value CSV with a streaming pipeline (stdin to stdout)",
-  help: `Usage: rb-aioutliers detect --pipeline NAME --window N [--input FILE] [--output FILE]
+  help: `Usage: rb-aioutliers detect --pipeline NAME [--window N] [--input FILE] [--output FILE]
 
 Streams a CSV time series through a streaming outlier pipeline and writes one
 result line per input row, in input order.
@@ -33,7 +33,9 @@ result line per input row, in input order.
                    every new point against the last N; kalman-*: drift tested on
                    Kalman-filtered values; isolation forest, score threshold 0.8,
                    drift by Mann-Kendall/Yue-Wang + Wilcoxon, alpha 0.05, slope 0.1)
-  --window N       window length (integer >= 3)
+                   (default: our own detector, which sizes itself; see
+                   docs/quality.md)
+  --window N       window length (integer >= 3); not used by default
   --input FILE     read FILE instead of stdin
   --output FILE    write FILE instead of stdout
 
@@ -52,11 +54,11 @@ Exit codes: 0 done; 2 usage error or bad input (the message names the line).`,
       strict: true,
     });
     if (!values.pipeline) throw new UsageError("--pipeline is required");
-    if (!values.window) throw new UsageError("--window is required");
-    if (!/^\d+$/.test(values.window)) throw new UsageError(`--window must be a whole number, got '${values.window}'`);
+    if (!values.window && !selfSizingPipelines.has(values.pipeline)) throw new UsageError("--window is required");
+    if (values.window && !/^\d+$/.test(values.window)) throw new UsageError(`--window must be a whole number, got '${values.window}'`);
     let pipeline: Pipeline;
     try {
-      pipeline = createPipeline(pipelineOptionsFor(values.pipeline, Number(values.window)));
+      pipeline = createPipeline(pipelineOptionsFor(values.pipeline, Number(values.window ?? 0)));
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

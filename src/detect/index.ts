@@ -15,6 +15,7 @@ export {
   pipelineOptionsFor,
   pipelineNames,
   pipelineKindNames,
+  selfSizingPipelines,
   type PipelineOptions,
   type PipelineOptionsByKind,
   type PipelineKind,

@@ -58,6 +58,9 @@ export const pipelineNames: Record<string, (window: number) => PipelineOptions> 
   default: () => ({ kind: "default" }), // sizes itself: the window is not used
 };
 
+/** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor ignores it). */
+export const selfSizingPipelines: ReadonlySet<string> = new Set(["default"]);
+
 export function pipelineOptionsFor(name: string, window: number): PipelineOptions {
   if (!Object.hasOwn(pipelineNames, name)) {
     throw new RangeError(`unknown pipeline '${name}' (known: ${Object.keys(pipelineNames).join(", ")})`);

@@ -68,6 +68,15 @@ test("kalman-sliding with --input/--output files; extra columns ignored; CRLF ac
   assert.ok(lines.slice(1).every((l) => Number(l.split(",")[2]) > 0), "sliding decides every row from the first window on");
 });
 
+test("default sizes itself: no --window needed; every row decided as the library decides it", () => {
+  const rows = series(1200, 900);
+  const r = cli(["--pipeline", "default"], csv(rows));
+  assert.is(r.code, 0, r.err);
+  const lines = r.out.trimEnd().split("\n");
+  assert.equal(lines, expected("default", 0, rows));
+  assert.ok(lines[901].endsWith(",1"), `the spike is labelled: ${lines[901]}`);
+});
+
 test("bad input stops with the line named, exit 2", () => {
   const bad = [
     ["timestamp,value\n2024-01-01,1\n2024-01-02,abc\n", /line 3: value 'abc' is not a finite number/],
