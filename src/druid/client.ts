@@ -19,13 +19,14 @@ function excerpt(text: string, max = 200): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
-/** The endpoint without user:password, for messages. */
-function publicEndpoint(endpoint: string): string {
-  try {
-    const u = new URL(endpoint);
-    u.username = ""; u.password = "";
-    return u.toString();
-  } catch { return "the configured endpoint"; }
+/** The endpoint without user:password (fetch refuses URLs with credentials, and messages must
+ * not show them), and the Basic authorization they stand for (Druid's basic auth). */
+function splitCredentials(endpoint: string): { url: string; authorization?: string } {
+  const u = new URL(endpoint);
+  if (!u.username && !u.password) return { url: u.toString() };
+  const user = decodeURIComponent(u.username), password = decodeURIComponent(u.password);
+  u.username = ""; u.password = "";
+  return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
 }
 
 /** context.timeout of a Druid query in ms when it is a positive number (or numeric string). */
@@ -58,9 +59,12 @@ function brokerError(body: string): string {
 
 export class DruidClient {
   private readonly where: string;
+  private readonly headers: Record<string, string>;
 
   constructor(private readonly opts: DruidClientOptions) {
-    this.where = publicEndpoint(opts.endpoint);
+    const { url, authorization } = splitCredentials(opts.endpoint);
+    this.where = url;
+    this.headers = { "content-type": "application/json", accept: "application/json", ...(authorization ? { authorization } : {}) };
   }
 
   async query(query: DruidQuery): Promise<TimeseriesRow[]> {
@@ -68,9 +72,9 @@ export class DruidClient {
     let response: Response;
     let body: string;
     try {
-      response = await fetch(this.opts.endpoint, {
+      response = await fetch(this.where, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
+        headers: this.headers,
         body: JSON.stringify(query),
         signal: AbortSignal.timeout(timeoutMs),
       });

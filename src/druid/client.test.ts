@@ -1,0 +1,41 @@
+// The client's own rules (the HTTP behaviour against a stand-in broker is in
+// test/traffic/druid-faults.test.ts): the timeout it picks, and that credentials in the endpoint
+// never reach a message.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { DruidClient, queryTimeoutMs } from "./client";
+
+test("timeout: context.timeout when positive (number or numeric string), else none", () => {
+  assert.is(queryTimeoutMs({ context: { timeout: 90000 } }), 90000);
+  assert.is(queryTimeoutMs({ context: { timeout: "1500" } }), 1500);
+  for (const q of [{}, { context: null }, { context: { timeout: 0 } }, { context: { timeout: "soon" } }, { context: "x" }])
+    assert.is(queryTimeoutMs(q as Record<string, unknown>), undefined, JSON.stringify(q));
+});
+
+test("user:password of the endpoint becomes Basic auth and never appears in an error message", async () => {
+  let authorization: string | undefined;
+  const server = createServer((req, res) => {
+    authorization = req.headers.authorization;
+    res.writeHead(500, { "content-type": "application/json" }).end('{"error":"boom"}');
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const client = new DruidClient({ endpoint: `http://admin:s3cret@127.0.0.1:${port}/druid/v2/`, timeoutMs: 2000 });
+    try {
+      await client.query({ queryType: "timeseries" });
+      assert.unreachable();
+    } catch (e) {
+      assert.is((e as { status?: number }).status, 502);
+      assert.match((e as Error).message, new RegExp(`at http://127\\.0\\.0\\.1:${port}/druid/v2/ answered HTTP 500: boom`));
+      assert.not.match((e as Error).message, /s3cret|admin/);
+      assert.is(authorization, `Basic ${Buffer.from("admin:s3cret").toString("base64")}`);
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test.run();
