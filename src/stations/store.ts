@@ -27,8 +27,8 @@ export interface VariableRow {
   kind: string;
   samples_seen: number;
   retrains: number;
-  /** JSON of the last drift test's values, or null before the first one. */
-  last_drift: string | null;
+  /** JSON {timestamp, retrained, sample} of the pipeline's last decision, or null before one. */
+  last_decision: string | null;
   /** JSON; null until the pipeline first trains. */
   model_state: string | null;
   model_version: number;
@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS variables (
   kind TEXT NOT NULL,
   samples_seen INTEGER NOT NULL DEFAULT 0,
   retrains INTEGER NOT NULL DEFAULT 0,
-  last_drift TEXT,
+  last_decision TEXT,
   model_state TEXT,
   model_version INTEGER NOT NULL DEFAULT 0,
   stream_state TEXT NOT NULL,
@@ -126,15 +126,16 @@ export class StationStore {
     this.st = {
       station: db.prepare("SELECT * FROM stations WHERE id = ?"),
       stations: db.prepare("SELECT * FROM stations ORDER BY id"),
+      stationCount: db.prepare("SELECT COUNT(*) FROM stations").pluck(),
       insertStation: db.prepare("INSERT INTO stations (id, created_ms, updated_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated_ms = excluded.updated_ms"),
       countBlock: db.prepare("UPDATE stations SET blocks = blocks + 1, samples = samples + ?, updated_ms = ? WHERE id = ?"),
       deleteStation: db.prepare("DELETE FROM stations WHERE id = ?"),
       deleteStationOutliers: db.prepare("DELETE FROM outliers WHERE station_id = ?"),
       variables: db.prepare("SELECT * FROM variables WHERE station_id = ? ORDER BY name"),
-      variableMeta: db.prepare("SELECT station_id, name, window, kind, samples_seen, retrains, last_drift, model_version FROM variables WHERE station_id = ? ORDER BY name"),
-      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_drift, model_state, model_version, stream_state)
-        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_drift, @model_state, @model_version, @stream_state)`),
-      saveStream: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_drift = ?, stream_state = ? WHERE station_id = ? AND name = ?"),
+      variableMeta: db.prepare("SELECT station_id, name, window, kind, samples_seen, retrains, last_decision, model_version FROM variables WHERE station_id = ? ORDER BY name"),
+      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision, model_state, model_version, stream_state)
+        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision, @model_state, @model_version, @stream_state)`),
+      saveStream: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_decision = ?, stream_state = ? WHERE station_id = ? AND name = ?"),
       saveModel: db.prepare("UPDATE variables SET model_state = ?, model_version = ? WHERE station_id = ? AND name = ?"),
       deleteVariable: db.prepare("DELETE FROM variables WHERE station_id = ? AND name = ?"),
       insertOutlier: db.prepare("INSERT INTO outliers (station_id, variable, timestamp, time_ms, score, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -158,6 +159,7 @@ export class StationStore {
 
   station(id: string): StationRow | undefined { return this.st.station.get(id) as StationRow | undefined; }
   stations(): StationRow[] { return this.st.stations.all() as StationRow[]; }
+  stationCount(): number { return this.st.stationCount.get() as number; }
   /** Creates the station, or touches its updated time. */
   putStation(id: string, now: number): void { this.st.insertStation.run(id, now, now); }
   countBlock(id: string, samples: number, now: number): void { this.st.countBlock.run(samples, now, id); }
@@ -173,8 +175,8 @@ export class StationStore {
     return this.st.variableMeta.all(stationId) as Omit<VariableRow, "model_state" | "stream_state">[];
   }
   putVariable(row: VariableRow): void { this.st.putVariable.run(row); }
-  saveStream(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_drift: string | null; stream_state: string }): void {
-    this.st.saveStream.run(v.samples_seen, v.retrains, v.last_drift, v.stream_state, stationId, name);
+  saveStream(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_decision: string | null; stream_state: string }): void {
+    this.st.saveStream.run(v.samples_seen, v.retrains, v.last_decision, v.stream_state, stationId, name);
   }
   saveModel(stationId: string, name: string, modelState: string, version: number): void {
     this.st.saveModel.run(modelState, version, stationId, name);
