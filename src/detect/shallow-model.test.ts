@@ -105,6 +105,18 @@ test("fewer than two points is refused with a message", async () => {
   }
 });
 
+test("the forest only runs when some point passes the confirmation step (same answer either way)", () => {
+  const clean = series(1440, 1);
+  const d = shallowOutliers(clean.values, clean.timestamps, opts);
+  assert.is(d.scores, undefined);
+  assert.ok(d.anomalous.every((a) => !a));
+  const spiked = series(1440, 1);
+  spiked.values[700] += 4e5;
+  const e = shallowOutliers(spiked.values, spiked.timestamps, opts);
+  assert.is(e.scores?.length, 1440);
+  assert.ok(e.anomalous[700]);
+});
+
 test("locallyDetrended leaves a point out of its own baseline", () => {
   const r = Float64Array.from([0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0]);
   assert.is(locallyDetrended(r)[5], 10);

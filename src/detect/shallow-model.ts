@@ -40,7 +40,9 @@ const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2); // fallback when more than hal
 
 export interface ShallowDecision {
   smoothed: Float64Array;
-  scores: number[];
+  /** The forest's score_samples; undefined when no point passed the confirmation step, so the
+   * forest was not needed. */
+  scores: number[] | undefined;
   anomalous: boolean[];
 }
 
@@ -75,27 +77,33 @@ export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly 
   const n = values.length;
   const smoothed = smoothSeries(values);
   const residual = new Float64Array(n);
+  for (let i = 0; i < n; i++) residual[i] = values[i]! - smoothed[i]!;
+  // The confirmation step first: it is cheap, and when no point passes it the forest cannot
+  // change the answer (an anomaly needs both), so it is not grown at all.
+  const local = locallyDetrended(residual);
+  const center = median(local);
+  const scale = residualScale(local, center);
+  const zCut = normalPpf(1 - (1 - opts.sensitivity) / (2 * n));
+  const improbable = new Array<boolean>(n);
+  let anyImprobable = false;
+  for (let i = 0; i < n; i++) {
+    const deviation = Math.abs(local[i]! - center);
+    improbable[i] = scale > 0 ? deviation / scale > zCut : deviation > 0;
+    anyImprobable ||= improbable[i]!;
+  }
+  const anomalous = new Array<boolean>(n).fill(false);
+  if (!anyImprobable) return { smoothed, scores: undefined, anomalous };
   const X: number[][] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const r = values[i]! - smoothed[i]!;
-    residual[i] = r;
     const clock = wallClock(timestamps[i]!);
     if (!clock) throw new ModelInputError(`row ${i}: timestamp ${JSON.stringify(timestamps[i])} has no date and time`);
+    const r = residual[i]!;
     X[i] = [smoothed[i]!, Math.abs(r), Math.sign(r), dailySin(clock), weeklyCos(clock)];
   }
   const forest = new IsolationForest({ nEstimators: opts.nEstimators ?? 100, seed: opts.seed ?? 42 }).fit(X);
   const scores = forest.scoreSamples(X);
   const offset = percentile(scores, 100 * opts.contamination);
-  const local = locallyDetrended(residual);
-  const center = median(local);
-  const scale = residualScale(local, center);
-  const zCut = normalPpf(1 - (1 - opts.sensitivity) / (2 * n));
-  const anomalous = new Array<boolean>(n);
-  for (let i = 0; i < n; i++) {
-    const deviation = Math.abs(local[i]! - center);
-    const improbable = scale > 0 ? deviation / scale > zCut : deviation > 0;
-    anomalous[i] = scores[i]! < offset && improbable;
-  }
+  for (let i = 0; i < n; i++) anomalous[i] = improbable[i]! && scores[i]! < offset;
   return { smoothed, scores, anomalous };
 }
 
