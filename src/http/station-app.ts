@@ -4,6 +4,7 @@
 // its background sender, never on the request path.
 import { join } from "node:path";
 import { Hono, type Context } from "hono";
+import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import type { Service, ServiceDeps } from "./service";
 import { errorBody, makeErrorHandler, notFoundHandler } from "./error-handler";
@@ -29,8 +30,11 @@ async function readJson(c: Context): Promise<unknown> {
   }
 }
 
+const pathIdSchema = z.object({ id_estacio: stationIdSchema });
+
+/** The station id of /stations/:id (URL-decoded), checked like the bodies' `id_estacio`. */
 function idParam(c: Context): string {
-  return parseOrThrow(stationIdSchema, c.req.param("id"));
+  return parseOrThrow(pathIdSchema, { id_estacio: c.req.param("id") }).id_estacio;
 }
 
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
