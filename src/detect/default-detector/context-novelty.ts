@@ -1,15 +1,22 @@
 // Contextual novelty, after the idea of CAD OSE (Smirnov & Sviridov, the "Contextual Anomaly
 // Detector" NAB entry): quantise the value, and ask whether the recent run of quantised values has
-// been seen before. Here: values go to bins of a width fixed once after a learning period (so bins
-// never move); for each context order k the last k bins are hashed into a count table; the raw
-// novelty is the mean over orders of 1 / (1 + count). Counts are halved every `halvingRows` rows,
-// so old contexts fade and the table stays bounded.
+// been seen before. Here: values go to bins whose width and origin are fixed once after a learning
+// period (so bins never move, and a shifted or rescaled series gets the same bins); several grids,
+// each shifted by a fraction of a bin, so that no single placement of bin edges decides; for each
+// grid and context order k the last k bins are hashed into a count table; the raw novelty is the
+// mean over grids and orders of (1 + count)^-power. Counts halve every `halvingRows` rows, so old
+// contexts fade; the tables have a fixed size.
 
 export interface NoveltyParams {
   /** Bins across the central range seen during learning. */
   bins: number;
   /** Context orders 1..maxOrder. */
   maxOrder: number;
+  /** Quantisation grids, shifted by 1/grids of a bin from each other (averaged shifted
+   * histograms: the novelty does not hinge on where one grid's bin edges fall). */
+  grids: number;
+  /** Exponent on 1 / (1 + count): 2 makes the novelty about contexts (almost) never seen. */
+  power: number;
   /** Slots of the count table per order (a power of two). */
   tableSize: number;
   halvingRows: number;
@@ -23,15 +30,17 @@ export interface NoveltyState {
   /** How many of the newest learning values are equal (skips sorting a flat buffer). */
   flatRun: number;
   width: number;
-  /** Last maxOrder bins, newest first. */
-  history: number[];
+  /** Lower edge of bin 0 (so bins do not depend on where zero is). */
+  origin: number;
+  /** Per grid, the last maxOrder bins, newest first. */
+  history: number[][];
   /** maxOrder tables of tableSize counts, flat. */
   counts: number[];
   n: number;
 }
 
 export function newNovelty(p: NoveltyParams): NoveltyState {
-  return { warm: [], flatRun: 0, width: 0, history: [], counts: new Array(p.maxOrder * p.tableSize).fill(0), n: 0 };
+  return { warm: [], flatRun: 0, width: 0, origin: 0, history: Array.from({ length: p.grids }, () => []), counts: new Array(p.maxOrder * p.tableSize).fill(0), n: 0 };
 }
 
 /** Fixes the bin width from the central 98% of the learning values (their full range if that is
@@ -43,6 +52,7 @@ function fixWidth(s: NoveltyState, p: NoveltyParams): boolean {
   if (!(range > 0)) range = v[v.length - 1] - v[0];
   if (!(range > 0)) return false;
   s.width = range / p.bins;
+  s.origin = q(0.01);
   s.warm = [];
   return true;
 }
@@ -57,19 +67,23 @@ export function noveltyStep(s: NoveltyState, x: number, p: NoveltyParams): numbe
     if (s.warm.length >= p.learningRows && s.flatRun < s.warm.length) fixWidth(s, p);
     return 0;
   }
-  // Clamped so that a huge value stays a finite (JSON-safe) bin.
-  const bin = Math.max(-1e9, Math.min(1e9, Math.floor(x / s.width)));
-  s.history.unshift(bin);
-  if (s.history.length > p.maxOrder) s.history.pop();
-  let h = 0x811c9dc5, novelty = 0;
+  let novelty = 0;
   const mask = p.tableSize - 1;
-  for (let k = 0; k < s.history.length; k++) {
-    h = Math.imul(h ^ (s.history[k] | 0), 0x01000193) >>> 0;
-    const slot = k * p.tableSize + ((h ^ (h >>> 15)) & mask);
-    novelty += 1 / (1 + s.counts[slot]);
-    s.counts[slot]++;
+  for (let g = 0; g < p.grids; g++) {
+    // Clamped so that a huge value stays a finite (JSON-safe) bin.
+    const bin = Math.max(-1e9, Math.min(1e9, Math.floor((x - s.origin) / s.width + g / p.grids)));
+    const history = s.history[g];
+    history.unshift(bin);
+    if (history.length > p.maxOrder) history.pop();
+    let h = (0x811c9dc5 ^ Math.imul(g, 0x9e3779b1)) >>> 0; // FNV-1a, seeded per grid
+    for (let k = 0; k < history.length; k++) {
+      h = Math.imul(h ^ (history[k] | 0), 0x01000193) >>> 0;
+      const slot = k * p.tableSize + ((h ^ (h >>> 15)) & mask);
+      novelty += Math.pow(1 + s.counts[slot], -p.power);
+      s.counts[slot]++;
+    }
   }
-  novelty /= p.maxOrder;
+  novelty /= p.maxOrder * p.grids;
   if (s.n % p.halvingRows === 0) for (let i = 0; i < s.counts.length; i++) s.counts[i] *= 0.5;
   return novelty;
 }

@@ -54,7 +54,7 @@ export const DEFAULT_PARAMS: DetectorParams = {
   spikeLikelihood: { shortWindow: 1, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: false },
   shift: { levelAlpha: 0.01, scaleAlpha: 0.01, signed: true },
   shiftLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: true },
-  novelty: { bins: 5, maxOrder: 3, tableSize: 1024, halvingRows: 2000, learningRows: LEARNING_ROWS },
+  novelty: { bins: 5, maxOrder: 3, grids: 4, power: 2, tableSize: 4096, halvingRows: 2000, learningRows: LEARNING_ROWS },
   noveltyLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.0173, twoSided: false },
   seasonal: { slotAlpha: 0.2, scaleAlpha: 0.01, levelAlpha: 0.01, learningRows: 50 },
   seasonalLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: true },
