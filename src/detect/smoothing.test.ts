@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { smoothSeries, smoothingWindow } from "./smoothing";
+import { convolveDirect, convolveRamps, smoothSeries, smoothingWindow } from "./smoothing";
+import { Rng } from "./rng";
 
 const golden = JSON.parse(readFileSync(new URL("../../../shared/golden/shallow_smoothing.json", import.meta.url), "utf8")) as {
   predict_cases: { name: string; n: number; arr: number[]; window_size: number; half_size: number; smoothed: (number | string)[] }[];
@@ -36,6 +37,19 @@ test("smoothed values of every golden case (n = 1 … 1440)", () => {
 
 test("a constant series smooths to itself", () => {
   assert.equal([...smoothSeries([4, 4, 4, 4, 4, 4])], [4, 4, 4, 4, 4, 4]);
+});
+
+test("running ramp sums equal the direct sum on a week of minutes with spikes (1e-12·max|arr|, as the golden)", () => {
+  const rng = new Rng(5);
+  const n = 10_080, h = smoothingWindow(n).halfSize;
+  assert.is(h, 252);
+  const p = new Float64Array(n + 2 * h);
+  for (let i = 0; i < p.length; i++) p[i] = 1e9 * (1 + Math.sin(i / 229)) + 1e7 * rng.nextFloat();
+  p[4000] = 5e12; p[4001] = 0; p[9000] = -3e11;
+  const direct = convolveDirect(p, n, h), ramps = convolveRamps(p, n, h);
+  let worst = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(direct[i]! - ramps[i]!));
+  assert.ok(worst <= 1e-12 * 5e12, `worst ${worst}`);
 });
 
 test.run();
