@@ -76,8 +76,6 @@ export function parseTimestamp(s: string): number | undefined {
 
 export interface Sample {
   timestamp: string;
-  /** Epoch milliseconds of `timestamp`. */
-  time: number;
   values: Array<[variable: string, value: number]>;
 }
 
@@ -94,8 +92,7 @@ const sampleSchema = z.unknown().transform((raw, ctx): Sample => {
   }
   const obj = raw as Record<string, unknown>;
   const ts = obj.timestamp;
-  let time: number | undefined;
-  if (typeof ts !== "string" || (time = parseTimestamp(ts)) === undefined)
+  if (typeof ts !== "string" || parseTimestamp(ts) === undefined)
     ctx.addIssue({ code: "custom", path: ["timestamp"], message: `must be ${TIMESTAMP_RULE} (got ${describeValue(ts)})` });
   const values: Sample["values"] = [];
   let source: Record<string, unknown>, prefix: string[];
@@ -120,7 +117,7 @@ const sampleSchema = z.unknown().transform((raw, ctx): Sample => {
   }
   if (values.length === 0 && ctx.issues.length === 0)
     ctx.addIssue({ code: "custom", path: prefix, message: "the sample has no variable values" });
-  return { timestamp: ts as string, time: time ?? NaN, values };
+  return { timestamp: ts as string, values };
 });
 
 export const detectionSchema = z.object({

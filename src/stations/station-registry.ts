@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
 import { BadRequestError, NotFoundError } from "../http/errors";
-import type { DetectionRequest, InitializeRequest } from "../http/station-schemas";
+import { parseTimestamp, type DetectionRequest, type InitializeRequest } from "../http/station-schemas";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, joinState, splitState, streamPart } from "./state-layout";
 import type { StationStore } from "./store";
@@ -125,12 +125,12 @@ export class StationRegistry {
 
   private apply(live: LiveStation, req: DetectionRequest): BlockResult {
     const id = live.id;
-    const times = new Map<string, number>();
     const touched = new Map<LiveVariable, boolean>(); // -> retrained in this block
+    // A decision may cover samples of earlier blocks (a batch window): each outlier keeps its own
+    // sample's timestamp, which was validated as parseable when it arrived.
     const found = new Map<string, Array<{ timestamp: string; score: number }>>();
     let samples = 0, retrains = 0, outlierCount = 0;
     for (const sample of req.mostres) {
-      times.set(sample.timestamp, sample.time);
       for (const [name, value] of sample.values) {
         const v = live.variables.get(name)!;
         const d = v.pipeline.update(value, sample.timestamp);
@@ -165,7 +165,7 @@ export class StationRegistry {
       }
       for (const [variable, list] of found)
         for (const o of list)
-          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: times.get(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
+          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: parseTimestamp(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
       if (this.opts.deliver) {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
