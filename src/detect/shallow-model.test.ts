@@ -117,6 +117,18 @@ test("the forest only runs when some point passes the confirmation step (same an
   assert.ok(e.anomalous[700]);
 });
 
+test("locallyDetrended = r minus the median of the ±5 neighbours (reference by sorting), edges truncated", () => {
+  const rng = new Rng(9);
+  const r = Float64Array.from({ length: 40 }, () => Math.round(rng.nextFloat() * 20));
+  const got = locallyDetrended(r);
+  for (let i = 0; i < r.length; i++) {
+    const nb = [...r.slice(Math.max(0, i - 5), i), ...r.slice(i + 1, Math.min(r.length, i + 6))].sort((a, b) => a - b);
+    const m = nb.length >> 1;
+    const med = nb.length % 2 ? nb[m]! : (nb[m - 1]! + nb[m]!) / 2;
+    assert.is(got[i], r[i]! - med, `i = ${i}`);
+  }
+});
+
 test("locallyDetrended leaves a point out of its own baseline", () => {
   const r = Float64Array.from([0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0]);
   assert.is(locallyDetrended(r)[5], 10);

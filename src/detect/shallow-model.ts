@@ -58,16 +58,21 @@ function residualScale(r: Float64Array, center: number): number {
 /** r minus the median of its neighbours within ±LOCAL_HALF_WIDTH (the point itself left out, so it
  * never pulls its own baseline and the differences keep the noise's spread). */
 export function locallyDetrended(r: Float64Array): Float64Array {
-  const n = r.length, out = new Float64Array(n), buf = new Float64Array(2 * LOCAL_HALF_WIDTH);
+  const n = r.length, out = new Float64Array(n), w = new Float64Array(2 * LOCAL_HALF_WIDTH);
   if (n === 1) return out;
   for (let i = 0; i < n; i++) {
     const lo = Math.max(0, i - LOCAL_HALF_WIDTH), hi = Math.min(n - 1, i + LOCAL_HALF_WIDTH);
-    const w = buf.subarray(0, hi - lo);
+    // Insertion sort of the (at most 10) neighbours: cheaper than a typed-array sort call.
     let m = 0;
-    for (let k = lo; k <= hi; k++) if (k !== i) w[m++] = r[k]!;
-    w.sort();
-    const mid = w.length >> 1;
-    out[i] = r[i]! - (w.length % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2);
+    for (let k = lo; k <= hi; k++) {
+      if (k === i) continue;
+      const v = r[k]!;
+      let j = m++;
+      while (j > 0 && w[j - 1]! > v) { w[j] = w[j - 1]!; j--; }
+      w[j] = v;
+    }
+    const mid = m >> 1;
+    out[i] = r[i]! - (m % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2);
   }
   return out;
 }
