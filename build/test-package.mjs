@@ -1,0 +1,109 @@
+// npm run test:package: builds the executable and the RPM, installs the RPM into a scratch root,
+// makes a chroot holding only the installed files (+ /dev/null, /dev/random, /dev/urandom, /tmp),
+// and from outside runs every HTTP suite (each test file that starts the service through
+// test/support/service-process.ts) against the installed executable running in that chroot as the
+// service user under the EL7 kernel simulation. Then: RPM upgrade and erase behaviour, figures.
+import { spawn, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { buildRpm } from "./package.mjs";
+import { chrootCommand, ensureEnosys310, makeChroot, prepareScratchRoot, rpm, serviceUser } from "./chroot.mjs";
+import { sampleServiceRss, sizesMb, startupFigures } from "./figures.mjs";
+import { NODE_VERSION, cacheDir, distDir, pkg, root } from "./settings.mjs";
+
+const started = Date.now();
+const log = (msg) => console.log(`[test:package ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}`);
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+}
+const sha256 = (f) => createHash("sha256").update(readFileSync(f)).digest("hex");
+
+function httpSuites() {
+  const out = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (name === "node_modules" || name.startsWith(".")) continue;
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".test.ts") && readFileSync(p, "utf8").includes("support/service-process")) out.push(relative(root, p));
+    }
+  };
+  walk(join(root, "src"));
+  walk(join(root, "test"));
+  return out.filter((f) => !f.startsWith("test/bench/")).sort();
+}
+
+function runSuites(files, cmd) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, "test/run.mjs"), ...files], {
+      cwd: root, stdio: "inherit", env: { ...process.env, RB_AIOUTLIERS_CMD: cmd.join(" ") },
+    });
+    child.once("exit", (code) => resolve(code));
+  });
+}
+
+// 1. Build and install.
+const rpmFile = await buildRpm();
+const enosys = ensureEnosys310();
+const work = join(cacheDir, "test-package");
+const scratch = join(work, "scratch"), chroot = join(work, "chroot");
+mkdirSync(work, { recursive: true });
+log("installing the RPM into a scratch root (rpm -i --root)");
+prepareScratchRoot(scratch);
+rpm(scratch, ["-i", "--nodeps", rpmFile]);
+const user = serviceUser(scratch);
+const installed = makeChroot(scratch, chroot);
+for (const p of ["/opt/rb-aioutliers/bin/rb-aioutliers", "/usr/bin/rb-aioutliers", "/usr/lib/systemd/system/rb-aioutliers.service",
+  "/etc/rb-aioutliers/config.ini", "/var/lib/rb-aioutliers/models", "/var/log/rb-aioutliers", "/var/cache/rb-aioutliers",
+  "/opt/rb-aioutliers/licenses/node.LICENSE", "/opt/rb-aioutliers/licenses/glibc.copyright", "/opt/rb-aioutliers/licenses/gcc-runtime.copyright"]) {
+  check(installed.includes(p), `the RPM installs ${p}`);
+}
+check(sha256(join(chroot, "opt/rb-aioutliers/bin/rb-aioutliers")) === sha256(join(distDir, "rb-aioutliers")),
+  "the installed executable is byte for byte the built one (not stripped)");
+const owner = statSync(join(chroot, "var/lib/rb-aioutliers")).uid;
+check(`${owner}` === user.split(":")[0], `/var/lib/rb-aioutliers belongs to the service user made in %pre (${user})`);
+
+// 2. The installed executable, in the chroot, under the kernel simulation.
+const cmd = chrootCommand(chroot, user, enosys);
+writeFileSync(join(work, "command.json"), JSON.stringify(cmd));
+const version = execFileSync(cmd[0], [...cmd.slice(1), "version"], { encoding: "utf8" });
+check(version.trim() === `rb-aioutliers ${pkg.version} (node v${NODE_VERSION})`, `version in the chroot: ${version.trim()}`);
+const suites = httpSuites();
+log(`running ${suites.length} HTTP suites against the chroot: ${suites.join(", ")}`);
+const { result: suitesCode, peakRssMb, processes } = await sampleServiceRss(() => runSuites(suites, cmd));
+check(suitesCode === 0, "every HTTP suite passes against the installed executable (station restart included)");
+
+// 3. Upgrade keeps the edited config and the data; erase keeps the data.
+log("upgrade and erase (rpm -U, rpm -e)");
+const conf = join(scratch, "etc/rb-aioutliers/config.ini");
+appendFileSync(conf, "; edited by the operator\n");
+const dataFile = join(scratch, "var/lib/rb-aioutliers/stations.sqlite"), modelFile = join(scratch, "var/lib/rb-aioutliers/models/m/meta.ini");
+mkdirSync(join(scratch, "var/lib/rb-aioutliers/models/m"), { recursive: true });
+writeFileSync(dataFile, "state");
+writeFileSync(modelFile, "[General]\n");
+const upgrade = await buildRpm({ release: "999.test", payload: "w1.gzdio" });
+rpm(scratch, ["-U", "--nodeps", upgrade]);
+check(rpm(scratch, ["-q", "rb-aioutliers"]).trim() === `rb-aioutliers-${pkg.version}-999.test.el7.x86_64`, "rpm -U installed the new release");
+check(readFileSync(conf, "utf8").includes("; edited by the operator"), "rpm -U keeps the edited config.ini");
+check(existsSync(dataFile) && existsSync(modelFile), "rpm -U keeps /var/lib/rb-aioutliers (state and models)");
+rpm(scratch, ["-e", "--nodeps", "rb-aioutliers"]);
+check(!existsSync(join(scratch, "opt/rb-aioutliers/bin/rb-aioutliers")) && !existsSync(join(scratch, "usr/bin/rb-aioutliers")), "rpm -e removes the executable");
+check(existsSync(dataFile) && existsSync(modelFile), "rpm -e keeps /var/lib/rb-aioutliers (state and models)");
+check(existsSync(`${conf}.rpmsave`), "rpm -e keeps the edited config as config.ini.rpmsave");
+execFileSync("rm", ["-f", upgrade]);
+
+// 4. Figures.
+log("figures: cold start (median of 10) and idle RSS in the chroot under the simulation");
+const startup = await startupFigures(cmd, 10);
+const figures = {
+  ...sizesMb({ executableMb: join(distDir, "rb-aioutliers"), rpmMb: rpmFile }),
+  ...startup, peakRssDuringSuitesMb: peakRssMb, serviceProcessesSampled: processes,
+  loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
+};
+writeFileSync(join(distDir, "figures.json"), JSON.stringify(figures, null, 2));
+console.log(JSON.stringify(figures, null, 2));
+log(failures.length ? `${failures.length} check(s) failed:\n  ${failures.join("\n  ")}` : "all checks passed");
+process.exit(failures.length ? 1 : 0);
