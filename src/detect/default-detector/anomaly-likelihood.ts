@@ -5,7 +5,7 @@
 //   score = -ln(Q(z) + 1e-10) / ln(1e10)   (Q = normal upper tail),
 // so 0.5 means a tail probability of 1e-5 and 1 means 1e-10. We keep the long-run mean and variance
 // as exponentially weighted moments (O(1) memory, no 8640-row window) instead of HTM's re-fit.
-import { upperTail } from "./tail-probability";
+import { normalSf } from "../normal";
 
 export interface LikelihoodParams {
   /** Raw values averaged (HTM: 10). */
@@ -50,7 +50,7 @@ export function likelihoodStep(s: LikelihoodState, rawValue: number, p: Likeliho
   if (s.n > p.learningRows) {
     const std = Math.max(Math.sqrt(s.variance), p.minStd);
     const z = p.twoSided ? Math.abs(avg - s.mean) / std : (avg - s.mean) / std;
-    score = z <= 0 ? 0 : -Math.log(upperTail(z) + 1e-10) / LOG_1E10;
+    score = z <= 0 ? 0 : -Math.log(normalSf(z) + 1e-10) / LOG_1E10;
   }
   // Welford-style update, with the weight floored at 1/longMemory (EW moments once warmed up).
   const a = Math.max(1 / s.n, 1 / p.longMemory);

@@ -79,7 +79,8 @@ export function noveltyStep(s: NoveltyState, x: number, p: NoveltyParams): numbe
     for (let k = 0; k < history.length; k++) {
       h = Math.imul(h ^ (history[k] | 0), 0x01000193) >>> 0;
       const slot = k * p.tableSize + ((h ^ (h >>> 15)) & mask);
-      novelty += Math.pow(1 + s.counts[slot], -p.power);
+      const q = 1 / (1 + s.counts[slot]);
+      novelty += p.power === 2 ? q * q : q ** p.power; // the square without pow: the hot path
       s.counts[slot]++;
     }
   }
