@@ -1,44 +1,29 @@
-// How a pipeline's toJSON() is laid out in SQLite, and what a live pipeline costs in memory.
+// How often a station's pipelines are snapshotted, and what a live pipeline costs in memory.
 //
-// The four original pipelines keep their trained part under `model` (reference window, its Kalman
-// twin, the forest's seed: src/detect/reference-model.ts). It changes only when the pipeline
-// trains, which the pipeline reports (Decision.retrained), so it is written only then; the rest
-// (window buffers, Kalman state, timestamps) is written with every block. Kinds without a `model`
-// key (the `default` detector) are written whole with every block.
-import type { PipelineState } from "../detect";
+// Every block appends its samples to the station's journal (one small row); the pipelines' whole
+// states (toJSON) are written only when the journal has grown to about the size of those states, so
+// the bytes written per sample stay small whatever the pipeline (the default detector's state is
+// hundreds of kB; a window pipeline's a few kB). Bounds: at least MIN_SNAPSHOT_SAMPLES (a tiny state
+// is not rewritten every block) and at most MAX_SNAPSHOT_SAMPLES (a restore replays at most that).
 
-export interface SplitState {
-  /** JSON of the trained part, or null for a kind that has none. */
-  model: string | null;
-  /** JSON of everything else. */
-  stream: string;
+export const MIN_SNAPSHOT_SAMPLES = 256;
+export const MAX_SNAPSHOT_SAMPLES = 4096;
+
+/** Approximate journal characters per sample: timestamp plus a name and a value per variable. */
+export function journalCharsPerSample(variables: number): number {
+  return 30 + 24 * variables;
 }
 
-function hasModel(state: PipelineState): state is PipelineState & { model: object } {
-  return typeof (state as { model?: unknown }).model === "object" && (state as { model?: unknown }).model !== null;
-}
-
-export function splitState(state: PipelineState): SplitState {
-  return { model: hasModel(state) ? JSON.stringify(state.model) : null, stream: streamPart(state) };
-}
-
-/** Only the stream part (the hot path, when the trained part did not change). */
-export function streamPart(state: PipelineState): string {
-  if (!hasModel(state)) return JSON.stringify(state);
-  const { model: _model, ...stream } = state;
-  return JSON.stringify(stream);
-}
-
-export function joinState(model: string | null, stream: string): PipelineState {
-  const s = JSON.parse(stream) as PipelineState;
-  if (model !== null) (s as PipelineState & { model: unknown }).model = JSON.parse(model);
-  return s;
+/** Samples to journal before the next snapshot, given the snapshot's size in characters. */
+export function snapshotInterval(stateChars: number, variables: number): number {
+  const even = Math.round(stateChars / journalCharsPerSample(variables));
+  return Math.max(MIN_SNAPSHOT_SAMPLES, Math.min(MAX_SNAPSHOT_SAMPLES, even));
 }
 
 /** Estimated heap bytes of a live pipeline, for the state cache budget. Measured on Node 20
- * (docs/stations.md): a trained window pipeline holds its isolation forest (100 trees, typed
- * arrays) and scratch buffers, about 200 kB plus 500 B per window point; the default detector about
- * 4 bytes per character of its state JSON. */
-export function estimateLiveBytes(window: number, hasModel: boolean, stateChars: number): number {
-  return hasModel ? 200_000 + 500 * window : 4 * stateChars;
+ * (docs/stations.md): a window pipeline holds its isolation forest (100 trees in typed arrays) and
+ * scratch buffers, about 200 kB plus 500 B per window point; the default detector about 4 bytes per
+ * character of its state JSON. */
+export function estimateLiveBytes(kind: string, window: number, stateChars: number): number {
+  return kind === "default" ? 4 * stateChars : 200_000 + 500 * window;
 }

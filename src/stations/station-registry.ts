@@ -1,15 +1,17 @@
 // The stations: their variables' live pipelines (cached, ./state-cache.ts) over the durable store.
 // A /detection block is validated before this is called; here it is checked against the station,
-// applied to the pipelines in memory, and persisted in ONE transaction together with its outliers
-// and its outbox entries. If anything fails (a pipeline, the disk), the transaction rolls back and
-// the station's live state is dropped, so the next block reloads exactly what was committed:
-// memory never runs ahead of the disk.
+// applied to the pipelines in memory, and persisted in ONE transaction: its samples in the station's
+// journal, the variables' counters, its outliers and its outbox entries, and, every few hundred to
+// few thousand samples (./state-layout.ts), fresh snapshots of the pipelines that empty the journal.
+// Loading a station = its snapshots + replaying its journal (pipelines are deterministic). If
+// anything fails (a pipeline, the disk), the transaction rolls back and the station's live state is
+// dropped, so the next block reloads exactly what was committed: memory never runs ahead of disk.
 import { randomUUID } from "node:crypto";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
 import { BadRequestError, NotFoundError } from "../http/errors";
 import { parseTimestamp, type DetectionRequest, type InitializeRequest } from "../http/station-schemas";
 import { StateCache } from "./state-cache";
-import { estimateLiveBytes, joinState, splitState, streamPart } from "./state-layout";
+import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import type { StationStore } from "./store";
 
 export class StationNotInitializedError extends NotFoundError {
@@ -26,13 +28,15 @@ interface LiveVariable {
   samplesSeen: number;
   retrains: number;
   lastDecision: string | null;
-  modelVersion: number;
 }
 
 interface LiveStation {
   id: string;
   variables: Map<string, LiveVariable>;
   bytes: number;
+  /** Samples journaled since the snapshots, and how many to journal before the next ones. */
+  journalSamples: number;
+  snapshotEvery: number;
 }
 
 export interface BlockOutliers {
@@ -81,18 +85,21 @@ export class StationRegistry {
       created.push({ name, window, pipelineName, pipeline: createPipeline(pipelineOptionsFor(pipelineName, window)) });
     }
     for (const name of existing.keys()) if (!Object.hasOwn(req.variables, name)) removed.push(name);
+    // kept variables are snapshotted, so the journal (which may hold removed variables) can go
+    const live = existing.size ? this.live(id) : undefined;
     const now = this.now();
     try {
       this.store.transaction(() => {
         this.store.putStation(id, now);
         for (const name of removed) this.store.deleteVariable(id, name);
         for (const c of created) {
-          const s = splitState(c.pipeline.toJSON());
           this.store.putVariable({
             station_id: id, name: c.name, window: c.window, kind: c.pipelineName, samples_seen: 0, retrains: 0,
-            last_decision: null, model_state: s.model, model_version: 0, stream_state: s.stream,
+            last_decision: null, state: JSON.stringify(c.pipeline.toJSON()), state_samples: 0,
           });
         }
+        for (const name of kept) this.store.saveState(id, name, JSON.stringify(live!.variables.get(name)!.pipeline.toJSON()));
+        this.store.clearJournal(id);
       });
     } finally {
       this.cache.delete(id);
@@ -125,20 +132,22 @@ export class StationRegistry {
 
   private apply(live: LiveStation, req: DetectionRequest): BlockResult {
     const id = live.id;
-    const touched = new Map<LiveVariable, boolean>(); // -> retrained in this block
+    const touched = new Set<LiveVariable>();
     // A decision may cover samples of earlier blocks (a batch window): each outlier keeps its own
     // sample's timestamp, which was validated as parseable when it arrived.
     const found = new Map<string, Array<{ timestamp: string; score: number }>>();
     let samples = 0, retrains = 0, outlierCount = 0;
+    const journal: Array<[string, Array<[string, number]>]> = [];
     for (const sample of req.mostres) {
+      journal.push([sample.timestamp, sample.values]);
       for (const [name, value] of sample.values) {
         const v = live.variables.get(name)!;
         const d = v.pipeline.update(value, sample.timestamp);
         v.samplesSeen++;
         samples++;
-        if (!touched.has(v)) touched.set(v, false);
+        touched.add(v);
         if (!d) continue;
-        if (d.retrained) { v.retrains++; retrains++; touched.set(v, true); }
+        if (d.retrained) { v.retrains++; retrains++; }
         v.lastDecision = JSON.stringify({ timestamp: sample.timestamp, retrained: d.retrained, sample: v.samplesSeen });
         for (let k = 0; k < d.labels.length; k++) {
           if (d.labels[k] !== 1) continue;
@@ -152,17 +161,8 @@ export class StationRegistry {
     const outliers: BlockOutliers[] = [...found].map(([variable, list]) => ({ id_estacio: id, variable, dates: list.map((o) => o.timestamp) }));
     const now = this.now();
     this.store.transaction(() => {
-      this.store.countBlock(id, req.mostres.length, now);
-      for (const [v, retrained] of touched) {
-        const state = v.pipeline.toJSON();
-        if (retrained) {
-          const s = splitState(state);
-          if (s.model !== null) this.store.saveModel(id, v.name, s.model, ++v.modelVersion);
-          this.saveStream(id, v, s.stream);
-        } else {
-          this.saveStream(id, v, streamPart(state));
-        }
-      }
+      this.store.appendBlock(id, req.mostres.length, JSON.stringify(journal), now);
+      for (const v of touched) this.store.saveCounters(id, v.name, { samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision });
       for (const [variable, list] of found)
         for (const o of list)
           this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: parseTimestamp(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
@@ -170,34 +170,58 @@ export class StationRegistry {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
       }
+      live.journalSamples += req.mostres.length;
+      if (live.journalSamples >= live.snapshotEvery) this.snapshot(live);
     });
     return { outliers, samples, outlierCount, retrains };
   }
 
-  private saveStream(id: string, v: LiveVariable, stream: string): void {
-    this.store.saveStream(id, v.name, { samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, stream_state: stream });
+  /** Inside the block's transaction: every variable's whole state; the journal is emptied. */
+  private snapshot(live: LiveStation): void {
+    let chars = 0;
+    for (const v of live.variables.values()) {
+      const state = JSON.stringify(v.pipeline.toJSON());
+      this.store.saveState(live.id, v.name, state);
+      chars += state.length;
+    }
+    this.store.clearJournal(live.id);
+    live.journalSamples = 0;
+    live.snapshotEvery = snapshotInterval(chars, live.variables.size);
   }
 
   private enqueue(id: string, path: string, body: unknown, now: number): void {
     this.store.enqueue({ station_id: id, path, body: JSON.stringify(body), idempotency_key: randomUUID(), created_ms: now });
   }
 
-  /** The station's live pipelines: from the cache, or restored from SQLite. */
+  /** The station's live pipelines: from the cache, or its snapshots plus its journal replayed. */
   private live(id: string): LiveStation {
     const cached = this.cache.get(id);
     if (cached) return cached;
-    if (!this.store.station(id)) throw new StationNotInitializedError(id);
+    const station = this.store.station(id);
+    if (!station) throw new StationNotInitializedError(id);
     const variables = new Map<string, LiveVariable>();
-    let bytes = 0;
+    const replayed = new Map<string, number>();
+    let bytes = 0, chars = 0;
     for (const row of this.store.variables(id)) {
-      const pipeline = restorePipeline(joinState(row.model_state, row.stream_state));
       variables.set(row.name, {
-        name: row.name, window: row.window, pipelineName: row.kind, pipeline,
-        samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision, modelVersion: row.model_version,
+        name: row.name, window: row.window, pipelineName: row.kind, pipeline: restorePipeline(JSON.parse(row.state)),
+        samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision,
       });
-      bytes += estimateLiveBytes(row.window, row.model_state !== null, row.stream_state.length + (row.model_state?.length ?? 0));
+      replayed.set(row.name, row.samples_seen - row.state_samples);
+      bytes += estimateLiveBytes(row.kind, row.window, row.state.length);
+      chars += row.state.length;
     }
-    const live = { id, variables, bytes };
+    for (const j of this.store.journal(id)) {
+      for (const [timestamp, values] of JSON.parse(j.samples) as Array<[string, Array<[string, number]>]>) {
+        for (const [name, value] of values) {
+          variables.get(name)!.pipeline.update(value, timestamp);
+          replayed.set(name, replayed.get(name)! - 1);
+        }
+      }
+    }
+    for (const [name, left] of replayed)
+      if (left !== 0) throw new Error(`station ${JSON.stringify(id)} variable ${JSON.stringify(name)}: journal and snapshot disagree by ${left} samples`);
+    const live: LiveStation = { id, variables, bytes, journalSamples: station.journal_samples, snapshotEvery: snapshotInterval(chars, variables.size) };
     this.cache.set(id, live);
     return live;
   }

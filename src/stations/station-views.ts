@@ -23,7 +23,7 @@ export function stationView(store: StationStore, id: string) {
       pipeline: v.kind,
       samples_seen: v.samples_seen,
       retrains: v.retrains,
-      model_version: v.model_version,
+      snapshot_at_sample: v.state_samples,
       last_decision: v.last_decision === null ? null : JSON.parse(v.last_decision) as unknown,
     })),
   };

@@ -2,10 +2,12 @@
 // their variables with each pipeline's whole state, recent outliers and the downstream outbox.
 // Synchronous (better-sqlite3): a /detection block is applied inside one transaction() call.
 //
-// A pipeline's state is stored in two parts (see ./state-split.ts): `model_state`, the trained
-// forest and reference window, rewritten only when the pipeline (re)trains; and `stream_state`,
-// the current window, Kalman state and counters, rewritten with every block. Together they are the
-// pipeline's whole toJSON().
+// A pipeline's state is a snapshot (its whole toJSON(), `variables.state`) plus the journal of the
+// station's blocks since that snapshot (`journal`): a block writes one small journal row, whatever
+// the size of its pipelines' states; the snapshots are rewritten only every few hundred to few
+// thousand samples (./station-registry.ts). Restoring = restorePipeline(snapshot) + replaying the
+// journal, which gives the identical state because pipelines are deterministic (the Pipeline
+// contract, src/detect/pipeline-types.ts).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { openSqlite, type SqliteDatabase } from "../runtime/sqlite";
@@ -18,6 +20,8 @@ export interface StationRow {
   updated_ms: number;
   blocks: number;
   samples: number;
+  /** Samples in the journal since the last snapshot. */
+  journal_samples: number;
 }
 
 export interface VariableRow {
@@ -29,10 +33,16 @@ export interface VariableRow {
   retrains: number;
   /** JSON {timestamp, retrained, sample} of the pipeline's last decision, or null before one. */
   last_decision: string | null;
-  /** JSON; null until the pipeline first trains. */
-  model_state: string | null;
-  model_version: number;
-  stream_state: string;
+  /** The pipeline's toJSON() at the last snapshot. */
+  state: string;
+  /** samples_seen when the snapshot was taken. */
+  state_samples: number;
+}
+
+export interface JournalRow {
+  seq: number;
+  /** JSON [[timestamp, [[variable, value], ...]], ...]: the block's validated samples. */
+  samples: string;
 }
 
 export interface OutlierRow {
@@ -65,7 +75,8 @@ CREATE TABLE IF NOT EXISTS stations (
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
   blocks INTEGER NOT NULL DEFAULT 0,
-  samples INTEGER NOT NULL DEFAULT 0
+  samples INTEGER NOT NULL DEFAULT 0,
+  journal_samples INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS variables (
   station_id TEXT NOT NULL REFERENCES stations(id) ON DELETE CASCADE,
@@ -75,11 +86,16 @@ CREATE TABLE IF NOT EXISTS variables (
   samples_seen INTEGER NOT NULL DEFAULT 0,
   retrains INTEGER NOT NULL DEFAULT 0,
   last_decision TEXT,
-  model_state TEXT,
-  model_version INTEGER NOT NULL DEFAULT 0,
-  stream_state TEXT NOT NULL,
+  state TEXT NOT NULL,
+  state_samples INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (station_id, name)
 );
+CREATE TABLE IF NOT EXISTS journal (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  station_id TEXT NOT NULL,
+  samples TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS journal_by_station ON journal(station_id, seq);
 CREATE TABLE IF NOT EXISTS outliers (
   id INTEGER PRIMARY KEY,
   station_id TEXT NOT NULL,
@@ -128,15 +144,19 @@ export class StationStore {
       stations: db.prepare("SELECT * FROM stations ORDER BY id"),
       stationCount: db.prepare("SELECT COUNT(*) FROM stations").pluck(),
       insertStation: db.prepare("INSERT INTO stations (id, created_ms, updated_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated_ms = excluded.updated_ms"),
-      countBlock: db.prepare("UPDATE stations SET blocks = blocks + 1, samples = samples + ?, updated_ms = ? WHERE id = ?"),
+      countBlock: db.prepare("UPDATE stations SET blocks = blocks + 1, samples = samples + ?, journal_samples = journal_samples + ?, updated_ms = ? WHERE id = ?"),
       deleteStation: db.prepare("DELETE FROM stations WHERE id = ?"),
+      appendJournal: db.prepare("INSERT INTO journal (station_id, samples) VALUES (?, ?)"),
+      journal: db.prepare("SELECT seq, samples FROM journal WHERE station_id = ? ORDER BY seq"),
+      clearJournal: db.prepare("DELETE FROM journal WHERE station_id = ?"),
+      journalEmptied: db.prepare("UPDATE stations SET journal_samples = 0 WHERE id = ?"),
       deleteStationOutliers: db.prepare("DELETE FROM outliers WHERE station_id = ?"),
       variables: db.prepare("SELECT * FROM variables WHERE station_id = ? ORDER BY name"),
-      variableMeta: db.prepare("SELECT station_id, name, window, kind, samples_seen, retrains, last_decision, model_version FROM variables WHERE station_id = ? ORDER BY name"),
-      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision, model_state, model_version, stream_state)
-        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision, @model_state, @model_version, @stream_state)`),
-      saveStream: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_decision = ?, stream_state = ? WHERE station_id = ? AND name = ?"),
-      saveModel: db.prepare("UPDATE variables SET model_state = ?, model_version = ? WHERE station_id = ? AND name = ?"),
+      variableMeta: db.prepare("SELECT station_id, name, window, kind, samples_seen, retrains, last_decision, state_samples FROM variables WHERE station_id = ? ORDER BY name"),
+      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision, state, state_samples)
+        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision, @state, @state_samples)`),
+      saveCounters: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_decision = ? WHERE station_id = ? AND name = ?"),
+      saveState: db.prepare("UPDATE variables SET state = ?, state_samples = samples_seen WHERE station_id = ? AND name = ?"),
       deleteVariable: db.prepare("DELETE FROM variables WHERE station_id = ? AND name = ?"),
       insertOutlier: db.prepare("INSERT INTO outliers (station_id, variable, timestamp, time_ms, score, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)"),
       outliersSince: db.prepare("SELECT variable, timestamp, time_ms, score, recorded_ms FROM outliers WHERE station_id = ? AND time_ms >= ? ORDER BY time_ms, id LIMIT ?"),
@@ -162,24 +182,36 @@ export class StationStore {
   stationCount(): number { return this.st.stationCount.get() as number; }
   /** Creates the station, or touches its updated time. */
   putStation(id: string, now: number): void { this.st.insertStation.run(id, now, now); }
-  countBlock(id: string, samples: number, now: number): void { this.st.countBlock.run(samples, now, id); }
-  /** Deletes the station, its variables and its outliers; its undelivered outbox entries stay. */
+  /** Counts a block and journals its samples (JSON, see JournalRow). */
+  appendBlock(id: string, samples: number, journal: string, now: number): void {
+    this.st.appendJournal.run(id, journal);
+    this.st.countBlock.run(samples, samples, now, id);
+  }
+  journal(id: string): JournalRow[] { return this.st.journal.all(id) as JournalRow[]; }
+  /** After every variable's snapshot was saved: the journal is no longer needed. */
+  clearJournal(id: string): void {
+    this.st.clearJournal.run(id);
+    this.st.journalEmptied.run(id);
+  }
+  /** Deletes the station, its variables, journal and outliers; its undelivered outbox entries stay. */
   deleteStation(id: string): boolean {
     this.st.deleteStationOutliers.run(id);
+    this.st.clearJournal.run(id);
     return this.st.deleteStation.run(id).changes > 0;
   }
 
   variables(stationId: string): VariableRow[] { return this.st.variables.all(stationId) as VariableRow[]; }
   /** Variables without their state blobs (read side). */
-  variableMeta(stationId: string): Omit<VariableRow, "model_state" | "stream_state">[] {
-    return this.st.variableMeta.all(stationId) as Omit<VariableRow, "model_state" | "stream_state">[];
+  variableMeta(stationId: string): Omit<VariableRow, "state">[] {
+    return this.st.variableMeta.all(stationId) as Omit<VariableRow, "state">[];
   }
   putVariable(row: VariableRow): void { this.st.putVariable.run(row); }
-  saveStream(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_decision: string | null; stream_state: string }): void {
-    this.st.saveStream.run(v.samples_seen, v.retrains, v.last_decision, v.stream_state, stationId, name);
+  saveCounters(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_decision: string | null }): void {
+    this.st.saveCounters.run(v.samples_seen, v.retrains, v.last_decision, stationId, name);
   }
-  saveModel(stationId: string, name: string, modelState: string, version: number): void {
-    this.st.saveModel.run(modelState, version, stationId, name);
+  /** A new snapshot, taken at the variable's current samples_seen (save the counters first). */
+  saveState(stationId: string, name: string, state: string): void {
+    this.st.saveState.run(state, stationId, name);
   }
   deleteVariable(stationId: string, name: string): void { this.st.deleteVariable.run(stationId, name); }
 
