@@ -66,6 +66,8 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
   app.post("/api/v1/outliers", limited, outliers);
   app.post("/calculate", limited, outliers);
   app.post("/api/v1/ip_identifier", limited, ipIdentifierHandler);
+  for (const path of ["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier"])
+    app.all(path, (c) => { throw new HttpError(405, `${c.req.method} ${path} is not supported; send POST with form, multipart or JSON fields (see docs/traffic.md)`); });
   app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));

@@ -129,7 +129,7 @@ test("every 4xx error class: status, {status:error,msg} and a message saying wha
   assert.is(broker.queries.length, before, "no bad query reached the broker");
 });
 
-test("body over [Outliers] body_limit → 413; other content types → 415; bad JSON body → 400", async () => {
+test("body over [Outliers] body_limit → 413; other content types → 415; GET → 405; bad JSON body → 400", async () => {
   // curl, because the service answers 413 before reading the whole body (fetch reports the
   // early close as a failure, curl shows the answer).
   const dir = mkdtempSync(join(tmpdir(), "rbao-big-"));
@@ -142,6 +142,9 @@ test("body over [Outliers] body_limit → 413; other content types → 415; bad 
   const text = await fetch(`${url}/api/v1/outliers`, { method: "POST", headers: { "content-type": "text/plain" }, body: "data=x" });
   assert.is(text.status, 415);
   assert.match(((await text.json()) as { msg: string }).msg, /x-www-form-urlencoded, multipart\/form-data or application\/json/);
+  const get = await fetch(`${url}/calculate`);
+  assert.is(get.status, 405);
+  assert.match(((await get.json()) as { msg: string }).msg, /GET \/calculate is not supported; send POST/);
   const badJson = await fetch(`${url}/api/v1/outliers`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
   assert.is(badJson.status, 400);
   const wrongType = await postJson(`${url}/api/v1/outliers`, { data: 5 });
