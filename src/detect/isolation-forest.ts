@@ -119,11 +119,17 @@ export class IsolationForest {
   /** sklearn's score_samples: -2^(-E[h(x)]/c(max_samples)), in [-1, 0). */
   scoreSamples(X: number[][]): number[] {
     this.assertFitted(X.length > 0 ? X[0].length : this.nFeatures);
+    if (this.nFeatures === 1) {
+      return this.scoreColumn(X.map((r, i) => {
+        if (r.length !== 1) throw new RangeError(`row ${i} has ${r.length} columns, expected 1`);
+        return r[0];
+      }));
+    }
     const row = new Float32Array(this.nFeatures);
     return X.map((r, i) => {
       if (r.length !== this.nFeatures) throw new RangeError(`row ${i} has ${r.length} columns, expected ${this.nFeatures}`);
       for (let j = 0; j < r.length; j++) row[j] = finite(r[j], i);
-      return this.nFeatures === 1 ? this.scoreValue(row[0]) : this.scoreRow(row);
+      return this.scoreRow(row);
     });
   }
 

@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { readGolden, num, closeRel, closeAbs } from "../../test/support/golden";
 import { mannKendallOriginal, mannKendallYueWang, type MannKendallResult } from "./mann-kendall";
 import { sensSlope } from "./sens-slope";
+import { Rng } from "./rng";
 
 interface GoldenMk { trend: string; h: boolean; p: unknown; z: unknown; Tau: number; s: number; var_s: unknown; slope: number; intercept: number }
 interface Case {
@@ -49,6 +50,27 @@ test("original_test on all golden cases", () => {
 
 test("sens_slope on all golden cases, exact", () => {
   for (const c of cases) assert.equal(sensSlope(c.x), c.sens_slope, c.name);
+});
+
+test("Sen's slope equals the sorted-median of all pairwise slopes bit for bit (random, tied, trending data)", () => {
+  const rng = new Rng(42);
+  const naive = (x: number[]) => {
+    const d: number[] = [];
+    for (let i = 0; i < x.length - 1; i++) for (let j = i + 1; j < x.length; j++) d.push((x[j] - x[i]) / (j - i));
+    d.sort((a, b) => a - b);
+    const h = d.length >> 1;
+    return d.length % 2 ? d[h] : (d[h - 1] + d[h]) / 2;
+  };
+  for (const n of [2, 3, 10, 64, 65, 97, 200, 333, 512]) {
+    const inputs = [
+      Array.from({ length: n }, () => rng.nextFloat() - 0.5),
+      Array.from({ length: n }, () => Math.round(rng.nextFloat() * 4)), // heavy ties
+      Array.from({ length: n }, (_, i) => 0.01 * i + (rng.nextFloat() < 0.1 ? 5 : 0)),
+      Array.from({ length: n }, (_, i) => 1e6 + 0.5 * i), // exact slope ties far from zero
+      Array.from({ length: n }, () => 7), // all slopes 0
+    ];
+    for (const x of inputs) assert.is(sensSlope(x).slope, naive(x), `n=${n} ${x.slice(0, 3).join(",")}`);
+  }
 });
 
 test("v1.4.3 mode reproduces the fields tag v1.4.3 returns differently", () => {

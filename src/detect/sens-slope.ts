@@ -2,7 +2,8 @@
 // (x[j] - x[i]) / (j - i), i < j; intercept = median(x) - median(0..n-1) * slope (Conover 1980).
 // Each slope is computed by the same expression as pymannkendall, and for an even count the median
 // is the mean of the two middle slopes as numpy computes it, so the results are the same doubles.
-// The median is found by selection (O(n^2) slopes, O(n^2) expected time), not a full sort.
+// The median is found by slope selection in O(n log n) expected time (see bracketedMedianSlope).
+import { Rng } from "./rng";
 
 export interface SensSlopeResult {
   slope: number;
@@ -12,11 +13,13 @@ export interface SensSlopeResult {
 /** Scratch space for `sensSlopeWith`, reusable between calls to avoid large allocations. */
 export interface SensSlopeScratch {
   slopes: Float64Array;
+  band: Float64Array;
   values: Float64Array;
+  work?: { keyA: Float64Array; keyB: Float64Array; order: Int32Array; tmp: Int32Array };
 }
 
 export function createSensSlopeScratch(n = 0): SensSlopeScratch {
-  return { slopes: new Float64Array((n * (n - 1)) / 2), values: new Float64Array(n) };
+  return { slopes: new Float64Array(0), band: new Float64Array(0), values: new Float64Array(n) };
 }
 
 export function sensSlope(x: ArrayLike<number>): SensSlopeResult {
@@ -26,16 +29,8 @@ export function sensSlope(x: ArrayLike<number>): SensSlopeResult {
 export function sensSlopeWith(x: ArrayLike<number>, scratch: SensSlopeScratch): SensSlopeResult {
   const n = x.length;
   if (n < 2) throw new RangeError(`Sen's slope needs at least 2 values, got ${n}`);
-  const count = (n * (n - 1)) / 2;
-  if (scratch.slopes.length < count) scratch.slopes = new Float64Array(count);
   if (scratch.values.length < n) scratch.values = new Float64Array(n);
-  const d = scratch.slopes;
-  let k = 0;
-  for (let i = 0; i < n - 1; i++) {
-    const xi = x[i];
-    for (let j = i + 1; j < n; j++) d[k++] = (x[j] - xi) / (j - i);
-  }
-  const slope = median(d, count);
+  const slope = medianSlope(x, scratch);
   const v = scratch.values;
   for (let i = 0; i < n; i++) v[i] = x[i];
   // median(arange(n)) = (n - 1) / 2 exactly.
@@ -43,15 +38,155 @@ export function sensSlopeWith(x: ArrayLike<number>, scratch: SensSlopeScratch): 
   return { slope, intercept };
 }
 
+const slopeOf = (x: ArrayLike<number>, i: number, j: number) => (x[j] - x[i]) / (j - i);
+
+/** Median of all pairwise slopes, as the mean of the slopes of ranks kLo and kHi. */
+function medianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch): number {
+  const n = x.length;
+  const count = (n * (n - 1)) / 2;
+  const kHi = count >> 1; // 0-based rank of the (upper) middle slope
+  const kLo = count % 2 === 1 ? kHi : kHi - 1;
+  if (n > 64) {
+    const m = bracketedMedianSlope(x, scratch, count, kLo, kHi);
+    if (m !== undefined) return m;
+  }
+  if (scratch.slopes.length < count) scratch.slopes = new Float64Array(count);
+  const d = scratch.slopes;
+  let k = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const xi = x[i];
+    for (let j = i + 1; j < n; j++) d[k++] = (x[j] - xi) / (j - i);
+  }
+  return medianOfRanks(d, count, kLo, kHi);
+}
+
+/** Slope selection in O(n log n + K) expected time (after Matousek 1991; Dillencourt, Mount &
+ * Netanyahu 1992), exact on the doubles pymannkendall computes:
+ * 1. a random sample of slopes gives a bracket [lo, hi] that very likely holds the median;
+ * 2. with u_k(t) = x_k - t k, a pair i < j has slope < t iff u_j(t) < u_i(t), so sorting the
+ *    points by u(lo') counts the slopes below lo' as inversions, and the pairs whose order
+ *    differs between u(lo') and u(hi') are exactly those with slopes in [lo', hi'] (K of them),
+ *    enumerated by a merge sort; lo' < lo and hi' > hi by a margin far above the rounding error of
+ *    u, so rounding can misplace no pair across [lo, hi];
+ * 3. the K pairs get their slope computed exactly as pymannkendall does; the median is selected
+ *    among those in [lo, hi].
+ * Returns undefined when the bracket missed or rounding was inconsistent (then the caller falls
+ * back to all slopes). */
+function bracketedMedianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch, count: number, kLo: number, kHi: number): number | undefined {
+  const n = x.length;
+  const m = Math.min(count, Math.round(5 * Math.sqrt(count)));
+  if (scratch.slopes.length < m) scratch.slopes = new Float64Array(m);
+  const sample = scratch.slopes;
+  const rng = new Rng(count); // any fixed sample works; only the speed depends on it
+  for (let s = 0; s < m; s++) {
+    const i = rng.nextInt(n);
+    let j = rng.nextInt(n - 1);
+    if (j >= i) j++;
+    sample[s] = i < j ? slopeOf(x, i, j) : slopeOf(x, j, i);
+  }
+  // 3 standard deviations of the sample rank: a miss (about 1 in 400) only costs the fallback.
+  const spread = Math.ceil(1.5 * Math.sqrt(m));
+  const loRank = Math.max(0, Math.floor((kLo / count) * m) - spread);
+  const hiRank = Math.min(m - 1, Math.ceil((kHi / count) * m) + spread);
+  select(sample, 0, m - 1, loRank);
+  const lo = sample[loRank];
+  select(sample, loRank, m - 1, hiRank);
+  const hi = sample[hiRank];
+
+  let maxAbs = 0;
+  for (let k = 0; k < n; k++) maxAbs = Math.max(maxAbs, Math.abs(x[k]));
+  // |rounding error of u_j - u_i| <= ~4 ulp(max|x| + |t| n); the margin is 100x that.
+  const margin = 1e-13 * (maxAbs + Math.max(Math.abs(lo), Math.abs(hi)) * n) + Number.MIN_VALUE;
+  const tLo = lo - margin, tHi = hi + margin;
+  const ws = workspace(scratch, n);
+  const { keyA, keyB, order, tmp } = ws;
+  for (let k = 0; k < n; k++) {
+    keyA[k] = x[k] - tLo * k;
+    keyB[k] = x[k] - tHi * k;
+    order[k] = k;
+  }
+  let below = mergeSortCounting(order, keyA, tmp, n);
+  // order is now the points by u(lo'). Its inversions by u(hi') are the pairs in [lo', hi'].
+  let kept = 0;
+  let band = scratch.band;
+  let inconsistent = false;
+  for (let width = 1; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const mid = Math.min(start + width, n), end = Math.min(start + 2 * width, n);
+      let i = start, j = mid, k = start;
+      while (i < mid && j < end) {
+        if (keyB[order[i]] <= keyB[order[j]]) { tmp[k++] = order[i++]; continue; }
+        const q = order[j];
+        for (let l = i; l < mid; l++) {
+          const p = order[l];
+          if (p > q) { inconsistent = true; continue; }
+          const s = (x[q] - x[p]) / (q - p);
+          if (s < lo) below++;
+          else if (s <= hi) {
+            if (kept === band.length) band = scratch.band = grow(band, kept);
+            band[kept++] = s;
+          }
+        }
+        tmp[k++] = order[j++];
+      }
+      while (i < mid) tmp[k++] = order[i++];
+      while (j < end) tmp[k++] = order[j++];
+    }
+    order.set(tmp.subarray(0, n));
+  }
+  if (inconsistent || below > kLo || below + kept <= kHi) return undefined;
+  return medianOfRanks(band, kept, kLo - below, kHi - below);
+}
+
+function grow(a: Float64Array, used: number): Float64Array {
+  const b = new Float64Array(Math.max(1024, 2 * a.length));
+  b.set(a.subarray(0, used));
+  return b;
+}
+
+interface SlopeWorkspace { keyA: Float64Array; keyB: Float64Array; order: Int32Array; tmp: Int32Array }
+
+function workspace(scratch: SensSlopeScratch, n: number): SlopeWorkspace {
+  if (!scratch.work || scratch.work.order.length < n) {
+    scratch.work = { keyA: new Float64Array(n), keyB: new Float64Array(n), order: new Int32Array(n), tmp: new Int32Array(n) };
+  }
+  return scratch.work;
+}
+
+/** Stable bottom-up merge sort of order[0..n) by key; returns the number of strict inversions
+ * (pairs placed before a smaller key). */
+function mergeSortCounting(order: Int32Array, key: Float64Array, tmp: Int32Array, n: number): number {
+  let inversions = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const mid = Math.min(start + width, n), end = Math.min(start + 2 * width, n);
+      let i = start, j = mid, k = start;
+      while (i < mid && j < end) {
+        if (key[order[i]] <= key[order[j]]) tmp[k++] = order[i++];
+        else { inversions += mid - i; tmp[k++] = order[j++]; }
+      }
+      while (i < mid) tmp[k++] = order[i++];
+      while (j < end) tmp[k++] = order[j++];
+    }
+    order.set(tmp.subarray(0, n));
+  }
+  return inversions;
+}
+
+/** Mean of the kLo-th and kHi-th smallest of a[0..len) (kHi = kLo or kLo + 1), as numpy's median. */
+function medianOfRanks(a: Float64Array, len: number, kLo: number, kHi: number): number {
+  select(a, 0, len - 1, kHi);
+  if (kLo === kHi) return a[kHi];
+  // After selecting index kHi, every element left of it is <= a[kHi]; the lower one is their max.
+  let lo = a[0];
+  for (let i = 1; i < kHi; i++) if (a[i] > lo) lo = a[i];
+  return (lo + a[kHi]) / 2;
+}
+
 /** numpy's median of a[0..len) (reorders a): the middle element, or the mean of the two middle ones. */
 export function median(a: Float64Array, len: number): number {
   const hi = len >> 1;
-  select(a, 0, len - 1, hi);
-  if (len % 2 === 1) return a[hi];
-  // After selecting index hi, every element left of it is <= a[hi]; the lower middle is their max.
-  let lo = a[0];
-  for (let i = 1; i < hi; i++) if (a[i] > lo) lo = a[i];
-  return (lo + a[hi]) / 2;
+  return medianOfRanks(a, len, len % 2 === 1 ? hi : hi - 1, hi);
 }
 
 /** Hoare-style quickselect: puts the k-th smallest of a[left..right] at index k, smaller ones

@@ -6,6 +6,7 @@
 //   counted over |d| including the zeros (zsplit ranks them).
 // Later scipy releases changed the exact p with fractional r_plus (gh-19872); this follows 1.10.
 import { normalSf } from "./normal";
+import { sortFloat64 } from "./sort";
 
 export interface WilcoxonResult {
   /** min(r_plus, r_minus), the zeros' ranks split half and half. */
@@ -40,44 +41,49 @@ export function wilcoxonSignedRank(
   if (n === 0) throw new RangeError("Wilcoxon test needs at least one difference");
   const scratch = opts.scratch ?? createWilcoxonScratch(n);
   if (scratch.abs.length < n) scratch.abs = new Float64Array(n);
-  const sorted = scratch.abs.subarray(0, n);
-  let nZero = 0;
+  // |d| of the positive and of the negative differences, each sorted; zeros counted.
+  const buf = scratch.abs;
+  let nPos = 0;
+  let nNeg = 0;
   for (let i = 0; i < n; i++) {
     const v = d[i];
-    if (Number.isNaN(v)) throw new RangeError(`Wilcoxon test needs numbers; d[${i}] is NaN`);
-    if (v === 0) nZero++;
-    sorted[i] = Math.abs(v);
+    if (v > 0) buf[nPos++] = v;
+    else if (v < 0) buf[n - 1 - nNeg++] = -v;
+    else if (v !== 0) throw new RangeError(`Wilcoxon test needs numbers; d[${i}] is NaN`);
   }
-  sorted.sort();
-  // Average ranks of |d|: the tie group occupying sorted[i..j) has rank (i + j + 1) / 2.
-  // r_plus / r_minus sum the ranks of positive / negative d; zeros go half to each.
-  let rPlus = 0;
-  let rMinus = 0;
-  let rZero = 0;
-  let tieTerm = 0;
+  const nZero = n - nPos - nNeg;
+  const pos = sortFloat64(buf, 0, nPos).subarray(0, nPos);
+  const neg = sortFloat64(buf, n - nNeg, n).subarray(n - nNeg, n);
+  // Average ranks of |d| (rankdata): the zeros take ranks 1..nZero and go half to each sum
+  // (zsplit); then walk both sorted lists together, one tie group at a time.
   const tieGroupSizes: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const v = d[k];
-    const a = Math.abs(v);
-    const lo = lowerBound(sorted, a);
-    const hi = upperBound(sorted, a);
-    const rank = (lo + hi + 1) / 2;
-    if (v > 0) rPlus += rank;
-    else if (v < 0) rMinus += rank;
-    else rZero += rank;
-  }
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && sorted[j] === sorted[i]) j++;
-    const t = j - i;
+  let tieTerm = 0;
+  const addGroup = (t: number) => {
     if (t > 1) {
       tieGroupSizes.push(t);
       tieTerm += t * (t * t - 1);
     }
-    i = j;
+  };
+  addGroup(nZero);
+  const rZero = (nZero * (nZero + 1)) / 2;
+  let rPlus = rZero / 2;
+  let rMinus = rZero / 2;
+  let below = nZero; // values ranked so far
+  let i = 0;
+  let j = 0;
+  while (i < nPos || j < nNeg) {
+    const v = j >= nNeg || (i < nPos && pos[i] <= neg[j]) ? pos[i] : neg[j];
+    let p = 0;
+    let q = 0;
+    while (i < nPos && pos[i] === v) { i++; p++; }
+    while (j < nNeg && neg[j] === v) { j++; q++; }
+    const t = p + q;
+    const rank = below + (t + 1) / 2;
+    rPlus += p * rank;
+    rMinus += q * rank;
+    below += t;
+    addGroup(t);
   }
-  rPlus += rZero / 2;
-  rMinus += rZero / 2;
   const statistic = Math.min(rPlus, rMinus);
   const base = { statistic, rPlus, rMinus, nZero, tieGroupSizes };
   if (n <= 50 && nZero === 0) return { ...base, method: "exact", pvalue: exactPValue(n, rPlus) };
@@ -85,28 +91,6 @@ export function wilcoxonSignedRank(
   const se = Math.sqrt((n * (n + 1) * (2 * n + 1) - 0.5 * tieTerm) / 24);
   const z = (statistic - mn) / se;
   return { ...base, method: "approx", pvalue: 2 * normalSf(Math.abs(z)) };
-}
-
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 // Cumulative counts of the null distribution of r_plus for n: cum[r] = #{sign patterns with
