@@ -95,6 +95,17 @@ test("the upstream test data (239 hourly points) flags the point sklearn flags",
   assert.ok(r.anomalies.length <= Math.ceil(0.01 * rows.length) + 1);
 });
 
+test("short series (2 … 12 points, with a spike) run and answer every row", async () => {
+  for (let n = 2; n <= 12; n++) {
+    const ts = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString());
+    const values = ts.map((_, i) => (i === n - 1 ? 1000 : 10 + (i % 3)));
+    const r = await new ShallowModel(opts).run(rowsOf(ts, values), "bytes");
+    assert.is(r.predicted.length, n);
+    assert.ok(r.predicted.every((p) => Number.isFinite(p.forecast)), `n = ${n}`);
+    assert.ok(r.anomalies.length <= 1);
+  }
+});
+
 test("fewer than two points is refused with a message", async () => {
   try {
     await new ShallowModel(opts).run([{ timestamp: "2024-01-01T00:00:00Z", result: { bytes: 1 } }], "bytes");
