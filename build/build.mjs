@@ -1,8 +1,9 @@
 // npm run build -> dist/rb-aioutliers (+ dist/lib): the single executable (DESIGN §7).
 //  1. the pinned Node 24 binary and better-sqlite3 compiled for Node 24 (cached, ./toolchain.mjs);
-//  2. src/cli/main.ts bundled to one CommonJS file with esbuild (SEA runs CommonJS only);
-//  3. a SEA blob made by that same Node: the bundle with its V8 code cache, and as assets the
-//     addon, the tfjs wasm files and assets/** (see src/runtime/embedded-assets.ts);
+//  2. src/cli/main.ts bundled with esbuild to CommonJS (SEA runs CommonJS only): the main script,
+//     and the packages only deep models use (tfjs, h5wasm) as chunks loaded on first import;
+//  3. a SEA blob made by that same Node: the main script with its V8 code cache, and as assets the
+//     chunks, the addon, the tfjs wasm files and assets/** (see src/runtime/embedded-assets.ts);
 //  4. the blob injected into a copy of the Node binary with postject;
 //  5. the build machine's glibc and libstdc++ copied to dist/lib, and the executable patched to use
 //     them from /opt/rb-aioutliers/lib (interpreter + absolute DT_RPATH; $ORIGIN would need /proc).
@@ -45,22 +46,80 @@ function walk(dir) {
   });
 }
 
-async function bundle(entry, outfile) {
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    outfile, bundle: true, platform: "node", target: "node24", format: "cjs",
-    minifyWhitespace: true, minifySyntax: true, legalComments: "eof", logLevel: "error", metafile: true,
-    define: {
-      __RB_AIOUTLIERS_VERSION__: JSON.stringify(pkg.version),
-      // CommonJS has no import.meta; modules that derive paths from it (h5wasm's createRequire) get the executable.
-      "import.meta.url": "__rbImportMetaUrl",
+// Packages only the deep-model code imports, lazily: TensorFlow.js (one chunk, so tfjs and its
+// wasm backend share one tfjs-core) and h5wasm. Kept out of the main script and embedded as assets
+// of their own, compiled on first import: in the main script their ~9 MB would be deserialized
+// from the code cache at every start (~80 ms measured) though most runs never use them.
+const lazyChunks = [
+  { name: "tfjs", filter: /^@tensorflow\// },
+  { name: "h5wasm", filter: /^h5wasm(\/|$)/ },
+];
+
+const common = {
+  bundle: true, platform: "node", target: "node24", format: "cjs",
+  minifyWhitespace: true, minifySyntax: true, legalComments: "eof", logLevel: "error", metafile: true,
+  define: {
+    __RB_AIOUTLIERS_VERSION__: JSON.stringify(pkg.version),
+    // CommonJS has no import.meta; modules that derive paths from it (h5wasm's createRequire) get the executable.
+    "import.meta.url": "__rbImportMetaUrl",
+  },
+  banner: { js: 'var __rbImportMetaUrl = require("node:url").pathToFileURL(process.execPath).href;' },
+  // import() inside a SEA can only load built-ins; as require() the lazily loaded modules still
+  // run only when first imported.
+  supported: { "dynamic-import": false },
+};
+
+// Defined in the main script: evaluates an embedded chunk once, returns its specifier -> module map.
+const chunkLoader = `var __rbChunks = {};
+function __rbLoadChunk(name) {
+  if (__rbChunks[name]) return __rbChunks[name];
+  var source = require("node:sea").getAsset("chunks/" + name + ".cjs", "utf8");
+  var module = { exports: {} };
+  require("node:vm").compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"],
+    { filename: "rb-aioutliers/chunks/" + name + ".cjs" })(module.exports, require, module, process.execPath, require("node:path").dirname(process.execPath));
+  return (__rbChunks[name] = module.exports.chunk);
+}`;
+
+/** Replaces every import of a lazy package by a stub that loads its chunk; records the specifiers. */
+function lazyChunksPlugin(seen) {
+  return {
+    name: "lazy-chunks",
+    setup(b) {
+      for (const { name, filter } of lazyChunks) {
+        b.onResolve({ filter }, (args) => {
+          seen[name] ??= new Set();
+          seen[name].add(args.path);
+          return { path: args.path, namespace: "lazy-chunk", pluginData: name };
+        });
+      }
+      b.onLoad({ filter: /.*/, namespace: "lazy-chunk" }, (args) => ({
+        loader: "js",
+        contents: `module.exports = __rbLoadChunk(${JSON.stringify(args.pluginData)})[${JSON.stringify(args.path)}];`,
+      }));
     },
-    banner: { js: 'const __rbImportMetaUrl = require("node:url").pathToFileURL(process.execPath).href;' },
-    // import() inside a SEA can only load built-ins; as require() the lazily loaded modules
-    // (tfjs, h5wasm) stay in the bundle and still run only when first imported.
-    supported: { "dynamic-import": false },
+  };
+}
+
+/** The main script and one script per lazy chunk, in `dir`; returns the chunk files and the merged metafile. */
+async function bundle(entry, dir) {
+  const seen = {};
+  const main = await esbuild.build({
+    ...common, entryPoints: [entry], outfile: join(dir, "app.cjs"),
+    banner: { js: `${common.banner.js}\n${chunkLoader}` }, plugins: [lazyChunksPlugin(seen)],
   });
-  return result.metafile;
+  const inputs = { ...main.metafile.inputs };
+  const chunks = {};
+  for (const [name, specifiers] of Object.entries(seen)) {
+    const file = join(dir, `chunk-${name}.cjs`);
+    // Imported, not required: some packages export their Node entry under the "import" condition only.
+    const list = [...specifiers];
+    const contents = `${list.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`).join("\n")}
+export const chunk = { ${list.map((s, i) => `${JSON.stringify(s)}: m${i}`).join(", ")} };`;
+    const r = await esbuild.build({ ...common, stdin: { contents, resolveDir: root, loader: "js" }, outfile: file });
+    Object.assign(inputs, r.metafile.inputs);
+    chunks[`chunks/${name}.cjs`] = file;
+  }
+  return { chunks, metafile: { inputs } };
 }
 
 function seaAssets(addon) {
@@ -100,10 +159,11 @@ export async function buildExecutable({ entry = join(root, "src/cli/main.ts"), e
   const node = join(nodeDir, "bin", "node");
   mkdirSync(work, { recursive: true });
   log(`bundling ${relative(root, entry)}`);
-  const metafile = await bundle(entry, join(work, "app.cjs"));
+  const { chunks, metafile } = await bundle(entry, work);
   writeFileSync(join(work, "meta.json"), JSON.stringify(metafile));
 
   const { assets, manifest } = seaAssets(addon);
+  Object.assign(assets, chunks);
   writeFileSync(join(work, "manifest.json"), JSON.stringify(manifest, null, 2));
   assets["manifest.json"] = join(work, "manifest.json");
   const seaConfig = {

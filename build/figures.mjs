@@ -63,6 +63,17 @@ export async function startupFigures(cmd, runs = 10) {
   return { coldStartMs: median(coldMs), coldStartRunsMs: coldMs.map(Math.round), idleRssMb: median(idleRssKb) / 1024 };
 }
 
+/** Median milliseconds of `node -e 0` with the executable's own Node binary: the machine's floor, for context. */
+export async function bareNodeMs(node, runs = 10) {
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await new Promise((resolve) => spawn(node, ["-e", "0"], { stdio: "ignore" }).once("exit", resolve));
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
 /** Samples the RSS of every running `rb-aioutliers serve` while `work` runs: peak (VmHWM) and last RSS per process. */
 export async function sampleServiceRss(work) {
   const seen = new Map();

