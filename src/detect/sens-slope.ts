@@ -3,7 +3,6 @@
 // Each slope is computed by the same expression as pymannkendall, and for an even count the median
 // is the mean of the two middle slopes as numpy computes it, so the results are the same doubles.
 // The median is found by slope selection in O(n log n) expected time (see bracketedMedianSlope).
-import { Rng } from "./rng";
 
 export interface SensSlopeResult {
   slope: number;
@@ -74,13 +73,17 @@ function medianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch): number {
  * back to all slopes). */
 function bracketedMedianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch, count: number, kLo: number, kHi: number): number | undefined {
   const n = x.length;
-  const m = Math.min(count, Math.round(5 * Math.sqrt(count)));
+  const m = Math.min(count, Math.round(8 * Math.sqrt(count)));
   if (scratch.slopes.length < m) scratch.slopes = new Float64Array(m);
   const sample = scratch.slopes;
-  const rng = new Rng(count); // any fixed sample works; only the speed depends on it
+  // Pairs drawn by a plain 32-bit LCG (Numerical Recipes constants): any fixed sample gives the
+  // same result, only the speed depends on how well it represents all slopes.
+  let state = count >>> 0;
   for (let s = 0; s < m; s++) {
-    const i = rng.nextInt(n);
-    let j = rng.nextInt(n - 1);
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const i = Math.floor((state / 4294967296) * n);
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    let j = Math.floor((state / 4294967296) * (n - 1));
     if (j >= i) j++;
     sample[s] = i < j ? slopeOf(x, i, j) : slopeOf(x, j, i);
   }
@@ -108,6 +111,9 @@ function bracketedMedianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch, c
   let below = mergeSortCounting(order, keyA, tmp, n);
   // order is now the points by u(lo'). Its inversions by u(hi') are the pairs in [lo', hi'].
   let kept = 0;
+  // Expected number of slopes in the bracket, with room to spare; grown if ever exceeded.
+  const expected = Math.ceil((1.5 * (hiRank - loRank + 1) * count) / m) + 1024;
+  if (scratch.band.length < expected) scratch.band = new Float64Array(expected);
   let band = scratch.band;
   let inconsistent = false;
   for (let width = 1; width < n; width *= 2) {
