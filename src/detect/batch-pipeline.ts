@@ -18,6 +18,7 @@ export interface BatchPipelineState extends PipelineState {
   settings: ResolvedWindowSettings;
   kalmanState: KalmanState;
   values: number[];
+  /** Kalman-filtered twin of `values` (empty without the filter). */
   filtered: number[];
   timestamps: string[];
   model: ReferenceModelState;
@@ -41,11 +42,13 @@ export class BatchPipeline implements Pipeline {
     this.kalman = state ? { ...state.kalmanState } : initialKalmanState();
     this.model = new ReferenceModel(this.settings, state?.model);
     if (state) {
-      if (state.values.length >= w || state.filtered.length !== state.values.length || state.timestamps.length !== state.values.length) {
+      // Without the filter the filtered buffer is the raw one and is not stored.
+      const filtered = this.settings.kalman ? state.filtered : state.values;
+      if (state.values.length >= w || filtered.length !== state.values.length || state.timestamps.length !== state.values.length) {
         throw new RangeError("batch pipeline state: inconsistent window buffers");
       }
       this.values.set(state.values);
-      this.filtered.set(state.filtered);
+      this.filtered.set(filtered);
       this.timestamps = [...state.timestamps];
       this.count = state.values.length;
     }
@@ -83,7 +86,7 @@ export class BatchPipeline implements Pipeline {
       settings: { ...this.settings },
       kalmanState: { ...this.kalman },
       values: Array.from(this.values.subarray(0, this.count)),
-      filtered: Array.from(this.filtered.subarray(0, this.count)),
+      filtered: this.settings.kalman ? Array.from(this.filtered.subarray(0, this.count)) : [],
       timestamps: [...this.timestamps],
       model: this.model.toJSON(),
     };

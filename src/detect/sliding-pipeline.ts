@@ -18,6 +18,7 @@ export interface SlidingPipelineState extends PipelineState {
   kalmanState: KalmanState;
   /** The last min(seen, window) points, oldest first. */
   values: number[];
+  /** Kalman-filtered twin of `values` (empty without the filter). */
   filtered: number[];
   timestamps: string[];
   /** The original's step counter (1 .. step). */
@@ -50,11 +51,13 @@ export class SlidingPipeline implements Pipeline {
     this.model = new ReferenceModel(this.settings, state?.model);
     if (state) {
       const n = state.values.length;
-      if (n > w || state.filtered.length !== n || state.timestamps.length !== n) {
+      // Without the filter the filtered buffer is the raw one and is not stored.
+      const filtered = this.settings.kalman ? state.filtered : state.values;
+      if (n > w || filtered.length !== n || state.timestamps.length !== n) {
         throw new RangeError("sliding pipeline state: inconsistent window buffers");
       }
       if (n === w && !this.model.trained) throw new RangeError("sliding pipeline state: full window without a model");
-      for (let i = 0; i < n; i++) this.push(state.values[i], state.filtered[i], state.timestamps[i]);
+      for (let i = 0; i < n; i++) this.push(state.values[i], filtered[i], state.timestamps[i]);
       this.currentStep = state.currentStep;
     }
   }
@@ -115,7 +118,7 @@ export class SlidingPipeline implements Pipeline {
       settings: { ...this.settings },
       kalmanState: { ...this.kalman },
       values: Array.from(this.values.subarray(start, end)),
-      filtered: Array.from(this.filtered.subarray(start, end)),
+      filtered: this.settings.kalman ? Array.from(this.filtered.subarray(start, end)) : [],
       timestamps: this.timestamps.slice(start, end),
       currentStep: this.currentStep,
       model: this.model.toJSON(),
