@@ -100,7 +100,7 @@ function lazyChunksPlugin(seen) {
   };
 }
 
-/** The main script and one script per lazy chunk, in `dir`; returns the chunk files and the merged metafile. */
+/** The main script, one script per worker and per lazy chunk, in `dir`; returns those files (asset key -> file) and the merged metafile. */
 async function bundle(entry, dir) {
   const seen = {};
   const main = await esbuild.build({
@@ -109,6 +109,17 @@ async function bundle(entry, dir) {
   });
   const inputs = { ...main.metafile.inputs };
   const chunks = {};
+  // Worker threads (src/runtime/worker.ts): each *-worker.ts is a script of its own, eval'd.
+  for (const file of walk(join(root, "src")).filter((f) => f.endsWith("-worker.ts"))) {
+    const name = file.slice(file.lastIndexOf("/") + 1, -3);
+    const out = join(dir, `worker-${name}.cjs`);
+    const r = await esbuild.build({
+      ...common, entryPoints: [file], outfile: out,
+      banner: { js: `${common.banner.js}\n${chunkLoader}` }, plugins: [lazyChunksPlugin(seen)],
+    });
+    Object.assign(inputs, r.metafile.inputs);
+    chunks[`workers/${name}.cjs`] = out;
+  }
   for (const [name, specifiers] of Object.entries(seen)) {
     const file = join(dir, `chunk-${name}.cjs`);
     // Imported, not required: some packages export their Node entry under the "import" condition only.

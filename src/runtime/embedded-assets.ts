@@ -33,6 +33,8 @@ let configuredCacheDir: string | undefined;
 /** The config's [Paths] cache_dir; commands call this after loading the config, before opening SQLite. */
 export function setAssetCacheDir(dir: string): void {
   configuredCacheDir = dir;
+  // Worker threads (./worker.ts) get their own copy of this module but inherit the environment.
+  process.env.RB_AIOUTLIERS_PATHS_CACHE_DIR = dir;
 }
 
 function assetCacheDir(): string {
