@@ -58,39 +58,45 @@ export function wilcoxonSignedRank(
   // (zsplit); then walk both sorted lists together, one tie group at a time.
   const tieGroupSizes: number[] = [];
   let tieTerm = 0;
-  const addGroup = (t: number) => {
-    if (t > 1) {
-      tieGroupSizes.push(t);
-      tieTerm += t * (t * t - 1);
-    }
-  };
-  addGroup(nZero);
+  if (nZero > 1) {
+    tieGroupSizes.push(nZero);
+    tieTerm += nZero * (nZero * nZero - 1);
+  }
   const rZero = (nZero * (nZero + 1)) / 2;
   let rPlus = rZero / 2;
   let rMinus = rZero / 2;
-  let below = nZero; // values ranked so far
+  let ranked = nZero; // values ranked so far
   let i = 0;
   let j = 0;
   while (i < nPos || j < nNeg) {
     const v = j >= nNeg || (i < nPos && pos[i] <= neg[j]) ? pos[i] : neg[j];
-    let p = 0;
-    let q = 0;
-    while (i < nPos && pos[i] === v) { i++; p++; }
-    while (j < nNeg && neg[j] === v) { j++; q++; }
-    const t = p + q;
-    const rank = below + (t + 1) / 2;
-    rPlus += p * rank;
-    rMinus += q * rank;
-    below += t;
-    addGroup(t);
+    const i0 = i;
+    const j0 = j;
+    while (i < nPos && pos[i] === v) i++;
+    while (j < nNeg && neg[j] === v) j++;
+    const t = i - i0 + (j - j0);
+    const rank = ranked + (t + 1) / 2;
+    rPlus += (i - i0) * rank;
+    rMinus += (j - j0) * rank;
+    ranked += t;
+    if (t > 1) {
+      tieGroupSizes.push(t);
+      tieTerm += t * (t * t - 1);
+    }
   }
   const statistic = Math.min(rPlus, rMinus);
-  const base = { statistic, rPlus, rMinus, nZero, tieGroupSizes };
-  if (n <= 50 && nZero === 0) return { ...base, method: "exact", pvalue: exactPValue(n, rPlus) };
-  const mn = n * (n + 1) * 0.25;
-  const se = Math.sqrt((n * (n + 1) * (2 * n + 1) - 0.5 * tieTerm) / 24);
-  const z = (statistic - mn) / se;
-  return { ...base, method: "approx", pvalue: 2 * normalSf(Math.abs(z)) };
+  let method: "exact" | "approx";
+  let pvalue: number;
+  if (n <= 50 && nZero === 0) {
+    method = "exact";
+    pvalue = exactPValue(n, rPlus);
+  } else {
+    const mn = n * (n + 1) * 0.25;
+    const se = Math.sqrt((n * (n + 1) * (2 * n + 1) - 0.5 * tieTerm) / 24);
+    method = "approx";
+    pvalue = 2 * normalSf(Math.abs((statistic - mn) / se));
+  }
+  return { statistic, pvalue, method, rPlus, rMinus, nZero, tieGroupSizes };
 }
 
 // Cumulative counts of the null distribution of r_plus for n: cum[r] = #{sign patterns with
