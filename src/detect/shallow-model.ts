@@ -1,27 +1,32 @@
-// The default (shallow) traffic model, after ShallowOutliers of rb-aioutliers (DESIGN §3):
-// expected value = the triangular smoothing of the series (./smoothing.ts); an isolation forest
-// over [smoothed, |value − smoothed|, sign(value − smoothed), daily_sin, weekly_cos] ranks the
-// points, and the `contamination` fraction with the lowest scores are candidates (sklearn's
-// predict: score_samples < offset_ = percentile(scores, 100·contamination)).
+// The default (shallow) traffic model, after ShallowOutliers of rb-aioutliers (DESIGN §3).
+// Expected value = the triangular smoothing of the series (./smoothing.ts, as the original).
 //
-// The original stopped there, so it flagged at least one point in every series, even a clean one
-// (the percentile always has a point below it). Here a candidate is an anomaly only when its
-// residual r = value − smoothed also stands out locally: e = r − median of r over ±5 neighbours
-// (which removes the slow bias of a wide smoothing window, e.g. 505 points for a week of
-// minutes), and |e − median e| / (1.4826·MAD e) must exceed the normal quantile at which n
-// Gaussian residuals have chance 1 − sensitivity of any point beyond it (Bonferroni over n). With
-// the default sensitivity 0.95 a clean noisy series is flagged in about 5% of cases at most,
-// instead of always. The forest is seeded, so the same input gives the same answer.
+// The original then flagged the `contamination` fraction of points an isolation forest over
+// [smoothed, |value − smoothed|, sign(value − smoothed), daily_sin, weekly_cos] scored lowest
+// (sklearn's predict with contamination), so it flagged at least one point in every series, even
+// a clean one, and on long series the lowest scores went to points the wide window (505 points
+// for a week of minutes) fits badly at the series' ends and at daily peaks, crowding out real
+// spikes. Here:
+// 1. sensitivity confirms: a point can be anomalous only when its residual r = value − smoothed
+//    stands out locally: e = r − median of its ±5 neighbours' residuals (this removes the slow
+//    bias of the wide window), and |e − median e| / (1.4826·MAD e) must exceed the normal quantile
+//    at which n Gaussian residuals have chance 1 − sensitivity of any point beyond it (Bonferroni
+//    over n). A clean noisy series is flagged in about 5% of cases at the default 0.95.
+// 2. contamination caps: at most as many points as sklearn's contamination threshold flags
+//    (ceil(contamination·(n − 1)), at least 1) are reported.
+// 3. the forest ranks: when more points pass step 1 than the cap allows, the seeded forest (the
+//    original's features, fitted on every point) keeps the cap most isolated of them. When they
+//    fit under the cap the ranking cannot change the answer, so the forest is not grown.
 import { IsolationForest } from "./isolation-forest";
 import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
 import { normalPpf } from "./normal";
-import { median, medianAbsoluteDeviation, percentile } from "./percentile";
+import { median, medianAbsoluteDeviation } from "./percentile";
 import { smoothSeries } from "./smoothing";
 import { dailySin, wallClock, weeklyCos } from "./time-encoding";
 import type { TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
 
 export interface ShallowOptions {
-  /** [ShallowOutliers] contamination: the largest fraction of points reported. */
+  /** [ShallowOutliers] contamination: the largest fraction of points reported (see above). */
   contamination: number;
   /** [ShallowOutliers] sensitivity: confidence required before a deviation counts (see above). */
   sensitivity: number;
@@ -40,10 +45,15 @@ const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2); // fallback when more than hal
 
 export interface ShallowDecision {
   smoothed: Float64Array;
-  /** The forest's score_samples; undefined when no point passed the confirmation step, so the
-   * forest was not needed. */
-  scores: number[] | undefined;
   anomalous: boolean[];
+  /** Whether the forest had to rank (more confirmed points than contamination allows). */
+  forestRanked: boolean;
+}
+
+/** The most points reported: what sklearn's contamination threshold (the contamination-th
+ * percentile of n scores, linear interpolation) flags, at least one. */
+export function contaminationCap(n: number, contamination: number): number {
+  return Math.max(1, Math.ceil(contamination * (n - 1)));
 }
 
 /** Robust scale of residuals: MAD, else mean absolute deviation, else 0 (all equal). */
@@ -83,21 +93,21 @@ export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly 
   const smoothed = smoothSeries(values);
   const residual = new Float64Array(n);
   for (let i = 0; i < n; i++) residual[i] = values[i]! - smoothed[i]!;
-  // The confirmation step first: it is cheap, and when no point passes it the forest cannot
-  // change the answer (an anomaly needs both), so it is not grown at all.
   const local = locallyDetrended(residual);
   const center = median(local);
   const scale = residualScale(local, center);
   const zCut = normalPpf(1 - (1 - opts.sensitivity) / (2 * n));
-  const improbable = new Array<boolean>(n);
-  let anyImprobable = false;
+  const confirmed: number[] = [];
   for (let i = 0; i < n; i++) {
     const deviation = Math.abs(local[i]! - center);
-    improbable[i] = scale > 0 ? deviation / scale > zCut : deviation > 0;
-    anyImprobable ||= improbable[i]!;
+    if (scale > 0 ? deviation / scale > zCut : deviation > 0) confirmed.push(i);
   }
   const anomalous = new Array<boolean>(n).fill(false);
-  if (!anyImprobable) return { smoothed, scores: undefined, anomalous };
+  const cap = contaminationCap(n, opts.contamination);
+  if (confirmed.length <= cap) {
+    for (const i of confirmed) anomalous[i] = true;
+    return { smoothed, anomalous, forestRanked: false };
+  }
   const X: number[][] = new Array(n);
   for (let i = 0; i < n; i++) {
     const clock = wallClock(timestamps[i]!);
@@ -106,10 +116,11 @@ export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly 
     X[i] = [smoothed[i]!, Math.abs(r), Math.sign(r), dailySin(clock), weeklyCos(clock)];
   }
   const forest = new IsolationForest({ nEstimators: opts.nEstimators ?? 100, seed: opts.seed ?? 42 }).fit(X);
-  const scores = forest.scoreSamples(X);
-  const offset = percentile(scores, 100 * opts.contamination);
-  for (let i = 0; i < n; i++) anomalous[i] = improbable[i]! && scores[i]! < offset;
-  return { smoothed, scores, anomalous };
+  const scores = forest.scoreSamples(confirmed.map((i) => X[i]!));
+  // Lowest score = most isolated; ties keep input order.
+  const order = confirmed.map((_, k) => k).sort((a, b) => scores[a]! - scores[b]! || a - b);
+  for (const k of order.slice(0, cap)) anomalous[confirmed[k]!] = true;
+  return { smoothed, anomalous, forestRanked: true };
 }
 
 export class ShallowModel implements TrafficModel {
