@@ -5,7 +5,8 @@ import { versionCommand } from "./version";
 import { checkConfigCommand } from "./check-config";
 import { importKerasCommand } from "./import-keras";
 import { exportKerasCommand } from "./export-keras";
+import { trainCommand } from "./train";
 import { detectCommand } from "./detect";
 
-export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand, detectCommand];
+export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand, trainCommand, detectCommand];
 export const defaultCommand = "serve";

@@ -1,10 +1,16 @@
 // The deep models' part of the running service: the catalog the traffic API reads named models
-// from (models dir, then the bundled ones) and, when enabled, the scheduled training.
+// from (models dir, then the bundled ones) and, when [Outliers] training_enabled, the training of
+// every model of [Outliers] model_names on the [Outliers] schedule_hour cron. Training runs in a
+// worker thread (src/deep/training-job.ts), one run at a time; requests keep being served by the
+// loaded model, which the catalog swaps for the new one when its files change.
+import { Cron } from "croner";
 import type { ServiceDeps } from "../http/service";
-import { modelsDir } from "../config";
+import { backupsDir, ConfigError, modelsDir } from "../config";
+import { DruidClient } from "../druid/client";
 import { DeepModelCatalog } from "./catalog";
 import { bundledModelsDir } from "./bundled-models";
 import { modelLoader } from "./runtime-model";
+import { trainModel } from "./training-job";
 
 export interface DeepModels {
   catalog: DeepModelCatalog;
@@ -20,8 +26,41 @@ export function startDeepModels(deps: ServiceDeps): DeepModels {
     load: modelLoader("auto"),
     onReloadError: (name, err) => log.error({ model: name, err: String(err) }, "changed model files failed to load; the previous version keeps serving"),
   });
+  const abort = new AbortController();
+  let running: Promise<void> | undefined;
+  const trainAll = async () => {
+    const druid = new DruidClient({ endpoint: config.Druid.druid_endpoint, timeoutMs: config.Druid.timeout_ms });
+    for (const name of config.Outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean)) {
+      if (abort.signal.aborted) return;
+      log.info({ model: name }, "scheduled training started");
+      try {
+        const r = await trainModel({
+          name, modelsDir: modelsDir(config), bundledDir: bundledModelsDir(), backupsDir: backupsDir(config), druid,
+          epochs: config.Outliers.epochs, batchSize: config.Outliers.batch_size, signal: abort.signal,
+          onEpoch: (e) => log.info({ model: name, epoch: e.epoch, epochs: e.epochs, loss: e.loss }, "training epoch"),
+        });
+        log.info({ model: name, slices: r.slices, avg_loss: r.avgLoss, std_loss: r.stdLoss, backup: r.backup }, "scheduled training done");
+      } catch (e) {
+        log.error({ model: name, err: (e as Error).message }, "scheduled training failed; the previous model keeps serving");
+      }
+    }
+  };
+  let cron: Cron | undefined;
+  if (config.Outliers.training_enabled) {
+    try {
+      // protect: a run still going when the next tick comes is not started twice.
+      cron = new Cron(config.Outliers.schedule_hour, { protect: true, catch: true }, () => (running = trainAll().finally(() => (running = undefined))));
+    } catch (e) {
+      throw new ConfigError(`[Outliers] schedule_hour: '${config.Outliers.schedule_hour}' is not a cron pattern (${(e as Error).message}); e.g. "0 * * * *" for every hour`);
+    }
+  }
   return {
     catalog,
-    async close() { catalog.close(); },
+    async close() {
+      cron?.stop();
+      abort.abort();
+      await running?.catch(() => {});
+      catalog.close();
+    },
   };
 }
