@@ -31,7 +31,7 @@ export interface ShallowOptions {
   /** [ShallowOutliers] sensitivity: confidence required before a deviation counts (see above). */
   sensitivity: number;
   nEstimators?: number;
-  /** Forest seed; the original used random_state=42 in its later versions. */
+  /** Forest seed (42, as the original's OutlierIdentifier used random_state=42). */
   seed?: number;
 }
 
