@@ -76,7 +76,7 @@ export class IsolationForest {
     const maxSamples = Math.min(this.requestedMaxSamples ?? 256, n);
     const maxDepth = Math.ceil(Math.log2(Math.max(maxSamples, 2)));
     const T = this.nEstimators;
-    const trees = createTreeArrays(T * (2 * maxSamples - 1));
+    const trees = createTreeArrays(T * (2 * maxSamples - 1), maxSamples);
     const roots = new Int32Array(T);
     const rng = new Rng(this.seed);
     const stack = new Int32Array(4 * (2 * maxSamples + 1));

@@ -24,10 +24,14 @@ export interface TreeArrays {
   value: Float64Array;
   /** Next free node. */
   next: number;
+  /** c(k) for k = 0..maxSamples, so leaves need no logarithm. */
+  pathAdjust: Float64Array;
 }
 
-export function createTreeArrays(capacity: number): TreeArrays {
-  return { child: new Int32Array(capacity), feature: new Int32Array(capacity), value: new Float64Array(capacity), next: 0 };
+export function createTreeArrays(capacity: number, maxSamples: number): TreeArrays {
+  const pathAdjust = new Float64Array(maxSamples + 1);
+  for (let k = 0; k <= maxSamples; k++) pathAdjust[k] = averagePathLength(k);
+  return { child: new Int32Array(capacity), feature: new Int32Array(capacity), value: new Float64Array(capacity), next: 0, pathAdjust };
 }
 
 /** sklearn's random threshold: uniform in [lo, hi), and lo if rounding lands on hi. */
@@ -38,7 +42,7 @@ function threshold(rng: Rng, lo: number, hi: number): number {
 
 /** Grows one tree on a sorted single-column sample; returns its root. */
 export function growSortedColumnTree(sorted: Float32Array, maxDepth: number, rng: Rng, out: TreeArrays, stack: Int32Array): number {
-  const { child, value } = out;
+  const { child, value, pathAdjust } = out;
   const root = out.next++;
   let sp = 0;
   stack[sp++] = root; stack[sp++] = 0; stack[sp++] = sorted.length; stack[sp++] = 0;
@@ -47,7 +51,7 @@ export function growSortedColumnTree(sorted: Float32Array, maxDepth: number, rng
     const lo = sorted[begin], hi = sorted[end - 1];
     if (depth >= maxDepth || end - begin < 2 || !(hi > lo + FEATURE_THRESHOLD)) {
       child[node] = 0;
-      value[node] = depth + averagePathLength(end - begin);
+      value[node] = depth + pathAdjust[end - begin];
       continue;
     }
     const t = threshold(rng, lo, hi);
@@ -73,7 +77,7 @@ export function growTree(
   cols: Float32Array, n: number, f: number, rows: Int32Array, maxDepth: number,
   rng: Rng, out: TreeArrays, stack: Int32Array, features: Int32Array,
 ): number {
-  const { child, feature, value } = out;
+  const { child, feature, value, pathAdjust } = out;
   const root = out.next++;
   let sp = 0;
   stack[sp++] = root; stack[sp++] = 0; stack[sp++] = rows.length; stack[sp++] = 0;
@@ -99,7 +103,7 @@ export function growTree(
     }
     if (split < 0) {
       child[node] = 0;
-      value[node] = depth + averagePathLength(end - begin);
+      value[node] = depth + pathAdjust[end - begin];
       continue;
     }
     const t = threshold(rng, lo, hi);
