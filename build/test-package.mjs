@@ -45,6 +45,39 @@ function runSuites(files, cmd) {
   });
 }
 
+/** The unit's ExecStart in the chroot (ports 0: the host's 8080 may be taken): the RPM's paths in use. */
+async function unitCommandWorks(cmd) {
+  const child = spawn(cmd[0], [...cmd.slice(1), "serve", "--config", "/etc/rb-aioutliers/config.ini", "--traffic-port", "0", "--station-port", "0"],
+    { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (b) => (out += b));
+  child.stderr.on("data", (b) => (out += b));
+  const exited = new Promise((r) => child.once("exit", r));
+  try {
+    const ports = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening" in 30 s:\n${out}`)), 30_000);
+      const poll = setInterval(() => {
+        const found = [...out.matchAll(/"api":"(\w+)".*?"port":(\d+),"msg":"listening"/g)].map((m) => Number(m[2]));
+        if (found.length === 2) { clearTimeout(timer); clearInterval(poll); resolve(found); }
+        if (child.exitCode !== null) { clearTimeout(timer); clearInterval(poll); reject(new Error(`exited:\n${out}`)); }
+      }, 20);
+    });
+    const health = await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/health`).then((r) => r.status)));
+    child.kill("SIGTERM");
+    const code = await exited;
+    const logged = readFileSync(join(chroot, "var/log/rb-aioutliers/rb-aioutliers.log"), "utf8");
+    const cached = readdirSync(join(chroot, "var/cache/rb-aioutliers"));
+    const ok = health.every((s) => s === 200) && code === 0 && /"msg":"listening"/.test(logged)
+      && existsSync(join(chroot, "var/lib/rb-aioutliers/stations.sqlite")) && cached.some((f) => /^better_sqlite3-[0-9a-f]{16}\.node$/.test(f));
+    if (!ok) console.log({ health, code, cached, out });
+    return ok;
+  } catch (e) {
+    child.kill("SIGKILL");
+    console.log(String(e));
+    return false;
+  }
+}
+
 // 1. Build and install.
 const rpmFile = await buildRpm();
 const enosys = ensureEnosys310();
@@ -71,6 +104,7 @@ const cmd = chrootCommand(chroot, user, enosys);
 writeFileSync(join(work, "command.json"), JSON.stringify(cmd));
 const version = execFileSync(cmd[0], [...cmd.slice(1), "version"], { encoding: "utf8" });
 check(version.trim() === `rb-aioutliers ${pkg.version} (node v${NODE_VERSION})`, `version in the chroot: ${version.trim()}`);
+check(await unitCommandWorks(cmd), "serve --config /etc/rb-aioutliers/config.ini (the unit's command) answers, logs to /var/log/rb-aioutliers, keeps state in /var/lib/rb-aioutliers, extracts the addon to /var/cache/rb-aioutliers");
 const suites = httpSuites();
 log(`running ${suites.length} HTTP suites against the chroot: ${suites.join(", ")}`);
 const { result: suitesCode, peakRssMb, processes } = await sampleServiceRss(() => runSuites(suites, cmd));
