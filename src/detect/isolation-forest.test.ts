@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden, closeRel } from "../../test/support/golden";
 import { IsolationForest, averagePathLength } from "./isolation-forest";
+import { Rng } from "./rng";
 
 interface Dataset {
   name: string;
@@ -135,6 +136,18 @@ test("max_samples = min(256, n); depth limit ceil(log2(max_samples))", () => {
   assert.is(small.maxSamples, 32);
   // The deepest leaf of a tree is at depth <= 5 for 32 samples: pathLength - c(size) <= 5.
   small.child.forEach((c, i) => { if (c === 0) assert.ok(small.value[i] <= 5 + averagePathLength(32)); });
+});
+
+test("one column with more rows than max_samples: subsampled trees still isolate a spike", () => {
+  const rng = new Rng(2);
+  const col = Array.from({ length: 1000 }, (_, i) => (i === 700 ? 9 : rng.nextFloat()));
+  const f = new IsolationForest({ seed: 4 }).fitColumn(col);
+  assert.is(f.toJSON().maxSamples, 256);
+  const scores = f.scoreColumn(col);
+  const worst = scores.indexOf(Math.min(...scores));
+  assert.is(worst, 700);
+  assert.ok(scores[700] < -0.7, `spike score ${scores[700]}`);
+  assert.equal(scores, col.map((v) => f.scoreColumn([v])[0]));
 });
 
 test("rejects non-finite values and ragged rows", () => {
