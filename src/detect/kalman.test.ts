@@ -6,19 +6,21 @@ import * as assert from "uvu/assert";
 import { readGolden } from "../../test/support/golden";
 import { initialKalmanState, kalmanFilter1d, kalmanStep } from "./kalman";
 
-const golden = readGolden("kalman_1d.json") as { sequences: { name: string; z: number[]; x: number[]; P: number[]; final_P: number }[] };
+const golden = readGolden("kalman_1d.json") as { sequences: { name: string; z: number[]; x: number[]; P: number[]; K: number[]; final_P: number }[] };
 
 test("filtered values of every golden sequence, bit for bit", () => {
   assert.is(golden.sequences.length, 10);
   for (const s of golden.sequences) assert.equal(kalmanFilter1d(s.z), s.x, s.name);
 });
 
-test("covariance after every update and the final P, bit for bit", () => {
+test("covariance and gain after every update and the final P, bit for bit", () => {
   for (const s of golden.sequences) {
     const state = initialKalmanState();
+    const gain = { K: NaN };
     s.z.forEach((z, i) => {
-      kalmanStep(state, z);
+      kalmanStep(state, z, gain);
       assert.is(state.P, s.P[i], `${s.name} P[${i}]`);
+      assert.is(gain.K, s.K[i], `${s.name} K[${i}]`);
     });
     assert.is(state.P, s.final_P, s.name);
   }

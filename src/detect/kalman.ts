@@ -16,8 +16,9 @@ export function initialKalmanState(): KalmanState {
   return { x: 0, P: 1 };
 }
 
-/** One predict + update step; mutates `state` and returns the filtered value. */
-export function kalmanStep(state: KalmanState, z: number): number {
+/** One predict + update step; mutates `state` and returns the filtered value. The Kalman gain
+ * of the step is written to `gain.K` when `gain` is given. */
+export function kalmanStep(state: KalmanState, z: number, gain?: { K: number }): number {
   // predict: x = F x, P = F P F' + Q
   let P = state.P + Q;
   // update: S = H P H' + R, K = P H' S^-1, x += K (z - H x), P = (I-KH) P (I-KH)' + K R K'
@@ -27,6 +28,7 @@ export function kalmanStep(state: KalmanState, z: number): number {
   P = ((1 - K) * P) * (1 - K) + K * R * K;
   state.x = x;
   state.P = P;
+  if (gain) gain.K = K;
   return x;
 }
 
