@@ -14,7 +14,7 @@ export interface KerasLayer {
 
 export interface KerasModelConfig {
   class_name: "Functional" | "Model";
-  config: { name: string; layers: KerasLayer[]; input_layers: [string, number, number][]; output_layers: [string, number, number][] };
+  config: { name: string; trainable?: boolean; layers: KerasLayer[]; input_layers: [string, number, number][]; output_layers: [string, number, number][] };
   [key: string]: unknown;
 }
 
