@@ -2,7 +2,7 @@
 // and writes timestamp,value,anomaly_score,label for every input row, in input order (the results
 // format anomaly benchmarks read). Rows wait only until the decision covering them (at most a
 // window's worth), so memory does not grow with the input.
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, openSync } from "node:fs";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -62,12 +62,21 @@ Exit codes: 0 done; 2 usage error or bad input (the message names the line).`,
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const input = values.input ? createReadStream(values.input) : process.stdin;
-    const output = values.output ? createWriteStream(values.output) : process.stdout;
+    // Open both files up front so a bad path is reported before anything is read or written.
+    let input: Readable = process.stdin;
+    let output: Writable = process.stdout;
+    try {
+      if (values.input) input = createReadStream("", { fd: openSync(values.input, "r") });
+      if (values.output) output = createWriteStream("", { fd: openSync(values.output, "w") });
+    } catch (e) {
+      if (input !== process.stdin) input.destroy();
+      console.error(`rb-aioutliers detect: cannot open ${(e as NodeJS.ErrnoException).path ?? "file"}: ${(e as Error).message}`);
+      return 2;
+    }
     try {
       await scoreCsv(pipeline, input, output, values.input ?? "stdin");
     } catch (e) {
-      if (e instanceof InputError || (e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "EACCES") {
+      if (e instanceof InputError || typeof (e as NodeJS.ErrnoException).code === "string") {
         console.error(`rb-aioutliers detect: ${(e as Error).message}`);
         return 2;
       }
@@ -91,7 +100,8 @@ function fields(line: string): string[] {
 
 async function scoreCsv(pipeline: Pipeline, input: Readable, output: Writable, source: string): Promise<void> {
   const lines = createInterface({ input, crlfDelay: Infinity });
-  const inputFailed = once(input, "error").then(([e]) => { throw e; });
+  // A read or write error (unreadable input, a closed pipe) ends the run instead of hanging it.
+  const inputFailed = Promise.race([once(input, "error"), once(output, "error")]).then(([e]) => { throw e; });
   inputFailed.catch(() => undefined);
   let lineNo = 0;
   let tsCol = -1;

@@ -97,7 +97,10 @@ test("usage errors exit 2; --help documents the options and pipelines", () => {
   assert.match(cli(["--pipeline", "nope", "--window", "8"], "").err, /unknown pipeline 'nope'/);
   const missing = cli(["--pipeline", "batch", "--window", "8", "--input", "/nonexistent/x.csv"]);
   assert.is(missing.code, 2);
-  assert.match(missing.err, /x\.csv/);
+  assert.match(missing.err, /cannot open \/nonexistent\/x\.csv/);
+  const unwritable = cli(["--pipeline", "batch", "--window", "8", "--output", "/nonexistent/out.csv"], "timestamp,value\n");
+  assert.is(unwritable.code, 2);
+  assert.match(unwritable.err, /cannot open \/nonexistent\/out\.csv/);
   const h = cli(["--help"]);
   assert.is(h.code, 0);
   for (const word of ["--pipeline", "--window", "--input", "--output", "kalman-sliding", "anomaly_score"]) assert.ok(h.out.includes(word), word);
