@@ -43,11 +43,15 @@ const slopeOf = (x: ArrayLike<number>, i: number, j: number) => (x[j] - x[i]) / 
 function medianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch): number {
   const n = x.length;
   const count = (n * (n - 1)) / 2;
-  const kHi = count >> 1; // 0-based rank of the (upper) middle slope
+  const kHi = Math.floor(count / 2); // 0-based rank of the (upper) middle slope
   const kLo = count % 2 === 1 ? kHi : kHi - 1;
   if (n > 64) {
-    const m = bracketedMedianSlope(x, scratch, count, kLo, kHi);
-    if (m !== undefined) return m;
+    // A bracket of +-3 standard deviations of the sample rank misses about 1 time in 400; the
+    // retry at +-8 practically never, so all slopes are stored only for small n.
+    for (const spread of [1.5, 4]) {
+      const m = bracketedMedianSlope(x, scratch, count, kLo, kHi, spread);
+      if (m !== undefined) return m;
+    }
   }
   if (scratch.slopes.length < count) scratch.slopes = new Float64Array(count);
   const d = scratch.slopes;
@@ -69,9 +73,11 @@ function medianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch): number {
  *    u, so rounding can misplace no pair across [lo, hi];
  * 3. the K pairs get their slope computed exactly as pymannkendall does; the median is selected
  *    among those in [lo, hi].
- * Returns undefined when the bracket missed or rounding was inconsistent (then the caller falls
- * back to all slopes). */
-function bracketedMedianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch, count: number, kLo: number, kHi: number): number | undefined {
+ * Returns undefined when the bracket missed or rounding was inconsistent (then the caller retries
+ * with a wider bracket, and only then computes all slopes). */
+function bracketedMedianSlope(
+  x: ArrayLike<number>, scratch: SensSlopeScratch, count: number, kLo: number, kHi: number, spreadFactor: number,
+): number | undefined {
   const n = x.length;
   const m = Math.min(count, Math.round(8 * Math.sqrt(count)));
   if (scratch.slopes.length < m) scratch.slopes = new Float64Array(m);
@@ -87,8 +93,8 @@ function bracketedMedianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch, c
     if (j >= i) j++;
     sample[s] = i < j ? slopeOf(x, i, j) : slopeOf(x, j, i);
   }
-  // 3 standard deviations of the sample rank: a miss (about 1 in 400) only costs the fallback.
-  const spread = Math.ceil(1.5 * Math.sqrt(m));
+  // The sample rank of the median has a standard deviation of sqrt(m)/2.
+  const spread = Math.ceil(spreadFactor * Math.sqrt(m));
   const loRank = Math.max(0, Math.floor((kLo / count) * m) - spread);
   const hiRank = Math.min(m - 1, Math.ceil((kHi / count) * m) + spread);
   select(sample, 0, m - 1, loRank);
