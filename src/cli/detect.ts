@@ -143,7 +143,14 @@ async function scoreCsv(pipeline: Pipeline, input: Readable, output: Writable, s
     if (timestamp === "") throw new InputError(`${source} line ${lineNo}: empty timestamp`);
     if (text === "" || !Number.isFinite(value)) throw new InputError(`${source} line ${lineNo}: value '${text}' is not a finite number`);
     pending.push({ timestamp, value: text, score: 0, label: 0 });
-    const d = pipeline.update(value, timestamp);
+    let d;
+    try {
+      d = pipeline.update(value, timestamp);
+    } catch (e) {
+      // the pipeline refuses values it cannot score (e.g. beyond float32 range)
+      if (e instanceof RangeError) throw new InputError(`${source} line ${lineNo}: ${e.message}`);
+      throw e;
+    }
     if (!d) continue;
     // A decision covers the newest d.timestamps.length rows; earlier pending rows were never covered.
     const first = pending.length - d.timestamps.length;

@@ -9,7 +9,7 @@
 import type { Decision, Pipeline, PipelineState } from "./pipeline-types";
 import { initialKalmanState, kalmanStep, type KalmanState } from "./kalman";
 import { ReferenceModel, type ReferenceModelState } from "./reference-model";
-import { resolveWindowSettings, type ResolvedWindowSettings, type WindowPipelineSettings } from "./window-pipeline-options";
+import { checkSampleValue, resolveWindowSettings, type ResolvedWindowSettings, type WindowPipelineSettings } from "./window-pipeline-options";
 
 export const BATCH_STATE_VERSION = 1;
 
@@ -55,7 +55,7 @@ export class BatchPipeline implements Pipeline {
   }
 
   update(value: number, timestamp: string): Decision | undefined {
-    if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
+    checkSampleValue(value);
     const i = this.count++;
     this.values[i] = value;
     this.filtered[i] = this.settings.kalman ? kalmanStep(this.kalman, value) : value;

@@ -152,6 +152,7 @@ test("one column with more rows than max_samples: subsampled trees still isolate
 
 test("rejects non-finite values and ragged rows", () => {
   assert.throws(() => new IsolationForest().fit([[1], [NaN]]), /finite/);
+  assert.throws(() => new IsolationForest().fitColumn([1, 1e39]), /float32/);
   assert.throws(() => new IsolationForest().fit([[1, 2], [3]]), /columns/);
   assert.throws(() => new IsolationForest().scoreSamples([[1]]), /not fitted/);
 });

@@ -286,7 +286,10 @@ function drawSample(rng: Rng, order: Int32Array, n: number, m: number, chosen?: 
   }
 }
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A value the forest can use: finite and within float32 range (sklearn refuses others too). */
 function finite(v: number, row: number): number {
-  if (!Number.isFinite(v)) throw new RangeError(`isolation forest needs finite values; row ${row} has ${v}`);
+  if (!(Math.abs(v) <= FLOAT32_MAX)) throw new RangeError(`isolation forest needs finite float32 values; row ${row} has ${v}`);
   return v;
 }

@@ -58,6 +58,18 @@ test("labels are |score| > scoreThreshold", () => {
   }
 });
 
+test("values beyond float32 range are refused before they touch the state", () => {
+  for (const kind of ["batch", "sliding"] as const) {
+    const p = createPipeline({ kind, kalman: true, window: 8 });
+    for (let i = 0; i < 5; i++) p.update(i, `t${i}`);
+    const before = JSON.stringify(p.toJSON());
+    assert.throws(() => p.update(1e39, "t5"), /float32/);
+    assert.throws(() => p.update(-1e300, "t5"), /float32/);
+    assert.is(JSON.stringify(p.toJSON()), before);
+    p.update(3e38, "t5"); // the largest magnitudes still work
+  }
+});
+
 test("invalid options are refused with the reason", () => {
   assert.throws(() => createPipeline({ kind: "sliding", kalman: false, window: 2 }), /window must be an integer >= 3/);
   assert.throws(() => createPipeline({ kind: "sliding", kalman: false, window: 8, step: 0 }), /step/);

@@ -8,7 +8,7 @@
 import type { Decision, Pipeline, PipelineState } from "./pipeline-types";
 import { initialKalmanState, kalmanStep, type KalmanState } from "./kalman";
 import { ReferenceModel, type ReferenceModelState } from "./reference-model";
-import { resolveWindowSettings, type ResolvedWindowSettings, type WindowPipelineSettings } from "./window-pipeline-options";
+import { checkSampleValue, resolveWindowSettings, type ResolvedWindowSettings, type WindowPipelineSettings } from "./window-pipeline-options";
 
 export const SLIDING_STATE_VERSION = 1;
 
@@ -76,7 +76,7 @@ export class SlidingPipeline implements Pipeline {
   }
 
   update(value: number, timestamp: string): Decision | undefined {
-    if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
+    checkSampleValue(value);
     const w = this.settings.window;
     this.push(value, this.settings.kalman ? kalmanStep(this.kalman, value) : value, timestamp);
     if (this.count < w) return undefined;

@@ -52,3 +52,14 @@ export function resolveWindowSettings(s: WindowPipelineSettings): ResolvedWindow
   if (!Number.isInteger(r.nEstimators) || r.nEstimators < 1) throw new RangeError(`nEstimators must be an integer >= 1`);
   return r;
 }
+
+/** Largest float32: the isolation forest works on float32 values, as scikit-learn does (which
+ * refuses larger ones as "too large for dtype('float32')"). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Refuses a sample the pipelines cannot score, before it touches any state. */
+export function checkSampleValue(value: number): void {
+  if (!Number.isFinite(value) || Math.abs(value) > FLOAT32_MAX) {
+    throw new RangeError(`value must be a finite number within ±${FLOAT32_MAX} (float32), got ${value}`);
+  }
+}

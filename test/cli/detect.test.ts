@@ -81,6 +81,7 @@ test("bad input stops with the line named, exit 2", () => {
   const bad = [
     ["timestamp,value\n2024-01-01,1\n2024-01-02,abc\n", /line 3: value 'abc' is not a finite number/],
     ["timestamp,value\n2024-01-01,NaN\n", /line 2: value 'NaN'/],
+    ["timestamp,value\n2024-01-01,1\n2024-01-02,1e39\n", /line 3: value must be a finite number within .* \(float32\)/],
     ["time,value\n2024-01-01,1\n", /line 1: missing column 'timestamp'/],
     ["", /empty input/],
     ["value,timestamp\n1\n", /line 2: expected 2 columns, got 1/],
