@@ -3,8 +3,7 @@ import type { Command } from "./command";
 import { UsageError } from "./command";
 import { loadConfig, modelsDir } from "../config";
 import { exportKeras, iniBeside } from "../deep/keras-io";
-import { locateModel } from "../deep/model-files";
-import { bundledModelsDir } from "../deep/bundled-models";
+import { findModel, readModel } from "../deep/model-source";
 
 export const exportKerasCommand: Command = {
   name: "export-keras",
@@ -26,13 +25,13 @@ Options:
     if (positionals.length !== 2) throw new UsageError("expected a model name and a .keras file");
     const [name, kerasFile] = positionals;
     const config = loadConfig({ file: values.config, env: process.env, overrides: values["data-dir"] ? { Paths: { data_dir: values["data-dir"] } } : {} });
-    const modelDir = locateModel(name, [modelsDir(config), bundledModelsDir()]);
-    if (!modelDir) {
+    const source = findModel(name, modelsDir(config));
+    if (!source) {
       console.error(`rb-aioutliers export-keras: no model '${name}' in ${modelsDir(config)} or among the bundled models`);
       return 1;
     }
     try {
-      await exportKeras({ modelDir, kerasFile });
+      await exportKeras({ files: readModel(source), kerasFile });
       console.log(`exported model '${name}' to ${kerasFile} and ${iniBeside(kerasFile)}`);
       return 0;
     } catch (e) {

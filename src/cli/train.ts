@@ -3,7 +3,6 @@ import type { Command } from "./command";
 import { UsageError } from "./command";
 import { backupsDir, loadConfig, modelsDir } from "../config";
 import { DruidClient } from "../druid/client";
-import { bundledModelsDir } from "../deep/bundled-models";
 import { DEFAULT_RETRAIN_LEARNING_RATE, trainModel } from "../deep/training-job";
 
 const positive = (v: string | undefined, flag: string, fallback: number, integer = true) => {
@@ -58,7 +57,7 @@ Options:
         console.log(`training model '${name}': ${epochs} epochs, batch size ${batchSize}`);
         try {
           const r = await trainModel({
-            name, modelsDir: modelsDir(config), bundledDir: bundledModelsDir(), backupsDir: backupsDir(config), druid,
+            name, modelsDir: modelsDir(config), backupsDir: backupsDir(config), druid,
             epochs, batchSize, learningRate, signal: abort.signal,
             onData: (d) => console.log(`  ${d.granularity}: ${d.rows} rows`),
             onEpoch: (e) => console.log(`  epoch ${e.epoch}/${e.epochs}  loss ${e.loss.toFixed(6)}  ${e.seconds.toFixed(1)} s`),

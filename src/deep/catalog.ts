@@ -3,14 +3,12 @@
 // default `traffic`). Each model is loaded once, on first use, and reloaded when its files change
 // (checked by stat on every request, which is cheap); a model whose new files fail to load keeps
 // serving its previous version.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { CatalogEntry, ModelCatalog, ModelInfo } from "../detect/model-catalog";
 import type { TrafficModel } from "../detect/traffic-model";
 import { detectAnomalies, type Reconstruct } from "./detect";
-import { locateModel, modelStamp, readModelDir, type ModelFiles } from "./model-files";
-import { isSafeModelName } from "../http/model-name";
-import { parseMetadata, type ModelMetadata } from "./metadata";
+import type { ModelFiles } from "./model-files";
+import type { ModelMetadata } from "./metadata";
+import { findModel, modelNames, readModel, sourceStamp, type ModelSource } from "./model-source";
 
 export interface LoadedModel {
   /** Which forward pass runs: the plain-TypeScript loops or a tfjs backend. */
@@ -24,14 +22,15 @@ export type ModelLoader = (files: ModelFiles) => Promise<LoadedModel>;
 
 export interface DeepCatalogOptions {
   modelsDir: string;
-  bundledDir?: string;
+  /** Also serve the models shipped with the product (default true). */
+  includeBundled?: boolean;
   /** k of the threshold avg_loss + k·std_loss ([Outliers] threshold_k). */
   thresholdK: number;
   load: ModelLoader;
   onReloadError?: (name: string, error: unknown) => void;
 }
 
-interface Cached { stamp: string; dir: string; entry: CatalogEntry; loaded: LoadedModel }
+interface Cached { stamp: string; where: string; entry: CatalogEntry; loaded: LoadedModel }
 
 export class DeepModelCatalog implements ModelCatalog {
   private cache = new Map<string, Cached>();
@@ -40,8 +39,8 @@ export class DeepModelCatalog implements ModelCatalog {
   constructor(private readonly opts: DeepCatalogOptions) {}
 
   /** Where model `name` is read from: the models dir first, then the bundled models. */
-  locate(name: string): string | undefined {
-    return locateModel(name, [this.opts.modelsDir, this.opts.bundledDir]);
+  locate(name: string): ModelSource | undefined {
+    return findModel(name, this.opts.modelsDir, this.opts.includeBundled ?? true);
   }
 
   get(name: string): Promise<CatalogEntry | undefined> {
@@ -53,18 +52,19 @@ export class DeepModelCatalog implements ModelCatalog {
   }
 
   private async resolve(name: string): Promise<CatalogEntry | undefined> {
-    const dir = this.locate(name);
+    const source = this.locate(name);
     const cached = this.cache.get(name);
-    if (!dir) return cached?.entry; // mid-replacement (rename window) or removed: keep the loaded one
-    const stamp = modelStamp(dir);
-    if (cached && stamp === cached.stamp && dir === cached.dir) return cached.entry;
+    if (!source) return cached?.entry; // mid-replacement (rename window) or removed: keep the loaded one
+    const stamp = sourceStamp(source);
+    const where = source.kind === "dir" ? source.dir : "bundled";
+    if (cached && stamp === cached.stamp && where === cached.where) return cached.entry;
     if (stamp === undefined) return cached?.entry;
     try {
-      const files = readModelDir(dir);
+      const files = readModel(source);
       const loaded = await this.opts.load(files);
-      const entry = { model: this.trafficModel(name, files.metadata, loaded), info: { ...this.info(name, files.metadata, dir), engine: loaded.engine } };
+      const entry = { model: this.trafficModel(name, files.metadata, loaded), info: { ...this.info(name, files), engine: loaded.engine } };
       cached?.loaded.dispose();
-      this.cache.set(name, { stamp, dir, entry, loaded });
+      this.cache.set(name, { stamp, where, entry, loaded });
       return entry;
     } catch (e) {
       if (!cached) throw e;
@@ -79,16 +79,11 @@ export class DeepModelCatalog implements ModelCatalog {
   }
 
   list(): ModelInfo[] {
-    const names = new Set<string>();
-    for (const root of [this.opts.modelsDir, this.opts.bundledDir]) {
-      if (!root || !existsSync(root)) continue;
-      for (const n of readdirSync(root)) if (isSafeModelName(n) && existsSync(join(root, n, "model.json"))) names.add(n);
-    }
     const out: ModelInfo[] = [];
-    for (const name of [...names].sort()) {
-      const dir = this.locate(name)!;
+    for (const name of modelNames(this.opts.modelsDir, this.opts.includeBundled ?? true)) {
+      const source = this.locate(name);
       try {
-        out.push(this.info(name, parseMetadata(readFileSync(join(dir, "metadata.ini"), "utf8")), dir));
+        if (source) out.push(this.info(name, readModel(source), source));
       } catch { /* a model being replaced or broken is left out of the list */ }
     }
     return out;
@@ -99,12 +94,13 @@ export class DeepModelCatalog implements ModelCatalog {
     this.cache.clear();
   }
 
-  private info(name: string, m: ModelMetadata, dir: string): ModelInfo {
+  private info(name: string, files: ModelFiles, source = this.locate(name)): ModelInfo {
+    const m = files.metadata;
     return {
       name, kind: "deep", description: "LSTM autoencoder", metrics: m.metrics,
       window_size: m.windowSize, num_windows: m.numWindows, avg_loss: m.avgLoss, std_loss: m.stdLoss,
       threshold: m.avgLoss + this.opts.thresholdK * m.stdLoss, weekday_encoding: m.weekdayEncoding,
-      source: dir.startsWith(this.opts.modelsDir) ? "models dir" : "bundled",
+      source: source?.kind === "dir" ? "models dir" : "bundled",
     };
   }
 }

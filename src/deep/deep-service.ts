@@ -8,7 +8,6 @@ import type { ServiceDeps } from "../http/service";
 import { backupsDir, ConfigError, modelsDir } from "../config";
 import { DruidClient } from "../druid/client";
 import { DeepModelCatalog } from "./catalog";
-import { bundledModelsDir } from "./bundled-models";
 import { modelLoader } from "./runtime-model";
 import { trainModel } from "./training-job";
 
@@ -21,7 +20,6 @@ export function startDeepModels(deps: ServiceDeps): DeepModels {
   const { config, log } = deps;
   const catalog = new DeepModelCatalog({
     modelsDir: modelsDir(config),
-    bundledDir: bundledModelsDir(),
     thresholdK: config.Outliers.threshold_k,
     load: modelLoader("auto"),
     onReloadError: (name, err) => log.error({ model: name, err: String(err) }, "changed model files failed to load; the previous version keeps serving"),
@@ -35,7 +33,7 @@ export function startDeepModels(deps: ServiceDeps): DeepModels {
       log.info({ model: name }, "scheduled training started");
       try {
         const r = await trainModel({
-          name, modelsDir: modelsDir(config), bundledDir: bundledModelsDir(), backupsDir: backupsDir(config), druid,
+          name, modelsDir: modelsDir(config), backupsDir: backupsDir(config), druid,
           epochs: config.Outliers.epochs, batchSize: config.Outliers.batch_size, signal: abort.signal,
           onEpoch: (e) => log.info({ model: name, epoch: e.epoch, epochs: e.epochs, loss: e.loss }, "training epoch"),
         });

@@ -216,7 +216,11 @@ export function fastModel(config: KerasModelConfig, weights: Float32Array[]): Fa
   }
   const outName = config.config.output_layers[0][0];
   return {
-    forward(rows, cols, starts, length) {
+    forward(allRows, cols, allStarts, length) {
+      if (allStarts.length === 0) return new Float64Array(0);
+      // Only the rows some slice covers go through the row-wise layers.
+      const lo = Math.min(...allStarts), hi = Math.max(...allStarts) + length;
+      const rows = allRows.subarray(lo * cols, hi * cols), starts = allStarts.map((s) => s - lo);
       const values = new Map<string, Value>();
       for (const l of config.config.layers) {
         const c = l.config, w = byLayer.get(l.name) ?? [];

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import { readKerasArchive, writeKerasArchive } from "./keras-archive";
 import { formatMetadata, parseMetadata } from "./metadata";
-import { readModelDir, writeModelDir, type ModelFiles } from "./model-files";
+import { writeModelDir, type ModelFiles } from "./model-files";
 
 /** The original kept `traffic.ini` beside `traffic.keras`. */
 export const iniBeside = (kerasFile: string) => kerasFile.replace(/\.keras$/i, "") + ".ini";
@@ -37,8 +37,8 @@ export async function importKeras(o: ImportOptions): Promise<ModelFiles> {
 }
 
 /** Writes model `name` as a .keras archive (and its metadata as the .ini beside it). */
-export async function exportKeras(o: { modelDir: string; kerasFile: string; now?: Date }): Promise<void> {
-  const files = readModelDir(o.modelDir);
+export async function exportKeras(o: { files: ModelFiles; kerasFile: string; now?: Date }): Promise<void> {
+  const files = o.files;
   const bytes = await writeKerasArchive(files.config, files.weights, o.now ?? new Date());
   const tmp = `${o.kerasFile}.tmp-${process.pid}`;
   writeFileSync(tmp, bytes);

@@ -27,18 +27,23 @@ export class ModelFilesError extends Error {
   override name = "ModelFilesError";
 }
 
-
-/** The directory of model `name`: the first of `roots` that holds it (models dir, then bundled). */
-export function locateModel(name: string, roots: (string | undefined)[]): string | undefined {
-  if (!isSafeModelName(name)) return undefined;
-  for (const root of roots) if (root && existsSync(join(root, name, "model.json"))) return join(root, name);
-  return undefined;
+export function readModelDir(dir: string): ModelFiles {
+  return readModelFiles((f) => {
+    try { return readFileSync(join(dir, f)); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw new ModelFilesError(`${join(dir, f)}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }, dir);
 }
 
-export function readModelDir(dir: string): ModelFiles {
+/** A model from its files as `read` returns them (undefined: no such file); `where` names it in errors. */
+export function readModelFiles(readFile: (file: string) => Uint8Array | undefined, where: string): ModelFiles {
   const read = (f: string) => {
-    try { return readFileSync(join(dir, f)); } catch (e) { throw new ModelFilesError(`${join(dir, f)}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+    const b = readFile(f);
+    if (!b) throw new ModelFilesError(`${join(where, f)}: missing`);
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   };
+  const dir = where;
   let doc: { format?: string; keras?: unknown; weights?: WeightSpec[] };
   try { doc = JSON.parse(read("model.json").toString("utf8")); } catch (e) {
     throw e instanceof ModelFilesError ? e : new ModelFilesError(`${join(dir, "model.json")} is not valid JSON`);
@@ -57,7 +62,8 @@ export function readModelDir(dir: string): ModelFiles {
     return all.slice(offset, (offset += n));
   });
   const metadata = parseMetadata(read("metadata.ini").toString("utf8"), join(dir, "metadata.ini"));
-  const filter = existsSync(join(dir, "filter.json")) ? JSON.parse(read("filter.json").toString("utf8")) : undefined;
+  const filterBytes = readFile("filter.json");
+  const filter = filterBytes ? JSON.parse(Buffer.from(filterBytes).toString("utf8")) : undefined;
   return { config, weights, metadata, filter };
 }
 

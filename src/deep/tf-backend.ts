@@ -1,9 +1,10 @@
 // The one place that loads TensorFlow.js and picks its backend. tfjs is imported lazily so the
 // service starts fast when no deep model is asked for. The wasm backend is single-threaded SIMD
 // (threads do not work under Node); its .wasm files come from node_modules when running from
-// source (tfjs-backend-wasm/dist).
+// source (tfjs-backend-wasm/dist), from the executable's extracted assets otherwise.
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
+import { tfjsWasmPaths } from "../runtime/wasm-assets";
 
 export type Tf = typeof import("@tensorflow/tfjs");
 export type TfBackendName = "wasm" | "cpu";
@@ -19,7 +20,7 @@ function wasmDir(): string {
 async function registerWasm(tf: Tf): Promise<void> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   // A prefix ending in "/" makes the backend read <dir>/tfjs-backend-wasm{,-simd,-threaded-simd}.wasm.
-  wasm.setWasmPaths(`${wasmDir()}/`);
+  wasm.setWasmPaths(tfjsWasmPaths() ?? `${wasmDir()}/`);
   if (!(await tf.setBackend("wasm"))) throw new Error("the TensorFlow.js wasm backend failed to start");
 }
 

@@ -5,19 +5,20 @@
 // (with the holder's pid; a stale one is taken over) guards against the service and the CLI
 // training at once.
 import { Worker } from "node:worker_threads";
+import { startWorker } from "../runtime/worker";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import type { DruidQuery } from "../druid/query-builder";
 import { BadRequestError } from "../http/errors";
-import { locateModel, readModelDir, writeModelDir } from "./model-files";
+import { writeModelDir } from "./model-files";
+import { findModel, readModel } from "./model-source";
 import { trainingQueries } from "./training-query";
 import type { EpochReport, TrainingInput, TrainingOutput } from "./train-core";
 
 export interface TrainOptions {
   name: string;
   modelsDir: string;
-  bundledDir?: string;
   backupsDir: string;
   druid: { query(q: DruidQuery): Promise<TimeseriesRow[]> };
   epochs: number;
@@ -64,10 +65,10 @@ export function takeTrainingLock(modelsDir: string): () => void {
   throw new TrainingError("could not take the training lock");
 }
 
-/** A worker running `entry`; from source (.ts) it first registers tsx's loader in the new thread,
- * which workers do not inherit. */
-function startWorker(entry: URL, workerData: unknown): Worker {
-  if (!entry.pathname.endsWith(".ts")) return new Worker(entry, { workerData });
+/** A worker running `entry`. From source (.ts) it first registers tsx's loader in the new thread,
+ * which Node 20 workers do not inherit; in the executable src/runtime/worker.ts runs the bundle. */
+function startTrainingWorker(entry: URL, workerData: unknown): Worker {
+  if (!entry.pathname.endsWith(".ts") || process.getBuiltinModule?.("node:sea")?.isSea()) return startWorker(entry, { workerData });
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData });
 }
@@ -75,7 +76,7 @@ function startWorker(entry: URL, workerData: unknown): Worker {
 /** Runs train-core in a worker thread; resolves with its output. */
 export function trainInWorker(input: TrainingInput, onEpoch: (r: EpochReport) => void, signal?: AbortSignal): Promise<TrainingOutput> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(new URL("./training-worker.ts", import.meta.url), input);
+    const worker = startTrainingWorker(new URL("./training-worker.ts", import.meta.url), input);
     const abort = () => { void worker.terminate(); reject(new TrainingError("training was interrupted")); };
     signal?.addEventListener("abort", abort, { once: true });
     let settled = false;
@@ -93,11 +94,11 @@ export function trainInWorker(input: TrainingInput, onEpoch: (r: EpochReport) =>
 }
 
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
-  const dir = locateModel(o.name, [o.modelsDir, o.bundledDir]);
-  if (!dir) throw new TrainingError(`no model '${o.name}' in ${o.modelsDir}${o.bundledDir ? " or among the bundled models" : ""}`);
+  const source = findModel(o.name, o.modelsDir);
+  if (!source) throw new TrainingError(`no model '${o.name}' in ${o.modelsDir} or among the bundled models`);
   const release = takeTrainingLock(o.modelsDir);
   try {
-    const files = readModelDir(dir);
+    const files = readModel(source);
     const series: TimeseriesRow[][] = [];
     for (const q of trainingQueries(files.filter, o.now ?? new Date())) {
       const granularity = (q.granularity as { period: string }).period;

@@ -11,12 +11,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeepModelCatalog } from "../../src/deep/catalog";
-import { bundledModelsDir } from "../../src/deep/bundled-models";
 import { modelLoader } from "../../src/deep/runtime-model";
 import { injectAnomalies, syntheticTraffic, type InjectedAnomaly } from "../../src/deep/synthetic-traffic";
 
 const catalog = new DeepModelCatalog({
-  modelsDir: mkdtempSync(join(tmpdir(), "rbao-default-")), bundledDir: bundledModelsDir(), thresholdK: 5, load: modelLoader("auto"),
+  modelsDir: mkdtempSync(join(tmpdir(), "rbao-default-")), thresholdK: 5, load: modelLoader("auto"),
 });
 const DAYS: [number, string][] = [[20240601, "2024-03-14"], [20240601, "2024-03-16"], [20240601, "2024-03-19"], [99, "2024-06-05"]];
 const SPANS: InjectedAnomaly[] = [

@@ -75,7 +75,7 @@ test("features of the test data through the imported model reproduce the golden 
 
 test("export-keras writes the original's layout; re-import gives identical weights and outputs", async () => {
   const out = join(root, "exported.keras");
-  await exportKeras({ modelDir: join(modelsDir, "orig"), kerasFile: out, now: new Date("2026-01-02T03:04:05Z") });
+  await exportKeras({ files: readModelDir(join(modelsDir, "orig")), kerasFile: out, now: new Date("2026-01-02T03:04:05Z") });
   const zip = unzipSync(readFileSync(out));
   assert.equal(Object.keys(zip).sort(), ["config.json", "metadata.json", "model.weights.h5"]);
   const original = unzipSync(readFileSync(kerasFile));
