@@ -101,7 +101,7 @@ function lazyChunksPlugin(seen) {
 }
 
 /** The main script, one script per worker and per lazy chunk, in `dir`; returns those files (asset key -> file) and the merged metafile. */
-async function bundle(entry, dir) {
+async function bundle(entry, dir, workerDir) {
   const seen = {};
   const main = await esbuild.build({
     ...common, entryPoints: [entry], outfile: join(dir, "app.cjs"),
@@ -110,7 +110,7 @@ async function bundle(entry, dir) {
   const inputs = { ...main.metafile.inputs };
   const chunks = {};
   // Worker threads (src/runtime/worker.ts): each *-worker.ts is a script of its own, eval'd.
-  for (const file of walk(join(root, "src")).filter((f) => f.endsWith("-worker.ts"))) {
+  for (const file of walk(workerDir).filter((f) => f.endsWith("-worker.ts"))) {
     const name = file.slice(file.lastIndexOf("/") + 1, -3);
     const out = join(dir, `worker-${name}.cjs`);
     const r = await esbuild.build({
@@ -163,14 +163,19 @@ function copyLibs(libDir) {
   }
 }
 
-/** Builds the executable `exe` (and lib/ beside it) from the TypeScript entry point `entry`. */
-export async function buildExecutable({ entry = join(root, "src/cli/main.ts"), exe = join(distDir, "rb-aioutliers"), work = join(cacheDir, "sea") } = {}) {
+/**
+ * Builds the executable `exe` (and lib/ beside it) from the TypeScript entry point `entry`, with
+ * the *-worker.ts files under `workerDir` as embedded workers.
+ */
+export async function buildExecutable({
+  entry = join(root, "src/cli/main.ts"), exe = join(distDir, "rb-aioutliers"), work = join(cacheDir, "sea"), workerDir = join(root, "src"),
+} = {}) {
   const nodeDir = ensureNode(log);
   const addon = ensureSqliteAddon(log);
   const node = join(nodeDir, "bin", "node");
   mkdirSync(work, { recursive: true });
   log(`bundling ${relative(root, entry)}`);
-  const { chunks, metafile } = await bundle(entry, work);
+  const { chunks, metafile } = await bundle(entry, work, workerDir);
   writeFileSync(join(work, "meta.json"), JSON.stringify(metafile));
 
   const { assets, manifest } = seaAssets(addon);

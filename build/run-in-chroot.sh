@@ -2,6 +2,7 @@
 # Runs the installed executable inside a chroot, as the service user, under the EL7 kernel
 # simulation: what test:package hands to the HTTP suites as RB_AIOUTLIERS_CMD.
 # Usage: run-in-chroot.sh ROOT UID:GID ENOSYS310 [rb-aioutliers arguments...]
+# (RB_AIOUTLIERS_CHROOT_EXE names another executable inside ROOT, e.g. test:package's probe.)
 # The chroot gets the host's /tmp bind-mounted (in a private mount namespace, gone with the
 # process), so the data dirs and config files the tests create in /tmp have the same paths inside.
 # Those are created by root with mode 0700: every /tmp/<dir> named in an argument is handed to
@@ -20,6 +21,8 @@ done
 export RB_AIOUTLIERS_PATHS_CACHE_DIR=/var/cache/rb-aioutliers
 # The host's Node settings mean nothing to the executable (its CA file is not in the chroot).
 unset NODE_OPTIONS NODE_EXTRA_CA_CERTS
-exec unshare --mount sh -c 'r=$0 e=$1 u=$2; shift 2
-  mount --bind /tmp "$r/tmp" && exec setarch x86_64 --uname-2.6 "$e" -- chroot --userspec="$u" "$r" /usr/bin/rb-aioutliers "$@"' \
-  "$root" "$enosys" "$user" "$@"
+exe=${RB_AIOUTLIERS_CHROOT_EXE:-/usr/bin/rb-aioutliers}
+unset RB_AIOUTLIERS_CHROOT_EXE
+exec unshare --mount sh -c 'r=$0 e=$1 u=$2 x=$3; shift 3
+  mount --bind /tmp "$r/tmp" && exec setarch x86_64 --uname-2.6 "$e" -- chroot --userspec="$u" "$r" "$x" "$@"' \
+  "$root" "$enosys" "$user" "$exe" "$@"

@@ -3,10 +3,12 @@
 // and from outside runs every HTTP suite (each test file that starts the service through
 // test/support/service-process.ts) against the installed executable running in that chroot as the
 // service user under the EL7 kernel simulation. Then: RPM upgrade and erase behaviour, figures.
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { buildExecutable } from "./build.mjs";
 import { buildRpm } from "./package.mjs";
 import { chrootCommand, ensureEnosys310, makeChroot, prepareScratchRoot, rpm, serviceUser } from "./chroot.mjs";
 import { bareNodeMs, sampleServiceRss, sizesMb, startupFigures } from "./figures.mjs";
@@ -109,6 +111,28 @@ const suites = httpSuites();
 log(`running ${suites.length} HTTP suites against the chroot: ${suites.join(", ")}`);
 const { result: suitesCode, peakRssMb, processes } = await sampleServiceRss(() => runSuites(suites, cmd));
 check(suitesCode === 0, "every HTTP suite passes against the installed executable (station restart included)");
+
+// The embedded runtime pieces no HTTP suite reaches yet (tfjs wasm in a worker, h5wasm), through
+// a probe executable built like the product (test/packaging/sea-probe), in the same chroot.
+log("sea-probe: SQLite under GC pressure, pino file, tfjs wasm (main thread and worker), h5wasm in the chroot");
+const probeExe = await buildExecutable({
+  entry: join(root, "test/packaging/sea-probe/main.ts"), exe: join(cacheDir, "sea-probe/bin/sea-probe"),
+  work: join(cacheDir, "sea-probe/work"), workerDir: join(root, "test/packaging/sea-probe"),
+});
+const probeInChroot = join(chroot, "opt/rb-aioutliers/bin/sea-probe");
+copyFileSync(probeExe, probeInChroot);
+chmodSync(probeInChroot, 0o755);
+const probe = spawnSync(cmd[0], [...cmd.slice(1), mkdtempSync(join(tmpdir(), "rbao-probe-"))], {
+  encoding: "utf8", env: { ...process.env, RB_AIOUTLIERS_CHROOT_EXE: "/opt/rb-aioutliers/bin/sea-probe" },
+});
+rmSync(probeInChroot);
+let p = {};
+try { p = JSON.parse(probe.stdout.trim().split("\n").pop()); } catch { console.log(probe.stdout, probe.stderr); }
+check(probe.status === 0 && p.rows === 20_000, `SQLite: 20000 rows through the extracted addon, statements collected, clean exit (status ${probe.status}, signal ${probe.signal})`);
+check(p.logged === true, "pino writes its log file (no transport worker needed)");
+check(JSON.stringify(p.tfMain) === "[2,4,6]", `tfjs on the wasm backend from the extracted .wasm files: ${JSON.stringify(p.tfMain)}`);
+check(p.tfWorker?.backend === "wasm" && JSON.stringify(p.tfWorker?.values) === "[2,3]", `tfjs wasm in a worker started by startWorker(): ${JSON.stringify(p.tfWorker)}`);
+check(JSON.stringify(p.h5Values) === "[1.5,2.5]", `h5wasm writes and reads HDF5: ${JSON.stringify(p.h5Values)}`);
 
 // 3. Upgrade keeps the edited config and the data; erase keeps the data.
 log("upgrade and erase (rpm -U, rpm -e)");
