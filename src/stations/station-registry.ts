@@ -208,7 +208,7 @@ export class StationRegistry {
         samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision,
       });
       replayed.set(row.name, row.samples_seen - row.state_samples);
-      bytes += estimateLiveBytes(row.kind, row.window, row.state.length);
+      bytes += estimateLiveBytes(row.kind, row.window);
       chars += row.state.length;
     }
     for (const j of this.store.journal(id)) {

@@ -13,7 +13,7 @@ const STATIONS: Record<string, { pipeline: string; windows: Record<string, numbe
   "est_kalman_ñ": { pipeline: "kalman-batch", windows: { a: 8, b: 16, c: 32 } },
   "est_default": { pipeline: "default", windows: { a: 32, b: 32 } },
 };
-const BLOCK = 10, TOTAL_BLOCKS = 240, KILLS = 10;
+const BLOCK = 10, TOTAL_BLOCKS = 160, KILLS = 10;
 
 // A small seeded generator, so a failing run can be replayed (the seed is printed).
 const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
