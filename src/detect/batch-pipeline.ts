@@ -62,11 +62,10 @@ export class BatchPipeline implements Pipeline {
     this.timestamps.push(timestamp);
     if (this.count < this.settings.window) return undefined;
 
-    let retrained = true;
-    if (!this.model.trained) this.model.train(this.values, this.filtered);
-    else if (this.model.drifted(this.values, this.filtered)) this.model.train(this.values, this.filtered);
-    else retrained = false;
-    const scores = this.model.absScores(this.values, new Array<number>(this.settings.window));
+    const retrained = !this.model.trained || this.model.drifted(this.values, this.filtered);
+    const scores = new Array<number>(this.settings.window);
+    if (retrained) this.model.train(this.values, this.filtered, scores);
+    else this.model.absScores(this.values, scores);
     const threshold = this.settings.scoreThreshold;
     const decision: Decision = {
       scores,

@@ -127,6 +127,22 @@ test("scoring many values at once (leaf walk) equals scoring them one by one, bi
   }
 });
 
+test("fitScoreColumn equals fitColumn + scoreColumn bit for bit (ties, n <= and > max_samples)", () => {
+  const rng = new Rng(8);
+  const inputs = [
+    rows(datasets[2].X).map((r) => r[0]), // many zeros and ties
+    rows(datasets[3].X).map((r) => r[0]),
+    Array.from({ length: 40 }, () => Math.round(rng.nextFloat() * 5) - 2),
+    Array.from({ length: 300 }, () => rng.nextFloat()),
+    [0, -0, 0, 1, -0, 2, 2, 2, 0],
+  ];
+  for (const col of inputs) {
+    const fused = new IsolationForest({ seed: 6 }).fitScoreColumn(col);
+    const plain = new IsolationForest({ seed: 6 }).fitColumn(col).scoreColumn(col);
+    assert.equal(fused, plain, `n=${col.length}`);
+  }
+});
+
 test("max_samples = min(256, n); depth limit ceil(log2(max_samples))", () => {
   const X = rows(datasets[4].X);
   const j = new IsolationForest({ seed: 1, nEstimators: 5 }).fit(X).toJSON();

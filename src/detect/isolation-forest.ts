@@ -26,6 +26,7 @@ export interface IsolationForestJSON {
   /** Root node of each tree. */
   roots: number[];
   child: number[];
+  /** Split feature of each node; empty for a single column. */
   feature: number[];
   value: number[];
 }
@@ -71,12 +72,30 @@ export class IsolationForest {
     return this.fitColumns(cols, values.length, 1);
   }
 
-  private fitColumns(cols: Float32Array, n: number, f: number): this {
+  /** Fits on one column and returns score_samples of the same values (what the pipelines do
+   * after every training). When every value is in every tree (n <= max_samples) the path lengths
+   * are summed while the trees grow, in the same order as scoreColumn sums them, so the scores
+   * are identical to fitColumn(values).scoreColumn(values) without descending any tree. */
+  fitScoreColumn(values: ArrayLike<number>, out: number[] = new Array(values.length)): number[] {
+    const n = values.length;
+    const cols = new Float32Array(n);
+    for (let i = 0; i < n; i++) cols[i] = finite(values[i], i);
+    if (Math.min(this.requestedMaxSamples ?? 256, n) < n) return this.fitColumns(cols, n, 1).scoreColumn(values, out);
+    const totals = new Float64Array(n);
+    this.fitColumns(cols, n, 1, totals);
+    const sorted = cols.sort(); // the same order the trees were grown on
+    for (let i = 0; i < n; i++) out[i] = this.normalise(totals[firstAtLeast(sorted, Math.fround(values[i]))]);
+    return out;
+  }
+
+  /** Grows the forest; for one column with every row in every tree, `pathTotals` receives the
+   * summed path length of each position of the sorted column. */
+  private fitColumns(cols: Float32Array, n: number, f: number, pathTotals?: Float64Array): this {
     if (n < 1 || f < 1) throw new RangeError("isolation forest needs at least one row and one column");
     const maxSamples = Math.min(this.requestedMaxSamples ?? 256, n);
     const maxDepth = Math.ceil(Math.log2(Math.max(maxSamples, 2)));
     const T = this.nEstimators;
-    const trees = createTreeArrays(T * (2 * maxSamples - 1), maxSamples);
+    const trees = createTreeArrays(T * (2 * maxSamples - 1), maxSamples, f);
     const roots = new Int32Array(T);
     const rng = new Rng(this.seed);
     const stack = new Int32Array(4 * (2 * maxSamples + 1));
@@ -91,7 +110,7 @@ export class IsolationForest {
           drawSample(rng, order, n, maxSamples, chosen);
           for (let i = 0, k = 0; i < n; i++) if (chosen[i]) sample[k++] = sortedAll[i];
         }
-        roots[t] = growSortedColumnTree(sample, maxDepth, rng, trees, stack);
+        roots[t] = growSortedColumnTree(sample, maxDepth, rng, trees, stack, pathTotals);
       }
     } else {
       const order = new Int32Array(n);
@@ -111,7 +130,7 @@ export class IsolationForest {
     this.nFeatures = f;
     this.roots = roots;
     this.child = trees.child.slice(0, trees.next);
-    this.feature = trees.feature.slice(0, trees.next);
+    this.feature = f > 1 ? trees.feature.slice(0, trees.next) : new Int32Array(0);
     this.value = trees.value.slice(0, trees.next);
     return this;
   }
@@ -158,16 +177,7 @@ export class IsolationForest {
         totals[k] += leafValue[j];
       }
     }
-    for (let i = 0; i < n; i++) {
-      const v = Math.fround(values[i]);
-      let a = 0, b = n - 1;
-      while (a < b) {
-        const m = (a + b) >> 1;
-        if (sorted[m] < v) a = m + 1;
-        else b = m;
-      }
-      out[i] = this.normalise(totals[a]);
-    }
+    for (let i = 0; i < n; i++) out[i] = this.normalise(totals[firstAtLeast(sorted, Math.fround(values[i]))]);
     return out;
   }
 
@@ -257,7 +267,8 @@ export class IsolationForest {
   static fromJSON(j: IsolationForestJSON): IsolationForest {
     const forest = new IsolationForest({ nEstimators: j.nEstimators, maxSamples: j.maxSamples, seed: j.seed });
     const nodes = j.child.length;
-    if (j.roots.length !== j.nEstimators || j.feature.length !== nodes || j.value.length !== nodes) {
+    const features = j.nFeatures > 1 ? nodes : 0;
+    if (j.roots.length !== j.nEstimators || j.feature.length !== features || j.value.length !== nodes) {
       throw new RangeError("isolation forest JSON: array lengths do not match");
     }
     forest.maxSamples = j.maxSamples;
@@ -268,6 +279,17 @@ export class IsolationForest {
     forest.value = Float64Array.from(j.value);
     return forest;
   }
+}
+
+/** Index of the first element >= v in sorted a (v must be present: equal values share a total). */
+function firstAtLeast(a: Float64Array | Float32Array, v: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
 }
 
 /** Partial Fisher-Yates: order[0..m) becomes a uniform sample of 0..n-1 without replacement;

@@ -1,7 +1,7 @@
 // Growing the trees of an isolation forest (see isolation-forest.ts for the semantics), into flat
 // typed arrays shared by all trees of a forest:
 //   child[node]  index of the left child (the right one is child + 1), 0 at a leaf;
-//   feature[node] the split feature;
+//   feature[node] the split feature (not stored for a single column);
 //   value[node]  the split threshold, or at a leaf its depth + c(leaf size).
 // A single column takes a fast path: the sample is sorted once, so every node is a contiguous
 // range of it, its min and max are the range's ends and a split is a binary search.
@@ -28,10 +28,12 @@ export interface TreeArrays {
   pathAdjust: Float64Array;
 }
 
-export function createTreeArrays(capacity: number, maxSamples: number): TreeArrays {
+/** Node arrays for a forest; `feature` stays empty for a single column (every split is on it). */
+export function createTreeArrays(capacity: number, maxSamples: number, nFeatures: number): TreeArrays {
   const pathAdjust = new Float64Array(maxSamples + 1);
   for (let k = 0; k <= maxSamples; k++) pathAdjust[k] = averagePathLength(k);
-  return { child: new Int32Array(capacity), feature: new Int32Array(capacity), value: new Float64Array(capacity), next: 0, pathAdjust };
+  const feature = new Int32Array(nFeatures > 1 ? capacity : 0);
+  return { child: new Int32Array(capacity), feature, value: new Float64Array(capacity), next: 0, pathAdjust };
 }
 
 /** sklearn's random threshold: uniform in [lo, hi), and lo if rounding lands on hi. */
@@ -40,8 +42,11 @@ function threshold(rng: Rng, lo: number, hi: number): number {
   return t === hi ? lo : t;
 }
 
-/** Grows one tree on a sorted single-column sample; returns its root. */
-export function growSortedColumnTree(sorted: Float32Array, maxDepth: number, rng: Rng, out: TreeArrays, stack: Int32Array): number {
+/** Grows one tree on a sorted single-column sample; returns its root. With `pathTotals`, each
+ * sample position's path length in this tree is added to it (its leaf is the range holding it). */
+export function growSortedColumnTree(
+  sorted: Float32Array, maxDepth: number, rng: Rng, out: TreeArrays, stack: Int32Array, pathTotals?: Float64Array,
+): number {
   const { child, value, pathAdjust } = out;
   const root = out.next++;
   let sp = 0;
@@ -51,7 +56,8 @@ export function growSortedColumnTree(sorted: Float32Array, maxDepth: number, rng
     const lo = sorted[begin], hi = sorted[end - 1];
     if (depth >= maxDepth || end - begin < 2 || !(hi > lo + FEATURE_THRESHOLD)) {
       child[node] = 0;
-      value[node] = depth + pathAdjust[end - begin];
+      const path = (value[node] = depth + pathAdjust[end - begin]);
+      if (pathTotals) for (let k = begin; k < end; k++) pathTotals[k] += path;
       continue;
     }
     const t = threshold(rng, lo, hi);

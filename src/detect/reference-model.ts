@@ -38,11 +38,21 @@ export class ReferenceModel {
     return this.forest !== undefined;
   }
 
-  /** Makes `raw` (and its filtered twin) the reference and fits a new forest on `raw`. */
-  train(raw: ArrayLike<number>, filtered: ArrayLike<number>): void {
+  /** Makes `raw` (and its filtered twin) the reference and fits a new forest on `raw`; with
+   * `out`, also returns |score_samples| of `raw` there (as the batch pipelines and the first
+   * sliding decision score the window just trained on). */
+  train(raw: ArrayLike<number>, filtered: ArrayLike<number>, out?: number[]): number[] | undefined {
     this.reference = Float64Array.from(raw);
     this.filteredReference = this.settings.kalman ? Float64Array.from(filtered) : new Float64Array(0);
-    this.grow(this.rng.nextUint32());
+    if (!out) {
+      this.grow(this.rng.nextUint32());
+      return undefined;
+    }
+    this.forestSeed = this.rng.nextUint32();
+    this.forest = new IsolationForest({ nEstimators: this.settings.nEstimators, seed: this.forestSeed });
+    this.forest.fitScoreColumn(this.reference, out);
+    for (let i = 0; i < out.length; i++) out[i] = Math.abs(out[i]);
+    return out;
   }
 
   /** The original's drift test: the (filtered, with Kalman) current window vs the reference. */

@@ -85,8 +85,7 @@ export class SlidingPipeline implements Pipeline {
     const threshold = this.settings.scoreThreshold;
 
     if (!this.model.trained) {
-      this.model.train(raw, filtered);
-      const scores = this.model.absScores(raw, new Array<number>(w));
+      const scores = this.model.train(raw, filtered, new Array<number>(w))!;
       return {
         scores,
         labels: scores.map((s) => (s > threshold ? 1 : 0)),
