@@ -28,8 +28,10 @@ export const configSchema = z.object({
     default_pipeline: z.enum(pipelineKinds).default("default"),
     /** Largest request body accepted on the station port, bytes. */
     body_limit: positiveInt.max(1 << 30).default(1 << 20),
-    /** Bytes of pipeline state kept in memory; the rest is read from SQLite on demand. */
-    state_cache_bytes: positiveInt.default(256 * 1024 * 1024),
+    /** Bytes of pipeline state kept in memory (estimated); the rest is read from SQLite on demand.
+     * Under cache churn V8's heap grows to ~3-4x the live set: 128 MiB keeps 1,000 stations x 3
+     * variables under ~600 MB RSS (docs/stations.md). */
+    state_cache_bytes: positiveInt.default(128 * 1024 * 1024),
     /** Outbox retry backoff cap, milliseconds. */
     outbox_max_backoff_ms: positiveInt.default(30_000),
     /** Per-request timeout of a delivery to the downstream server, milliseconds. */
