@@ -46,9 +46,9 @@ function medianSlope(x: ArrayLike<number>, scratch: SensSlopeScratch): number {
   const kHi = Math.floor(count / 2); // 0-based rank of the (upper) middle slope
   const kLo = count % 2 === 1 ? kHi : kHi - 1;
   if (n > 64) {
-    // A bracket of +-3 standard deviations of the sample rank misses about 1 time in 400; the
+    // A bracket of +-2 standard deviations of the sample rank misses about 1 time in 20; the
     // retry at +-8 practically never, so all slopes are stored only for small n.
-    for (const spread of [1.5, 4]) {
+    for (const spread of [1, 4]) {
       const m = bracketedMedianSlope(x, scratch, count, kLo, kHi, spread);
       if (m !== undefined) return m;
     }
@@ -79,17 +79,21 @@ function bracketedMedianSlope(
   x: ArrayLike<number>, scratch: SensSlopeScratch, count: number, kLo: number, kHi: number, spreadFactor: number,
 ): number | undefined {
   const n = x.length;
-  const m = Math.min(count, Math.round(8 * Math.sqrt(count)));
+  const m = Math.min(count, Math.round(5 * Math.sqrt(count)));
   if (scratch.slopes.length < m) scratch.slopes = new Float64Array(m);
   const sample = scratch.slopes;
-  // Pairs drawn by a plain 32-bit LCG (Numerical Recipes constants): any fixed sample gives the
-  // same result, only the speed depends on how well it represents all slopes.
-  let state = count >>> 0;
+  // Pairs drawn by hashing the sample's number (each draw independent of the previous one): any
+  // fixed sample gives the same result, only the speed depends on how well it represents all slopes.
+  const toUnit = 2.3283064365386963e-10; // 2^-32
   for (let s = 0; s < m; s++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const i = Math.floor((state / 4294967296) * n);
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    let j = Math.floor((state / 4294967296) * (n - 1));
+    let h = Math.imul(s + 1, 0x9e3779b9);
+    h = Math.imul(h ^ (h >>> 16), 0x21f0aaad);
+    h = Math.imul(h ^ (h >>> 15), 0x735a2d97);
+    const a = (h ^ (h >>> 15)) >>> 0;
+    const g = Math.imul(a ^ 0x5bd1e995, 0x27d4eb2d);
+    const b = (g ^ (g >>> 15)) >>> 0;
+    const i = Math.floor(a * toUnit * n);
+    let j = Math.floor(b * toUnit * (n - 1));
     if (j >= i) j++;
     sample[s] = i < j ? slopeOf(x, i, j) : slopeOf(x, j, i);
   }
