@@ -5,7 +5,7 @@
 // returns var_s = z = p = NaN, h = False for constant or exactly linear windows; pass
 // `{ acf: "v1.4.3" }` to get that behaviour.
 import { normalCdf, normalPpf } from "./normal";
-import { sortFloat64 } from "./sort";
+import { mergeSortCounting } from "./sort";
 import { createSensSlopeScratch, sensSlopeWith, type SensSlopeScratch } from "./sens-slope";
 
 export type Trend = "increasing" | "decreasing" | "no trend";
@@ -30,16 +30,18 @@ export interface MannKendallOptions {
 }
 
 export interface MannKendallScratch {
-  sorted: Float64Array;
-  fenwick: Int32Array;
+  keys: Float64Array;
+  order: Int32Array;
+  tmp: Int32Array;
   detrended: Float64Array;
   sens: SensSlopeScratch;
 }
 
 export function createMannKendallScratch(n = 0): MannKendallScratch {
   return {
-    sorted: new Float64Array(n),
-    fenwick: new Int32Array(n + 1),
+    keys: new Float64Array(n),
+    order: new Int32Array(n),
+    tmp: new Int32Array(n),
     detrended: new Float64Array(n),
     sens: createSensSlopeScratch(n),
   };
@@ -56,51 +58,40 @@ function criticalZ(alpha: number): number {
   return c;
 }
 
-/** S = sum_{i<j} sign(x[j] - x[i]) and the tie-corrected Var(S), in O(n log n): dense ranks from
- * a sorted copy, then a Fenwick tree counts earlier smaller and larger values. */
+/** S = sum_{i<j} sign(x[j] - x[i]) and the tie-corrected Var(S), in O(n log n): a stable merge
+ * sort of the indices by value counts the discordant pairs Q (strict inversions); with T tied
+ * pairs, S = (N - Q - T) - Q for N = n(n-1)/2 pairs. */
 export function mannKendallScore(x: ArrayLike<number>, scratch: MannKendallScratch): { s: number; varS: number } {
   const n = x.length;
-  if (scratch.sorted.length < n) scratch.sorted = new Float64Array(n);
-  if (scratch.fenwick.length < n + 1) scratch.fenwick = new Int32Array(n + 1);
-  const sorted = scratch.sorted.subarray(0, n);
-  for (let i = 0; i < n; i++) sorted[i] = x[i];
-  sortFloat64(sorted);
-  // Compact to unique values; accumulate the tie term sum t(t-1)(2t+5).
-  let g = 0;
+  if (scratch.keys.length < n) {
+    scratch.keys = new Float64Array(n);
+    scratch.order = new Int32Array(n);
+    scratch.tmp = new Int32Array(n);
+  }
+  const { keys, order, tmp } = scratch;
+  for (let i = 0; i < n; i++) {
+    keys[i] = x[i];
+    order[i] = i;
+  }
+  const discordant = mergeSortCounting(order, keys, tmp, n);
+  // Tie groups are runs of equal values in sorted order: T = sum t(t-1)/2, and the variance
+  // correction sum t(t-1)(2t+5).
+  let tiedPairs = 0;
   let tieTerm = 0;
   for (let i = 0; i < n; ) {
+    const v = keys[order[i]];
     let j = i + 1;
-    while (j < n && sorted[j] === sorted[i]) j++;
+    while (j < n && keys[order[j]] === v) j++;
     const t = j - i;
-    if (t > 1) tieTerm += t * (t - 1) * (2 * t + 5);
-    sorted[g++] = sorted[i];
+    if (t > 1) {
+      tiedPairs += (t * (t - 1)) / 2;
+      tieTerm += t * (t - 1) * (2 * t + 5);
+    }
     i = j;
   }
-  const tree = scratch.fenwick;
-  tree.fill(0, 0, g + 1);
-  let s = 0;
-  for (let j = 0; j < n; j++) {
-    const r = rankOf(sorted, g, x[j]) + 1; // 1-based dense rank
-    let less = 0;
-    for (let k = r - 1; k > 0; k -= k & -k) less += tree[k];
-    let atMost = 0;
-    for (let k = r; k > 0; k -= k & -k) atMost += tree[k];
-    s += less - (j - atMost);
-    for (let k = r; k <= g; k += k & -k) tree[k]++;
-  }
+  const s = (n * (n - 1)) / 2 - tiedPairs - 2 * discordant;
   const varS = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
   return { s, varS };
-}
-
-function rankOf(sorted: Float64Array, g: number, v: number): number {
-  let lo = 0;
-  let hi = g - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function zScore(s: number, varS: number): number {

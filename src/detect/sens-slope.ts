@@ -3,6 +3,7 @@
 // Each slope is computed by the same expression as pymannkendall, and for an even count the median
 // is the mean of the two middle slopes as numpy computes it, so the results are the same doubles.
 // The median is found by slope selection in O(n log n) expected time (see bracketedMedianSlope).
+import { mergeSortCounting } from "./sort";
 
 export interface SensSlopeResult {
   slope: number;
@@ -169,25 +170,6 @@ function workspace(scratch: SensSlopeScratch, n: number): SlopeWorkspace {
   return scratch.work;
 }
 
-/** Stable bottom-up merge sort of order[0..n) by key; returns the number of strict inversions
- * (pairs placed before a smaller key). */
-function mergeSortCounting(order: Int32Array, key: Float64Array, tmp: Int32Array, n: number): number {
-  let inversions = 0;
-  for (let width = 1; width < n; width *= 2) {
-    for (let start = 0; start < n; start += 2 * width) {
-      const mid = Math.min(start + width, n), end = Math.min(start + 2 * width, n);
-      let i = start, j = mid, k = start;
-      while (i < mid && j < end) {
-        if (key[order[i]] <= key[order[j]]) tmp[k++] = order[i++];
-        else { inversions += mid - i; tmp[k++] = order[j++]; }
-      }
-      while (i < mid) tmp[k++] = order[i++];
-      while (j < end) tmp[k++] = order[j++];
-    }
-    order.set(tmp.subarray(0, n));
-  }
-  return inversions;
-}
 
 /** Mean of the kLo-th and kHi-th smallest of a[0..len) (kHi = kLo or kLo + 1), as numpy's median. */
 function medianOfRanks(a: Float64Array, len: number, kLo: number, kHi: number): number {

@@ -38,3 +38,23 @@ export function sortFloat64(a: Float64Array, lo = 0, hi = a.length): Float64Arra
   }
   return a;
 }
+
+/** Stable bottom-up merge sort of order[0..n) by key; returns the number of strict inversions
+ * (pairs placed before a smaller key). */
+export function mergeSortCounting(order: Int32Array, key: Float64Array, tmp: Int32Array, n: number): number {
+  let inversions = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const mid = Math.min(start + width, n), end = Math.min(start + 2 * width, n);
+      let i = start, j = mid, k = start;
+      while (i < mid && j < end) {
+        if (key[order[i]] <= key[order[j]]) tmp[k++] = order[i++];
+        else { inversions += mid - i; tmp[k++] = order[j++]; }
+      }
+      while (i < mid) tmp[k++] = order[i++];
+      while (j < end) tmp[k++] = order[j++];
+    }
+    order.set(tmp.subarray(0, n));
+  }
+  return inversions;
+}
