@@ -9,6 +9,8 @@
 import type { KerasLayer, KerasModelConfig } from "./keras-model";
 import { weightSpecs } from "./keras-model";
 import { fastExp, fastSigmoid, fastTanh } from "./fast-math";
+import { Linear } from "./linear";
+import { WasmKernels, wasmSimdAvailable } from "./wasm-kernels";
 
 /** Time-distributed values: one C-vector per input row (`rows`), per slice step (`seq`), per
  * slice (`vec`), or one vector per slice repeated over T steps (`repeat`). */
@@ -43,44 +45,6 @@ function activation(name: string): ((x: number) => number) | null | "softmax" {
 const vectors = (v: Value) => (v.kind === "seq" ? v.n * v.t : v.kind === "repeat" ? v.n : v.n);
 const withData = (v: Value, c: number, data: Float64Array): Value => ({ ...v, c, data }) as Value;
 
-/**
- * out (n × cOut) = x (n × cIn) · W (+ b, + out when `accumulate`), W given transposed
- * (wT: cOut × cIn). Four outputs at a time share each load of x (register blocking), about 2.5×
- * the speed of the plain loop in V8.
- */
-function gemmBias(x: Float64Array, n: number, cIn: number, wT: Float64Array, b: Float64Array | undefined, cOut: number, out: Float64Array, accumulate = false): void {
-  const j4 = cOut - (cOut % 4);
-  for (let i = 0; i < n; i++) {
-    const xi = i * cIn, o = i * cOut;
-    for (let j = 0; j < j4; j += 4) {
-      const w0 = j * cIn, w1 = w0 + cIn, w2 = w1 + cIn, w3 = w2 + cIn;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (let k = 0; k < cIn; k++) {
-        const xv = x[xi + k];
-        a0 += xv * wT[w0 + k];
-        a1 += xv * wT[w1 + k];
-        a2 += xv * wT[w2 + k];
-        a3 += xv * wT[w3 + k];
-      }
-      if (b) { a0 += b[j]; a1 += b[j + 1]; a2 += b[j + 2]; a3 += b[j + 3]; }
-      if (accumulate) { a0 += out[o + j]; a1 += out[o + j + 1]; a2 += out[o + j + 2]; a3 += out[o + j + 3]; }
-      out[o + j] = a0; out[o + j + 1] = a1; out[o + j + 2] = a2; out[o + j + 3] = a3;
-    }
-    for (let j = j4; j < cOut; j++) {
-      let a = b ? b[j] : 0;
-      for (let k = 0, w = j * cIn; k < cIn; k++) a += x[xi + k] * wT[w + k];
-      out[o + j] = accumulate ? out[o + j] + a : a;
-    }
-  }
-}
-
-/** A row-major (rows × cols) matrix transposed. */
-function transpose(w: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
-  return t;
-}
-
 function softmaxRows(out: Float64Array, n: number, c: number): void {
   for (let i = 0; i < n; i++) {
     const o = i * c;
@@ -92,9 +56,9 @@ function softmaxRows(out: Float64Array, n: number, c: number): void {
 }
 
 /** x·W + b for every vector of x, then the activation. */
-function dense(x: Value, w: Float64Array, b: Float64Array | undefined, cOut: number, act: ReturnType<typeof activation>): Value {
-  const n = vectors(x), out = new Float64Array(n * cOut);
-  gemmBias(x.data, n, x.c, w, b, cOut, out);
+function dense(x: Value, lin: Linear, act: ReturnType<typeof activation>): Value {
+  const n = vectors(x), cOut = lin.cOut, out = new Float64Array(n * cOut);
+  lin.apply(x.data, n, out);
   if (act === "softmax") softmaxRows(out, n, cOut);
   else if (act) for (let i = 0; i < out.length; i++) out[i] = act(out[i]);
   return withData(x, cOut, out);
@@ -126,11 +90,11 @@ function normalize(x: Value, gamma: Float64Array | undefined, beta: Float64Array
  * all n sequences advanced together so each step is one (n × units)·(units × 4units) product.
  * `at[s·steps + step]` is the offset of that step's input projection in `proj`.
  */
-function lstmKernel(proj: Float64Array, at: Int32Array, n: number, steps: number, units: number, recT: Float64Array, out: Float64Array, seq: boolean): void {
+function lstmKernel(proj: Float64Array, at: Int32Array, n: number, steps: number, units: number, rec: Linear, out: Float64Array, seq: boolean): void {
   const g4 = 4 * units, h = new Float64Array(n * units), c = new Float64Array(n * units), g = new Float64Array(n * g4);
   for (let step = 0; step < steps; step++) {
     for (let s = 0; s < n; s++) g.set(proj.subarray(at[s * steps + step], at[s * steps + step] + g4), s * g4);
-    if (step > 0) gemmBias(h, n, units, recT, undefined, g4, g, true);
+    if (step > 0) rec.apply(h, n, g, true);
     for (let s = 0; s < n; s++) {
       const gs = s * g4, hs = s * units;
       for (let j = 0; j < units; j++) {
@@ -145,11 +109,27 @@ function lstmKernel(proj: Float64Array, at: Int32Array, n: number, steps: number
   if (!seq) out.set(h);
 }
 
-function lstm(x: Value, starts: number[], t: number, w: Float64Array[], units: number, cfg: KerasLayer["config"]): Value {
+/** lstmKernel on the wasm kernels: gates, cell and hidden state stay in wasm memory (float32). */
+function lstmKernelWasm(k: WasmKernels, proj: Float64Array, at: Int32Array, n: number, steps: number, units: number, rec: Linear, out: Float64Array, seq: boolean): void {
+  const g4 = 4 * units, m = k.mark();
+  const gOff = k.alloc(n * g4), hOff = k.alloc(n * units), cOff = k.alloc(n * units);
+  const g = k.view(gOff, n * g4), h = k.view(hOff, n * units);
+  h.fill(0); k.view(cOff, n * units).fill(0);
+  for (let step = 0; step < steps; step++) {
+    for (let s = 0; s < n; s++) g.set(proj.subarray(at[s * steps + step], at[s * steps + step] + g4), s * g4);
+    if (step > 0) k.gemmAt(hOff, n, units, rec.onWasm!.w, rec.onWasm!.b, g4, gOff, true);
+    k.lstmCellAt(gOff, cOff, hOff, n, units);
+    if (seq) for (let s = 0; s < n; s++) out.set(h.subarray(s * units, (s + 1) * units), (s * steps + step) * units);
+  }
+  if (!seq) out.set(h);
+  k.release(m);
+}
+
+function lstm(x: Value, starts: number[], t: number, input: Linear, rec: Linear, cfg: KerasLayer["config"]): Value {
   if (x.kind === "vec") throw new FastForwardUnsupported("an LSTM over a 2-D value");
-  const g4 = 4 * units;
+  const units = rec.cIn, g4 = 4 * units;
   // Input projection x·W + b, once per distinct input vector.
-  const proj = dense(x, w[0], w[2], g4, null);
+  const proj = dense(x, input, null);
   const n = x.kind === "rows" ? starts.length : x.n;
   const steps = x.kind === "rows" ? t : x.t;
   const at = new Int32Array(n * steps);
@@ -157,7 +137,9 @@ function lstm(x: Value, starts: number[], t: number, w: Float64Array[], units: n
   for (let s = 0; s < n; s++) for (let step = 0; step < steps; step++) at[s * steps + step] = rowOf(s, step) * g4;
   const seq = cfg.return_sequences === true;
   const out = new Float64Array(seq ? n * steps * units : n * units);
-  lstmKernel(proj.data, at, n, steps, units, w[1], out, seq);
+  const k = rec.onWasm?.kernels;
+  if (k && units % 4 === 0) lstmKernelWasm(k, proj.data, at, n, steps, units, rec, out, seq);
+  else lstmKernel(proj.data, at, n, steps, units, rec, out, seq);
   return seq ? { kind: "seq", n, t: steps, c: units, data: out } : { kind: "vec", n, c: units, data: out };
 }
 
@@ -193,15 +175,21 @@ export interface FastModel {
 
 const SUPPORTED = new Set(["InputLayer", "BatchNormalization", "Dense", "Dropout", "LayerNormalization", "LSTM", "GaussianNoise", "RepeatVector", "Concatenate"]);
 
-/** Throws FastForwardUnsupported when the config uses something these loops do not cover. */
-export function fastModel(config: KerasModelConfig, weights: Float32Array[]): FastModel {
+/**
+ * Throws FastForwardUnsupported when the config uses something these loops do not cover.
+ * `simd: false` keeps every product in float64 JavaScript (the reference the tests compare with).
+ */
+export function fastModel(config: KerasModelConfig, weights: Float32Array[], opts: { simd?: boolean } = {}): FastModel {
   const specs = weightSpecs(config);
   const byLayer = new Map<string, Float64Array[]>();
-  // Kernels (2-D weights) are kept transposed, as gemmBias reads them.
-  specs.forEach((s, i) => {
-    const w = Float64Array.from(weights[i]);
-    byLayer.set(s.layer, [...(byLayer.get(s.layer) ?? []), s.shape.length === 2 ? transpose(w, s.shape[0], s.shape[1]) : w]);
-  });
+  specs.forEach((s, i) => byLayer.set(s.layer, [...(byLayer.get(s.layer) ?? []), Float64Array.from(weights[i])]));
+  const wasm = opts.simd !== false && wasmSimdAvailable() ? new WasmKernels() : undefined;
+  const linear = new Map<string, Linear[]>();
+  for (const l of config.config.layers) {
+    const w = byLayer.get(l.name) ?? [], shape = (i: number) => specs.find((s) => s.layer === l.name && s.path.endsWith(`vars/${i}`))!.shape;
+    if (l.class_name === "Dense") linear.set(l.name, [new Linear(w[0], shape(0)[0], shape(0)[1], w[1], wasm)]);
+    if (l.class_name === "LSTM") linear.set(l.name, [new Linear(w[0], shape(0)[0], shape(0)[1], w[2], wasm), new Linear(w[1], shape(1)[0], shape(1)[1], undefined, wasm)]);
+  }
   for (const l of config.config.layers) {
     if (!SUPPORTED.has(l.class_name)) throw new FastForwardUnsupported(`layer class ${l.class_name}`);
     if (l.class_name === "Dense") activation(l.config.activation);
@@ -228,7 +216,7 @@ export function fastModel(config: KerasModelConfig, weights: Float32Array[]): Fa
         let v: Value;
         switch (l.class_name) {
           case "InputLayer": v = { kind: "rows", n: rows.length / cols, c: cols, data: rows }; break;
-          case "Dense": v = dense(ins[0], w[0], w[1], c.units, activation(c.activation)); break;
+          case "Dense": v = dense(ins[0], linear.get(l.name)![0], activation(c.activation)); break;
           case "BatchNormalization": {
             const scale = c.scale !== false, center = c.center !== false;
             const [gamma, beta, mean, variance] = [scale ? w[0] : undefined, center ? w[scale ? 1 : 0] : undefined, w[w.length - 2], w[w.length - 1]];
@@ -240,7 +228,7 @@ export function fastModel(config: KerasModelConfig, weights: Float32Array[]): Fa
             v = normalize(ins[0], scale ? w[0] : undefined, c.center !== false ? w[scale ? 1 : 0] : undefined, c.epsilon);
             break;
           }
-          case "LSTM": v = lstm(ins[0], starts, length, w, c.units, c); break;
+          case "LSTM": v = lstm(ins[0], starts, length, linear.get(l.name)![0], linear.get(l.name)![1], c); break;
           case "RepeatVector": {
             const x = ins[0];
             if (x.kind !== "vec") throw new FastForwardUnsupported("RepeatVector of a sequence");

@@ -1,6 +1,7 @@
-// The forward pass the service runs for a loaded model: the plain-TypeScript loops of
-// ./fast-forward.ts when they cover the model's layers (they do for our autoencoders), else
-// tfjs on the wasm backend. Both agree to ~1e-6 on real traffic (test/deep/fast-forward.test.ts).
+// The forward pass the service runs for a loaded model: the plain forward pass of
+// ./fast-forward.ts (products and LSTM cells on WebAssembly SIMD) when it covers the model's
+// layers (it does for our autoencoders), else tfjs on the wasm backend. They agree within 1e-5
+// on real traffic (test/deep/fast-forward.test.ts).
 import type { LoadedModel, ModelLoader } from "./catalog";
 import type { ModelFiles } from "./model-files";
 import { slice } from "./preprocess";
@@ -20,8 +21,9 @@ export async function loadTfModel(files: ModelFiles, backend: TfBackendName = "w
   };
 }
 
-export function loadFastModel(files: ModelFiles): LoadedModel {
-  const model = fastModel(files.config, files.weights);
+/** The plain forward pass; `simd: false` for its float64-only variant. */
+export function loadFastModel(files: ModelFiles, opts: { simd?: boolean } = {}): LoadedModel {
+  const model = fastModel(files.config, files.weights, opts);
   return {
     engine: "fast",
     reconstruct: ({ rows, starts, length }) => model.forward(rows.data, rows.cols, starts, length),

@@ -54,10 +54,12 @@ test("the same on the cpu backend", async () => {
   model.dispose();
 });
 
-test("the plain-TypeScript forward pass (float64 loops) matches the numpy reference within 1e-5 too", async () => {
-  const model = loadFastModel(readModelDir(join(modelsDir, "orig")));
-  const err = maxAbsDiff(await model.reconstruct(goldenBatch), goldenExpected);
-  assert.ok(err <= 1e-5, `max abs error ${err}`);
+test("the plain forward pass matches the numpy reference within 1e-5 too (float32 SIMD and float64)", async () => {
+  for (const simd of [true, false]) {
+    const model = loadFastModel(readModelDir(join(modelsDir, "orig")), { simd });
+    const err = maxAbsDiff(await model.reconstruct(goldenBatch), goldenExpected);
+    assert.ok(err <= 1e-5, `simd ${simd}: max abs error ${err}`);
+  }
 });
 
 test("features of the test data through the imported model reproduce the golden slice (rows 0-15: one slice)", async () => {
