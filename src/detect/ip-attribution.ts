@@ -8,7 +8,8 @@
 import { IsolationForest } from "./isolation-forest";
 import { ModelInputError } from "./model-catalog";
 import { percentile } from "./percentile";
-import { dayOfWeek, wallClock } from "./time-encoding";
+import { epochMs, wallClock } from "./iso-time";
+import { dayOfWeek } from "./time-encoding";
 
 export interface IpRow { timestamp: string; result?: { bytes?: number } }
 export interface IpOutlier { timestamp: string }
@@ -20,18 +21,12 @@ function dayOfYear(year: number, month: number, day: number): number {
   return Math.round((Date.UTC(year, month - 1, day) - Date.UTC(year, 0, 1)) / 86_400_000) + 1;
 }
 
-/** Instant of an ISO time in ms (times without an offset read as UTC), or NaN. */
-function instant(ts: string): number {
-  const t = ts.replace(" ", "T");
-  return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(t) || !t.includes("T") ? t : `${t}Z`);
-}
-
 export function attributeOutliers(outliers: IpOutlier[], allIpsData: Record<string, IpRow[]>, seed = 42): { ips: { caused_by: string[] }[] } {
   const ips: string[] = [], times: number[] = [], X: number[][] = [];
   for (const [ip, series] of Object.entries(allIpsData)) {
     const rows = series.map((r, i) => {
       const clock = typeof r?.timestamp === "string" ? wallClock(r.timestamp) : undefined;
-      const at = clock ? instant(r.timestamp) : NaN;
+      const at = clock ? epochMs(r.timestamp) : NaN;
       if (!clock || Number.isNaN(at)) throw new ModelInputError(`all_ips_data["${ip.slice(0, 60)}"][${i}]: timestamp is not an ISO-8601 time`);
       const bytes = r.result?.bytes ?? 0;
       if (typeof bytes !== "number" || !Number.isFinite(bytes)) throw new ModelInputError(`all_ips_data["${ip.slice(0, 60)}"][${i}]: result.bytes is not a finite number`);
@@ -55,7 +50,7 @@ export function attributeOutliers(outliers: IpOutlier[], allIpsData: Record<stri
   }
   return {
     ips: outliers.map((o, k) => {
-      const at = typeof o?.timestamp === "string" ? instant(o.timestamp) : NaN;
+      const at = typeof o?.timestamp === "string" ? epochMs(o.timestamp) : NaN;
       if (Number.isNaN(at)) throw new ModelInputError(`outliers[${k}]: timestamp is missing or not an ISO-8601 time`);
       const causedBy: string[] = [];
       for (const i of anomalous) if (times[i] === at && !causedBy.includes(ips[i]!)) causedBy.push(ips[i]!);

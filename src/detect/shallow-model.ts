@@ -22,7 +22,8 @@ import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
 import { normalPpf } from "./normal";
 import { median, medianAbsoluteDeviation } from "./percentile";
 import { smoothSeries } from "./smoothing";
-import { dailySin, wallClock, weeklyCos } from "./time-encoding";
+import { wallClock } from "./iso-time";
+import { dailySin, weeklyCos } from "./time-encoding";
 import type { TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
 
 export interface ShallowOptions {

@@ -2,6 +2,7 @@
 // whether it came from the broker or from a request's `data` field. Messages say which row and
 // field is wrong and what is accepted; the caller decides the status (400 for `data`, 502 for an
 // answer of the broker).
+import { isIsoTime } from "../detect/iso-time";
 import type { TimeseriesRow } from "../detect/traffic-model";
 
 export class TimeseriesError extends Error {
@@ -9,51 +10,6 @@ export class TimeseriesError extends Error {
 }
 
 const SHAPE = 'a Druid timeseries response: a JSON array of {"timestamp": "<ISO-8601>", "result": {"<metric>": <number>, ...}}';
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-/** Value of the `len` digits at `at`, or -1. */
-function digitsAt(s: string, at: number, len: number): number {
-  let v = 0;
-  for (let i = at; i < at + len; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (!(d >= 0 && d <= 9)) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/** YYYY-MM-DD, then optionally (T| )hh:mm[:ss[.fraction]], then optionally Z or ±hh[:]mm, every
- * field in range (what Druid and pandas write). By hand, without Date.parse: once per row. */
-export function isIsoTime(s: string): boolean {
-  const year = digitsAt(s, 0, 4), month = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || s[4] !== "-" || s[7] !== "-") return false;
-  if (day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(year))) return false;
-  let i = 10;
-  if (s[i] === "T" || s[i] === " ") {
-    const hour = digitsAt(s, i + 1, 2), minute = digitsAt(s, i + 4, 2);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s[i + 3] !== ":") return false;
-    i += 6;
-    if (s[i] === ":") {
-      const second = digitsAt(s, i + 1, 2);
-      if (second < 0 || second > 59) return false;
-      i += 3;
-      if (s[i] === ".") {
-        const start = ++i;
-        while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-        if (i === start) return false;
-      }
-    }
-  }
-  if (i === s.length) return true;
-  if (s[i] === "Z") return i + 1 === s.length;
-  if (s[i] !== "+" && s[i] !== "-") return false;
-  const rest = s.slice(i + 1);
-  return /^\d{2}:?\d{2}$/.test(rest);
-}
 
 /** Checks the shape and every value: timestamps ISO-8601, results objects whose values are finite
  * numbers (null is kept out: a missing value is reported, never guessed). */

@@ -1,6 +1,7 @@
 // The `default` pipeline kind: our own streaming detector (see detector-core.ts and
 // docs/quality.md, "The default detector"). It sizes itself (no window), decides every point as it
 // arrives from that point and the past only, keeps bounded state, and scores in [0, 1].
+import { epochMs } from "../iso-time";
 import type { Decision, Pipeline, PipelineState } from "../pipeline-types";
 import { coreStep, DEFAULT_PARAMS, LEARNING_ROWS, newCore, type CoreState } from "./detector-core";
 
@@ -20,14 +21,6 @@ export interface DefaultDetectorState extends PipelineState {
   kind: "default";
   threshold: number;
   core: CoreState;
-}
-
-/** Seconds since the epoch of "YYYY-MM-DD HH:MM:SS" (or ISO 8601; UTC unless a zone is given);
- * NaN when unreadable (the seasonal part then keeps the previous time). */
-export function timestampSeconds(ts: string): number {
-  let iso = ts.trim().replace(" ", "T");
-  if (!/(Z|[+-]\d\d:?\d\d)$/.test(iso)) iso += "Z";
-  return Date.parse(iso) / 1000;
 }
 
 export class DefaultDetectorPipeline implements Pipeline {
@@ -54,7 +47,7 @@ export class DefaultDetectorPipeline implements Pipeline {
 
   update(value: number, timestamp: string): Decision {
     if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
-    const score = coreStep(this.core, value, timestampSeconds(timestamp), DEFAULT_PARAMS);
+    const score = coreStep(this.core, value, epochMs(timestamp) / 1000, DEFAULT_PARAMS);
     // "retrained" marks the point where the learning period ends and scoring starts.
     const retrained = this.core.spike.n === LEARNING_ROWS;
     return { scores: [score], labels: [score >= this.threshold ? 1 : 0], timestamps: [timestamp], retrained };

@@ -1,0 +1,28 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { epochMs, isIsoTime, wallClock } from "./iso-time";
+
+test("isIsoTime: the forms Druid and pandas write, fields in range", () => {
+  for (const ok of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00",
+    "2023-09-21 09:00:00", "2023-09-21T09:00:00-0530", "2024-02-29T00:00:00Z", "2023-09-21T23:59:59Z"])
+    assert.ok(isIsoTime(ok), ok);
+  for (const bad of ["", "2023-9-21", "2023-09-21T9:00", "2023-09-21T09:00:00.Z", "2023-09-21T09:00:00ZZ", "2023-09-21T09:00:00+2",
+    "2023-09-21X09:00", "2023-02-29", "1900-02-29", "2023-00-10", "2023-04-31", "2023-09-21T24:00", "2023-09-21T09:60",
+    "2023-09-21T09:00:60", "2023-09-21T09:00:00 ", "20230921T090000Z", "yesterday"])
+    assert.not.ok(isIsoTime(bad), bad);
+});
+
+test("wallClock: the wall clock of an offset time is its local one", () => {
+  assert.equal(wallClock("2024-06-04T00:30:00+02:00"), { year: 2024, month: 6, day: 4, hour: 0, minute: 30 });
+  assert.is(wallClock("yesterday"), undefined);
+});
+
+test("epochMs: NAB's format, ISO 8601 with Z or an offset, naive times and dates as UTC; NaN when unreadable", () => {
+  assert.is(epochMs("2014-04-10 07:15:00"), Date.UTC(2014, 3, 10, 7, 15));
+  assert.is(epochMs("2014-04-10T07:15:00Z"), Date.UTC(2014, 3, 10, 7, 15));
+  assert.is(epochMs("2014-04-10T09:15:00+02:00"), Date.UTC(2014, 3, 10, 7, 15));
+  assert.is(epochMs("2014-04-10"), Date.UTC(2014, 3, 10));
+  assert.ok(Number.isNaN(epochMs("t12")));
+});
+
+test.run();
