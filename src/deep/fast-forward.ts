@@ -58,6 +58,7 @@ function softmaxRows(out: Float64Array, n: number, c: number): void {
 /** x·W + b for every vector of x, then the activation. */
 function dense(x: Value, lin: Linear, act: ReturnType<typeof activation>): Value {
   const n = vectors(x), cOut = lin.cOut, out = new Float64Array(n * cOut);
+  if (act === ACTIVATIONS.gelu && lin.applyGeluOnWasm(x.data, n, out)) return withData(x, cOut, out);
   lin.apply(x.data, n, out);
   if (act === "softmax") softmaxRows(out, n, cOut);
   else if (act) for (let i = 0; i < out.length; i++) out[i] = act(out[i]);

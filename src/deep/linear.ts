@@ -57,4 +57,11 @@ export class Linear {
     if (this.onWasm) this.onWasm.kernels.gemm(x, n, this.cIn, this.onWasm.w, this.onWasm.b, this.cOut, out, accumulate);
     else gemmBias(x, n, this.cIn, this.wT, this.b, this.cOut, out, accumulate);
   }
+
+  /** apply() then GELU on wasm; false (nothing done) when this map does not run there. */
+  applyGeluOnWasm(x: Float64Array, n: number, out: Float64Array): boolean {
+    if (!this.onWasm) return false;
+    this.onWasm.kernels.gemm(x, n, this.cIn, this.onWasm.w, this.onWasm.b, this.cOut, out, false, true);
+    return true;
+  }
 }

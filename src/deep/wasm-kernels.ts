@@ -3,6 +3,7 @@
 // The module is assembled below from its opcodes (no toolchain, no binary blob in the repo):
 //   gemm(x, n, cIn, w, b, cOut, out, acc):  out[i, j] = (acc ? out[i, j] : 0) + b[j] + Σk x[i, k]·w[k, j]
 //     cOut a multiple of 8 (each inner step updates 8 outputs from one broadcast x value);
+//   gelu(p, count): GELU in place (erf form, as Keras and tfjs);
 //   lstm_cell(g, c, h, n, units):  for each of n rows, gates g = [i f c̃ o] (4·units) ->
 //     c = σ(f)·c + σ(i)·tanh(c̃), h = σ(o)·tanh(c)   (Keras' LSTM cell; units a multiple of 4);
 // all float32, row-major, byte offsets into the module's memory. exp() is Cephes' expf
@@ -120,16 +121,40 @@ const cellCode = [...vec([[6, 0x7f], [8, 0x7b]]),
   ...get(UNITS), ...i32(2), SHL, ...set(UB),
   ...loopWhile(S, CN, loopWhile(J2, UNITS, cellBody, 4), 1), END];
 
+// gelu(p, count): in place, x·Φ(x) = 0.5·(x + |x|·erf(|x|/√2)) with erf by Abramowitz & Stegun
+// 7.1.26 as tfjs computes it; count a multiple of 4. Params 0 p, 1 count; locals 2 i (i32),
+// 11.. reused v128 temporaries (VX, VT, VR of expTop; 14 x, 15 a, 16 t).
+const [GP, GCOUNT, GI] = [0, 1, 2];
+const [GX, GA, GTT] = [14, 15, 16];
+const ERF = [0.3275911, 0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+const F32X4_ABS = simd(0xe0);
+const geluBody = [
+  ...get(GP), ...get(GI), ...i32(2), SHL, ADD, ...v128Load(0), ...set(GX),
+  ...get(GX), ...F32X4_ABS, ...v128Const(Math.SQRT1_2), ...F32X4_MUL, ...set(GA), // a = |x|/√2
+  ...v128Const(1), ...v128Const(1), ...get(GA), ...v128Const(ERF[0]), ...F32X4_MUL, ...F32X4_ADD, ...F32X4_DIV, ...set(GTT), // t = 1/(1 + p·a)
+  ...v128Const(ERF[5]), ...get(GTT), ...F32X4_MUL, ...v128Const(ERF[4]), ...F32X4_ADD,
+  ...get(GTT), ...F32X4_MUL, ...v128Const(ERF[3]), ...F32X4_ADD,
+  ...get(GTT), ...F32X4_MUL, ...v128Const(ERF[2]), ...F32X4_ADD,
+  ...get(GTT), ...F32X4_MUL, ...v128Const(ERF[1]), ...F32X4_ADD,
+  ...get(GTT), ...F32X4_MUL, // poly(t)·t
+  ...get(GA), ...get(GA), ...F32X4_MUL, ...F32X4_NEG, ...expTop, ...F32X4_MUL, // ·exp(−a²)
+  ...set(GTT), ...v128Const(1), ...get(GTT), ...F32X4_SUB, // erf(a) = 1 − poly·exp
+  ...get(GX), ...F32X4_ABS, ...F32X4_MUL, ...get(GX), ...F32X4_ADD, ...v128Const(0.5), ...F32X4_MUL, ...set(GA),
+  ...get(GP), ...get(GI), ...i32(2), SHL, ADD, ...get(GA), ...v128Store(0),
+];
+const geluCode = [...vec([[9, 0x7f], [8, 0x7b]]), ...loopWhile(GI, GCOUNT, geluBody, 4), END];
+
 const moduleBytes = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, vec([
     [0x60, ...vec(Array.from({ length: 8 }, () => [0x7f])), 0x00], // gemm: (i32 ×8) -> ()
     [0x60, ...vec(Array.from({ length: 5 }, () => [0x7f])), 0x00], // lstm_cell: (i32 ×5) -> ()
+    [0x60, ...vec([[0x7f], [0x7f]]), 0x00], // gelu: (i32 ×2) -> ()
   ])),
   ...section(2, vec([[...str("e"), ...str("m"), 0x02, 0x00, 0x01]])), // import memory e.m, min 1 page
-  ...section(3, vec([[0x00], [0x01]])),
-  ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("lstm_cell"), 0x00, 0x01]])),
-  ...section(10, vec([[...leb(gemmCode.length), ...gemmCode], [...leb(cellCode.length), ...cellCode]])),
+  ...section(3, vec([[0x00], [0x01], [0x02]])),
+  ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("lstm_cell"), 0x00, 0x01], [...str("gelu"), 0x00, 0x02]])),
+  ...section(10, vec([[...leb(gemmCode.length), ...gemmCode], [...leb(cellCode.length), ...cellCode], [...leb(geluCode.length), ...geluCode]])),
 ]);
 
 // The WebAssembly global as far as used here (this project's TypeScript lib has no DOM types).
@@ -154,6 +179,7 @@ export class WasmKernels {
   private memory = new WA.Memory({ initial: 16 });
   private readonly gemmFn: (...a: number[]) => void;
   private readonly cellFn: (...a: number[]) => void;
+  private readonly geluFn: (...a: number[]) => void;
   private top = 0;
 
   constructor() {
@@ -161,6 +187,7 @@ export class WasmKernels {
     const { exports } = new WA.Instance(compiled, { e: { m: this.memory } });
     this.gemmFn = exports.gemm as (...a: number[]) => void;
     this.cellFn = exports.lstm_cell as (...a: number[]) => void;
+    this.geluFn = exports.gelu as (...a: number[]) => void;
   }
 
   /** Reserves `floats` float32 (16-byte aligned); returns the byte offset. Views made before may
@@ -195,13 +222,15 @@ export class WasmKernels {
     this.cellFn(g, c, h, n, units);
   }
 
-  /** out (n × cOut, float64) = x (n × cIn)·W + b (+ out when accumulate), through scratch memory. */
-  gemm(x: Float64Array, n: number, cIn: number, w: number, b: number, cOut: number, out: Float64Array, accumulate: boolean): void {
+  /** out (n × cOut, float64) = x (n × cIn)·W + b (+ out when accumulate), then GELU when asked,
+   * through scratch memory. */
+  gemm(x: Float64Array, n: number, cIn: number, w: number, b: number, cOut: number, out: Float64Array, accumulate: boolean, gelu = false): void {
     const m = this.mark();
     const xOff = this.alloc(n * cIn), outOff = this.alloc(n * cOut);
     this.view(xOff, n * cIn).set(x.subarray(0, n * cIn));
     if (accumulate) this.view(outOff, n * cOut).set(out.subarray(0, n * cOut));
     this.gemmAt(xOff, n, cIn, w, b, cOut, outOff, accumulate);
+    if (gelu) this.geluFn(outOff, n * cOut);
     out.set(this.view(outOff, n * cOut));
     this.release(m);
   }
