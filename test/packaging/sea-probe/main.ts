@@ -2,7 +2,7 @@
 // and runs in the same chroot, as the service user, under the EL7 kernel simulation. It exercises
 // the embedded runtime pieces directly, including those no HTTP suite reaches yet, and prints one
 // JSON line: SQLite through the extracted addon with many statements left to the GC (an addon
-// built against Node 24.21.0's headers aborts here 3 times in 3; ours passes), pino's file
+// built against Node 24.21.0's headers aborted here in each run we saw; ours passes), pino's file
 // destination, TensorFlow.js on the wasm backend in this thread and in a worker thread, h5wasm.
 // Usage: sea-probe DIR (a writable directory)
 import { join } from "node:path";
