@@ -37,7 +37,7 @@ export interface ShallowOptions {
 }
 
 /** Fewer points than this cannot be judged (one point smooths to NaN in the original). */
-export const SHALLOW_MIN_POINTS = 2;
+const SHALLOW_MIN_POINTS = 2;
 
 /** Half-width of the running median that takes the slow part out of the residuals. */
 const LOCAL_HALF_WIDTH = 5;

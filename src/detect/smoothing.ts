@@ -13,7 +13,7 @@ export function smoothingWindow(n: number): SmoothingWindow {
 
 /** The normalised kernel of length 2h+1. With h = 0 (n = 1) it is [0]/0 = [NaN], as in the
  * original; with h = 1 or 2 the centre weight h²/4 is below its neighbours'. */
-export function triangularKernel(halfSize: number): Float64Array {
+function triangularKernel(halfSize: number): Float64Array {
   const h = halfSize;
   const k = new Float64Array(2 * h + 1);
   for (let i = 0; i < h; i++) { k[i] = i + 1; k[2 * h - i] = i + 1; }

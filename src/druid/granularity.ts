@@ -20,7 +20,7 @@ const ACCEPTED = "a fixed-length granularity: minute, fifteen_minute, thirty_min
   "Druid simple name), an ISO-8601 period such as pt1m, pt5m, pt1h, pt8h, p1d, or {\"type\":\"duration\",\"duration\":ms}";
 
 /** Seconds of an ISO-8601 period of weeks/days/hours/minutes/seconds ("PT5M" = 300), or undefined. */
-export function periodSeconds(period: string): number | undefined {
+function periodSeconds(period: string): number | undefined {
   const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(period.trim());
   if (!m || period.trim().length <= 1 || /T$/i.test(period.trim())) return undefined;
   const [w, d, h, mi, s] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v)));

@@ -12,7 +12,7 @@ export const TRAFFIC_METRICS = [
   "bytes_per_client", "bits_per_sec_per_client", "flows_per_client", "flows_per_sec_per_client",
 ] as const;
 
-export function trafficAggregations(): Record<string, unknown>[] {
+function trafficAggregations(): Record<string, unknown>[] {
   return [
     { type: "longSum", name: "bytes", fieldName: "sum_bytes" },
     { type: "longSum", name: "pkts", fieldName: "sum_pkts" },
@@ -28,7 +28,7 @@ const divide = (name: string, a: unknown, b: unknown) => ({ type: "arithmetic", 
 const bits = () => ({ type: "arithmetic", name: "bits", fn: "*", fields: [field("bytes"), constant(8)] });
 
 /** The traffic set's post-aggregations for buckets of `seconds` seconds. */
-export function trafficPostAggregations(seconds: number): Record<string, unknown>[] {
+function trafficPostAggregations(seconds: number): Record<string, unknown>[] {
   const perSecond = (name: string, what: unknown) => divide(name, what, constant(seconds));
   return [
     perSecond("bps", bits()),

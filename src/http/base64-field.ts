@@ -24,7 +24,7 @@ function isBase64(text: string): boolean {
 }
 
 /** Normalises and checks base64 text; returns the bytes or throws Base64FieldError. */
-export function decodeBase64Bytes(field: string, value: string): Buffer {
+function decodeBase64Bytes(field: string, value: string): Buffer {
   const text = /[\s_-]/.test(value) ? value.replace(/[\r\n\t]/g, "").replace(/ /g, "+").replace(/-/g, "+").replace(/_/g, "/") : value;
   if (!isBase64(text))
     throw new Base64FieldError(`field "${field}" is not valid base64; send it base64-encoded (e.g. base64 -w0 file.json)`);

@@ -3,7 +3,7 @@
 // anything else falls back to the default model, and the caller logs why.
 import { decodeBase64Text, Base64FieldError } from "./base64-field";
 
-export const MODEL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MODEL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ModelNameChoice =
   | { kind: "default" }

@@ -55,7 +55,7 @@ function rowsFromData(data: string | unknown[]): TimeseriesRow[] {
 }
 
 /** The query as the broker will get it: checked, and rewritten for a deep model. */
-export function prepareQuery(query: string | Record<string, unknown>, entry: CatalogEntry): DruidQuery {
+function prepareQuery(query: string | Record<string, unknown>, entry: CatalogEntry): DruidQuery {
   const json = typeof query === "string" ? parseJsonText("query", decodeField("query", query), "a Druid timeseries query") : query;
   if (json === null || typeof json !== "object" || Array.isArray(json))
     throw new BadRequestError('field "query" must be a Druid query object, e.g. {"queryType": "timeseries", "dataSource": "rb_flow", ...}');

@@ -67,7 +67,7 @@ function timeModel(n: number): number {
   return measure(() => shallowOutliers(values, timestamps, { contamination: 0.01, sensitivity: 0.95 }), { runs: 7, minRunMs: 100 }).medianMs;
 }
 
-export async function trafficBench(): Promise<void> {
+async function trafficBench(): Promise<void> {
   const svc = await startService();
   const rows: BenchRow[] = [];
   try {

@@ -26,7 +26,7 @@ export interface Corpus extends ScoringCorpus {
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** The corpus directory: $NAB_DIR, else ../shared/nab relative to the repository root. */
-export function nabDir(): string {
+function nabDir(): string {
   return process.env.NAB_DIR ? resolve(process.env.NAB_DIR) : resolve(repoRoot, "../shared/nab");
 }
 
@@ -42,7 +42,7 @@ function firstExisting(dir: string, candidates: string[]): string {
 }
 
 /** Reads a `timestamp,value` CSV (header first). */
-export function readDataCsv(path: string): { timestamps: string[]; values: Float64Array } {
+function readDataCsv(path: string): { timestamps: string[]; values: Float64Array } {
   const lines = readFileSync(path, "utf8").split("\n");
   const timestamps: string[] = [];
   const values: number[] = [];
@@ -60,7 +60,7 @@ export function readDataCsv(path: string): { timestamps: string[]; values: Float
 
 /** Row indices of each window, entered by exact timestamp equality while walking the rows in
  * order (SCORING.md, "Other subtleties"). Windows must be sorted, non-overlapping and present. */
-export function windowRows(name: string, timestamps: string[], windows: [string, string][]): [number, number][] {
+function windowRows(name: string, timestamps: string[], windows: [string, string][]): [number, number][] {
   const out: [number, number][] = [];
   let row = 0;
   const find = (ts: string): number => {

@@ -40,7 +40,7 @@ export function pipelineScores(pipeline: Pipeline, values: Float64Array, timesta
 }
 
 /** A bench detector from a pipeline factory (called once per file). */
-export function pipelineDetector(name: string, window: number | undefined, create: () => Pipeline): BenchDetector {
+function pipelineDetector(name: string, window: number | undefined, create: () => Pipeline): BenchDetector {
   return { name, window, run: (values, timestamps) => pipelineScores(create(), values, timestamps) };
 }
 

@@ -10,7 +10,7 @@ export function resultsPath(root: string, detector: string, file: Pick<CorpusFil
 }
 
 /** Reads the anomaly_score column of one results CSV. */
-export function readResultsCsv(path: string): Float64Array {
+function readResultsCsv(path: string): Float64Array {
   const lines = readFileSync(path, "utf8").split("\n");
   const header = lines[0].trim().split(",");
   const col = header.indexOf("anomaly_score");

@@ -64,7 +64,7 @@ export function probationaryLength(rows: number): number {
 /** Per-row weights with tpWeight = fpWeight = 1 (a profile scales them linearly).
  * window[i] = index of the window holding row i, or -1; weight[i] = the TP value inside a window,
  * the (negative) FP value outside. */
-export function unitRowWeights(file: ScoringFile): { window: Int32Array; weight: Float64Array } {
+function unitRowWeights(file: ScoringFile): { window: Int32Array; weight: Float64Array } {
   const n = file.length;
   const window = new Int32Array(n).fill(-1);
   const weight = new Float64Array(n);
@@ -99,7 +99,7 @@ function checkWindows(file: ScoringFile): void {
 }
 
 /** Refuses a results set that does not cover the corpus row for row with scores in [0, 1]. */
-export function validateScores(corpus: ScoringCorpus, scores: ScoresByFile): void {
+function validateScores(corpus: ScoringCorpus, scores: ScoresByFile): void {
   const missing = corpus.files.filter((f) => !scores.has(f.name)).map((f) => f.name);
   if (missing.length) {
     throw new Error(`results incomplete: ${missing.length} of ${corpus.files.length} corpus files missing (${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}); NAB would silently drop their FNs and FPs, so this scorer refuses`);
