@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import type { Readable, Writable } from "node:stream";
 import { UsageError, type Command } from "./command";
-import { createPipeline, pipelineNames, pipelineOptionsFor, selfSizingPipelines, type Pipeline } from "../detect";
+import { createPipeline, DEFAULT_DETECTOR_THRESHOLD, pipelineNames, pipelineOptionsFor, selfSizingPipelines, type Pipeline } from "../detect";
 
 /** Bad input data: reported with its line number, exit code 2. */
 class InputError extends Error {}
@@ -33,9 +33,10 @@ result line per input row, in input order.
                    every new point against the last N; kalman-*: drift tested on
                    Kalman-filtered values; isolation forest, score threshold 0.8,
                    drift by Mann-Kendall/Yue-Wang + Wilcoxon, alpha 0.05, slope 0.1)
-                   (default: our own detector, which sizes itself; see
-                   docs/quality.md)
-  --window N       window length (integer >= 3); not used by default
+                   (default: our own streaming detector, which sizes itself;
+                   label threshold ${DEFAULT_DETECTOR_THRESHOLD}; see docs/quality.md)
+  --window N       window length (integer >= 3); required by every pipeline
+                   except default, which ignores it
   --input FILE     read FILE instead of stdin
   --output FILE    write FILE instead of stdout
 
@@ -53,8 +54,8 @@ Exit codes: 0 done; 2 usage error or bad input (the message names the line).`,
       options: { pipeline: { type: "string" }, window: { type: "string" }, input: { type: "string" }, output: { type: "string" } },
       strict: true,
     });
-    if (!values.pipeline) throw new UsageError("--pipeline is required");
-    if (!values.window && !selfSizingPipelines.has(values.pipeline)) throw new UsageError("--window is required");
+    if (!values.pipeline) throw new UsageError(`--pipeline NAME is required (${Object.keys(pipelineNames).join(", ")})`);
+    if (!values.window && !selfSizingPipelines.has(values.pipeline)) throw new UsageError(`--window is required by pipeline ${values.pipeline} (an integer >= 3)`);
     if (values.window && !/^\d+$/.test(values.window)) throw new UsageError(`--window must be a whole number, got '${values.window}'`);
     let pipeline: Pipeline;
     try {

@@ -15,8 +15,11 @@ export const serveCommand: Command = {
   help: `Usage: rb-aioutliers serve [--config FILE] [--traffic-port N] [--station-port N] [--data-dir DIR]
 
 Runs both HTTP APIs until SIGTERM or SIGINT:
-  traffic API  POST /api/v1/outliers, /calculate, /api/v1/ip_identifier (default port 39091)
-  station API  POST /initialize, /detection, GET /stations (default port 8080)
+  traffic API  (default port 39091) POST /api/v1/outliers, /calculate,
+               /api/v1/ip_identifier; GET /api/v1/models, /health, /metrics
+  station API  (default port 8080) POST /initialize, /detection; GET /stations,
+               /stations/ID, /stations/ID/outliers, /health, /metrics;
+               DELETE /stations/ID
 
 Options:
   --config FILE       config.ini to read (default: embedded defaults only)

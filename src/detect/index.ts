@@ -22,3 +22,4 @@ export {
   type PipelineFactory,
 } from "./pipeline-registry";
 export type { Decision, Pipeline, PipelineState } from "./pipeline-types";
+export { DEFAULT_DETECTOR_THRESHOLD } from "./default-detector/default-pipeline";
