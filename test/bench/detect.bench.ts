@@ -1,7 +1,7 @@
 // Detection core vs the original Python (scikit-learn 1.2.1, pymannkendall 1.4.3, scipy 1.10.1)
 // measured on this kind of machine (issue 2 part 5). Target: >= 50x faster on every row, so
 // >= 60,000 points/s per batch pipeline on one core.
-// Run: npx tsx test/bench/detect.bench.ts (or npm run bench detect).
+// Run: npx tsx test/bench/detect.bench.ts (or npm run bench detect.bench).
 import { IsolationForest, createPipeline, mannKendallYueWang, roundedDifferences, wilcoxonSignedRank, pipelineOptionsFor } from "../../src/detect";
 import { measure, printTable, rateRow, seededNormals, timeRow, type BenchRow } from "./harness";
 
