@@ -161,9 +161,11 @@ function concat(parts: Value[], starts: number[], t: number): Value {
   const same = parts.every((p) => p.kind === parts[0].kind && vectors(p) === vectors(parts[0]));
   const vs = same ? parts : parts.map((p) => asSeq(p, starts, t));
   const n = vectors(vs[0]), c = vs.reduce((a, p) => a + p.c, 0), out = new Float64Array(n * c);
-  for (let i = 0; i < n; i++) {
-    let o = i * c;
-    for (const p of vs) { out.set(p.data.subarray(i * p.c, (i + 1) * p.c), o); o += p.c; }
+  let o0 = 0;
+  for (const p of vs) {
+    const d = p.data, pc = p.c;
+    for (let i = 0; i < n; i++) for (let j = 0; j < pc; j++) out[i * c + o0 + j] = d[i * pc + j];
+    o0 += pc;
   }
   return withData(vs[0], c, out);
 }

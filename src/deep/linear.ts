@@ -1,6 +1,5 @@
 // A dense layer's affine map x·W + b for the plain forward pass: on WebAssembly SIMD
-// (./wasm-kernels.ts, float32) when the output width is a multiple of 8 and the engine has SIMD,
-// else in float64 JavaScript.
+// (./wasm-kernels.ts, float32) when the engine has SIMD, else in float64 JavaScript.
 import type { WasmKernels } from "./wasm-kernels";
 
 /**
@@ -43,25 +42,33 @@ function transpose(w: Float64Array, rows: number, cols: number): Float64Array {
 
 export class Linear {
   private readonly wT: Float64Array;
-  /** Where W and b sit in the wasm kernels' memory, when this map runs there. */
-  readonly onWasm?: { kernels: WasmKernels; w: number; b: number };
+  /** Where W and b sit in the wasm kernels' memory (columns padded with zeros to `cOutPad`, a
+   * multiple of 8), when this map runs there. */
+  readonly onWasm?: { kernels: WasmKernels; w: number; b: number; cOutPad: number };
 
   /** `w`: cIn × cOut, row-major (Keras' kernel layout); `b`: cOut or none. */
   constructor(w: Float64Array, readonly cIn: number, readonly cOut: number, private readonly b: Float64Array | undefined, wasm?: WasmKernels) {
     this.wT = transpose(w, cIn, cOut);
-    if (wasm && cOut % 8 === 0) this.onWasm = { kernels: wasm, w: wasm.weights(w), b: wasm.weights(b ?? new Float64Array(cOut)) };
+    if (!wasm) return;
+    const cOutPad = Math.ceil(cOut / 8) * 8;
+    const wPad = new Float64Array(cIn * cOutPad), bPad = new Float64Array(cOutPad);
+    for (let k = 0; k < cIn; k++) wPad.set(w.subarray(k * cOut, (k + 1) * cOut), k * cOutPad);
+    if (b) bPad.set(b);
+    this.onWasm = { kernels: wasm, w: wasm.weights(wPad), b: wasm.weights(bPad), cOutPad };
   }
 
   /** out (n × cOut) = x (n × cIn)·W + b, plus out's previous values when `accumulate`. */
   apply(x: Float64Array, n: number, out: Float64Array, accumulate = false): void {
-    if (this.onWasm) this.onWasm.kernels.gemm(x, n, this.cIn, this.onWasm.w, this.onWasm.b, this.cOut, out, accumulate);
+    const wa = this.onWasm;
+    if (wa && (!accumulate || wa.cOutPad === this.cOut)) wa.kernels.gemm(x, n, this.cIn, wa.w, wa.b, wa.cOutPad, out, accumulate, false, this.cOut);
     else gemmBias(x, n, this.cIn, this.wT, this.b, this.cOut, out, accumulate);
   }
 
   /** apply() then GELU on wasm; false (nothing done) when this map does not run there. */
   applyGeluOnWasm(x: Float64Array, n: number, out: Float64Array): boolean {
-    if (!this.onWasm) return false;
-    this.onWasm.kernels.gemm(x, n, this.cIn, this.onWasm.w, this.onWasm.b, this.cOut, out, false, true);
+    const wa = this.onWasm;
+    if (!wa) return false;
+    wa.kernels.gemm(x, n, this.cIn, wa.w, wa.b, wa.cOutPad, out, false, true, this.cOut);
     return true;
   }
 }

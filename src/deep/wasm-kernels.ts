@@ -222,16 +222,21 @@ export class WasmKernels {
     this.cellFn(g, c, h, n, units);
   }
 
-  /** out (n × cOut, float64) = x (n × cIn)·W + b (+ out when accumulate), then GELU when asked,
-   * through scratch memory. */
-  gemm(x: Float64Array, n: number, cIn: number, w: number, b: number, cOut: number, out: Float64Array, accumulate: boolean, gelu = false): void {
+  /**
+   * out (n × cOut, float64) = x (n × cIn)·W + b (+ out when accumulate), then GELU when asked,
+   * through scratch memory. W and b are `cOutPad` wide (a multiple of 8); only the first `cOut`
+   * columns are copied out (accumulate needs cOut = cOutPad).
+   */
+  gemm(x: Float64Array, n: number, cIn: number, w: number, b: number, cOutPad: number, out: Float64Array, accumulate: boolean, gelu = false, cOut = cOutPad): void {
     const m = this.mark();
-    const xOff = this.alloc(n * cIn), outOff = this.alloc(n * cOut);
+    const xOff = this.alloc(n * cIn), outOff = this.alloc(n * cOutPad);
     this.view(xOff, n * cIn).set(x.subarray(0, n * cIn));
-    if (accumulate) this.view(outOff, n * cOut).set(out.subarray(0, n * cOut));
-    this.gemmAt(xOff, n, cIn, w, b, cOut, outOff, accumulate);
-    if (gelu) this.geluFn(outOff, n * cOut);
-    out.set(this.view(outOff, n * cOut));
+    if (accumulate) this.view(outOff, n * cOutPad).set(out.subarray(0, n * cOutPad));
+    this.gemmAt(xOff, n, cIn, w, b, cOutPad, outOff, accumulate);
+    if (gelu) this.geluFn(outOff, n * cOutPad);
+    const o = this.view(outOff, n * cOutPad);
+    if (cOut === cOutPad) out.set(o);
+    else for (let i = 0; i < n; i++) for (let j = 0; j < cOut; j++) out[i * cOut + j] = o[i * cOutPad + j];
     this.release(m);
   }
 }
