@@ -1,7 +1,7 @@
 // Deep model bench (issue 5 part 6): predict latency for one day of 1-minute data (1,440 rows,
-// 89 slices) and for one slice, on the plain-TypeScript loops the service uses
-// (src/deep/fast-forward.ts), tfjs-wasm and tfjs-cpu; the whole request path (features, slices,
-// forward, errors, forecasts) for a day; and training seconds per epoch on 700 slices (tfjs-wasm,
+// 89 slices) and for one slice, on the forward pass the service uses (src/deep/fast-forward.ts
+// with the WebAssembly SIMD kernels of src/deep/wasm-kernels.ts), tfjs-wasm and tfjs-cpu; the
+// whole request path (features, slices, forward, errors, forecasts) for a day; and training seconds per epoch on 700 slices (tfjs-wasm,
 // as the training worker runs it). Model: the original's traffic.keras, imported.
 // Targets (issue 5): <= 15 ms per day, <= 1 ms per slice. The original has no comparable figure
 // (Keras on TensorFlow, not measured here); the prototype measured 45-80 ms per day on tfjs-wasm,
@@ -31,7 +31,7 @@ const sliceBatch: SliceBatch = { rows: dayMatrix, starts: [0], length: 32 };
 if (dayBatch.starts.length !== 89) throw new Error("a day should be 89 slices");
 
 const engines = [
-  { name: "fast loops", model: loadFastModel(files) },
+  { name: "our kernels, wasm SIMD", model: loadFastModel(files) },
   { name: "tfjs-wasm", model: await loadTfModel(files, "wasm") },
   { name: "tfjs-cpu", model: await loadTfModel(files, "cpu") },
 ];
@@ -45,7 +45,7 @@ const fast = engines[0].model;
 let pending: Promise<unknown> = Promise.resolve();
 const full = measure(() => { pending = detectAnomalies("orig", dayRows, "bytes", meta, 5, fast.reconstruct); }, { minRunMs: 200 });
 await pending;
-rows.push(timeRow("whole detection of 1 day (features → forecasts, fast loops)", full.medianMs, undefined));
+rows.push(timeRow("whole detection of 1 day (features → forecasts, our kernels)", full.medianMs, undefined));
 
 // Training: 700 slices of synthetic 1-minute traffic (8 days), one epoch per run, tfjs-wasm.
 const tf = await loadTf("wasm");
