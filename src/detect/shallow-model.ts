@@ -18,11 +18,11 @@
 //    original's features, fitted on every point) keeps the cap most isolated of them. When they
 //    fit under the cap the ranking cannot change the answer, so the forest is not grown.
 import { IsolationForest } from "./isolation-forest";
+import { wallClock } from "./iso-time";
 import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
 import { normalPpf } from "./normal";
 import { median, medianAbsoluteDeviation } from "./percentile";
 import { smoothSeries } from "./smoothing";
-import { wallClock } from "./iso-time";
 import { dailySin, weeklyCos } from "./time-encoding";
 import type { TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
 

@@ -35,10 +35,10 @@ export function newLikelihood(p: LikelihoodParams): LikelihoodState {
 
 const LOG_1E10 = Math.log(1e10);
 
-/** Feeds one raw value; returns the score in [0, 1] (0 while learning). */
 /** Raw values are clipped to ±this, far beyond any real surprise, to keep the moments finite. */
 const MAX_RAW = 1e6;
 
+/** Feeds one raw value; returns the score in [0, 1] (0 while learning). */
 export function likelihoodStep(s: LikelihoodState, rawValue: number, p: LikelihoodParams): number {
   const raw = Math.max(-MAX_RAW, Math.min(MAX_RAW, rawValue));
   s.sum += raw - s.ring[s.pos];
