@@ -105,6 +105,25 @@ test("train --model: queries of DESIGN §6, progress per epoch, backup, atomic r
   assert.is(errors.length, 1440 + 720 + 288 + 96 + 48, "rows of the granularities with at least one slice");
 });
 
+test("train without --model: [Outliers] model_names (traffic, the bundled model) retrained into the models dir", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rbao-train-bundled-"));
+  const r = await cli(["train", "--epochs", "1", "--data-dir", dir]);
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /training model 'traffic'/);
+  const trained = readModelDir(join(dir, "models/traffic"));
+  assert.is(trained.metadata.weekdayEncoding, "one-hot");
+  assert.not.ok(existsSync(join(dir, "backups")), "a bundled model has nothing to back up");
+});
+
+test("one training run at a time: a live holder blocks, a dead holder's lock is taken over", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rbao-lock-"));
+  const release = takeTrainingLock(dir);
+  assert.throws(() => takeTrainingLock(dir), new RegExp(`pid ${process.pid}.*one runs at a time`));
+  release();
+  writeFileSync(join(dir, ".training.lock"), "999999999"); // no such process
+  takeTrainingLock(dir)();
+});
+
 test("killed mid-training (kill -9): the model is intact and the stale lock is taken over", async () => {
   const before = snapshot(modelDir);
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "train", "--model", "orig", "--epochs", "500", "--data-dir", dataDir], {
