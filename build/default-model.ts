@@ -1,7 +1,7 @@
 // Reproduces the bundled default deep model `traffic` (assets/models/traffic/): our architecture
 // (src/deep/traffic-architecture.ts), trained from scratch by our training code on our
 // deterministic synthetic traffic (src/deep/synthetic-traffic.ts), seeded throughout.
-//   npm run model:traffic            (about 5-10 minutes of one core)
+//   npm run model:traffic [-- --out DIR]      (about 3 minutes; default DIR: assets/models)
 // Same seed, same tfjs backend and CPU: the same weights.
 import { join } from "node:path";
 import { trafficAutoencoderConfig } from "../src/deep/traffic-architecture";
@@ -43,7 +43,8 @@ async function main() {
     config, metadata: meta, series, epochs: d.epochs, batchSize: d.batchSize,
     learningRate: d.learningRate, weightDecay: d.weightDecay, seed: d.seed,
   }, (e) => console.log(`epoch ${e.epoch}/${e.epochs}  loss ${e.loss.toFixed(6)}  ${e.seconds.toFixed(1)} s`));
-  const dir = new URL("../assets/models", import.meta.url).pathname;
+  const outAt = process.argv.indexOf("--out");
+  const dir = outAt > 0 ? process.argv[outAt + 1] : new URL("../assets/models", import.meta.url).pathname;
   writeModelDir(dir, "traffic", { config, weights: out.weights, metadata: { ...meta, avgLoss: out.avgLoss, stdLoss: out.stdLoss } });
   console.log(`wrote ${join(dir, "traffic")}: ${out.slices} slices, avg_loss ${out.avgLoss}, std_loss ${out.stdLoss}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
