@@ -86,9 +86,17 @@ CREATE TABLE IF NOT EXISTS variables (
   samples_seen INTEGER NOT NULL DEFAULT 0,
   retrains INTEGER NOT NULL DEFAULT 0,
   last_decision TEXT,
+  PRIMARY KEY (station_id, name)
+);
+-- Snapshots apart from the counters: SQLite rewrites a whole row on UPDATE, and the counters change
+-- with every block while a snapshot (up to hundreds of kB) changes every few hundred samples.
+CREATE TABLE IF NOT EXISTS variable_states (
+  station_id TEXT NOT NULL,
+  name TEXT NOT NULL,
   state TEXT NOT NULL,
   state_samples INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (station_id, name)
+  PRIMARY KEY (station_id, name),
+  FOREIGN KEY (station_id, name) REFERENCES variables(station_id, name) ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -151,12 +159,17 @@ export class StationStore {
       clearJournal: db.prepare("DELETE FROM journal WHERE station_id = ?"),
       journalEmptied: db.prepare("UPDATE stations SET journal_samples = 0 WHERE id = ?"),
       deleteStationOutliers: db.prepare("DELETE FROM outliers WHERE station_id = ?"),
-      variables: db.prepare("SELECT * FROM variables WHERE station_id = ? ORDER BY name"),
-      variableMeta: db.prepare("SELECT station_id, name, window, kind, samples_seen, retrains, last_decision, state_samples FROM variables WHERE station_id = ? ORDER BY name"),
-      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision, state, state_samples)
-        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision, @state, @state_samples)`),
+      variables: db.prepare(`SELECT v.*, s.state, s.state_samples FROM variables v JOIN variable_states s USING (station_id, name)
+        WHERE v.station_id = ? ORDER BY v.name`),
+      variableMeta: db.prepare(`SELECT v.station_id, v.name, v.window, v.kind, v.samples_seen, v.retrains, v.last_decision, s.state_samples
+        FROM variables v JOIN variable_states s USING (station_id, name) WHERE v.station_id = ? ORDER BY v.name`),
+      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision)
+        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision)`),
+      putState: db.prepare("INSERT OR REPLACE INTO variable_states (station_id, name, state, state_samples) VALUES (@station_id, @name, @state, @state_samples)"),
       saveCounters: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_decision = ? WHERE station_id = ? AND name = ?"),
-      saveState: db.prepare("UPDATE variables SET state = ?, state_samples = samples_seen WHERE station_id = ? AND name = ?"),
+      saveState: db.prepare(`UPDATE variable_states SET state = ?,
+        state_samples = (SELECT samples_seen FROM variables v WHERE v.station_id = variable_states.station_id AND v.name = variable_states.name)
+        WHERE station_id = ? AND name = ?`),
       deleteVariable: db.prepare("DELETE FROM variables WHERE station_id = ? AND name = ?"),
       insertOutlier: db.prepare("INSERT INTO outliers (station_id, variable, timestamp, time_ms, score, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)"),
       outliersSince: db.prepare("SELECT variable, timestamp, time_ms, score, recorded_ms FROM outliers WHERE station_id = ? AND time_ms >= ? ORDER BY time_ms, id LIMIT ?"),
@@ -205,7 +218,11 @@ export class StationStore {
   variableMeta(stationId: string): Omit<VariableRow, "state">[] {
     return this.st.variableMeta.all(stationId) as Omit<VariableRow, "state">[];
   }
-  putVariable(row: VariableRow): void { this.st.putVariable.run(row); }
+  putVariable(row: VariableRow): void {
+    const { state, state_samples, ...meta } = row;
+    this.st.putVariable.run(meta);
+    this.st.putState.run({ station_id: row.station_id, name: row.name, state, state_samples });
+  }
   saveCounters(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_decision: string | null }): void {
     this.st.saveCounters.run(v.samples_seen, v.retrains, v.last_decision, stationId, name);
   }
