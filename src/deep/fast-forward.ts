@@ -1,11 +1,12 @@
-// A plain TypeScript forward pass (inference only) for the layer types of our autoencoders,
-// interpreting the same Keras config as the tfjs model, in float64 loops over typed arrays.
-// Why: tfjs runs an LSTM as hundreds of small kernel calls per batch, which costs ~90 ms for a
-// day of 1-minute data on wasm; these loops do the same arithmetic in a few ms (test/bench/deep).
-// Two savings beyond that: layers that act on each row alone (the dense/normalisation layers and
-// the LSTM input projection before the first recurrence) run once per input row instead of once
-// per overlapping slice row, and the decoder LSTM's input projection is computed once per slice
-// (its input is a repeated vector). Dropout and noise layers are identities at inference.
+// Our forward pass (inference only) for the layer types of our autoencoders, interpreting the
+// same Keras config as the tfjs model. Why: tfjs runs an LSTM as hundreds of small kernel calls
+// per batch, ~90 ms for a day of 1-minute data on wasm; this does it in ~10 ms (test/bench/deep).
+// Products, LSTM cells and GELU run on the WebAssembly SIMD kernels (./wasm-kernels.ts, float32)
+// when available, the rest in float64 JavaScript (all of it with `simd: false`). Beyond that:
+// layers that act on each row alone (the dense/normalisation layers and the LSTM input projection
+// before the first recurrence) run once per input row instead of once per overlapping slice row,
+// the decoder LSTM's input projection once per slice (its input is a repeated vector), and all
+// slices advance through each LSTM step together. Dropout and noise are identities at inference.
 import type { KerasLayer, KerasModelConfig } from "./keras-model";
 import { weightSpecs } from "./keras-model";
 import { fastExp, fastSigmoid, fastTanh } from "./fast-math";
