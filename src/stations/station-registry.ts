@@ -12,6 +12,7 @@ import { BadRequestError, NotFoundError } from "../http/errors";
 import { parseTimestamp, type DetectionRequest, type InitializeRequest } from "../http/station-schemas";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
+import { driftTestBefore, probeDue } from "./drift-probe";
 import type { StationStore } from "./store";
 
 export class StationNotInitializedError extends NotFoundError {
@@ -28,6 +29,7 @@ interface LiveVariable {
   samplesSeen: number;
   retrains: number;
   lastDecision: string | null;
+  lastDriftTest: string | null;
 }
 
 interface LiveStation {
@@ -95,7 +97,7 @@ export class StationRegistry {
         for (const c of created) {
           this.store.putVariable({
             station_id: id, name: c.name, window: c.window, kind: c.pipelineName, samples_seen: 0, retrains: 0,
-            last_decision: null, state: JSON.stringify(c.pipeline.toJSON()), state_samples: 0,
+            last_decision: null, last_drift_test: null, state: JSON.stringify(c.pipeline.toJSON()), state_samples: 0,
           });
         }
         for (const name of kept) this.store.saveState(id, name, JSON.stringify(live!.variables.get(name)!.pipeline.toJSON()));
@@ -142,7 +144,9 @@ export class StationRegistry {
       journal.push([sample.timestamp, sample.values]);
       for (const [name, value] of sample.values) {
         const v = live.variables.get(name)!;
+        const probe = probeDue(v.pipelineName, v.window, v.samplesSeen) ? driftTestBefore(v.pipeline.toJSON(), value) : undefined;
         const d = v.pipeline.update(value, sample.timestamp);
+        if (probe) v.lastDriftTest = JSON.stringify({ timestamp: sample.timestamp, ...probe });
         v.samplesSeen++;
         samples++;
         touched.add(v);
@@ -162,7 +166,7 @@ export class StationRegistry {
     const now = this.now();
     this.store.transaction(() => {
       this.store.appendBlock(id, req.mostres.length, JSON.stringify(journal), now);
-      for (const v of touched) this.store.saveCounters(id, v.name, { samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision });
+      for (const v of touched) this.store.saveCounters(id, v.name, { samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, last_drift_test: v.lastDriftTest });
       for (const [variable, list] of found)
         for (const o of list)
           this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: parseTimestamp(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
@@ -205,7 +209,7 @@ export class StationRegistry {
     for (const row of this.store.variables(id)) {
       variables.set(row.name, {
         name: row.name, window: row.window, pipelineName: row.kind, pipeline: restorePipeline(JSON.parse(row.state)),
-        samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision,
+        samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision, lastDriftTest: row.last_drift_test,
       });
       replayed.set(row.name, row.samples_seen - row.state_samples);
       bytes += estimateLiveBytes(row.kind, row.window);

@@ -25,6 +25,7 @@ export function stationView(store: StationStore, id: string) {
       retrains: v.retrains,
       snapshot_at_sample: v.state_samples,
       last_decision: v.last_decision === null ? null : JSON.parse(v.last_decision) as unknown,
+      last_drift_test: v.last_drift_test === null ? null : JSON.parse(v.last_drift_test) as unknown,
     })),
   };
 }

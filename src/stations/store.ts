@@ -33,6 +33,8 @@ export interface VariableRow {
   retrains: number;
   /** JSON {timestamp, retrained, sample} of the pipeline's last decision, or null before one. */
   last_decision: string | null;
+  /** JSON of the last probed drift test (./drift-probe.ts), or null. */
+  last_drift_test: string | null;
   /** The pipeline's toJSON() at the last snapshot. */
   state: string;
   /** samples_seen when the snapshot was taken. */
@@ -86,6 +88,7 @@ CREATE TABLE IF NOT EXISTS variables (
   samples_seen INTEGER NOT NULL DEFAULT 0,
   retrains INTEGER NOT NULL DEFAULT 0,
   last_decision TEXT,
+  last_drift_test TEXT,
   PRIMARY KEY (station_id, name)
 );
 -- Snapshots apart from the counters: SQLite rewrites a whole row on UPDATE, and the counters change
@@ -161,12 +164,12 @@ export class StationStore {
       deleteStationOutliers: db.prepare("DELETE FROM outliers WHERE station_id = ?"),
       variables: db.prepare(`SELECT v.*, s.state, s.state_samples FROM variables v JOIN variable_states s USING (station_id, name)
         WHERE v.station_id = ? ORDER BY v.name`),
-      variableMeta: db.prepare(`SELECT v.station_id, v.name, v.window, v.kind, v.samples_seen, v.retrains, v.last_decision, s.state_samples
+      variableMeta: db.prepare(`SELECT v.station_id, v.name, v.window, v.kind, v.samples_seen, v.retrains, v.last_decision, v.last_drift_test, s.state_samples
         FROM variables v JOIN variable_states s USING (station_id, name) WHERE v.station_id = ? ORDER BY v.name`),
-      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision)
-        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision)`),
+      putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision, last_drift_test)
+        VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision, @last_drift_test)`),
       putState: db.prepare("INSERT OR REPLACE INTO variable_states (station_id, name, state, state_samples) VALUES (@station_id, @name, @state, @state_samples)"),
-      saveCounters: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_decision = ? WHERE station_id = ? AND name = ?"),
+      saveCounters: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_decision = ?, last_drift_test = ? WHERE station_id = ? AND name = ?"),
       saveState: db.prepare(`UPDATE variable_states SET state = ?,
         state_samples = (SELECT samples_seen FROM variables v WHERE v.station_id = variable_states.station_id AND v.name = variable_states.name)
         WHERE station_id = ? AND name = ?`),
@@ -223,8 +226,8 @@ export class StationStore {
     this.st.putVariable.run(meta);
     this.st.putState.run({ station_id: row.station_id, name: row.name, state, state_samples });
   }
-  saveCounters(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_decision: string | null }): void {
-    this.st.saveCounters.run(v.samples_seen, v.retrains, v.last_decision, stationId, name);
+  saveCounters(stationId: string, name: string, v: { samples_seen: number; retrains: number; last_decision: string | null; last_drift_test: string | null }): void {
+    this.st.saveCounters.run(v.samples_seen, v.retrains, v.last_decision, v.last_drift_test, stationId, name);
   }
   /** A new snapshot, taken at the variable's current samples_seen (save the counters first). */
   saveState(stationId: string, name: string, state: string): void {

@@ -45,6 +45,7 @@ test("nested and flat samples both feed the pipelines; outliers come back with t
     assert.is(view.blocks, 40);
     assert.equal(view.variables.map((v: any) => [v.name, v.window, v.pipeline, v.samples_seen]), [["a", 8, "batch", 400], ["b", 16, "batch", 400]]);
     assert.ok(view.variables.every((v: any) => v.retrains >= 1 && v.last_decision.timestamp));
+    assert.ok(view.variables.every((v: any) => typeof v.last_drift_test.drift === "boolean" && v.last_drift_test.wilcoxon.p >= 0 && "sens_slope" in v.last_drift_test.mann_kendall));
 
     const metrics = await (await fetch(`${svc.stationUrl}/metrics`)).text();
     assert.match(metrics, /rb_aioutliers_station_samples_total 800/);

@@ -72,6 +72,33 @@ test("after every block the committed state (snapshot + journal) restores to exa
   store.close();
 });
 
+test("the probed drift test is the one the pipeline ran: its verdict equals the pipeline's retraining", () => {
+  const { store, reg } = open();
+  const seen = { drift: 0, steady: 0 };
+  const checked = new Set<string>();
+  for (const kind of ["batch", "kalman-batch", "sliding", "kalman-sliding"] as const) {
+    const id = `p_${kind}`;
+    reg.initialize({ id_estacio: id, variables: { x: 16, y: 32 }, pipeline: kind });
+    for (let k = 0; k < 900; k++) {
+      reg.detect(block(id, k, 1, ["x", "y"])); // one sample per block: the views describe that sample
+      for (const v of store.variableMeta(id)) {
+        if (v.last_drift_test === null) continue;
+        const test = JSON.parse(v.last_drift_test) as { timestamp: string; drift: boolean; mann_kendall: { p: number }; wilcoxon: { p: number } };
+        const decision = JSON.parse(v.last_decision!) as { timestamp: string; retrained: boolean };
+        if (test.timestamp !== decision.timestamp) continue; // probed at an earlier sample
+        const key = `${kind} ${v.name} ${test.timestamp}`;
+        if (checked.has(key)) continue;
+        checked.add(key);
+        assert.is(test.drift, decision.retrained, `${kind} ${v.name} at ${test.timestamp}`);
+        assert.ok(test.wilcoxon.p >= 0 && test.wilcoxon.p <= 1 && test.mann_kendall.p >= 0 && test.mann_kendall.p <= 1);
+        seen[test.drift ? "drift" : "steady"]++;
+      }
+    }
+  }
+  assert.ok(seen.drift >= 5 && seen.steady >= 5, `both verdicts checked: ${JSON.stringify(seen)}`);
+  store.close();
+});
+
 test("a large state is snapshotted at the latest every MAX_SNAPSHOT_SAMPLES samples and restores exactly", () => {
   const { store, reg } = open();
   reg.initialize({ id_estacio: "d", variables: { x: 32 }, pipeline: "default" });
