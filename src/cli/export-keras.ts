@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./command";
+import { loadCommandConfig } from "./command-config";
 import { UsageError } from "./command";
-import { loadConfig, modelsDir } from "../config";
+import { modelsDir } from "../config";
 import { exportKeras, iniBeside } from "../deep/keras-io";
 import { findModel, readModel } from "../deep/model-source";
 
@@ -24,7 +25,7 @@ Options:
     });
     if (positionals.length !== 2) throw new UsageError("expected a model name and a .keras file");
     const [name, kerasFile] = positionals;
-    const config = loadConfig({ file: values.config, env: process.env, overrides: values["data-dir"] ? { Paths: { data_dir: values["data-dir"] } } : {} });
+    const config = loadCommandConfig(values);
     const source = findModel(name, modelsDir(config));
     if (!source) {
       console.error(`rb-aioutliers export-keras: no model '${name}' in ${modelsDir(config)} or among the bundled models`);

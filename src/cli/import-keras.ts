@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { Command } from "./command";
+import { loadCommandConfig } from "./command-config";
 import { UsageError } from "./command";
-import { backupsDir, loadConfig, modelsDir } from "../config";
+import { backupsDir, modelsDir } from "../config";
 import { importKeras, iniBeside } from "../deep/keras-io";
 import { isSafeModelName } from "../http/model-name";
 
@@ -32,7 +33,7 @@ Options:
     });
     if (positionals.length !== 1) throw new UsageError("expected exactly one .keras file");
     if (!values.name || !isSafeModelName(values.name)) throw new UsageError("--name NAME is required (letters, digits, '_' and '-')");
-    const config = loadConfig({ file: values.config, env: process.env, overrides: values["data-dir"] ? { Paths: { data_dir: values["data-dir"] } } : {} });
+    const config = loadCommandConfig(values);
     const kerasFile = positionals[0];
     try {
       const files = await importKeras({

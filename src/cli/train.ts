@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./command";
+import { loadCommandConfig } from "./command-config";
 import { UsageError } from "./command";
-import { backupsDir, loadConfig, modelsDir } from "../config";
+import { backupsDir, modelsDir } from "../config";
 import { DruidClient } from "../druid/client";
 import { DEFAULT_RETRAIN_LEARNING_RATE, trainModel } from "../deep/training-job";
 
@@ -40,7 +41,7 @@ Options:
       },
     });
     void positionals;
-    const config = loadConfig({ file: values.config, env: process.env, overrides: values["data-dir"] ? { Paths: { data_dir: values["data-dir"] } } : {} });
+    const config = loadCommandConfig(values);
     const epochs = positive(values.epochs, "--epochs", config.Outliers.epochs);
     const batchSize = positive(values["batch-size"], "--batch-size", config.Outliers.batch_size);
     const learningRate = positive(values["learning-rate"], "--learning-rate", DEFAULT_RETRAIN_LEARNING_RATE, false);
