@@ -47,6 +47,41 @@ druid_endpoint=http://druid.local:8080/druid/v2/
   assert.is(c.Druid.druid_endpoint, "http://druid.local:8080/druid/v2/");
 });
 
+test("the original service's config.ini loads as it was shipped (schedule_hour as an hour, extra sections)", () => {
+  const c = loadConfig({ file: iniFile(`
+[OutliersServerProduction]
+outliers_binding_address=0.0.0.0
+outliers_server_port=39091
+outliers_server_workers=4
+
+[OutliersServerTesting]
+outliers_binding_address=0.0.0.0
+outliers_server_port=39091
+
+[Outliers]
+metric=bytes
+schedule_hour=15
+epochs=20
+batch_size=32
+backup_path=./backups
+
+[Druid]
+druid_endpoint=http://10.0.0.1:8080/druid/v2/
+
+[Logger]
+log_file=./outliers.log
+
+[redBorder]
+api_endpoint=http://10.0.0.1/api/v1/
+
+[NTP]
+ntp_server=10.0.0.1
+`) });
+  assert.is(c.Outliers.schedule_hour, "0 15 * * *");
+  assert.is(c.Outliers.backup_path, "./backups");
+  assert.is(loadConfig().Outliers.schedule_hour, "0 15 * * *", "default: the original's 15");
+});
+
 test("environment overrides the file, command-line overrides the environment", () => {
   const file = iniFile("[Stations]\nport=9000\ndata_server_endpoint=http://a:1/\n");
   const env = { DATA_SERVER_ENDPOINT: "http://b:2/", RB_AIOUTLIERS_STATIONS_PORT: "9001" };
@@ -71,6 +106,8 @@ test("a bad value names the key and the accepted range", () => {
   bad("[Druid]\ndruid_endpoint=not a url\n", /\[Druid\] druid_endpoint/);
   bad("[Outliers]\nepochs=-1\n", /\[Outliers\] epochs/);
   bad("[Stations]\ndefault_pipeline=magic\n", /\[Stations\] default_pipeline: .*kalman-batch/);
+  bad("[Outliers]\nschedule_hour=24\n", /\[Outliers\] schedule_hour: expected a cron pattern/);
+  bad("[Outliers]\nschedule_hour=every day\n", /\[Outliers\] schedule_hour/);
   bad("[Nonsense]\nx=1\n", /unknown section.*Nonsense/);
 });
 

@@ -71,7 +71,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
 }
 
 /** Sections of the original config.ini that mean nothing here; accepted and ignored. */
-const LEGACY_SECTIONS = new Set(["OutliersServerTraining", "AWS"]);
+const LEGACY_SECTIONS = new Set(["OutliersServerTraining", "OutliersServerTesting", "redBorder", "NTP", "AWS"]);
 
 export function modelsDir(config: Config): string {
   return resolve(config.Paths.models_dir ?? join(config.Paths.data_dir, "models"));

@@ -1,6 +1,7 @@
 // The one validated, typed configuration object (DESIGN §5). config.ini keeps the original
 // service's sections and keys where they still mean something; new keys live in new sections.
 // Every value is checked at start: a bad value stops the start naming the key and the accepted range.
+import { Cron } from "croner";
 import { z } from "zod";
 
 // 0 asks the kernel for a free port (tests).
@@ -10,6 +11,12 @@ const url = z.string().url();
 const positiveInt = z.coerce.number().int().positive();
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"])])
   .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+
+const cronPattern = z.string().trim().min(1)
+  .transform((v) => (/^\d{1,2}$/.test(v) && Number(v) <= 23 ? `0 ${Number(v)} * * *` : v))
+  .refine((v) => {
+    try { new Cron(v, { paused: true }).stop(); return true; } catch { return false; }
+  }, { message: 'expected a cron pattern "minute hour day month weekday" (e.g. "0 15 * * *") or an hour 0-23' });
 
 export const pipelineKinds = ["default", "batch", "sliding", "kalman-batch", "kalman-sliding"] as const;
 export type PipelineKindName = (typeof pipelineKinds)[number];
@@ -44,7 +51,9 @@ export const configSchema = z.object({
   }).prefault({}),
   Outliers: z.object({
     metric: z.string().min(1).default("bytes"),
-    schedule_hour: z.string().min(1).default("0 * * * *"),
+    /** When scheduled training runs: a cron pattern, or (as the original config.ini wrote it)
+     * a bare hour 0-23 meaning every day at that hour. Default: the original's 15 (15:00 daily). */
+    schedule_hour: cronPattern.default("0 15 * * *"),
     epochs: positiveInt.max(100_000).default(20),
     batch_size: positiveInt.max(1_000_000).default(32),
     backup_path: z.string().min(1).optional(),

@@ -5,7 +5,7 @@
 // loaded model, which the catalog swaps for the new one when its files change.
 import { Cron } from "croner";
 import type { ServiceDeps } from "../http/service";
-import { backupsDir, ConfigError, modelsDir } from "../config";
+import { backupsDir, modelsDir } from "../config";
 import { DruidClient } from "../druid/client";
 import { DeepModelCatalog } from "./catalog";
 import { modelLoader } from "./runtime-model";
@@ -45,12 +45,9 @@ export function startDeepModels(deps: ServiceDeps): DeepModels {
   };
   let cron: Cron | undefined;
   if (config.Outliers.training_enabled) {
-    try {
-      // protect: a run still going when the next tick comes is not started twice.
-      cron = new Cron(config.Outliers.schedule_hour, { protect: true, catch: true }, () => (running = trainAll().finally(() => (running = undefined))));
-    } catch (e) {
-      throw new ConfigError(`[Outliers] schedule_hour: '${config.Outliers.schedule_hour}' is not a cron pattern (${(e as Error).message}); e.g. "0 * * * *" for every hour`);
-    }
+    // protect: a run still going when the next tick comes is not started twice. The pattern was
+    // validated with the config.
+    cron = new Cron(config.Outliers.schedule_hour, { protect: true, catch: true }, () => (running = trainAll().finally(() => (running = undefined))));
   }
   return {
     catalog,

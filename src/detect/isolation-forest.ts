@@ -7,7 +7,7 @@
 // anomalous. Like sklearn the data are rounded to float32 first. Randomness comes from our own
 // seeded PRNG, so scores match sklearn in distribution, not draw for draw.
 import { Rng } from "./rng";
-import { averagePathLength, createTreeArrays, growSortedColumnTree, growTree, type TreeArrays } from "./isolation-tree-growth";
+import { averagePathLength, createTreeArrays, growSortedColumnTree, growTree } from "./isolation-tree-growth";
 
 export { averagePathLength };
 

@@ -7,7 +7,7 @@
 // (Keras on TensorFlow, not measured here); the prototype measured 45-80 ms per day on tfjs-wasm,
 // 560-820 ms on tfjs-cpu and 3-4 s per epoch.
 // Run: npm run bench deep (CPU time by default, see harness.ts; BENCH_CLOCK=wall on an idle box).
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importKeras } from "../../src/deep/keras-io";
