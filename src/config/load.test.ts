@@ -3,7 +3,8 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, ConfigError, modelsDir } from "./index";
+import { loadConfig, ConfigError, modelsDir, pipelineKinds } from "./index";
+import { pipelineNames } from "../detect";
 
 function iniFile(text: string): string {
   const f = join(mkdtempSync(join(tmpdir(), "rbao-cfg-")), "config.ini");
@@ -119,6 +120,10 @@ test("a missing file is a ConfigError naming the file", () => {
     assert.instance(e, ConfigError);
     assert.match((e as Error).message, /\/nonexistent\/config\.ini: ENOENT/);
   }
+});
+
+test("the pipeline names the config accepts are exactly the detection registry's", () => {
+  assert.equal([...pipelineKinds].sort(), Object.keys(pipelineNames).sort());
 });
 
 test.run();
