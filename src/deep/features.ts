@@ -1,6 +1,8 @@
 // Druid timeseries rows -> the autoencoder's feature matrix (the original's
 // Autoencoder.input_json): metric columns, `granularity`, minute of day and a weekday one-hot.
+import { epochMs, wallClock } from "../detect/iso-time";
 import { ModelInputError } from "../detect/model-catalog";
+import { dayOfWeek } from "../detect/time-encoding";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import { matrix, type Matrix } from "./matrix";
 
@@ -22,21 +24,17 @@ export interface FeatureSpec {
   weekdayEncoding: WeekdayEncoding;
 }
 
-interface WallClock { minuteOfDay: number; weekday: number; epochMs: number }
+interface RowClock { minuteOfDay: number; weekday: number; epochMs: number }
 
 /**
  * Minute of day and weekday on the timestamp's own wall clock (pandas keeps a written offset such
  * as +02:00; `Z` or no offset is UTC).
  */
-export function wallClock(timestamp: string): WallClock {
-  const iso = timestamp.trim().replace(" ", "T");
-  const m = /T.*([+-])(\d{2}):?(\d{2})$/.exec(iso);
-  // Without Z or an offset the time is naive, as pandas reads it: take it as written (UTC here).
-  const epochMs = Date.parse(m || /Z$/i.test(iso) || !iso.includes("T") ? iso : `${iso}Z`);
-  if (!Number.isFinite(epochMs)) throw new ModelInputError(`timestamp '${timestamp}' is not an ISO 8601 date-time such as 2023-09-21T09:00:00.000Z`);
-  const offsetMin = m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-  const wall = new Date(epochMs + offsetMin * 60_000);
-  return { epochMs, minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes(), weekday: (wall.getUTCDay() + 6) % 7 };
+export function rowClock(timestamp: string): RowClock {
+  const ms = epochMs(timestamp);
+  const wall = wallClock(timestamp.trim());
+  if (!Number.isFinite(ms) || !wall) throw new ModelInputError(`timestamp '${timestamp}' is not an ISO 8601 date-time such as 2023-09-21T09:00:00.000Z`);
+  return { epochMs: ms, minuteOfDay: wall.hour * 60 + wall.minute, weekday: dayOfWeek(wall.year, wall.month, wall.day) };
 }
 
 /**
@@ -53,7 +51,7 @@ export function granularityMinutes(epochMs: number[]): number[] {
 }
 
 export function buildFeatures(rows: TimeseriesRow[], spec: FeatureSpec): Matrix {
-  const clocks = rows.map((r) => wallClock(r.timestamp));
+  const clocks = rows.map((r) => rowClock(r.timestamp));
   const gran = granularityMinutes(clocks.map((c) => c.epochMs));
   const present = new Set(clocks.map((c) => c.weekday));
   const dropped = spec.weekdayEncoding === "drop-first-present" ? Math.min(...present) : -1;
