@@ -12,7 +12,7 @@ export function errorBody(msg: string) {
 export function makeErrorHandler(log: Logger) {
   return (err: Error, c: Context) => {
     if (err instanceof HttpError) {
-      if (err.status >= 500) log.warn({ status: err.status, path: c.req.path, msg: err.message }, "upstream error");
+      if (err.status >= 500) log.warn({ status: err.status, path: c.req.path, error: err.message }, "request failed upstream");
       return c.json(errorBody(err.message), err.status);
     }
     log.error({ err, path: c.req.path }, "unhandled error");
