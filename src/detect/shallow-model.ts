@@ -129,12 +129,18 @@ export class ShallowModel implements TrafficModel {
 
   constructor(private readonly opts: ShallowOptions) {}
 
+  /** The decision for one metric's values and their timestamps (what run() does without row
+   * objects; the traffic API's fast path writes its answer from it). */
+  judge(values: ArrayLike<number>, timestamps: readonly string[]): ShallowDecision {
+    if (values.length < SHALLOW_MIN_POINTS)
+      throw new ModelInputError(`the default model needs at least ${SHALLOW_MIN_POINTS} points, got ${values.length}; send a longer series`);
+    return shallowOutliers(values, timestamps, this.opts);
+  }
+
   async run(rows: TimeseriesRow[], metric: string): Promise<TrafficModelResult> {
-    if (rows.length < SHALLOW_MIN_POINTS)
-      throw new ModelInputError(`the default model needs at least ${SHALLOW_MIN_POINTS} points, got ${rows.length}; send a longer series`);
     const values = rows.map((r) => r.result[metric]!);
     const timestamps = rows.map((r) => r.timestamp);
-    const { smoothed, anomalous } = shallowOutliers(values, timestamps, this.opts);
+    const { smoothed, anomalous } = this.judge(values, timestamps);
     const anomalies = [];
     const predicted = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {

@@ -33,7 +33,11 @@ function decodeBase64Bytes(field: string, value: string): Buffer {
 
 /** base64 → UTF-8 text. */
 export function decodeBase64Text(field: string, value: string): string {
-  const bytes = decodeBase64Bytes(field, value);
+  return base64BytesAsText(field, decodeBase64Bytes(field, value));
+}
+
+/** The bytes a base64 field decoded to, as UTF-8 text. */
+export function base64BytesAsText(field: string, bytes: Uint8Array): string {
   if (!isUtf8(bytes)) throw new Base64FieldError(`field "${field}" decodes to bytes that are not UTF-8 text; send base64 of the JSON text`);
-  return bytes.toString("utf8");
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }

@@ -4,6 +4,14 @@
 import type { TimeseriesRow } from "../detect/traffic-model";
 import { BadRequestError } from "./errors";
 
+/** The same choice from the first row's field names (in order), for readers that have no row
+ * objects; undefined when `configured` names a property every object has (`in` would see it). */
+export function metricOfFields(fields: readonly string[], configured: string): string | undefined {
+  if (fields.includes("monitors")) return "monitors";
+  if (fields.includes(configured)) return configured;
+  return configured in {} ? undefined : fields[0];
+}
+
 export function chooseMetric(rows: TimeseriesRow[], configured: string): string {
   const first = rows[0]!.result;
   const fields = Object.keys(first);

@@ -9,9 +9,12 @@ import type { TimeseriesRow } from "../detect/traffic-model";
 import { GranularityError, granularitySeconds } from "../druid/granularity";
 import { withTrafficMetrics, type DruidQuery } from "../druid/query-builder";
 import { parseTimeseries, TimeseriesError } from "../druid/timeseries";
-import { decodeBase64Text, Base64FieldError } from "./base64-field";
+import { ShallowModel } from "../detect/shallow-model";
+import { timeseriesColumns } from "../druid/timeseries-columns";
+import { base64BytesAsText, decodeBase64Text, Base64FieldError } from "./base64-field";
 import { BadRequestError } from "./errors";
-import { chooseMetric } from "./metric-choice";
+import { chooseMetric, metricOfFields } from "./metric-choice";
+import { outliersJson } from "./outliers-json";
 import { chooseModelName } from "./model-name";
 import { readTrafficFields } from "./traffic-request";
 
@@ -44,8 +47,18 @@ function decodeField(field: string, value: string): string {
   }
 }
 
-function rowsFromData(data: string | unknown[]): TimeseriesRow[] {
-  const json = typeof data === "string" ? parseJsonText("data", decodeField("data", data), "a Druid timeseries response") : data;
+function decodedText(bytes: Uint8Array): string {
+  try {
+    return base64BytesAsText("data", bytes);
+  } catch (e) {
+    if (e instanceof Base64FieldError) throw new BadRequestError(e.message);
+    throw e;
+  }
+}
+
+function rowsFromData(data: string | unknown[] | Uint8Array): TimeseriesRow[] {
+  const json = typeof data === "string" ? parseJsonText("data", decodeField("data", data), "a Druid timeseries response")
+    : data instanceof Uint8Array ? parseJsonText("data", decodedText(data), "a Druid timeseries response") : data;
   try {
     return parseTimeseries(json);
   } catch (e) {
@@ -92,6 +105,26 @@ export function outliersHandler(deps: OutliersDeps) {
     const fields = await readTrafficFields(c);
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
+    if (fields.data instanceof Uint8Array && entry.model instanceof ShallowModel) {
+      // The default model judges one column: read it without building row objects, and write
+      // the answer without building result objects (same answer; anything unusual goes the
+      // general way below).
+      const bytes = fields.data;
+      const columns = timeseriesColumns(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"),
+        (names) => metricOfFields(names, deps.metric));
+      if (columns) {
+        const { timestamps, values, metric } = columns;
+        let decision;
+        try {
+          decision = entry.model.judge(values, timestamps);
+        } catch (e) {
+          if (e instanceof ModelInputError) throw new BadRequestError(e.message);
+          throw e;
+        }
+        return c.body(outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous), 200,
+          { "content-type": "application/json" });
+      }
+    }
     let rows: TimeseriesRow[];
     if (fields.data !== undefined) {
       rows = rowsFromData(fields.data);

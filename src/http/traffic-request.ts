@@ -3,14 +3,18 @@
 // (curl -F, values or uploaded files) and application/json. A body without a content type is
 // read as a form, as curl -d would have sent it. The body limit is enforced before this runs.
 import type { Context } from "hono";
+import { isAscii } from "node:buffer";
 import { z } from "zod";
+import { decodeFormBase64 } from "./form-base64";
 import { BadRequestError, UnsupportedMediaTypeError } from "./errors";
 
 /** Text fields of the request; in JSON bodies `query` and `data` may also be given as JSON
  * values (an object / an array) instead of base64 strings. */
 export interface TrafficFields {
   query?: string | Record<string, unknown>;
-  data?: string | unknown[];
+  /** In a form body, the bytes `data` is base64 of when its base64 was decoded on the way
+   * (./form-base64.ts); else its text. */
+  data?: string | unknown[] | Uint8Array;
   model?: string;
   payload?: string | Record<string, unknown>;
 }
@@ -24,13 +28,14 @@ const jsonFields = z.object({
   payload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
 });
 
-function fieldsOf(get: (name: string) => string | undefined): TrafficFields {
-  const out: TrafficFields = {};
+/** Only `data` can be bytes (formFields decodes no other field). */
+function fieldsOf(get: (name: string) => string | Uint8Array | undefined): TrafficFields {
+  const out: Record<string, string | Uint8Array> = {};
   for (const name of ["query", "data", "model", "payload"] as const) {
     const v = get(name);
     if (v !== undefined && v !== "") out[name] = v;
   }
-  return out;
+  return out as TrafficFields;
 }
 
 function formDecode(s: string): string {
@@ -55,12 +60,36 @@ export function parseForm(body: string): Map<string, string> {
   return out;
 }
 
-export async function readTrafficFields(c: Context): Promise<TrafficFields> {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "" || type === "application/x-www-form-urlencoded") {
-    const params = parseForm(await c.req.text());
+const utf8 = new TextDecoder();
+
+/** parseForm on the body's bytes; the first `data` value is base64-decoded in the same pass
+ * (decodeFormBase64) when it can be. A body with bytes outside ASCII takes parseForm on its text. */
+function formFields(body: Buffer): TrafficFields {
+  if (!isAscii(body)) {
+    const params = parseForm(utf8.decode(body));
     return fieldsOf((n) => params.get(n));
   }
+  const values = new Map<string, string | Uint8Array>();
+  for (let at = 0; at <= body.length;) {
+    let amp = body.indexOf(38 /* & */, at);
+    if (amp < 0) amp = body.length;
+    if (amp > at) {
+      let eq = body.subarray(at, amp).indexOf(61 /* = */);
+      if (eq >= 0) eq += at;
+      const name = formDecode(body.toString("latin1", at, eq < 0 ? amp : eq));
+      if (!values.has(name)) {
+        const decoded = name === "data" && eq >= 0 ? decodeFormBase64(body, eq + 1, amp) : undefined;
+        values.set(name, decoded ?? (eq < 0 ? "" : formDecode(body.toString("latin1", eq + 1, amp))));
+      }
+    }
+    at = amp + 1;
+  }
+  return fieldsOf((n) => values.get(n));
+}
+
+export async function readTrafficFields(c: Context): Promise<TrafficFields> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "" || type === "application/x-www-form-urlencoded") return formFields(Buffer.from(await c.req.arrayBuffer()));
   if (type === "multipart/form-data") {
     let form: FormData;
     try {

@@ -1,0 +1,204 @@
+// The fast path for a Druid timeseries response when only one metric is judged (the default
+// model): reads the JSON text once and keeps the timestamps and that metric's column, instead of
+// JSON.parse building an object per row and per result, then validating and copying them.
+//
+// It accepts a subset of JSON: the shape [{"timestamp": "...", "result": {"<field>": <number>,
+// ...}}, ...] with ASCII strings without escapes, every row checked as parseTimeseries checks it
+// (ISO-8601 timestamps, finite numbers only). Anything else (escapes, other keys, nested values,
+// a defect of any kind) gives up (undefined) and the caller takes JSON.parse + parseTimeseries,
+// which answers the same or says exactly what is wrong. Giving up is always safe.
+import { isIsoTime } from "../detect/iso-time";
+
+export interface TimeseriesColumns {
+  /** The rows' timestamps as written; they need no escaping in JSON (no '"', '\', controls). */
+  timestamps: string[];
+  /** The chosen metric of every row. */
+  values: Float64Array;
+  metric: string;
+}
+
+/** Picks the metric from the first row's result fields (in order, maybe repeated); undefined
+ * gives up. */
+export type MetricChooser = (firstRowFields: string[]) => string | undefined;
+
+const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58;
+
+class GiveUp extends Error {}
+const giveUp = new GiveUp();
+
+/** Reads the JSON text `s`; undefined when the general path must judge it. */
+export function timeseriesColumns(s: string, chooseMetric: MetricChooser): TimeseriesColumns | undefined {
+  try {
+    return new Scanner(s).series(chooseMetric);
+  } catch (e) {
+    if (e === giveUp) return undefined;
+    throw e;
+  }
+}
+
+class Scanner {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  series(chooseMetric: MetricChooser): TimeseriesColumns {
+    const { s } = this;
+    this.expect(91 /* [ */);
+    let values = new Float64Array(Math.max(16, s.length >> 6));
+    const timestamps: string[] = [];
+    let metric = "";
+    let n = 0;
+    for (;;) {
+      this.expect(123 /* { */);
+      let timestamp: string | undefined;
+      let haveResult = false;
+      let value = NaN;
+      for (;;) {
+        const keyStart = this.keyStart();
+        if (this.isKey(keyStart, "timestamp") && timestamp === undefined) {
+          this.expect(QUOTE);
+          const start = this.i;
+          this.i = this.stringEnd(start);
+          timestamp = s.slice(start, this.i++);
+          if (!isIsoTime(timestamp)) throw giveUp;
+        } else if (this.isKey(keyStart, "result") && !haveResult) {
+          haveResult = true;
+          if (n === 0) {
+            const fields = this.firstResult();
+            const chosen = chooseMetric(fields.names);
+            if (chosen === undefined) throw giveUp;
+            metric = chosen;
+            const at = fields.names.lastIndexOf(metric); // JSON.parse keeps a repeated key's last value
+            if (at < 0) throw giveUp;
+            value = fields.values[at]!;
+          } else value = this.result(metric);
+        } else throw giveUp;
+        const c = this.next();
+        if (c === 125 /* } */) break;
+        if (c !== COMMA) throw giveUp;
+      }
+      if (timestamp === undefined || !haveResult) throw giveUp;
+      if (n === values.length) {
+        const grown = new Float64Array(2 * n);
+        grown.set(values);
+        values = grown;
+      }
+      values[n++] = value;
+      timestamps.push(timestamp);
+      const c = this.next();
+      if (c === 93 /* ] */) break;
+      if (c !== COMMA) throw giveUp;
+    }
+    this.skipSpace();
+    if (this.i !== s.length) throw giveUp;
+    return { timestamps, values: values.slice(0, n), metric };
+  }
+
+  /** The first row's result: its fields in order and their values. */
+  private firstResult(): { names: string[]; values: number[] } {
+    const names: string[] = [], values: number[] = [];
+    this.expect(123 /* { */);
+    for (;;) {
+      const start = this.keyStart();
+      const name = this.s.slice(start, this.stringEnd(start));
+      if (name === "__proto__") throw giveUp;
+      names.push(name);
+      values.push(this.number());
+      const c = this.next();
+      if (c === 125) return { names, values };
+      if (c !== COMMA) throw giveUp;
+    }
+  }
+
+  /** A later row's result: every value checked, the metric's (last) value returned. */
+  private result(metric: string): number {
+    this.expect(123 /* { */);
+    let value = NaN, found = false;
+    for (;;) {
+      const start = this.keyStart();
+      const v = this.number();
+      if (this.isKey(start, metric)) { value = v; found = true; }
+      const c = this.next();
+      if (c === 125) break;
+      if (c !== COMMA) throw giveUp;
+    }
+    if (!found) throw giveUp;
+    return value;
+  }
+
+  /** Reads `"key":` and returns where the key's characters start. */
+  private keyStart(): number {
+    this.expect(QUOTE);
+    const start = this.i;
+    this.i = this.stringEnd(start) + 1;
+    this.expect(COLON);
+    return start;
+  }
+
+  /** Whether the key starting at `start` (already read) is `name`. */
+  private isKey(start: number, name: string): boolean {
+    return this.s.charCodeAt(start + name.length) === QUOTE && this.s.startsWith(name, start);
+  }
+
+  /** Index of the closing quote of a string whose characters start at `i`. */
+  private stringEnd(i: number): number {
+    const { s } = this;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === QUOTE) return i;
+      if (c < 32 || c === BACKSLASH || c >= 127) throw giveUp;
+    }
+    throw giveUp;
+  }
+
+  /** A JSON number (strict grammar), finite. Integers of up to 15 digits are summed exactly;
+   * others go through Number(), which rounds as JSON.parse does. */
+  private number(): number {
+    this.skipSpace();
+    const { s } = this;
+    const start = this.i;
+    let i = start, c = s.charCodeAt(i);
+    const negative = c === 45;
+    if (negative) c = s.charCodeAt(++i);
+    const intStart = i;
+    let v = 0;
+    if (c === 48) c = s.charCodeAt(++i);
+    else if (c >= 49 && c <= 57) {
+      do { v = v * 10 + (c - 48); c = s.charCodeAt(++i); } while (c >= 48 && c <= 57);
+    } else throw giveUp;
+    let exact = i - intStart <= 15;
+    if (c === 46 /* . */) {
+      exact = false;
+      const f = ++i;
+      for (c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i));
+      if (i === f) throw giveUp;
+    }
+    if (c === 101 || c === 69 /* e E */) {
+      exact = false;
+      c = s.charCodeAt(++i);
+      if (c === 43 || c === 45) c = s.charCodeAt(++i);
+      const e = i;
+      for (; c >= 48 && c <= 57; c = s.charCodeAt(++i));
+      if (i === e) throw giveUp;
+    }
+    this.i = i;
+    const value = exact ? (negative ? -v : v) : Number(s.slice(start, i));
+    if (!Number.isFinite(value)) throw giveUp;
+    return value;
+  }
+
+  private skipSpace(): void {
+    const { s } = this;
+    let c = s.charCodeAt(this.i);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = s.charCodeAt(++this.i);
+  }
+
+  /** The next character after white space (NaN at the end), consumed. */
+  private next(): number {
+    this.skipSpace();
+    return this.s.charCodeAt(this.i++);
+  }
+
+  private expect(c: number): void {
+    if (this.next() !== c) throw giveUp;
+  }
+}
