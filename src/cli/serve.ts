@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { serve as listen, type ServerType } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import type { Command } from "./command";
 import { cacheDir, loadConfig, type Config } from "../config";
 import { setAssetCacheDir } from "../runtime/embedded-assets";
@@ -49,7 +49,11 @@ Port 0 picks a free port; the chosen ports are logged ("listening").`,
   },
 };
 
-function listenOn(service: Service, hostname: string, port: number): Promise<ServerType> {
+async function listenOn(service: Service, hostname: string, port: number): Promise<ServerType> {
+  // Loaded here, not at start: @hono/node-server reads the global Response at import, which loads
+  // Node's fetch implementation (undici, with http2 and tls), and those cannot be in the executable's
+  // startup snapshot (build/build.mjs), which holds every module initialised before this point.
+  const { serve: listen } = await import("@hono/node-server");
   return new Promise((resolve, reject) => {
     const server = listen({ fetch: service.app.fetch, hostname, port }, () => resolve(server));
     server.once("error", reject);

@@ -164,11 +164,13 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (d: { initial: number }) => WasmMemory;
 }
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+// Looked up when used, not at module load: the executable initialises modules while building its
+// startup snapshot, where V8 has no WebAssembly global yet (build/build.mjs).
+const wa = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
 export const wasmSimdAvailable = (): boolean => {
-  try { compiled ??= new WA.Module(moduleBytes); return true; } catch { return false; }
+  try { compiled ??= new (wa().Module)(moduleBytes); return true; } catch { return false; }
 };
 
 /**
@@ -176,15 +178,15 @@ export const wasmSimdAvailable = (): boolean => {
  * with `alloc` between `mark` and `release`. Float32 throughout: about 1e-6 relative to float64.
  */
 export class WasmKernels {
-  private memory = new WA.Memory({ initial: 16 });
+  private memory = new (wa().Memory)({ initial: 16 });
   private readonly gemmFn: (...a: number[]) => void;
   private readonly cellFn: (...a: number[]) => void;
   private readonly geluFn: (...a: number[]) => void;
   private top = 0;
 
   constructor() {
-    compiled ??= new WA.Module(moduleBytes);
-    const { exports } = new WA.Instance(compiled, { e: { m: this.memory } });
+    compiled ??= new (wa().Module)(moduleBytes);
+    const { exports } = new (wa().Instance)(compiled, { e: { m: this.memory } });
     this.gemmFn = exports.gemm as (...a: number[]) => void;
     this.cellFn = exports.lstm_cell as (...a: number[]) => void;
     this.geluFn = exports.gelu as (...a: number[]) => void;

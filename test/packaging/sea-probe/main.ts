@@ -6,6 +6,7 @@
 // destination, TensorFlow.js on the wasm backend in this thread and in a worker thread, h5wasm.
 // Usage: sea-probe DIR (a writable directory)
 import { join } from "node:path";
+import { startupSnapshot } from "node:v8";
 import { readFileSync } from "node:fs";
 import { openSqlite } from "../../../src/runtime/sqlite";
 import { createLogger } from "../../../src/runtime/logger";
@@ -67,4 +68,7 @@ async function main(dir: string) {
   console.log(JSON.stringify({ rows, garbage, logged, tfMain, tfWorker, h5Values }));
 }
 
-main(process.argv[2] ?? ".").catch((e: unknown) => { console.error(e); process.exitCode = 1; });
+const run = () => { main(process.argv[2] ?? ".").catch((e: unknown) => { console.error(e); process.exitCode = 1; }); };
+// Built like the product: with a startup snapshot, this script runs at build time and run() at start.
+if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(run);
+else run();
