@@ -5,7 +5,9 @@
 // 1,000 stations whose pipelines have all trained. Beside the original server's figures measured
 // on this kind of machine. Medians of 5 runs after a warm-up run; each scenario on a fresh service.
 // Run: npx tsx test/bench/stations.bench.ts (or npm run bench stations).
-// STATIONS_BENCH_PIPELINES=batch,default picks the pipelines (default: both).
+// STATIONS_BENCH_PIPELINES=batch,default picks the pipelines (default: both);
+// STATIONS_BENCH_SCENARIOS=one,fifty,full,thousand picks the scenarios (default: all), e.g.
+// STATIONS_BENCH_PIPELINES=default STATIONS_BENCH_SCENARIOS=fifty for the 50-station one alone.
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { startService, type RunningService } from "../support/service-process";
@@ -125,13 +127,14 @@ async function thousandStations(pipeline: string): Promise<BenchRow> {
 }
 
 const pipelines = (process.env.STATIONS_BENCH_PIPELINES ?? "batch,default").split(",");
+const scenarios = new Set((process.env.STATIONS_BENCH_SCENARIOS ?? "one,fifty,full,thousand").split(","));
 const rows: BenchRow[] = [];
 for (const p of pipelines) {
-  rows.push(...await scenario(`1 station, 1 connection, ${p}`, 1, 1, p, ORIGINAL.one));
-  rows.push(...await scenario(`50 stations, 4 connections, ${p}`, 50, 4, p, ORIGINAL.fifty));
+  if (scenarios.has("one")) rows.push(...await scenario(`1 station, 1 connection, ${p}`, 1, 1, p, ORIGINAL.one));
+  if (scenarios.has("fifty")) rows.push(...await scenario(`50 stations, 4 connections, ${p}`, 50, 4, p, ORIGINAL.fifty));
 }
-rows.push(...(await scenario(`1 station, 1 connection, ${pipelines[0]}, synchronous=FULL`, 1, 1, pipelines[0]!, ORIGINAL.one, "[Stations]\nsqlite_synchronous = full\n")).slice(0, 4));
-for (const p of pipelines) rows.push(await thousandStations(p));
+if (scenarios.has("full")) rows.push(...(await scenario(`1 station, 1 connection, ${pipelines[0]}, synchronous=FULL`, 1, 1, pipelines[0]!, ORIGINAL.one, "[Stations]\nsqlite_synchronous = full\n")).slice(0, 4));
+if (scenarios.has("thousand")) for (const p of pipelines) rows.push(await thousandStations(p));
 printTable("Station API end to end (HTTP, SQLite commit per block)", rows);
 console.log(`Rows are wall-clock over HTTP with the client on the same machine, except "per CPU-second", which
 divides by the service process's own CPU time (/proc/<pid>/stat). Targets (issue 3): >= 50x the original's

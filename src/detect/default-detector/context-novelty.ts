@@ -35,12 +35,12 @@ export interface NoveltyState {
   /** Per grid, the last maxOrder bins, newest first. */
   history: number[][];
   /** maxOrder tables of tableSize counts, flat. */
-  counts: number[];
+  counts: Float64Array;
   n: number;
 }
 
 export function newNovelty(p: NoveltyParams): NoveltyState {
-  return { warm: [], flatRun: 0, width: 0, origin: 0, history: Array.from({ length: p.grids }, () => []), counts: new Array(p.maxOrder * p.tableSize).fill(0), n: 0 };
+  return { warm: [], flatRun: 0, width: 0, origin: 0, history: Array.from({ length: p.grids }, () => []), counts: new Float64Array(p.maxOrder * p.tableSize), n: 0 };
 }
 
 /** Fixes the bin width from the central 98% of the learning values (their full range if that is

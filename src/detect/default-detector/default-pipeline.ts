@@ -3,9 +3,11 @@
 // arrives from that point and the past only, keeps bounded state, and scores in [0, 1].
 import { epochMs } from "../iso-time";
 import type { Decision, Pipeline, PipelineState } from "../pipeline-types";
+import { coreFromJSON, coreToJSON, type CoreJSON } from "./core-state-json";
 import { coreStep, DEFAULT_PARAMS, LEARNING_ROWS, newCore, type CoreState } from "./detector-core";
 
-export const DEFAULT_DETECTOR_STATE_VERSION = 1;
+/** 2: the tables are base64 typed arrays (./core-state-json.ts). */
+export const DEFAULT_DETECTOR_STATE_VERSION = 2;
 
 /** The score at which a point is labelled an outlier: the detector's own alarm level, which is
  * also where NAB's optimiser puts the threshold on the development corpus (0.529, all three
@@ -20,7 +22,7 @@ export interface DefaultDetectorOptions {
 export interface DefaultDetectorState extends PipelineState {
   kind: "default";
   threshold: number;
-  core: CoreState;
+  core: CoreJSON;
 }
 
 export class DefaultDetectorPipeline implements Pipeline {
@@ -41,8 +43,7 @@ export class DefaultDetectorPipeline implements Pipeline {
     if (s.version !== DEFAULT_DETECTOR_STATE_VERSION) {
       throw new RangeError(`default detector state version ${s.version} is not supported (expected ${DEFAULT_DETECTOR_STATE_VERSION})`);
     }
-    if (typeof s.core !== "object" || s.core === null) throw new RangeError("default detector state: missing core");
-    return new DefaultDetectorPipeline({ threshold: s.threshold }, structuredClone(s.core));
+    return new DefaultDetectorPipeline({ threshold: s.threshold }, coreFromJSON(s.core, DEFAULT_PARAMS));
   }
 
   update(value: number, timestamp: string): Decision {
@@ -54,6 +55,6 @@ export class DefaultDetectorPipeline implements Pipeline {
   }
 
   toJSON(): DefaultDetectorState {
-    return { kind: "default", version: DEFAULT_DETECTOR_STATE_VERSION, threshold: this.threshold, core: structuredClone(this.core) };
+    return { kind: "default", version: DEFAULT_DETECTOR_STATE_VERSION, threshold: this.threshold, core: coreToJSON(this.core) };
   }
 }

@@ -20,10 +20,11 @@ export interface SeasonalState {
   step: number;
   /** 0 until learned. */
   slotSeconds: number;
-  week: number[];
-  weekSeen: number[];
-  day: number[];
-  daySeen: number[];
+  /** Per slot of the week and of the day: the profile, and whether the slot was seen (1). */
+  week: Float64Array;
+  weekSeen: Uint8Array;
+  day: Float64Array;
+  daySeen: Uint8Array;
   level: number;
   scale: number;
 }
@@ -31,7 +32,7 @@ export interface SeasonalState {
 const DAY = 86400, WEEK = 7 * DAY, MIN_SLOT = 300;
 
 export function newSeasonal(): SeasonalState {
-  return { n: 0, lastTime: 0, step: 0, slotSeconds: 0, week: [], weekSeen: [], day: [], daySeen: [], level: 0, scale: 0 };
+  return { n: 0, lastTime: 0, step: 0, slotSeconds: 0, week: new Float64Array(0), weekSeen: new Uint8Array(0), day: new Float64Array(0), daySeen: new Uint8Array(0), level: 0, scale: 0 };
 }
 
 /** Feeds one value at `time` (seconds since the epoch, UTC; a non-finite time counts as the
@@ -48,8 +49,8 @@ export function seasonalStep(s: SeasonalState, x: number, time: number, p: Seaso
     if (s.n < p.learningRows) return 0;
     s.slotSeconds = Math.max(MIN_SLOT, s.step);
     const w = Math.ceil(WEEK / s.slotSeconds), d = Math.ceil(DAY / s.slotSeconds);
-    s.week = new Array(w).fill(0); s.weekSeen = new Array(w).fill(0);
-    s.day = new Array(d).fill(0); s.daySeen = new Array(d).fill(0);
+    s.week = new Float64Array(w); s.weekSeen = new Uint8Array(w);
+    s.day = new Float64Array(d); s.daySeen = new Uint8Array(d);
   }
   // Slots count from the epoch (a Thursday); any fixed origin works for a weekly profile.
   const ws = Math.floor((((t % WEEK) + WEEK) % WEEK) / s.slotSeconds) % s.week.length;

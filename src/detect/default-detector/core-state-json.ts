@@ -1,0 +1,100 @@
+// The default detector's CoreState as plain JSON and back. Its tables (the context counts, the
+// weekly and daily profiles) are typed arrays stored as base64 of their bytes (../typed-array-codec):
+// a snapshot is then a few strings instead of ~17,000 decimal numbers, and toJSON + JSON.stringify
+// and JSON.parse + restore cost tens of microseconds instead of ~5 ms (docs/stations.md), with
+// every value's bits kept, so a restored detector continues exactly. The small parts (moments,
+// rings, warm-up values) stay JSON numbers.
+import { decodeFloat64, decodeFloat64Table, decodeUint8, encodeFloat64Table, encodeTypedArray, type SparseFloat64 } from "../typed-array-codec";
+import type { CoreState, DetectorParams } from "./detector-core";
+import type { LikelihoodState } from "./anomaly-likelihood";
+import type { NoveltyState } from "./context-novelty";
+import type { ResidualState } from "./residual-surprise";
+import type { SeasonalState } from "./seasonal-residual";
+
+export interface NoveltyJSON extends Omit<NoveltyState, "counts"> {
+  counts: string | SparseFloat64;
+}
+
+export interface SeasonalJSON extends Omit<SeasonalState, "week" | "weekSeen" | "day" | "daySeen"> {
+  week: string;
+  weekSeen: string;
+  day: string;
+  daySeen: string;
+}
+
+export interface CoreJSON extends Omit<CoreState, "novelty" | "seasonal"> {
+  novelty: NoveltyJSON;
+  seasonal: SeasonalJSON;
+}
+
+const likelihoodJSON = (s: LikelihoodState): LikelihoodState => ({ ...s, ring: s.ring.slice() });
+
+/** A copy of `core` that JSON.stringify writes as is (nothing in it aliases the live state). */
+export function coreToJSON(core: CoreState): CoreJSON {
+  const { novelty, seasonal } = core;
+  return {
+    spike: { ...core.spike },
+    spikeLikelihood: likelihoodJSON(core.spikeLikelihood),
+    shift: { ...core.shift },
+    shiftLikelihood: likelihoodJSON(core.shiftLikelihood),
+    novelty: { ...novelty, warm: novelty.warm.slice(), history: novelty.history.map((h) => h.slice()), counts: encodeFloat64Table(novelty.counts) },
+    noveltyLikelihood: likelihoodJSON(core.noveltyLikelihood),
+    seasonal: {
+      ...seasonal,
+      week: encodeTypedArray(seasonal.week), weekSeen: encodeTypedArray(seasonal.weekSeen),
+      day: encodeTypedArray(seasonal.day), daySeen: encodeTypedArray(seasonal.daySeen),
+    },
+    seasonalLikelihood: likelihoodJSON(core.seasonalLikelihood),
+    records: core.records.slice(),
+    sinceAlarm: core.sinceAlarm,
+  };
+}
+
+function object<T>(x: unknown, what: string): T {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) throw new RangeError(`default detector state: ${what} is not an object`);
+  return x as T;
+}
+
+/** A copy of `x` if it is an array of numbers (of `length` numbers when given). */
+function numbers(x: unknown, what: string, length?: number): number[] {
+  if (!Array.isArray(x) || (length !== undefined && x.length !== length) || !x.every((v) => typeof v === "number")) {
+    throw new RangeError(`default detector state: ${what} is not ${length ?? "a list of"} numbers`);
+  }
+  return x.slice();
+}
+
+function finite(a: Float64Array, what: string): Float64Array {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new RangeError(`default detector state: ${what}[${i}] is not finite`);
+  return a;
+}
+
+function likelihoodFromJSON(x: unknown, shortWindow: number, what: string): LikelihoodState {
+  const s = object<LikelihoodState>(x, what);
+  return { ...s, ring: numbers(s.ring, `${what}.ring`, shortWindow) };
+}
+
+/** Reads what coreToJSON wrote (after a JSON round trip), checking the tables' shapes. */
+export function coreFromJSON(json: unknown, p: DetectorParams): CoreState {
+  const c = object<CoreJSON>(json, "core");
+  const n = object<NoveltyJSON>(c.novelty, "core.novelty");
+  const s = object<SeasonalJSON>(c.seasonal, "core.seasonal");
+  const counts = finite(decodeFloat64Table(n.counts, "core.novelty.counts"), "core.novelty.counts");
+  if (counts.length !== p.novelty.maxOrder * p.novelty.tableSize) throw new RangeError(`default detector state: ${counts.length} context counts, expected ${p.novelty.maxOrder * p.novelty.tableSize}`);
+  if (!Array.isArray(n.history) || n.history.length !== p.novelty.grids) throw new RangeError(`default detector state: core.novelty.history is not ${p.novelty.grids} lists`);
+  const week = finite(decodeFloat64(s.week, "core.seasonal.week"), "core.seasonal.week");
+  const day = finite(decodeFloat64(s.day, "core.seasonal.day"), "core.seasonal.day");
+  const weekSeen = decodeUint8(s.weekSeen, "core.seasonal.weekSeen"), daySeen = decodeUint8(s.daySeen, "core.seasonal.daySeen");
+  if (week.length !== weekSeen.length || day.length !== daySeen.length) throw new RangeError("default detector state: seasonal profiles and their seen flags differ in length");
+  return {
+    spike: { ...object<ResidualState>(c.spike, "core.spike") },
+    spikeLikelihood: likelihoodFromJSON(c.spikeLikelihood, p.spikeLikelihood.shortWindow, "core.spikeLikelihood"),
+    shift: { ...object<ResidualState>(c.shift, "core.shift") },
+    shiftLikelihood: likelihoodFromJSON(c.shiftLikelihood, p.shiftLikelihood.shortWindow, "core.shiftLikelihood"),
+    novelty: { ...n, warm: numbers(n.warm, "core.novelty.warm"), history: n.history.map((h, g) => numbers(h, `core.novelty.history[${g}]`)), counts },
+    noveltyLikelihood: likelihoodFromJSON(c.noveltyLikelihood, p.noveltyLikelihood.shortWindow, "core.noveltyLikelihood"),
+    seasonal: { ...s, week, weekSeen, day, daySeen },
+    seasonalLikelihood: likelihoodFromJSON(c.seasonalLikelihood, p.seasonalLikelihood.shortWindow, "core.seasonalLikelihood"),
+    records: numbers(c.records, "core.records", 4),
+    sinceAlarm: c.sinceAlarm,
+  };
+}
