@@ -65,6 +65,15 @@ export class IsolationForest {
     return this.fitColumns(cols, n, f);
   }
 
+  /** Fits on n rows of f features given column-major (feature j of row i at cols[j·n + i]),
+   * without building rows: the same forest as fit() on the same values. */
+  fitColumnMajor(values: ArrayLike<number>, n: number, f: number): this {
+    if (values.length !== n * f) throw new RangeError(`expected ${n} x ${f} values, got ${values.length}`);
+    const cols = new Float32Array(n * f);
+    for (let j = 0; j < f; j++) for (let i = 0; i < n; i++) cols[j * n + i] = finite(values[j * n + i], i);
+    return this.fitColumns(cols, n, f);
+  }
+
   /** Fits on a single column of values (the pipelines' case), without building rows. */
   fitColumn(values: ArrayLike<number>): this {
     const cols = new Float32Array(values.length);
@@ -103,27 +112,35 @@ export class IsolationForest {
       // Sort once; each tree's sample is a subsequence of the sorted column.
       const sortedAll = cols.slice().sort();
       const sample = maxSamples === n ? sortedAll : new Float32Array(maxSamples);
-      const order = new Int32Array(n);
+      const order = identity(n);
       const chosen = new Uint8Array(n);
       for (let t = 0; t < T; t++) {
         if (maxSamples < n) {
           drawSample(rng, order, n, maxSamples, chosen);
+          restoreIdentity(order, maxSamples);
           for (let i = 0, k = 0; i < n; i++) if (chosen[i]) sample[k++] = sortedAll[i];
         }
         roots[t] = growSortedColumnTree(sample, maxDepth, rng, trees, stack, pathTotals);
       }
     } else {
-      const order = new Int32Array(n);
-      const rows = new Int32Array(maxSamples);
+      const order = identity(n);
       const features = new Int32Array(f);
+      // Each tree grows on a copy of its sample rows (row-major order of the sample, column-major
+      // layout): the node scans then read a few kB instead of gathering from all n rows. The
+      // splits and the tree are the same.
+      const sample = maxSamples < n ? new Float32Array(maxSamples * f) : cols;
+      const sampleRows = new Int32Array(maxSamples);
       for (let t = 0; t < T; t++) {
         if (maxSamples < n) {
           drawSample(rng, order, n, maxSamples);
-          rows.set(order.subarray(0, maxSamples));
-        } else {
-          for (let i = 0; i < n; i++) rows[i] = i;
+          for (let j = 0; j < f; j++) {
+            const from = j * n, to = j * maxSamples;
+            for (let k = 0; k < maxSamples; k++) sample[to + k] = cols[from + order[k]];
+          }
+          restoreIdentity(order, maxSamples);
         }
-        roots[t] = growTree(cols, n, f, rows, maxDepth, rng, trees, stack, features);
+        for (let i = 0; i < maxSamples; i++) sampleRows[i] = i;
+        roots[t] = growTree(sample, maxSamples, f, sampleRows, maxDepth, rng, trees, stack, features);
       }
     }
     this.maxSamples = maxSamples;
@@ -292,10 +309,27 @@ function firstAtLeast(a: Float64Array | Float32Array, v: number): number {
   return lo;
 }
 
-/** Partial Fisher-Yates: order[0..m) becomes a uniform sample of 0..n-1 without replacement;
- * `chosen`, if given, is set to its indicator. */
-function drawSample(rng: Rng, order: Int32Array, n: number, m: number, chosen?: Uint8Array): void {
+/** 0, 1, ..., n-1. */
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/** Puts back the identity after drawSample(order, n, m): the draws moved only order[0..m) and the
+ * values they swapped out, which now sit at positions given by order[0..m). */
+function restoreIdentity(order: Int32Array, m: number): void {
+  for (let i = 0; i < m; i++) {
+    const v = order[i];
+    if (v >= m) order[v] = v;
+  }
+  for (let i = 0; i < m; i++) order[i] = i;
+}
+
+/** Partial Fisher-Yates: order[0..m) becomes a uniform sample of 0..n-1 without replacement;
+ * `chosen`, if given, is set to its indicator. `order` must hold the identity on entry (it is
+ * left with the draw: restoreIdentity undoes it). */
+function drawSample(rng: Rng, order: Int32Array, n: number, m: number, chosen?: Uint8Array): void {
   for (let i = 0; i < m; i++) {
     const j = i + rng.nextInt(n - i);
     const picked = order[j];

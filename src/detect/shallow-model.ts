@@ -39,6 +39,9 @@ export interface ShallowOptions {
 /** Fewer points than this cannot be judged (one point smooths to NaN in the original). */
 const SHALLOW_MIN_POINTS = 2;
 
+/** [smoothed, |value − smoothed|, sign(value − smoothed), daily sin, weekly cos]. */
+const FEATURES = 5;
+
 /** Half-width of the running median that takes the slow part out of the residuals. */
 const LOCAL_HALF_WIDTH = 5;
 const MAD_TO_SIGMA = 1.4826; // 1/Φ⁻¹(3/4): MAD of a normal sample estimates 0.6745σ
@@ -109,15 +112,17 @@ export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly 
     for (const i of confirmed) anomalous[i] = true;
     return { smoothed, anomalous, forestRanked: false };
   }
-  const X: number[][] = new Array(n);
+  // The features column by column (feature j of point i at X[j·n + i]).
+  const X = new Float64Array(FEATURES * n);
   for (let i = 0; i < n; i++) {
     const clock = wallClock(timestamps[i]!);
     if (!clock) throw new ModelInputError(`row ${i}: timestamp ${JSON.stringify(timestamps[i])} has no date and time`);
     const r = residual[i]!;
-    X[i] = [smoothed[i]!, Math.abs(r), Math.sign(r), dailySin(clock), weeklyCos(clock)];
+    X[i] = smoothed[i]!; X[n + i] = Math.abs(r); X[2 * n + i] = Math.sign(r);
+    X[3 * n + i] = dailySin(clock); X[4 * n + i] = weeklyCos(clock);
   }
-  const forest = new IsolationForest({ nEstimators: opts.nEstimators ?? 100, seed: opts.seed ?? 42 }).fit(X);
-  const scores = forest.scoreSamples(confirmed.map((i) => X[i]!));
+  const forest = new IsolationForest({ nEstimators: opts.nEstimators ?? 100, seed: opts.seed ?? 42 }).fitColumnMajor(X, n, FEATURES);
+  const scores = forest.scoreSamples(confirmed.map((i) => Array.from({ length: FEATURES }, (_, j) => X[j * n + i]!)));
   // Lowest score = most isolated; ties keep input order.
   const order = confirmed.map((_, k) => k).sort((a, b) => scores[a]! - scores[b]! || a - b);
   for (const k of order.slice(0, cap)) anomalous[confirmed[k]!] = true;
