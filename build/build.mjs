@@ -126,22 +126,36 @@ function lazyBuiltinsPlugin(node) {
   };
 }
 
-// V8 builds the snapshot without the globals WebAssembly, SharedArrayBuffer, Float16Array,
-// DisposableStack, AsyncDisposableStack and SuppressedError (they appear at run time). A module
-// that tests for one at load would keep the build-time answer: atomic-sleep (pino's sonic-boom)
-// would fall back to a busy wait. Such packages load at run time, on first call, instead.
-// (Our own code looks WebAssembly up when used: src/deep/wasm-kernels.ts.)
-// Likewise nothing may draw crypto.randomUUID() at load: its entropy cache would be in the
-// snapshot and every start would produce the same UUIDs (measured). Nothing does.
-const loadAtRunTime = { "atomic-sleep": "module.exports = function sleep(ms) { return require(\"atomic-sleep\")(ms); };" };
+// Modules that read the process or its surroundings at load would keep the build machine's
+// answer in the snapshot. They load at run time, on first call, instead:
+// - V8 builds the snapshot without the globals WebAssembly, SharedArrayBuffer, Float16Array,
+//   DisposableStack, AsyncDisposableStack and SuppressedError (they appear at run time):
+//   atomic-sleep (pino's sonic-boom) tests for SharedArrayBuffer and would fall back to a busy
+//   wait. (Our own code looks WebAssembly up when used: src/deep/wasm-kernels.ts.)
+// - prom-client's process_start_time_seconds takes the time at load: it would be the build's.
+// Known and harmless: pino takes hostname and pid at load for its default `base`, which
+// src/runtime/logger.ts replaces. Nothing may draw crypto.randomUUID() at load either: its
+// entropy cache would be in the snapshot, every start would produce the same UUIDs (measured).
+const loadAtRunTime = [
+  {
+    filter: /^atomic-sleep$/, file: "atomic-sleep",
+    contents: 'module.exports = function sleep(ms) { return require("atomic-sleep")(ms); };',
+  },
+  {
+    filter: /^\.\/metrics\/processStartTime$/, file: "prom-client/lib/metrics/processStartTime.js",
+    contents: `module.exports = function processStartTime(registry, config) { return require("prom-client/lib/metrics/processStartTime.js")(registry, config); };
+module.exports.metricNames = ["process_start_time_seconds"];`,
+  },
+];
 
 function loadAtRunTimePlugin() {
   return {
     name: "load-at-run-time",
     setup(b) {
-      const filter = new RegExp(`^(${Object.keys(loadAtRunTime).join("|")})$`);
-      b.onResolve({ filter }, (args) => args.namespace === "load-at-run-time" ? undefined : { path: args.path, namespace: "load-at-run-time" });
-      b.onLoad({ filter: /.*/, namespace: "load-at-run-time" }, (args) => ({ loader: "js", contents: loadAtRunTime[args.path], resolveDir: root }));
+      loadAtRunTime.forEach(({ filter, file }, i) => b.onResolve({ filter }, (args) =>
+        args.namespace === "load-at-run-time" || (file.includes("/") && !args.importer.includes(`/node_modules/${file.split("/")[0]}/`))
+          ? undefined : { path: String(i), namespace: "load-at-run-time" }));
+      b.onLoad({ filter: /.*/, namespace: "load-at-run-time" }, (args) => ({ loader: "js", contents: loadAtRunTime[Number(args.path)].contents, resolveDir: root }));
     },
   };
 }

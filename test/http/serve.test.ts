@@ -20,4 +20,20 @@ test("serve answers /health and /metrics on both ports and stops cleanly on SIGT
   }
 });
 
+// The executable starts from a V8 snapshot made at build time (build/build.mjs): values a module
+// took at load must still be this run's, not the build's.
+test("/metrics: process_start_time_seconds is this start, within the seconds the start took", async () => {
+  const before = Date.now() / 1000;
+  const svc = await startService();
+  try {
+    const after = Date.now() / 1000;
+    const text = await (await fetch(`${svc.stationUrl}/metrics`)).text();
+    const started = Number(/^rb_aioutliers_process_start_time_seconds (\S+)$/m.exec(text)?.[1]);
+    // The metric is whole seconds (prom-client rounds): allow one second either side.
+    assert.ok(started >= Math.floor(before) - 1 && started <= Math.ceil(after) + 1, `start time ${started}, spawned in [${before}, ${after}]`);
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
+});
+
 test.run();
