@@ -4,11 +4,40 @@
 export function percentile(values: ArrayLike<number>, q: number): number {
   const n = values.length;
   if (n === 0) throw new RangeError("percentile of an empty array");
-  const sorted = Float64Array.from(values).sort();
+  const a = Float64Array.from(values);
   const pos = (q / 100) * (n - 1);
   const lo = Math.floor(pos), hi = Math.min(lo + 1, n - 1);
   const frac = pos - lo;
-  return frac === 0 ? sorted[lo]! : sorted[lo]! + (sorted[hi]! - sorted[lo]!) * frac;
+  if (a.some(Number.isNaN)) { // NaN sorts last, as numpy puts it; selection cannot order it
+    a.sort();
+    return frac === 0 ? a[lo]! : a[lo]! + (a[hi]! - a[lo]!) * frac;
+  }
+  // The two order statistics by selection (O(n)) instead of a sort: the same values.
+  const low = select(a, lo);
+  if (frac === 0) return low;
+  let high = a[hi]!; // after select, a[lo+1..] holds the values >= a[lo]: the next is their least
+  for (let i = hi + 1; i < n; i++) if (a[i]! < high) high = a[i]!;
+  return low + (high - low) * frac;
+}
+
+/** The k-th smallest (from 0) of `a`, which it rearranges so that a[..k] <= a[k] <= a[k+1..]
+ * (Hoare's selection with a median-of-three pivot). No NaN. */
+function select(a: Float64Array, k: number): number {
+  let l = 0, r = a.length - 1;
+  while (r > l) {
+    const x = a[l]!, y = a[(l + r) >> 1]!, z = a[r]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = l, j = r;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else break;
+  }
+  return a[k]!;
 }
 
 export function median(values: ArrayLike<number>): number {

@@ -23,6 +23,14 @@ export type MetricChooser = (firstRowFields: string[]) => string | undefined;
 
 const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58;
 
+const TIMESTAMP_KEY = '{"timestamp":"', RESULT_KEY = '","result":{';
+
+function grown(values: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const out = new Float64Array(2 * values.length);
+  out.set(values);
+  return out;
+}
+
 class GiveUp extends Error {}
 const giveUp = new GiveUp();
 
@@ -48,6 +56,20 @@ class Scanner {
     let metric = "";
     let n = 0;
     for (;;) {
+      const rowStart = this.i;
+      if (n > 0) {
+        const timestamp = this.compactRow(metric);
+        if (timestamp !== undefined) {
+          if (n === values.length) values = grown(values);
+          values[n++] = this.value;
+          timestamps.push(timestamp);
+          const c = this.next();
+          if (c === 93 /* ] */) break;
+          if (c !== COMMA) throw giveUp;
+          continue;
+        }
+        this.i = rowStart;
+      }
       this.expect(123 /* { */);
       let timestamp: string | undefined;
       let haveResult = false;
@@ -77,11 +99,7 @@ class Scanner {
         if (c !== COMMA) throw giveUp;
       }
       if (timestamp === undefined || !haveResult) throw giveUp;
-      if (n === values.length) {
-        const grown = new Float64Array(2 * n);
-        grown.set(values);
-        values = grown;
-      }
+      if (n === values.length) values = grown(values);
       values[n++] = value;
       timestamps.push(timestamp);
       const c = this.next();
@@ -91,6 +109,26 @@ class Scanner {
     this.skipSpace();
     if (this.i !== s.length) throw giveUp;
     return { timestamps, values: values.slice(0, n), metric };
+  }
+
+  /** The value compactRow read. */
+  private value = NaN;
+
+  /** A row written as Druid writes it, {"timestamp":"…","result":{…}} without white space:
+   * its timestamp (its value in this.value), or undefined when the general reader must read it
+   * (from the same place). */
+  private compactRow(metric: string): string | undefined {
+    const { s } = this;
+    const start = this.i + TIMESTAMP_KEY.length;
+    if (!s.startsWith(TIMESTAMP_KEY, this.i)) return undefined;
+    const end = s.indexOf('"', start);
+    if (end < 0) return undefined;
+    const timestamp = s.slice(start, end);
+    // isIsoTime admits only digits and "-:T .Z+": nothing that JSON would escape.
+    if (!isIsoTime(timestamp) || !s.startsWith(RESULT_KEY, end)) return undefined;
+    this.i = end + RESULT_KEY.length - 1; // at the result's '{'
+    this.value = this.result(metric);
+    return this.s.charCodeAt(this.i++) === 125 /* } */ ? timestamp : undefined;
   }
 
   /** The first row's result: its fields in order and their values. */

@@ -121,8 +121,10 @@ export function outliersHandler(deps: OutliersDeps) {
           if (e instanceof ModelInputError) throw new BadRequestError(e.message);
           throw e;
         }
-        return c.body(outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous), 200,
-          { "content-type": "application/json" });
+        // As bytes: the server then writes them as they are, instead of measuring and encoding a
+        // string of ~700 kB.
+        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous);
+        return c.body(Buffer.from(json, "utf8"), 200, { "content-type": "application/json" });
       }
     }
     let rows: TimeseriesRow[];

@@ -1,0 +1,62 @@
+// The default model's fast path for form `data` (src/http/form-base64.ts, timeseries-columns.ts,
+// outliers-json.ts) against the general path over real HTTP: the same series sent so that it
+// takes the fast path (URLSearchParams' encoding, curl's raw '+'), and so that it cannot (a JSON
+// body with the rows, base64 wrapped in lines, pretty-printed JSON, a field name with an escape)
+// must get byte-identical answers, headers included.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { startService, type RunningService } from "../support/service-process";
+import { b64, minuteRows } from "./http-helpers";
+
+let svc: RunningService;
+
+test.before(async () => { svc = await startService(); });
+test.after(async () => { await svc?.stop(); });
+
+async function post(body: string, type: string): Promise<{ status: number; type: string | null; text: string }> {
+  const res = await fetch(`${svc.trafficUrl}/api/v1/outliers`, { method: "POST", headers: { "content-type": type }, body });
+  return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
+}
+
+const FORM = "application/x-www-form-urlencoded";
+
+test("fast and general paths answer byte for byte the same", async () => {
+  for (const [n, every] of [[1440, 0], [1440, 50], [3000, 40]] as const) {
+    const rows = minuteRows(n);
+    if (every) for (let k = 25; k < n; k += every) rows[k]!.result.bytes += 800_000 * (1 + (k % 3)); // forest ranks
+    const withPkts = rows.map((r, i) => ({ timestamp: r.timestamp, result: { pkts: i % 7, bytes: r.result.bytes + 0.25 } }));
+    for (const series of [rows, withPkts]) {
+      const data = b64(series);
+      const general = await post(JSON.stringify({ data: series }), "application/json");
+      assert.is(general.status, 200, general.text.slice(0, 200));
+      const answers = [
+        await post(new URLSearchParams({ data }).toString(), FORM), // fast: %2B %2F %3D
+        await post(`data=${data}`, FORM), // fast: curl -d, '+' raw
+        await post(new URLSearchParams({ data: data.replace(/(.{76})/g, "$1\n") }).toString(), FORM), // general: wrapped
+        await post(new URLSearchParams({ data: b64(JSON.stringify(series, null, 1)) }).toString(), FORM), // general: white space
+        await post(new URLSearchParams({ data: b64(JSON.stringify(series).replace(/"timestamp"/, '"timest\\u0061mp"')) }).toString(), FORM),
+      ];
+      for (const [i, a] of answers.entries()) {
+        assert.is(a.status, 200, `${n}/${i}`);
+        assert.is(a.type, general.type, `${n}/${i}: content type`);
+        assert.ok(a.text === general.text, `${n}/${i}: same answer`);
+      }
+      const parsed = JSON.parse(general.text);
+      assert.is(parsed.predicted.length, n);
+      if (every) assert.ok(parsed.anomalies.length > 0);
+    }
+  }
+});
+
+test("fast path errors are the general path's: too few points, a bad row", async () => {
+  const one = await post(new URLSearchParams({ data: b64(minuteRows(1)) }).toString(), FORM);
+  assert.is(one.status, 400);
+  assert.match(JSON.parse(one.text).msg, /needs at least 2 points, got 1/);
+  const rows: unknown[] = minuteRows(10);
+  rows[4] = { timestamp: "2024-02-30T00:00:00Z", result: { bytes: 1 } };
+  const bad = await post(new URLSearchParams({ data: b64(rows) }).toString(), FORM);
+  assert.is(bad.status, 400);
+  assert.match(JSON.parse(bad.text).msg, /row 4: timestamp "2024-02-30T00:00:00Z"/);
+});
+
+test.run();
