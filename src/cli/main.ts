@@ -2,7 +2,7 @@
 import { startupSnapshot } from "node:v8";
 import { commands, defaultCommand } from "./commands";
 import { UsageError } from "./command";
-import { ConfigError } from "../config";
+import { ConfigError, loadConfig } from "../config";
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -59,6 +59,12 @@ function run(): void {
 }
 
 // The executable is built with a V8 startup snapshot (build/build.mjs): this script runs at build
-// time, every module is initialised then, and run() is what the executable starts with.
-if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(run);
-else run();
+// time, every module is initialised then, and run() is what the executable starts with. Parsing
+// the default config there (no file, no environment: nothing of the build machine is kept) puts
+// zod's generated parser of the config schema in the snapshot as well (~5 ms less per start).
+if (startupSnapshot.isBuildingSnapshot()) {
+  loadConfig({ env: {} });
+  startupSnapshot.setDeserializeMainFunction(run);
+} else {
+  run();
+}
