@@ -74,21 +74,53 @@ function residualScale(r: Float64Array, center: number): number {
 export function locallyDetrended(r: Float64Array): Float64Array {
   const n = r.length, out = new Float64Array(n), w = new Float64Array(2 * LOCAL_HALF_WIDTH);
   if (n === 1) return out;
-  for (let i = 0; i < n; i++) {
-    const lo = Math.max(0, i - LOCAL_HALF_WIDTH), hi = Math.min(n - 1, i + LOCAL_HALF_WIDTH);
-    // Insertion sort of the (at most 10) neighbours: cheaper than a typed-array sort call.
-    let m = 0;
-    for (let k = lo; k <= hi; k++) {
-      if (k === i) continue;
-      const v = r[k]!;
-      let j = m++;
-      while (j > 0 && w[j - 1]! > v) { w[j] = w[j - 1]!; j--; }
-      w[j] = v;
+  const H = LOCAL_HALF_WIDTH, width = 2 * H + 1;
+  if (n < width || !r.every(Number.isFinite)) { // the sliding window finds values by equality
+    for (let i = 0; i < n; i++) out[i] = r[i]! - neighbourMedian(r, i, w);
+    return out;
+  }
+  for (let i = 0; i < H; i++) {
+    out[i] = r[i]! - neighbourMedian(r, i, w);
+    out[n - 1 - i] = r[n - 1 - i]! - neighbourMedian(r, n - 1 - i, w);
+  }
+  // Inside, the window r[i-H..i+H] slides: kept sorted, one value leaves and one enters per
+  // step; the neighbours are the window without (one copy of) r[i], whose sorted 5th and 6th
+  // values are the window's 5th/6th or 6th/7th depending on where r[i] sits.
+  const win = new Float64Array(width);
+  for (let k = 0; k < width; k++) insertSorted(win, k, r[k]!);
+  for (let i = H; i < n - H; i++) {
+    if (i > H) {
+      let j = 0;
+      const leaving = r[i - H - 1]!;
+      while (win[j] !== leaving) j++;
+      for (; j < width - 1; j++) win[j] = win[j + 1]!;
+      insertSorted(win, width - 1, r[i + H]!);
     }
-    const mid = m >> 1;
-    out[i] = r[i]! - (m % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2);
+    const self = r[i]!;
+    let p = 0;
+    while (win[p] !== self) p++;
+    const a = p <= H - 1 ? win[H]! : win[H - 1]!, b = p <= H ? win[H + 1]! : win[H]!;
+    out[i] = self - (a + b) / 2;
   }
   return out;
+}
+
+/** Inserts v into the sorted w[0..m). */
+function insertSorted(w: Float64Array, m: number, v: number): void {
+  let j = m;
+  while (j > 0 && w[j - 1]! > v) { w[j] = w[j - 1]!; j--; }
+  w[j] = v;
+}
+
+/** The median of r's neighbours within ±LOCAL_HALF_WIDTH of i (near the ends, fewer). */
+function neighbourMedian(r: Float64Array, i: number, w: Float64Array): number {
+  const n = r.length;
+  const lo = Math.max(0, i - LOCAL_HALF_WIDTH), hi = Math.min(n - 1, i + LOCAL_HALF_WIDTH);
+  // Insertion sort of the (at most 10) neighbours: cheaper than a typed-array sort call.
+  let m = 0;
+  for (let k = lo; k <= hi; k++) if (k !== i) insertSorted(w, m++, r[k]!);
+  const mid = m >> 1;
+  return m % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2;
 }
 
 /** The pure core: values and their timestamps (ISO-8601, wall clock used as written). */
