@@ -60,13 +60,11 @@ export function parseForm(body: string): Map<string, string> {
   return out;
 }
 
-const utf8 = new TextDecoder();
-
 /** parseForm on the body's bytes; the first `data` value is base64-decoded in the same pass
  * (decodeFormBase64) when it can be. A body with bytes outside ASCII takes parseForm on its text. */
 function formFields(body: Buffer): TrafficFields {
   if (!isAscii(body)) {
-    const params = parseForm(utf8.decode(body));
+    const params = parseForm(new TextDecoder().decode(body)); // as Request.text() decodes it
     return fieldsOf((n) => params.get(n));
   }
   const values = new Map<string, string | Uint8Array>();
