@@ -7,7 +7,7 @@
 // anomalous. Like sklearn the data are rounded to float32 first. Randomness comes from our own
 // seeded PRNG, so scores match sklearn in distribution, not draw for draw.
 import { Rng } from "./rng";
-import { averagePathLength, createTreeArrays, growSortedColumnTree, growTree } from "./isolation-tree-growth";
+import { averagePathLength, createGrowScratch, createTreeArrays, growSortedColumnTree, growTree } from "./isolation-tree-growth";
 
 export { averagePathLength };
 
@@ -107,8 +107,8 @@ export class IsolationForest {
     const trees = createTreeArrays(T * (2 * maxSamples - 1), maxSamples, f);
     const roots = new Int32Array(T);
     const rng = new Rng(this.seed);
-    const stack = new Int32Array(4 * (2 * maxSamples + 1));
     if (f === 1) {
+      const stack = new Int32Array(4 * (2 * maxSamples + 1));
       // Sort once; each tree's sample is a subsequence of the sorted column.
       const sortedAll = cols.slice().sort();
       const sample = maxSamples === n ? sortedAll : new Float32Array(maxSamples);
@@ -124,7 +124,7 @@ export class IsolationForest {
       }
     } else {
       const order = identity(n);
-      const features = new Int32Array(f);
+      const scratch = createGrowScratch(maxSamples, f);
       // Each tree grows on a copy of its sample rows (row-major order of the sample, column-major
       // layout): the node scans then read a few kB instead of gathering from all n rows. The
       // splits and the tree are the same.
@@ -140,7 +140,7 @@ export class IsolationForest {
           restoreIdentity(order, maxSamples);
         }
         for (let i = 0; i < maxSamples; i++) sampleRows[i] = i;
-        roots[t] = growTree(sample, maxSamples, f, sampleRows, maxDepth, rng, trees, stack, features);
+        roots[t] = growTree(sample, maxSamples, f, sampleRows, maxDepth, rng, trees, scratch);
       }
     }
     this.maxSamples = maxSamples;

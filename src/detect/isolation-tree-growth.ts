@@ -72,18 +72,51 @@ export function growSortedColumnTree(
     out.next += 2;
     child[node] = l;
     value[node] = t;
-    stack[sp++] = l + 1; stack[sp++] = a; stack[sp++] = end; stack[sp++] = depth + 1;
-    stack[sp++] = l; stack[sp++] = begin; stack[sp++] = a; stack[sp++] = depth + 1;
+    // As in growTree: a child too deep or too small is a leaf without drawing, so finish it here.
+    const d = depth + 1;
+    if (d >= maxDepth || end - a < 2) {
+      child[l + 1] = 0;
+      const path = (value[l + 1] = d + pathAdjust[end - a]);
+      if (pathTotals) for (let k = a; k < end; k++) pathTotals[k] += path;
+    } else { stack[sp++] = l + 1; stack[sp++] = a; stack[sp++] = end; stack[sp++] = d; }
+    if (d >= maxDepth || a - begin < 2) {
+      child[l] = 0;
+      const path = (value[l] = d + pathAdjust[a - begin]);
+      if (pathTotals) for (let k = begin; k < a; k++) pathTotals[k] += path;
+    } else { stack[sp++] = l; stack[sp++] = begin; stack[sp++] = a; stack[sp++] = d; }
   }
   return root;
 }
 
-/** Grows one tree on rows[0..m) of column-major data (n rows, f columns); returns its root. */
+/** Scratch space for growTree, allocated once per forest: `values[k]` holds the node's values of
+ * the feature last scanned at position k of `rows`, `right` the rows going right during a split. */
+export interface GrowScratch {
+  stack: Int32Array;
+  features: Int32Array;
+  values: Float32Array;
+  right: Int32Array;
+}
+
+export function createGrowScratch(maxSamples: number, nFeatures: number): GrowScratch {
+  return {
+    stack: new Int32Array(4 * (2 * maxSamples + 1)),
+    features: new Int32Array(nFeatures),
+    values: new Float32Array(maxSamples),
+    right: new Int32Array(maxSamples),
+  };
+}
+
+/** Grows one tree on rows[0..m) of column-major data (n rows, f columns); returns its root.
+ * As in sklearn's splitter, a candidate feature's node values are gathered once into a contiguous
+ * buffer (min/max scan), and the split partitions rows from that buffer: left rows compacted in
+ * place, right rows via `right`, without data-dependent branches. The order of rows inside a node
+ * differs from a swap partition, but nothing depends on it (min, max and counts are order-free). */
 export function growTree(
   cols: Float32Array, n: number, f: number, rows: Int32Array, maxDepth: number,
-  rng: Rng, out: TreeArrays, stack: Int32Array, features: Int32Array,
+  rng: Rng, out: TreeArrays, scratch: GrowScratch,
 ): number {
   const { child, feature, value, pathAdjust } = out;
+  const { stack, features, values, right } = scratch;
   const root = out.next++;
   let sp = 0;
   stack[sp++] = root; stack[sp++] = 0; stack[sp++] = rows.length; stack[sp++] = 0;
@@ -101,6 +134,7 @@ export function growTree(
         lo = Infinity; hi = -Infinity;
         for (let k = begin; k < end; k++) {
           const v = cols[base + rows[k]];
+          values[k] = v;
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }
@@ -113,19 +147,29 @@ export function growTree(
       continue;
     }
     const t = threshold(rng, lo, hi);
-    const base = split * n;
-    let i = begin, j = end - 1;
-    while (i <= j) {
-      if (cols[base + rows[i]] <= t) i++;
-      else { const tmp = rows[i]; rows[i] = rows[j]; rows[j] = tmp; j--; }
+    let i = begin, r = 0;
+    for (let k = begin; k < end; k++) {
+      const row = rows[k];
+      const left = +(values[k] <= t);
+      rows[i] = row; // i <= k: rows[i] has been read already
+      right[r] = row;
+      i += left;
+      r += 1 - left;
     }
+    for (let k = 0; k < r; k++) rows[i + k] = right[k];
     const l = out.next;
     out.next += 2;
     child[node] = l;
     feature[node] = split;
     value[node] = t;
-    stack[sp++] = l + 1; stack[sp++] = i; stack[sp++] = end; stack[sp++] = depth + 1;
-    stack[sp++] = l; stack[sp++] = begin; stack[sp++] = i; stack[sp++] = depth + 1;
+    // A child that is a leaf whatever its values (too deep or too small) draws nothing from the
+    // RNG, so it is finished here instead of going through the stack; the node numbering is fixed
+    // above, so the tree is the same.
+    const d = depth + 1;
+    if (d >= maxDepth || end - i < 2) { child[l + 1] = 0; value[l + 1] = d + pathAdjust[end - i]; }
+    else { stack[sp++] = l + 1; stack[sp++] = i; stack[sp++] = end; stack[sp++] = d; }
+    if (d >= maxDepth || i - begin < 2) { child[l] = 0; value[l] = d + pathAdjust[i - begin]; }
+    else { stack[sp++] = l; stack[sp++] = begin; stack[sp++] = i; stack[sp++] = d; }
   }
   return root;
 }
