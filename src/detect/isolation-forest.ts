@@ -7,7 +7,8 @@
 // anomalous. Like sklearn the data are rounded to float32 first. Randomness comes from our own
 // seeded PRNG, so scores match sklearn in distribution, not draw for draw.
 import { Rng } from "./rng";
-import { averagePathLength, createGrowScratch, createTreeArrays, growSortedColumnTree, growTree } from "./isolation-tree-growth";
+import { growForest } from "./forest-growth";
+import { averagePathLength } from "./isolation-tree-growth";
 
 export { averagePathLength };
 
@@ -102,47 +103,7 @@ export class IsolationForest {
   private fitColumns(cols: Float32Array, n: number, f: number, pathTotals?: Float64Array): this {
     if (n < 1 || f < 1) throw new RangeError("isolation forest needs at least one row and one column");
     const maxSamples = Math.min(this.requestedMaxSamples ?? 256, n);
-    const maxDepth = Math.ceil(Math.log2(Math.max(maxSamples, 2)));
-    const T = this.nEstimators;
-    const trees = createTreeArrays(T * (2 * maxSamples - 1), maxSamples, f);
-    const roots = new Int32Array(T);
-    const rng = new Rng(this.seed);
-    if (f === 1) {
-      const stack = new Int32Array(4 * (2 * maxSamples + 1));
-      // Sort once; each tree's sample is a subsequence of the sorted column.
-      const sortedAll = cols.slice().sort();
-      const sample = maxSamples === n ? sortedAll : new Float32Array(maxSamples);
-      const order = identity(n);
-      const chosen = new Uint8Array(n);
-      for (let t = 0; t < T; t++) {
-        if (maxSamples < n) {
-          drawSample(rng, order, n, maxSamples, chosen);
-          restoreIdentity(order, maxSamples);
-          for (let i = 0, k = 0; i < n; i++) if (chosen[i]) sample[k++] = sortedAll[i];
-        }
-        roots[t] = growSortedColumnTree(sample, maxDepth, rng, trees, stack, pathTotals);
-      }
-    } else {
-      const order = identity(n);
-      const scratch = createGrowScratch(maxSamples, f);
-      // Each tree grows on a copy of its sample rows (row-major order of the sample, column-major
-      // layout): the node scans then read a few kB instead of gathering from all n rows. The
-      // splits and the tree are the same.
-      const sample = maxSamples < n ? new Float32Array(maxSamples * f) : cols;
-      const sampleRows = new Int32Array(maxSamples);
-      for (let t = 0; t < T; t++) {
-        if (maxSamples < n) {
-          drawSample(rng, order, n, maxSamples);
-          for (let j = 0; j < f; j++) {
-            const from = j * n, to = j * maxSamples;
-            for (let k = 0; k < maxSamples; k++) sample[to + k] = cols[from + order[k]];
-          }
-          restoreIdentity(order, maxSamples);
-        }
-        for (let i = 0; i < maxSamples; i++) sampleRows[i] = i;
-        roots[t] = growTree(sample, maxSamples, f, sampleRows, maxDepth, rng, trees, scratch);
-      }
-    }
+    const { roots, trees } = growForest(cols, n, f, this.nEstimators, maxSamples, new Rng(this.seed), pathTotals);
     this.maxSamples = maxSamples;
     this.nFeatures = f;
     this.roots = roots;
@@ -307,39 +268,6 @@ function firstAtLeast(a: Float64Array | Float32Array, v: number): number {
     else hi = m;
   }
   return lo;
-}
-
-/** 0, 1, ..., n-1. */
-function identity(n: number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order;
-}
-
-/** Puts back the identity after drawSample(order, n, m): the draws moved only order[0..m) and the
- * values they swapped out, which now sit at positions given by order[0..m). */
-function restoreIdentity(order: Int32Array, m: number): void {
-  for (let i = 0; i < m; i++) {
-    const v = order[i];
-    if (v >= m) order[v] = v;
-  }
-  for (let i = 0; i < m; i++) order[i] = i;
-}
-
-/** Partial Fisher-Yates: order[0..m) becomes a uniform sample of 0..n-1 without replacement;
- * `chosen`, if given, is set to its indicator. `order` must hold the identity on entry (it is
- * left with the draw: restoreIdentity undoes it). */
-function drawSample(rng: Rng, order: Int32Array, n: number, m: number, chosen?: Uint8Array): void {
-  for (let i = 0; i < m; i++) {
-    const j = i + rng.nextInt(n - i);
-    const picked = order[j];
-    order[j] = order[i];
-    order[i] = picked;
-  }
-  if (chosen) {
-    chosen.fill(0);
-    for (let i = 0; i < m; i++) chosen[order[i]] = 1;
-  }
 }
 
 const FLOAT32_MAX = 3.4028234663852886e38;

@@ -18,12 +18,11 @@
 //    original's features, fitted on every point) keeps the cap most isolated of them. When they
 //    fit under the cap the ranking cannot change the answer, so the forest is not grown.
 import { IsolationForest } from "./isolation-forest";
-import { wallClock } from "./iso-time";
 import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
 import { normalPpf } from "./normal";
 import { median, medianAbsoluteDeviation } from "./percentile";
 import { smoothSeries } from "./smoothing";
-import { dailySin, weeklyCos } from "./time-encoding";
+import { encodeTimes } from "./time-encoding";
 import type { TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
 
 export interface ShallowOptions {
@@ -123,6 +122,19 @@ function neighbourMedian(r: Float64Array, i: number, w: Float64Array): number {
   return m % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2;
 }
 
+/** The forest's features column by column (feature j of point i at X[j·n + i]). */
+function forestFeatures(values: ArrayLike<number>, smoothed: Float64Array, residual: Float64Array, timestamps: readonly string[]): Float64Array {
+  const n = values.length;
+  const X = new Float64Array(FEATURES * n);
+  for (let i = 0; i < n; i++) {
+    const r = residual[i]!;
+    X[i] = smoothed[i]!; X[n + i] = Math.abs(r); X[2 * n + i] = Math.sign(r);
+  }
+  const bad = encodeTimes(timestamps, X.subarray(3 * n, 4 * n), X.subarray(4 * n));
+  if (bad >= 0) throw new ModelInputError(`row ${bad}: timestamp ${JSON.stringify(timestamps[bad])} has no date and time`);
+  return X;
+}
+
 /** The pure core: values and their timestamps (ISO-8601, wall clock used as written). */
 export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly string[], opts: ShallowOptions): ShallowDecision {
   const n = values.length;
@@ -144,17 +156,15 @@ export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly 
     for (const i of confirmed) anomalous[i] = true;
     return { smoothed, anomalous, forestRanked: false };
   }
-  // The features column by column (feature j of point i at X[j·n + i]).
-  const X = new Float64Array(FEATURES * n);
-  for (let i = 0; i < n; i++) {
-    const clock = wallClock(timestamps[i]!);
-    if (!clock) throw new ModelInputError(`row ${i}: timestamp ${JSON.stringify(timestamps[i])} has no date and time`);
-    const r = residual[i]!;
-    X[i] = smoothed[i]!; X[n + i] = Math.abs(r); X[2 * n + i] = Math.sign(r);
-    X[3 * n + i] = dailySin(clock); X[4 * n + i] = weeklyCos(clock);
-  }
+  const X = forestFeatures(values, smoothed, residual, timestamps);
   const forest = new IsolationForest({ nEstimators: opts.nEstimators ?? 100, seed: opts.seed ?? 42 }).fitColumnMajor(X, n, FEATURES);
-  const scores = forest.scoreSamples(confirmed.map((i) => Array.from({ length: FEATURES }, (_, j) => X[j * n + i]!)));
+  const candidates: number[][] = [];
+  for (const i of confirmed) {
+    const row = new Array<number>(FEATURES);
+    for (let j = 0; j < FEATURES; j++) row[j] = X[j * n + i]!;
+    candidates.push(row);
+  }
+  const scores = forest.scoreSamples(candidates);
   // Lowest score = most isolated; ties keep input order.
   const order = confirmed.map((_, k) => k).sort((a, b) => scores[a]! - scores[b]! || a - b);
   for (const k of order.slice(0, cap)) anomalous[confirmed[k]!] = true;

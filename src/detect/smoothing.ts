@@ -29,9 +29,17 @@ export function smoothSeries(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   if (n === 0) throw new RangeError("smoothSeries needs at least one value");
   const { halfSize: h } = smoothingWindow(n);
+  const padded = edgePadded(values, h);
+  return h >= RAMP_MIN_HALF_SIZE ? convolveRamps(padded, n, h) : convolveDirect(padded, n, h);
+}
+
+/** `values` with h copies of each edge value on its side. (A loop of its own: inside
+ * smoothSeries it made V8 compile that function mid-loop and drop the code at every call.) */
+function edgePadded(values: ArrayLike<number>, h: number): Float64Array {
+  const n = values.length;
   const padded = new Float64Array(n + 2 * h);
   for (let i = 0; i < padded.length; i++) padded[i] = values[Math.min(n - 1, Math.max(0, i - h))]!;
-  return h >= RAMP_MIN_HALF_SIZE ? convolveRamps(padded, n, h) : convolveDirect(padded, n, h);
+  return padded;
 }
 
 /** From this half-width on the O(n) ramp sums replace the O(n·h) direct sum (a week of minutes

@@ -46,25 +46,41 @@ export function timeseriesColumns(s: string, chooseMetric: MetricChooser): Times
 
 class Scanner {
   private i = 0;
-  constructor(private readonly s: string) {}
+  private values: Float64Array<ArrayBuffer>;
+  private readonly timestamps: string[] = [];
+  private metric = "";
+  /** The value compactRow read. */
+  private value = NaN;
+
+  constructor(private readonly s: string) {
+    this.values = new Float64Array(Math.max(16, s.length >> 6));
+  }
 
   series(chooseMetric: MetricChooser): TimeseriesColumns {
-    const { s } = this;
     this.expect(91 /* [ */);
-    let values = new Float64Array(Math.max(16, s.length >> 6));
-    const timestamps: string[] = [];
-    let metric = "";
+    const n = this.rows(chooseMetric);
+    this.skipSpace();
+    if (this.i !== this.s.length) throw giveUp;
+    return { timestamps: this.timestamps, values: this.values.slice(0, n), metric: this.metric };
+  }
+
+  /** Reads the rows up to the closing ']' into this.timestamps and this.values; their number.
+   * (The loop is a method of its own, with nothing after it: V8 compiles a long loop mid-run,
+   * and code after the loop that has not run yet then throws that compiled code away again, on
+   * every request.) */
+  private rows(chooseMetric: MetricChooser): number {
+    const { s, timestamps } = this;
     let n = 0;
     for (;;) {
       const rowStart = this.i;
       if (n > 0) {
-        const timestamp = this.compactRow(metric);
+        const timestamp = this.compactRow(this.metric);
         if (timestamp !== undefined) {
-          if (n === values.length) values = grown(values);
-          values[n++] = this.value;
+          if (n === this.values.length) this.values = grown(this.values);
+          this.values[n++] = this.value;
           timestamps.push(timestamp);
           const c = this.next();
-          if (c === 93 /* ] */) break;
+          if (c === 93 /* ] */) return n;
           if (c !== COMMA) throw giveUp;
           continue;
         }
@@ -88,31 +104,25 @@ class Scanner {
             const fields = this.firstResult();
             const chosen = chooseMetric(fields.names);
             if (chosen === undefined) throw giveUp;
-            metric = chosen;
-            const at = fields.names.lastIndexOf(metric); // JSON.parse keeps a repeated key's last value
+            this.metric = chosen;
+            const at = fields.names.lastIndexOf(chosen); // JSON.parse keeps a repeated key's last value
             if (at < 0) throw giveUp;
             value = fields.values[at]!;
-          } else value = this.result(metric);
+          } else value = this.result(this.metric);
         } else throw giveUp;
         const c = this.next();
         if (c === 125 /* } */) break;
         if (c !== COMMA) throw giveUp;
       }
       if (timestamp === undefined || !haveResult) throw giveUp;
-      if (n === values.length) values = grown(values);
-      values[n++] = value;
+      if (n === this.values.length) this.values = grown(this.values);
+      this.values[n++] = value;
       timestamps.push(timestamp);
       const c = this.next();
-      if (c === 93 /* ] */) break;
+      if (c === 93 /* ] */) return n;
       if (c !== COMMA) throw giveUp;
     }
-    this.skipSpace();
-    if (this.i !== s.length) throw giveUp;
-    return { timestamps, values: values.slice(0, n), metric };
   }
-
-  /** The value compactRow read. */
-  private value = NaN;
 
   /** A row written as Druid writes it, {"timestamp":"…","result":{…}} without white space:
    * its timestamp (its value in this.value), or undefined when the general reader must read it
