@@ -39,30 +39,46 @@ export function wallClock(timestamp: string): WallClock | undefined {
 
 /** True for the whole form above with every field in range (no 2023-02-29, no 24:00). */
 export function isIsoTime(s: string): boolean {
-  const year = digitsAt(s, 0, 4), month = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || s[4] !== "-" || s[7] !== "-") return false;
+  return isIsoTimeAt(s, 0, s.length);
+}
+
+const DASH = 45, COLON = 58, DOT = 46, T = 84, SPACE = 32, Z = 90, PLUS = 43;
+
+/** isIsoTime of s[start..end), read in place: the column reader checks every row's timestamp
+ * inside the request's text before it cuts it out. */
+export function isIsoTimeAt(s: string, start: number, end: number): boolean {
+  if (end - start < 10) return false;
+  const year = digitsAt(s, start, 4), month = digitsAt(s, start + 5, 2), day = digitsAt(s, start + 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || s.charCodeAt(start + 4) !== DASH || s.charCodeAt(start + 7) !== DASH) return false;
   if (day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(year))) return false;
-  let i = 10;
-  if (s[i] === "T" || s[i] === " ") {
+  let i = start + 10;
+  if (i === end) return true;
+  let c = s.charCodeAt(i);
+  if (c === T || c === SPACE) {
+    if (end - i < 6) return false;
     const hour = digitsAt(s, i + 1, 2), minute = digitsAt(s, i + 4, 2);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s[i + 3] !== ":") return false;
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s.charCodeAt(i + 3) !== COLON) return false;
     i += 6;
-    if (s[i] === ":") {
+    if (i < end && s.charCodeAt(i) === COLON) {
+      if (end - i < 3) return false;
       const second = digitsAt(s, i + 1, 2);
       if (second < 0 || second > 59) return false;
       i += 3;
-      if (s[i] === ".") {
-        const start = ++i;
-        while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-        if (i === start) return false;
+      if (i < end && s.charCodeAt(i) === DOT) {
+        const fraction = ++i;
+        while (i < end && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+        if (i === fraction) return false;
       }
     }
+    if (i === end) return true;
+    c = s.charCodeAt(i);
   }
-  if (i === s.length) return true;
-  if (s[i] === "Z") return i + 1 === s.length;
-  if (s[i] !== "+" && s[i] !== "-") return false;
-  const rest = s.slice(i + 1);
-  return /^\d{2}:?\d{2}$/.test(rest);
+  if (c === Z) return i + 1 === end;
+  if (c !== PLUS && c !== DASH) return false;
+  // ±hh:mm or ±hhmm
+  const rest = end - i - 1;
+  if (rest === 4) return digitsAt(s, i + 1, 4) >= 0;
+  return rest === 5 && digitsAt(s, i + 1, 2) >= 0 && s.charCodeAt(i + 3) === COLON && digitsAt(s, i + 4, 2) >= 0;
 }
 
 /** Milliseconds since the epoch; a time without Z or an offset is read as UTC (pandas keeps

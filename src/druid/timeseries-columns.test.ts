@@ -32,6 +32,28 @@ test("reads what JSON.parse + parseTimeseries read, the same way", () => {
   assert.ok(Object.is(timeseriesColumns(texts[0]!, first)!.values[1], -0), "-0 kept, as JSON.parse keeps it");
 });
 
+test("later compact rows: the metric alone, beside others, repeated, or spaced, read as JSON.parse reads them", () => {
+  const row = (ts: string, result: string) => `{"timestamp":"${ts}","result":${result}}`;
+  const head = row("2024-05-20T00:00:00Z", '{"bytes":1}');
+  const later = ['{"bytes":2}', '{"bytes":3 }', '{"bytes_in":5,"bytes":4}', '{"bytes":5,"pkts":6}', '{"bytes":6,"bytes":7}', '{"bytes":-8.5e-3}', '{ "bytes":9}'];
+  const stamps = ["2024-05-20T00:01:00.5Z", "2024-05-20 00:02", "2024-05-20T00:03:00+0530", "2024-05-20T00:04:00-05:30", "2024-05-21", "2024-05-20T00:06:00.123456Z", "2024-05-20T00:07:00Z"];
+  const text = `[${head},${later.map((r, i) => row(stamps[i]!, r)).join(",")}]`;
+  const got = timeseriesColumns(text, first);
+  assert.ok(got);
+  assert.equal(got, general(text));
+  assert.equal(Array.from(got!.values), [1, 2, 3, 4, 5, 7, -8.5e-3, 9]);
+  for (const bad of ['{"bytes":1e999}', '{"bytes":"2"}', '{"bytes":}', '{"bytes":2}}', '{"bytes":2']) {
+    const t = `[${head},${row("2024-05-20T00:01:00Z", bad)}]`;
+    assert.is(timeseriesColumns(t, first), undefined, bad);
+  }
+  for (const ts of ["2024-05-20T24:00:00Z", "2024-05-20T00:01", "2024-05-20T00:01:00+05:30", "2024-05-20T00:01:00+053", "2024-05-20T00:01:00.Z", "2024-05-2"]) {
+    const t = `[${head},${row(ts, '{"bytes":2}')}]`;
+    const expected = general(t), got = timeseriesColumns(t, first);
+    if (expected) assert.equal(got, expected, ts);
+    else assert.is(got, undefined, ts);
+  }
+});
+
 test("gives up on everything else, never accepting what the general path refuses", () => {
   const ok = '{"timestamp":"2024-05-20T00:00:00Z","result":{"bytes":1}}';
   const texts = [

@@ -7,7 +7,7 @@
 // (ISO-8601 timestamps, finite numbers only). Anything else (escapes, other keys, nested values,
 // a defect of any kind) gives up (undefined) and the caller takes JSON.parse + parseTimeseries,
 // which answers the same or says exactly what is wrong. Giving up is always safe.
-import { isIsoTime } from "../detect/iso-time";
+import { isIsoTime, isIsoTimeAt } from "../detect/iso-time";
 
 export interface TimeseriesColumns {
   /** The rows' timestamps as written; they need no escaping in JSON (no '"', '\', controls). */
@@ -49,6 +49,8 @@ class Scanner {
   private values: Float64Array<ArrayBuffer>;
   private readonly timestamps: string[] = [];
   private metric = "";
+  /** "<metric>": as it starts a result field. */
+  private metricKey = "";
   /** The value compactRow read. */
   private value = NaN;
 
@@ -105,6 +107,7 @@ class Scanner {
             const chosen = chooseMetric(fields.names);
             if (chosen === undefined) throw giveUp;
             this.metric = chosen;
+            this.metricKey = `"${chosen}":`; // needs no escaping: firstResult read it without
             const at = fields.names.lastIndexOf(chosen); // JSON.parse keeps a repeated key's last value
             if (at < 0) throw giveUp;
             value = fields.values[at]!;
@@ -132,11 +135,21 @@ class Scanner {
     const start = this.i + TIMESTAMP_KEY.length;
     if (!s.startsWith(TIMESTAMP_KEY, this.i)) return undefined;
     const end = s.indexOf('"', start);
-    if (end < 0) return undefined;
+    // isIsoTimeAt admits only digits and "-:T .Z+": nothing that JSON would escape.
+    if (end < 0 || !isIsoTimeAt(s, start, end) || !s.startsWith(RESULT_KEY, end)) return undefined;
     const timestamp = s.slice(start, end);
-    // isIsoTime admits only digits and "-:T .Z+": nothing that JSON would escape.
-    if (!isIsoTime(timestamp) || !s.startsWith(RESULT_KEY, end)) return undefined;
-    this.i = end + RESULT_KEY.length - 1; // at the result's '{'
+    const fields = end + RESULT_KEY.length; // just after the result's '{'
+    // The common result, the metric alone: {"<metric>":<number>}}
+    if (s.startsWith(this.metricKey, fields)) {
+      this.i = fields + this.metricKey.length;
+      const value = this.number();
+      if (s.charCodeAt(this.i) === 125 /* } */ && s.charCodeAt(this.i + 1) === 125) {
+        this.i += 2;
+        this.value = value;
+        return timestamp;
+      }
+    }
+    this.i = fields - 1;
     this.value = this.result(metric);
     return this.s.charCodeAt(this.i++) === 125 /* } */ ? timestamp : undefined;
   }

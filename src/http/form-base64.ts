@@ -17,9 +17,11 @@ export function decodeFormBase64(body: Buffer, start: number, end: number): Buff
   let text = body.toString("latin1", start, end);
   const percent = body.indexOf(37 /* % */, start);
   if (percent >= 0 && percent < end) {
-    text = text.replaceAll("%2B", "+").replaceAll("%2F", "/").replaceAll("%3D", "=")
-      .replaceAll("%2b", "+").replaceAll("%2f", "/").replaceAll("%3d", "=");
-    if (text.includes("%")) return undefined;
+    text = text.replaceAll("%2B", "+").replaceAll("%2F", "/").replaceAll("%3D", "=");
+    if (text.includes("%")) { // lower-case escapes are rare: three more passes only for them
+      text = text.replaceAll("%2b", "+").replaceAll("%2f", "/").replaceAll("%3d", "=");
+      if (text.includes("%")) return undefined;
+    }
   }
   // A raw '+' is a space once form-decoded, and a space is read back as '+': nothing to do.
   const rest = text.length % 4;
