@@ -31,6 +31,17 @@ function grown(values: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   return out;
 }
 
+/** A key's character codes, for startsAt. */
+const codes = (key: string) => Uint8Array.from(key, (c) => c.charCodeAt(0));
+const TIMESTAMP_CODES = codes(TIMESTAMP_KEY), RESULT_CODES = codes(RESULT_KEY);
+
+/** Whether s has the characters `key` at i: s.startsWith(key, i), which V8 does not compile
+ * inline (a runtime call that took a third of the reader's time, three calls per row). */
+function startsAt(s: string, i: number, key: Uint8Array): boolean {
+  for (let k = 0; k < key.length; k++) if (s.charCodeAt(i + k) !== key[k]) return false;
+  return true;
+}
+
 class GiveUp extends Error {}
 const giveUp = new GiveUp();
 
@@ -50,7 +61,7 @@ class Scanner {
   private readonly timestamps: string[] = [];
   private metric = "";
   /** "<metric>": as it starts a result field. */
-  private metricKey = "";
+  private metricKey = new Uint8Array(0);
   /** The value compactRow read. */
   private value = NaN;
 
@@ -107,7 +118,7 @@ class Scanner {
             const chosen = chooseMetric(fields.names);
             if (chosen === undefined) throw giveUp;
             this.metric = chosen;
-            this.metricKey = `"${chosen}":`; // needs no escaping: firstResult read it without
+            this.metricKey = codes(`"${chosen}":`); // needs no escaping: firstResult read it without
             const at = fields.names.lastIndexOf(chosen); // JSON.parse keeps a repeated key's last value
             if (at < 0) throw giveUp;
             value = fields.values[at]!;
@@ -133,14 +144,14 @@ class Scanner {
   private compactRow(metric: string): string | undefined {
     const { s } = this;
     const start = this.i + TIMESTAMP_KEY.length;
-    if (!s.startsWith(TIMESTAMP_KEY, this.i)) return undefined;
+    if (!startsAt(s, this.i, TIMESTAMP_CODES)) return undefined;
     const end = s.indexOf('"', start);
     // isIsoTimeAt admits only digits and "-:T .Z+": nothing that JSON would escape.
-    if (end < 0 || !isIsoTimeAt(s, start, end) || !s.startsWith(RESULT_KEY, end)) return undefined;
+    if (end < 0 || !isIsoTimeAt(s, start, end) || !startsAt(s, end, RESULT_CODES)) return undefined;
     const timestamp = s.slice(start, end);
     const fields = end + RESULT_KEY.length; // just after the result's '{'
     // The common result, the metric alone: {"<metric>":<number>}}
-    if (s.startsWith(this.metricKey, fields)) {
+    if (startsAt(s, fields, this.metricKey)) {
       this.i = fields + this.metricKey.length;
       const value = this.number();
       if (s.charCodeAt(this.i) === 125 /* } */ && s.charCodeAt(this.i + 1) === 125) {
