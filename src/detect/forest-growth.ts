@@ -12,16 +12,16 @@ export interface GrownForest {
   trees: TreeArrays;
 }
 
-/** `T` trees of `maxSamples` rows each on column-major data (feature j of row i at
- * cols[j·n + i]); for one column with every row in every tree, `pathTotals` receives the summed
- * path length of each position of the sorted column. */
+/** `T` trees of `maxSamples` rows each on row-major data (feature j of row i at data[i·f + j]);
+ * for one column with every row in every tree, `pathTotals` receives the summed path length of
+ * each position of the sorted column. */
 export function growForest(
-  cols: Float32Array, n: number, f: number, T: number, maxSamples: number, rng: Rng, pathTotals?: Float64Array,
+  data: Float32Array, n: number, f: number, T: number, maxSamples: number, rng: Rng, pathTotals?: Float64Array,
 ): GrownForest {
   const maxDepth = Math.ceil(Math.log2(Math.max(maxSamples, 2)));
   const trees = createTreeArrays(T * (2 * maxSamples - 1), maxSamples, f);
-  const roots = f === 1 ? growColumnTrees(cols, n, T, maxSamples, maxDepth, rng, trees, pathTotals)
-    : growRowTrees(cols, n, f, T, maxSamples, maxDepth, rng, trees);
+  const roots = f === 1 ? growColumnTrees(data, n, T, maxSamples, maxDepth, rng, trees, pathTotals)
+    : growRowTrees(data, n, f, T, maxSamples, maxDepth, rng, trees);
   return { roots, trees };
 }
 
@@ -48,27 +48,34 @@ function growColumnTrees(
 }
 
 function growRowTrees(
-  cols: Float32Array, n: number, f: number, T: number, maxSamples: number, maxDepth: number, rng: Rng, trees: TreeArrays,
+  data: Float32Array, n: number, f: number, T: number, maxSamples: number, maxDepth: number, rng: Rng, trees: TreeArrays,
 ): Int32Array<ArrayBuffer> {
   const roots = new Int32Array(T);
   const order = identity(n);
   const scratch = createGrowScratch(maxSamples, f);
-  // Each tree grows on a copy of its sample rows (row-major order of the sample, column-major
-  // layout): the node scans then read a few kB instead of gathering from all n rows. The splits
-  // and the tree are the same.
-  const sample = maxSamples < n ? new Float32Array(maxSamples * f) : cols;
+  // Each tree grows on a copy of its sample rows (in the order drawn, column-major): the node
+  // scans then read a few kB instead of gathering from all n rows, and the copy reads each drawn
+  // row's f values from one place. The splits and the tree are the same.
+  const sample = new Float32Array(maxSamples * f);
   const sampleRows = new Int32Array(maxSamples);
+  if (maxSamples === n) copyRows(data, f, order, sample, maxSamples); // every tree has every row
   for (let t = 0; t < T; t++) {
     if (maxSamples < n) {
       drawSample(rng, order, n, maxSamples);
-      for (let j = 0; j < f; j++) {
-        const from = j * n, to = j * maxSamples;
-        for (let k = 0; k < maxSamples; k++) sample[to + k] = cols[from + order[k]];
-      }
+      copyRows(data, f, order, sample, maxSamples);
       restoreIdentity(order, maxSamples);
     }
     for (let i = 0; i < maxSamples; i++) sampleRows[i] = i;
     roots[t] = growTree(sample, maxSamples, f, sampleRows, maxDepth, rng, trees, scratch);
   }
   return roots;
+}
+
+/** The rows order[0..m) of row-major `data`, column-major into `out` (feature j of the k-th at
+ * out[j·m + k]). */
+function copyRows(data: Float32Array, f: number, order: Int32Array, out: Float32Array, m: number): void {
+  for (let k = 0; k < m; k++) {
+    const from = order[k] * f;
+    for (let j = 0; j < f; j++) out[j * m + k] = data[from + j];
+  }
 }

@@ -58,21 +58,21 @@ export class IsolationForest {
   fit(X: number[][]): this {
     const n = X.length;
     const f = n > 0 ? X[0].length : 0;
-    const cols = new Float32Array(n * f); // column-major
+    const data = new Float32Array(n * f); // row-major
     for (let i = 0; i < n; i++) {
       if (X[i].length !== f) throw new RangeError(`row ${i} has ${X[i].length} columns, expected ${f}`);
-      for (let j = 0; j < f; j++) cols[j * n + i] = finite(X[i][j], i);
+      for (let j = 0; j < f; j++) data[i * f + j] = finite(X[i][j], i);
     }
-    return this.fitColumns(cols, n, f);
+    return this.fitColumns(data, n, f);
   }
 
   /** Fits on n rows of f features given column-major (feature j of row i at cols[j·n + i]),
    * without building rows: the same forest as fit() on the same values. */
   fitColumnMajor(values: ArrayLike<number>, n: number, f: number): this {
     if (values.length !== n * f) throw new RangeError(`expected ${n} x ${f} values, got ${values.length}`);
-    const cols = new Float32Array(n * f);
-    for (let j = 0; j < f; j++) for (let i = 0; i < n; i++) cols[j * n + i] = finite(values[j * n + i], i);
-    return this.fitColumns(cols, n, f);
+    const data = new Float32Array(n * f); // row-major
+    for (let j = 0; j < f; j++) for (let i = 0; i < n; i++) data[i * f + j] = finite(values[j * n + i], i);
+    return this.fitColumns(data, n, f);
   }
 
   /** Fits on a single column of values (the pipelines' case), without building rows. */
@@ -98,12 +98,13 @@ export class IsolationForest {
     return out;
   }
 
-  /** Grows the forest; for one column with every row in every tree, `pathTotals` receives the
-   * summed path length of each position of the sorted column. */
-  private fitColumns(cols: Float32Array, n: number, f: number, pathTotals?: Float64Array): this {
+  /** Grows the forest on n rows of f values, row-major (one column: the column); for one column
+   * with every row in every tree, `pathTotals` receives the summed path length of each position
+   * of the sorted column. */
+  private fitColumns(data: Float32Array, n: number, f: number, pathTotals?: Float64Array): this {
     if (n < 1 || f < 1) throw new RangeError("isolation forest needs at least one row and one column");
     const maxSamples = Math.min(this.requestedMaxSamples ?? 256, n);
-    const { roots, trees } = growForest(cols, n, f, this.nEstimators, maxSamples, new Rng(this.seed), pathTotals);
+    const { roots, trees } = growForest(data, n, f, this.nEstimators, maxSamples, new Rng(this.seed), pathTotals);
     this.maxSamples = maxSamples;
     this.nFeatures = f;
     this.roots = roots;

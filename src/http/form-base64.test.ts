@@ -1,13 +1,22 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { decodeFormBase64 } from "./form-base64";
-import { decodeBase64Text } from "./base64-field";
+import { base64BytesAsText, decodeBase64Text } from "./base64-field";
 import { parseForm } from "./traffic-request";
 
 /** What the general path makes of the value: form decoding, then the lenient base64 reading. */
 function general(value: string): string | undefined {
   try {
     return decodeBase64Text("data", parseForm(`data=${value}`).get("data")!);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the fast path's caller makes of its bytes: the UTF-8 text, or undefined (a 400). */
+function asText(bytes: Buffer): string | undefined {
+  try {
+    return base64BytesAsText("data", bytes);
   } catch {
     return undefined;
   }
@@ -30,12 +39,31 @@ test("accepts only what the general path accepts, with the same bytes", () => {
     const got = decodeFormBase64(body, 5, body.length);
     if (got === undefined) continue;
     fast++;
-    assert.is(got.toString("utf8"), general(v), v);
+    assert.is(asText(got), general(v), v);
   }
   assert.ok(fast >= 6, `the fast path took the common forms (${fast})`);
   const url = new URLSearchParams({ data: std }).toString();
   assert.ok(decodeFormBase64(Buffer.from(url), 5, url.length), "URLSearchParams' encoding takes the fast path");
-  for (const v of ["YR==", "YQ=", "Y", "YW%25Jj", "@@@", ""]) assert.is(decodeFormBase64(Buffer.from(`data=${v}`), 5, 5 + v.length), undefined, v);
+  for (const v of ["YQ=", "Y", "YW%25Jj", "@@@", "", "YW=j", "YWJj\n", "YW Jj", "YW*j"]) assert.is(decodeFormBase64(Buffer.from(`data=${v}`), 5, 5 + v.length), undefined, v);
+});
+
+test("random values and corruptions: whatever the fast path accepts, the general path reads the same", () => {
+  let seed = 12345;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const junk = ["=", " ", "\n", "%0A", "%25", "%2", "-", "_", "*", "~", ".", "\u0000", "é", "%3d", "%2f", "+", "=="];
+  let accepted = 0, refused = 0;
+  for (let k = 0; k < 3000; k++) {
+    const bytes = Buffer.from(Array.from({ length: rand(40) }, () => (k % 2 ? 32 + rand(95) : rand(256))));
+    let v = k % 3 ? new URLSearchParams({ d: bytes.toString("base64") }).toString().slice(2) : bytes.toString("base64");
+    for (let c = rand(3); c > 0; c--) { const at = rand(v.length + 1); v = v.slice(0, at) + junk[rand(junk.length)] + v.slice(at); }
+    if (rand(4) === 0) v = v.replace(/=+$/, "");
+    const body = Buffer.from(`data=${v}`);
+    const got = decodeFormBase64(body, 5, body.length);
+    if (got === undefined) { refused++; continue; }
+    accepted++;
+    assert.is(asText(got), general(v), JSON.stringify(v));
+  }
+  assert.ok(accepted > 500 && refused > 500, `both ways taken (${accepted} accepted, ${refused} refused)`);
 });
 
 test.run();

@@ -2,14 +2,17 @@
 // week of minutes). The general path form-decodes the value (decodeURIComponent), normalises and
 // checks it with regular expressions (./base64-field.ts), decodes it, then checks and converts
 // the UTF-8: each a pass over a megabyte string, several slower than base64 itself. Here the
-// three escapes that form encoders write for base64 (%2B %2F %3D) are replaced natively, the
-// text is decoded, and it is accepted only when it is canonical base64: encoding the bytes again
-// gives the text back (so every character was in the alphabet and the padding was right).
+// three escapes that form encoders write for base64 (%2B %2F %3D) are replaced natively and the
+// text is decoded natively; it is accepted when it has the shape of base64 (padding that
+// completes a group of 4, no single dangling character) and decoded to as many bytes as that
+// many characters make. Node's decoder skips characters outside its alphabet and stops at an
+// '=' inside the text, and either makes fewer bytes: so a full count means every character was
+// one of A-Z a-z 0-9 + / or the URL-safe - _, which the general path reads the same way.
 //
 // Accepting only what form decoding + decodeBase64Text would accept, with the same bytes, or
 // giving up (undefined) and leaving the value to that general path (which answers the same or
 // says what is wrong), is what keeps this safe: anything unusual (other escapes, line breaks,
-// the URL-safe alphabet, a space, non-zero spare bits) simply takes the general path.
+// a space, stray characters) simply takes the general path.
 
 /** The bytes the form-encoded base64 value bytes[start..end) stands for, or undefined. */
 export function decodeFormBase64(body: Buffer, start: number, end: number): Buffer | undefined {
@@ -24,9 +27,10 @@ export function decodeFormBase64(body: Buffer, start: number, end: number): Buff
     }
   }
   // A raw '+' is a space once form-decoded, and a space is read back as '+': nothing to do.
-  const rest = text.length % 4;
-  if (rest !== 0 && text.charCodeAt(text.length - 1) === 61 /* = */) return undefined; // padding must complete 4
+  let chars = text.length;
+  while (chars > 0 && text.charCodeAt(chars - 1) === 61 /* = */) chars--;
+  const padding = text.length - chars;
+  if (padding > 2 || (padding > 0 && text.length % 4 !== 0) || chars % 4 === 1) return undefined;
   const bytes = Buffer.from(text, "base64");
-  const canonical = bytes.toString("base64");
-  return canonical === (rest === 0 ? text : rest === 2 ? text + "==" : text + "=") ? bytes : undefined;
+  return bytes.length === Math.floor((chars * 3) / 4) ? bytes : undefined;
 }
