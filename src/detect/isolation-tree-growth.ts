@@ -135,8 +135,8 @@ export function growTree(
         for (let k = begin; k < end; k++) {
           const v = cols[base + rows[k]];
           values[k] = v;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
+          lo = v < lo ? v : lo;
+          hi = v > hi ? v : hi;
         }
         if (hi > lo + FEATURE_THRESHOLD) split = cand;
       }
