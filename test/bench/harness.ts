@@ -110,11 +110,13 @@ export function rateRow(name: string, ours: number, original: number | undefined
 }
 
 /** Prints a markdown table `name | ours | original | ratio`; with a target ratio, rows below it
- * are marked. Returns the rows that missed the target. */
-export function printTable(title: string, rows: BenchRow[], targetRatio?: number): BenchRow[] {
+ * are marked. Returns the rows that missed the target. `clockNote` replaces the default note on
+ * what was timed, for tables whose rows say so themselves (HTTP wall clock, service CPU). */
+export function printTable(title: string, rows: BenchRow[], targetRatio?: number, clockNote?: string): BenchRow[] {
   const load = loadavg().map((l) => l.toFixed(1)).join(", ");
   console.log(`\n## ${title}`);
-  console.log(`(${clock === "cpu" ? "CPU time of this process" : "wall-clock time"}; medians of >= 5 runs after a warm-up; load average ${load})`);
+  const timed = clockNote ?? `${clock === "cpu" ? "CPU time of this process" : "wall-clock time"}; medians of >= 5 runs after a warm-up`;
+  console.log(`(${timed}; load average ${load})`);
   console.log("| name | ours | original | ratio |");
   console.log("|---|---:|---:|---:|");
   const missed: BenchRow[] = [];

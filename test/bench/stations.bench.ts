@@ -135,7 +135,7 @@ for (const p of pipelines) {
 }
 if (scenarios.has("full")) rows.push(...(await scenario(`1 station, 1 connection, ${pipelines[0]}, synchronous=FULL`, 1, 1, pipelines[0]!, ORIGINAL.one, "[Stations]\nsqlite_synchronous = full\n")).slice(0, 4));
 if (scenarios.has("thousand")) for (const p of pipelines) rows.push(await thousandStations(p));
-printTable("Station API end to end (HTTP, SQLite commit per block)", rows);
+printTable("Station API end to end (HTTP, SQLite commit per block)", rows, undefined, "wall clock over HTTP unless a row says CPU (see below)");
 console.log(`Rows are wall-clock over HTTP with the client on the same machine, except "per CPU-second", which
 divides by the service process's own CPU time (/proc/<pid>/stat). Targets (issue 3): >= 50x the original's
 throughput, p99 <= 20 ms, < 1 GB RSS with 1,000 stations.`);

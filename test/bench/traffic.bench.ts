@@ -6,7 +6,9 @@
 // Three series per size: clean (nothing passes the model's confirmation step), three spikes
 // (reported without ranking), and bursty: 2% of the points spiked, more than the contamination
 // cap of 1%, so the isolation forest is grown and ranks them (the model's most expensive path).
-// Run: npx tsx test/bench/traffic.bench.ts (or npm run bench traffic).
+// Run: npx tsx test/bench/traffic.bench.ts (or npm run bench traffic). The service runs from
+// source on this Node; to measure the shipped executable (Node 24) instead, after npm run build:
+//   RB_AIOUTLIERS_CMD="$PWD/dist/lib/ld-linux-x86-64.so.2 $PWD/dist/rb-aioutliers" npm run bench traffic
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { shallowOutliers } from "../../src/detect/shallow-model";
@@ -97,6 +99,7 @@ async function trafficBench(): Promise<void> {
   const rows: BenchRow[] = [];
   try {
     console.log(`\nload average at start: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} (2 cores shared)`);
+    console.log(`service: ${process.env.RB_AIOUTLIERS_CMD ?? `from source (tsx on node ${process.version})`}`);
     for (const n of [1440, 10080]) {
       for (const [kind, series] of [["clean", minuteRows(n)], ["3 spikes", spikedRows(n, THREE)], ["bursty, forest ranks", burstyRows(n)]] as const) {
         const body = new URLSearchParams({ data: b64(series) }).toString();
@@ -113,7 +116,8 @@ async function trafficBench(): Promise<void> {
   } finally {
     await svc.stop();
   }
-  printTable("traffic API: POST /api/v1/outliers with data, default model (original: compute_json alone, no HTTP)", rows, 20);
+  printTable("traffic API: POST /api/v1/outliers with data, default model (original: compute_json alone, no HTTP)", rows, 20,
+    "each row names its clock: HTTP rows are wall clock over real loopback HTTP, CPU rows the service process's CPU time per request");
 }
 
 await trafficBench();
