@@ -123,12 +123,16 @@ export class IsolationForest {
         return r[0];
       }));
     }
-    const row = new Float32Array(this.nFeatures);
-    return X.map((r, i) => {
-      if (r.length !== this.nFeatures) throw new RangeError(`row ${i} has ${r.length} columns, expected ${this.nFeatures}`);
-      for (let j = 0; j < r.length; j++) row[j] = finite(r[j], i);
-      return this.scoreRow(row);
+    const f = this.nFeatures, n = X.length;
+    const rows = new Float32Array(n * f); // row-major
+    X.forEach((r, i) => {
+      if (r.length !== f) throw new RangeError(`row ${i} has ${r.length} columns, expected ${f}`);
+      for (let j = 0; j < f; j++) rows[i * f + j] = finite(r[j], i);
     });
+    const totals = this.pathTotals(rows, n);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = this.normalise(totals[i]);
+    return out;
   }
 
   /** score_samples of single-column values (only for a forest fitted on one column). Many values
@@ -210,20 +214,29 @@ export class IsolationForest {
     return this.normalise(total);
   }
 
-  private scoreRow(row: Float32Array): number {
+  /** Each row's path length summed over the trees, tree by tree: a tree's nodes stay in cache
+   * while every row descends it (row by row, each row would walk all the forest's nodes). Each
+   * row's lengths are still added in tree order, so the sums are the same. */
+  private pathTotals(rows: Float32Array, n: number): Float64Array {
     const { child, feature, value, roots } = this;
-    let total = 0;
+    const f = this.nFeatures;
+    const totals = new Float64Array(n);
     for (let t = 0; t < roots.length; t++) {
-      let node = roots[t];
-      let c = child[node];
-      while (c !== 0) {
-        node = row[feature[node]] <= value[node] ? c : c + 1;
-        c = child[node];
+      const root = roots[t];
+      for (let i = 0; i < n; i++) {
+        const at = i * f;
+        let node = root;
+        let c = child[node];
+        while (c !== 0) {
+          node = rows[at + feature[node]] <= value[node] ? c : c + 1;
+          c = child[node];
+        }
+        totals[i] += value[node];
       }
-      total += value[node];
     }
-    return this.normalise(total);
+    return totals;
   }
+
 
   private assertFitted(columns: number): void {
     if (!this.fitted) throw new Error("isolation forest is not fitted");
