@@ -4,6 +4,8 @@
 
 export interface WallClock { year: number; month: number; day: number; hour: number; minute: number }
 
+const DASH = 45, COLON = 58, DOT = 46, T = 84, SPACE = 32, Z = 90, PLUS = 43;
+
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isLeapYear(y: number): boolean {
@@ -27,12 +29,13 @@ function digitsAt(s: string, at: number, len: number): number {
 export function wallClock(timestamp: string): WallClock | undefined {
   const s = timestamp;
   const year = digitsAt(s, 0, 4), month = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2);
-  if (year < 0 || month < 0 || day < 0 || s[4] !== "-" || s[7] !== "-") return undefined;
+  if (year < 0 || month < 0 || day < 0 || s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH) return undefined;
   let hour = 0, minute = 0;
-  if (s.length > 10 && (s[10] === "T" || s[10] === " ")) {
+  const c = s.charCodeAt(10);
+  if (c === T || c === SPACE) {
     hour = digitsAt(s, 11, 2);
     minute = digitsAt(s, 14, 2);
-    if (hour < 0 || minute < 0 || s[13] !== ":") return undefined;
+    if (hour < 0 || minute < 0 || s.charCodeAt(13) !== COLON) return undefined;
   }
   return { year, month, day, hour, minute };
 }
@@ -41,8 +44,6 @@ export function wallClock(timestamp: string): WallClock | undefined {
 export function isIsoTime(s: string): boolean {
   return isIsoTimeAt(s, 0, s.length);
 }
-
-const DASH = 45, COLON = 58, DOT = 46, T = 84, SPACE = 32, Z = 90, PLUS = 43;
 
 /** isIsoTime of s[start..end), read in place: the column reader checks every row's timestamp
  * inside the request's text before it cuts it out. */
