@@ -12,8 +12,24 @@ test("the same text JSON.stringify writes for the answer's objects", () => {
     anomalies: [1, 2].map((i) => ({ timestamp: timestamps[i], expected: expected[i], value: values[i] })),
     predicted: timestamps.map((timestamp, i) => ({ timestamp, forecast: expected[i] })),
   };
-  assert.is(outliersJson("default", 'by"tes', timestamps, values, expected, anomalous), JSON.stringify(objects));
-  assert.is(outliersJson("default", "bytes", [], [], [], []), '{"status":"success","model":"default","metric":"bytes","anomalies":[],"predicted":[]}');
+  assert.is(outliersJson("default", 'by"tes', timestamps, values, expected, anomalous).toString("utf8"), JSON.stringify(objects));
+  assert.is(outliersJson("default", "bytes", [], [], [], []).toString("utf8"), '{"status":"success","model":"default","metric":"bytes","anomalies":[],"predicted":[]}');
+});
+
+test("long answers: rows across chunk boundaries, the longest numbers, a non-ASCII model or metric", () => {
+  for (const n of [255, 256, 257, 513, 2000]) {
+    const timestamps = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 4, 20) + i * 6e4).toISOString());
+    const expected = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -1.2345678901234567e-308 : i % 5 === 1 ? -Number.MAX_VALUE : (i * 1e6) / 7));
+    const values = expected.map((x) => -x);
+    const anomalous = expected.map((_, i) => i % 97 === 3);
+    const objects = {
+      status: "success", model: "défaut", metric: "bytés",
+      anomalies: timestamps.flatMap((timestamp, i) => (anomalous[i] ? [{ timestamp, expected: expected[i], value: values[i] }] : [])),
+      predicted: timestamps.map((timestamp, i) => ({ timestamp, forecast: expected[i] })),
+    };
+    const got = outliersJson("défaut", "bytés", timestamps, values, expected, anomalous);
+    assert.ok(got.equals(Buffer.from(JSON.stringify(objects), "utf8")), `n = ${n}`);
+  }
 });
 
 test.run();

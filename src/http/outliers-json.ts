@@ -1,22 +1,38 @@
-// The success answer of POST /api/v1/outliers written as JSON text straight from the columns,
-// byte for byte what JSON.stringify gives for {status, model, metric, anomalies, predicted} (see
+// The success answer of POST /api/v1/outliers written as JSON straight from the columns, byte for
+// byte what JSON.stringify gives for {status, model, metric, anomalies, predicted} (see
 // docs/traffic.md), without the 10,000 objects a week of minutes would need first. Numbers are
 // written as JavaScript writes them, which is what JSON.stringify does for finite numbers.
+//
+// The `predicted` rows are appended to a string (V8 builds it as a rope of small pieces) that is
+// copied into the answer's bytes every CHUNK rows: the pieces die young, and the answer is copied
+// once, instead of a rope of the whole answer being flattened and then encoded.
 
-/** `timestamps` must need no escaping in JSON (timeseriesColumns guarantees it); `expected` and
- * `values` must be finite. */
+const CHUNK = 256;
+/** The most characters a row adds besides its timestamp: the row's fixed text, a comma, and the
+ * longest number JavaScript writes ("-1.2345678901234567e-308", 24). */
+const ROW_EXTRA = '{"timestamp":"'.length + '","forecast":'.length + "}".length + 1 + 24;
+
+/** `timestamps` must be ASCII that needs no escaping in JSON (timeseriesColumns guarantees it);
+ * `expected` and `values` must be finite. */
 export function outliersJson(
   model: string, metric: string, timestamps: readonly string[], values: ArrayLike<number>,
   expected: ArrayLike<number>, anomalous: readonly boolean[],
-): string {
+): Buffer<ArrayBuffer> {
   const n = timestamps.length;
   const anomalies: string[] = [];
-  // Appended to one string rather than joined from an array of 10,000 row strings: ~1 ms less
-  // for a week of minutes, the answer's bytes included (measured; V8 builds it as a rope).
-  let predicted = "";
+  let size = 0;
   for (let i = 0; i < n; i++) {
-    predicted += (i === 0 ? '{"timestamp":"' : ',{"timestamp":"') + timestamps[i] + '","forecast":' + expected[i] + "}";
+    size += timestamps[i]!.length + ROW_EXTRA;
     if (anomalous[i]) anomalies.push(`{"timestamp":"${timestamps[i]}","expected":${expected[i]},"value":${values[i]}}`);
   }
-  return `{"status":"success","model":${JSON.stringify(model)},"metric":${JSON.stringify(metric)},"anomalies":[${anomalies.join(",")}],"predicted":[${predicted}]}`;
+  const head = `{"status":"success","model":${JSON.stringify(model)},"metric":${JSON.stringify(metric)},"anomalies":[${anomalies.join(",")}],"predicted":[`;
+  const out = Buffer.allocUnsafe(Buffer.byteLength(head) + size + 2);
+  let at = out.write(head, 0, "utf8");
+  let rows = "";
+  for (let i = 0; i < n; i++) {
+    rows += (i === 0 ? '{"timestamp":"' : ',{"timestamp":"') + timestamps[i] + '","forecast":' + expected[i] + "}";
+    if (i % CHUNK === CHUNK - 1) { at += out.write(rows, at, "latin1"); rows = ""; }
+  }
+  at += out.write(rows + "]}", at, "latin1");
+  return out.subarray(0, at);
 }

@@ -124,7 +124,7 @@ export function outliersHandler(deps: OutliersDeps) {
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
         const json = outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous);
-        return c.body(Buffer.from(json, "utf8"), 200, { "content-type": "application/json" });
+        return c.body(json, 200, { "content-type": "application/json" });
       }
     }
     let rows: TimeseriesRow[];
