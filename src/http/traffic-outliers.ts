@@ -16,7 +16,7 @@ import { BadRequestError } from "./errors";
 import { chooseMetric, metricOfFields } from "./metric-choice";
 import { outliersJson } from "./outliers-json";
 import { chooseModelName } from "./model-name";
-import { readTrafficFields } from "./traffic-request";
+import { DecodedBytes, readTrafficFields } from "./traffic-request";
 
 export interface OutliersDeps {
   catalog: ModelCatalog;
@@ -47,18 +47,18 @@ function decodeField(field: string, value: string): string {
   }
 }
 
-function decodedText(bytes: Uint8Array): string {
+function decodedText(bytes: DecodedBytes): string {
   try {
-    return base64BytesAsText("data", bytes);
+    return base64BytesAsText("data", Buffer.from(bytes.latin1, "latin1"));
   } catch (e) {
     if (e instanceof Base64FieldError) throw new BadRequestError(e.message);
     throw e;
   }
 }
 
-function rowsFromData(data: string | unknown[] | Uint8Array): TimeseriesRow[] {
+function rowsFromData(data: string | unknown[] | DecodedBytes): TimeseriesRow[] {
   const json = typeof data === "string" ? parseJsonText("data", decodeField("data", data), "a Druid timeseries response")
-    : data instanceof Uint8Array ? parseJsonText("data", decodedText(data), "a Druid timeseries response") : data;
+    : data instanceof DecodedBytes ? parseJsonText("data", decodedText(data), "a Druid timeseries response") : data;
   try {
     return parseTimeseries(json);
   } catch (e) {
@@ -105,13 +105,11 @@ export function outliersHandler(deps: OutliersDeps) {
     const fields = await readTrafficFields(c);
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
-    if (fields.data instanceof Uint8Array && entry.model instanceof ShallowModel) {
+    if (fields.data instanceof DecodedBytes && entry.model instanceof ShallowModel) {
       // The default model judges one column: read it without building row objects, and write
       // the answer without building result objects (same answer; anything unusual goes the
       // general way below).
-      const bytes = fields.data;
-      const columns = timeseriesColumns(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"),
-        (names) => metricOfFields(names, deps.metric));
+      const columns = timeseriesColumns(fields.data.latin1, (names) => metricOfFields(names, deps.metric));
       if (columns) {
         const { timestamps, values, metric } = columns;
         let decision;

@@ -14,9 +14,14 @@ export interface TrafficFields {
   query?: string | Record<string, unknown>;
   /** In a form body, the bytes `data` is base64 of when its base64 was decoded on the way
    * (./form-base64.ts); else its text. */
-  data?: string | unknown[] | Uint8Array;
+  data?: string | unknown[] | DecodedBytes;
   model?: string;
   payload?: string | Record<string, unknown>;
+}
+
+/** Bytes a base64 field was decoded to, as a string of one character per byte (latin1). */
+export class DecodedBytes {
+  constructor(readonly latin1: string) {}
 }
 
 const ACCEPTED_TYPES = "application/x-www-form-urlencoded, multipart/form-data or application/json";
@@ -29,8 +34,8 @@ const jsonFields = z.object({
 });
 
 /** Only `data` can be bytes (formFields decodes no other field). */
-function fieldsOf(get: (name: string) => string | Uint8Array | undefined): TrafficFields {
-  const out: Record<string, string | Uint8Array> = {};
+function fieldsOf(get: (name: string) => string | DecodedBytes | undefined): TrafficFields {
+  const out: Record<string, string | DecodedBytes> = {};
   for (const name of ["query", "data", "model", "payload"] as const) {
     const v = get(name);
     if (v !== undefined && v !== "") out[name] = v;
@@ -67,7 +72,7 @@ function formFields(body: Buffer): TrafficFields {
     const params = parseForm(new TextDecoder().decode(body)); // as Request.text() decodes it
     return fieldsOf((n) => params.get(n));
   }
-  const values = new Map<string, string | Uint8Array>();
+  const values = new Map<string, string | DecodedBytes>();
   for (let at = 0; at <= body.length;) {
     let amp = body.indexOf(38 /* & */, at);
     if (amp < 0) amp = body.length;
@@ -77,7 +82,7 @@ function formFields(body: Buffer): TrafficFields {
       const name = formDecode(body.toString("latin1", at, eq < 0 ? amp : eq));
       if (!values.has(name)) {
         const decoded = name === "data" && eq >= 0 ? decodeFormBase64(body, eq + 1, amp) : undefined;
-        values.set(name, decoded ?? (eq < 0 ? "" : formDecode(body.toString("latin1", eq + 1, amp))));
+        values.set(name, decoded !== undefined ? new DecodedBytes(decoded) : eq < 0 ? "" : formDecode(body.toString("latin1", eq + 1, amp)));
       }
     }
     at = amp + 1;
