@@ -57,6 +57,12 @@ function brokerError(body: string): string {
   return body.trim() ? excerpt(body) : "(empty body)";
 }
 
+/** A broker's successful answer: its body and content type. */
+export interface BrokerAnswer {
+  body: string;
+  contentType: string;
+}
+
 export class DruidClient {
   private readonly where: string;
   private readonly headers: Record<string, string>;
@@ -67,7 +73,14 @@ export class DruidClient {
     this.headers = { "content-type": "application/json", accept: "application/json", ...(authorization ? { authorization } : {}) };
   }
 
+  /** The broker's answer to `query`: the rows, validated. */
   async query(query: DruidQuery): Promise<TimeseriesRow[]> {
+    return this.rows(await this.answer(query));
+  }
+
+  /** The broker's successful answer to `query`, as text (for readers of their own, like the
+   * default model's column reader); every failure to get one is an UpstreamError. */
+  async answer(query: DruidQuery): Promise<BrokerAnswer> {
     const timeoutMs = queryTimeoutMs(query) ?? this.opts.timeoutMs;
     let response: Response;
     let body: string;
@@ -87,11 +100,17 @@ export class DruidClient {
     }
     if (!response.ok)
       throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${response.status}: ${brokerError(body)}`);
+    return { body, contentType: response.headers.get("content-type") ?? "no content type" };
+  }
+
+  /** The rows of an answer, validated; an answer that is not a timeseries is an UpstreamError,
+   * an empty one a BadRequestError (the query matched nothing). */
+  rows({ body, contentType }: BrokerAnswer): TimeseriesRow[] {
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
-      throw new UpstreamError(`the Druid broker at ${this.where} answered something that is not JSON (${excerpt(response.headers.get("content-type") ?? "no content type", 60)}): ${excerpt(body, 100)}`);
+      throw new UpstreamError(`the Druid broker at ${this.where} answered something that is not JSON (${excerpt(contentType, 60)}): ${excerpt(body, 100)}`);
     }
     try {
       return parseTimeseries(json);

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { DEFAULT_MODEL_NAME, ModelInputError, type CatalogEntry, type ModelCatalog } from "../detect/model-catalog";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import { GranularityError, granularitySeconds } from "../druid/granularity";
+import type { DruidClient } from "../druid/client";
 import { withTrafficMetrics, type DruidQuery } from "../druid/query-builder";
 import { parseTimeseries, TimeseriesError } from "../druid/timeseries";
 import { ShallowModel } from "../detect/shallow-model";
@@ -20,7 +21,7 @@ import { DecodedBytes, readTrafficFields } from "./traffic-request";
 
 export interface OutliersDeps {
   catalog: ModelCatalog;
-  druid: { query(query: DruidQuery): Promise<TimeseriesRow[]> };
+  druid: Pick<DruidClient, "answer" | "rows">;
   /** [Outliers] metric. */
   metric: string;
   log: Logger;
@@ -105,11 +106,14 @@ export function outliersHandler(deps: OutliersDeps) {
     const fields = await readTrafficFields(c);
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
-    if (fields.data instanceof DecodedBytes && entry.model instanceof ShallowModel) {
+    // The broker is asked once; its answer is read by the fast path below or the general one.
+    const broker = fields.data === undefined ? await deps.druid.answer(prepareQuery(fields.query!, entry)) : undefined;
+    const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;
+    if (text !== undefined && entry.model instanceof ShallowModel) {
       // The default model judges one column: read it without building row objects, and write
       // the answer without building result objects (same answer; anything unusual goes the
       // general way below).
-      const columns = timeseriesColumns(fields.data.latin1, (names) => metricOfFields(names, deps.metric));
+      const columns = timeseriesColumns(text, (names) => metricOfFields(names, deps.metric));
       if (columns) {
         const { timestamps, values, metric } = columns;
         let decision;
@@ -125,13 +129,7 @@ export function outliersHandler(deps: OutliersDeps) {
         return c.body(json, 200, { "content-type": "application/json" });
       }
     }
-    let rows: TimeseriesRow[];
-    if (fields.data !== undefined) {
-      rows = rowsFromData(fields.data);
-    } else {
-      const query = prepareQuery(fields.query!, entry);
-      rows = await deps.druid.query(query);
-    }
+    const rows = broker ? deps.druid.rows(broker) : rowsFromData(fields.data!);
     const metric = chooseMetric(rows, deps.metric);
     try {
       const result = await entry.model.run(rows, metric);

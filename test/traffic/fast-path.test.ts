@@ -6,7 +6,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startService, type RunningService } from "../support/service-process";
-import { b64, minuteRows } from "./http-helpers";
+import { startStandInBroker } from "./druid-stand-in";
+import { b64, minuteRows, readmeQuery } from "./http-helpers";
 
 let svc: RunningService;
 
@@ -45,6 +46,39 @@ test("fast and general paths answer byte for byte the same", async () => {
       assert.is(parsed.predicted.length, n);
       if (every) assert.ok(parsed.anomalies.length > 0);
     }
+  }
+});
+
+test("a query's broker answer: read by the fast path when compact, by the general path otherwise, the same answer", async () => {
+  const rows = minuteRows(1440);
+  for (let k = 25; k < 1440; k += 40) rows[k]!.result.bytes += 800_000; // forest ranks
+  const broker = await startStandInBroker({ kind: "json", body: rows });
+  const withBroker = await startService({ configIni: `[Druid]\ndruid_endpoint = ${broker.endpoint}\n` });
+  try {
+    const ask = async () => {
+      const res = await fetch(`${withBroker.trafficUrl}/api/v1/outliers`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ query: b64(readmeQuery) }).toString() });
+      return { status: res.status, text: await res.text() };
+    };
+    const general = await post(JSON.stringify({ data: rows }), "application/json");
+    const compact = await ask(); // the stand-in writes JSON.stringify(rows): the fast path
+    broker.reply = { kind: "text", status: 200, body: JSON.stringify(rows, null, 2), contentType: "application/json" }; // general path
+    const pretty = await ask();
+    for (const [name, a] of [["compact", compact], ["pretty", pretty]] as const) {
+      assert.is(a.status, 200, `${name}: ${a.text.slice(0, 200)}`);
+      assert.ok(a.text === general.text, `${name}: same answer as the data path`);
+    }
+    assert.is(broker.queries.length, 2, "one broker query per request");
+    assert.ok(JSON.parse(compact.text).anomalies.length > 0);
+    broker.reply = { kind: "text", status: 200, body: '[{"timestamp":"2024-05-20T00:00:00Z","result":{"bytes":NaN}}]', contentType: "application/json" };
+    const bad = await ask();
+    assert.is(bad.status, 502, "a broker answer that is not JSON is still the broker's fault");
+    broker.reply = { kind: "json", body: [] };
+    const empty = await ask();
+    assert.is(empty.status, 400);
+    assert.match(JSON.parse(empty.text).msg, /matched no data/);
+  } finally {
+    await withBroker.stop();
+    await broker.close();
   }
 });
 
