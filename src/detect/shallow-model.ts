@@ -123,8 +123,8 @@ function neighbourMedian(r: Float64Array, i: number, w: Float64Array): number {
 }
 
 /** The forest's features column by column (feature j of point i at X[j·n + i]). */
-function forestFeatures(values: ArrayLike<number>, smoothed: Float64Array, residual: Float64Array, timestamps: readonly string[]): Float64Array {
-  const n = values.length;
+function forestFeatures(smoothed: Float64Array, residual: Float64Array, timestamps: readonly string[]): Float64Array {
+  const n = residual.length;
   const X = new Float64Array(FEATURES * n);
   for (let i = 0; i < n; i++) {
     const r = residual[i]!;
@@ -156,7 +156,7 @@ export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly 
     for (const i of confirmed) anomalous[i] = true;
     return { smoothed, anomalous, forestRanked: false };
   }
-  const X = forestFeatures(values, smoothed, residual, timestamps);
+  const X = forestFeatures(smoothed, residual, timestamps);
   const forest = new IsolationForest({ nEstimators: opts.nEstimators ?? 100, seed: opts.seed ?? 42 }).fitColumnMajor(X, n, FEATURES);
   const candidates: number[][] = [];
   for (const i of confirmed) {

@@ -14,13 +14,16 @@ export function dayOfWeek(year: number, month: number, day: number): number {
   return (((days + 3) % 7) + 7) % 7;
 }
 
+const hourOf = (c: WallClock) => c.hour + c.minute / 60;
+const sinOfHour = (hour: number) => Math.sin(2 * Math.PI * hour / 24);
+const cosOfWeek = (weekday: number, hour: number) => Math.cos(2 * Math.PI * (weekday + hour / 24) / 7);
+
 export function dailySin(c: WallClock): number {
-  return Math.sin(2 * Math.PI * (c.hour + c.minute / 60) / 24);
+  return sinOfHour(hourOf(c));
 }
 
 export function weeklyCos(c: WallClock): number {
-  const hourFrac = c.hour + c.minute / 60;
-  return Math.cos(2 * Math.PI * (dayOfWeek(c.year, c.month, c.day) + hourFrac / 24) / 7);
+  return cosOfWeek(dayOfWeek(c.year, c.month, c.day), hourOf(c));
 }
 
 /** dailySin and weeklyCos of every timestamp's wall clock (the same values), into daily[i] and
@@ -33,9 +36,9 @@ export function encodeTimes(timestamps: readonly string[], daily: Float64Array, 
     if (!c) return i;
     const date = (c.year * 100 + c.month) * 100 + c.day;
     if (date !== lastDate) { weekday = dayOfWeek(c.year, c.month, c.day); lastDate = date; }
-    const hourFrac = c.hour + c.minute / 60;
-    daily[i] = Math.sin(2 * Math.PI * hourFrac / 24);
-    weekly[i] = Math.cos(2 * Math.PI * (weekday + hourFrac / 24) / 7);
+    const hour = hourOf(c);
+    daily[i] = sinOfHour(hour);
+    weekly[i] = cosOfWeek(weekday, hour);
   }
   return -1;
 }
