@@ -1,6 +1,6 @@
 // The client's own rules (the HTTP behaviour against a stand-in broker is in
-// test/traffic/druid-faults.test.ts): the timeout it picks, and that credentials in the endpoint
-// never reach a message.
+// test/traffic/druid-faults.test.ts): the timeout it picks, that credentials in the endpoint
+// never reach a message, and that a closed kept-alive connection is not a failure.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "uvu";
@@ -33,6 +33,26 @@ test("user:password of the endpoint becomes Basic auth and never appears in an e
       assert.not.match((e as Error).message, /s3cret|admin/);
       assert.is(authorization, `Basic ${Buffer.from("admin:s3cret").toString("base64")}`);
     }
+  } finally {
+    server.close();
+  }
+});
+
+test("a kept-alive connection the broker closed in between: the query is sent again, not failed", async () => {
+  let served = 0;
+  const rows = JSON.stringify([{ timestamp: "2024-05-20T00:00:00Z", result: { bytes: 1 } }]);
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => { served++; res.writeHead(200, { "content-type": "application/json" }).end(rows); });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const client = new DruidClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/druid/v2/`, timeoutMs: 2000 });
+  try {
+    for (let i = 0; i < 20; i++) {
+      assert.is((await client.query({ queryType: "timeseries" })).length, 1, `query ${i}`);
+      server.closeAllConnections(); // the client may still hold the socket as idle
+    }
+    assert.is(served, 20);
   } finally {
     server.close();
   }

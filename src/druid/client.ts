@@ -2,6 +2,8 @@
 // validated timeseries rows. Timeout: the query's context.timeout (ms, as Druid reads it), else
 // [Druid] timeout_ms. Every failure becomes an UpstreamError (502) whose message says what the
 // broker said, or that it could not be reached; never a stack trace or a local path.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import { BadRequestError, UpstreamError } from "../http/errors";
 import { parseTimeseries, TimeseriesError } from "./timeseries";
@@ -19,8 +21,8 @@ function excerpt(text: string, max = 200): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
-/** The endpoint without user:password (fetch refuses URLs with credentials, and messages must
- * not show them), and the Basic authorization they stand for (Druid's basic auth). */
+/** The endpoint without user:password (messages must not show them), and the Basic
+ * authorization they stand for (Druid's basic auth). */
 function splitCredentials(endpoint: string): { url: string; authorization?: string } {
   const u = new URL(endpoint);
   if (!u.username && !u.password) return { url: u.toString() };
@@ -37,14 +39,43 @@ export function queryTimeoutMs(query: DruidQuery): number | undefined {
   return Number.isFinite(t) && t > 0 ? t : undefined;
 }
 
-function describeFetchFailure(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const code = cause?.code;
+function describeFailure(err: unknown): string {
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the connection was closed";
+  if (code === "ECONNRESET" || code === "EPIPE") return "the connection was closed";
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "host unreachable";
   return code ?? "network error";
+}
+
+interface Reply { status: number; contentType: string; body: string }
+
+/** The broker began to answer, then the connection ended before the answer did. */
+class CutOff extends Error {}
+
+/** POSTs `body` with node:http(s) (about a millisecond less per query than fetch, measured on a
+ * week of minutes); resolves with the whole answer, rejects on any failure or when `signal`
+ * aborts, while connecting or while the answer is still arriving. A kept-alive connection the
+ * broker has closed in the meantime fails at once (ECONNRESET on a reused socket): the query, a
+ * read, is then sent once more on a new connection, as Node's documentation advises. */
+function post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal, retried = false): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith("https:") ? httpsRequest : httpRequest;
+    const req = send(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, signal }, (res) => {
+      res.setEncoding("utf8");
+      let text = "";
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? "no content type", body: text }));
+      res.on("error", () => reject(new CutOff()));
+      res.on("aborted", () => reject(new CutOff()));
+    });
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && err.code === "ECONNRESET" && !signal.aborted) resolve(post(url, headers, body, signal, true));
+      else reject(err);
+    });
+    req.end(body);
+  });
 }
 
 /** Extracts Druid's own error text from an error answer ({"error", "errorMessage", ...}). */
@@ -82,25 +113,20 @@ export class DruidClient {
    * default model's column reader); every failure to get one is an UpstreamError. */
   async answer(query: DruidQuery): Promise<BrokerAnswer> {
     const timeoutMs = queryTimeoutMs(query) ?? this.opts.timeoutMs;
-    let response: Response;
-    let body: string;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let reply: Reply;
     try {
-      response = await fetch(this.where, {
-        method: "POST",
-        headers: this.headers,
-        body: JSON.stringify(query),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      body = await response.text();
+      reply = await post(this.where, this.headers, JSON.stringify(query), signal);
     } catch (err) {
-      const name = (err as Error).name;
-      if (name === "TimeoutError" || name === "AbortError")
+      if (signal.aborted)
         throw new UpstreamError(`the Druid broker at ${this.where} did not answer within ${timeoutMs} ms (the query's context.timeout, else [Druid] timeout_ms)`);
-      throw new UpstreamError(`could not reach the Druid broker at ${this.where}: ${describeFetchFailure(err)}`);
+      if (err instanceof CutOff)
+        throw new UpstreamError(`the Druid broker at ${this.where} closed the connection before its answer was complete`);
+      throw new UpstreamError(`could not reach the Druid broker at ${this.where}: ${describeFailure(err)}`);
     }
-    if (!response.ok)
-      throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${response.status}: ${brokerError(body)}`);
-    return { body, contentType: response.headers.get("content-type") ?? "no content type" };
+    if (reply.status < 200 || reply.status > 299)
+      throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${reply.status}: ${brokerError(reply.body)}`);
+    return { body: reply.body, contentType: reply.contentType };
   }
 
   /** The rows of an answer, validated; an answer that is not a timeseries is an UpstreamError,

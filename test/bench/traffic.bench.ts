@@ -6,6 +6,7 @@
 // Three series per size: clean (nothing passes the model's confirmation step), three spikes
 // (reported without ranking), and bursty: 2% of the points spiked, more than the contamination
 // cap of 1%, so the isolation forest is grown and ranks them (the model's most expensive path).
+// Last, the same for `query` with the rows from a stand-in Druid broker (the operators' path).
 // Run: npx tsx test/bench/traffic.bench.ts (or npm run bench traffic). The service runs from
 // source on this Node; to measure the shipped executable (Node 24) instead, after npm run build:
 //   RB_AIOUTLIERS_CMD="$PWD/dist/lib/ld-linux-x86-64.so.2 $PWD/dist/rb-aioutliers" npm run bench traffic
@@ -13,7 +14,8 @@ import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { shallowOutliers } from "../../src/detect/shallow-model";
 import { startService } from "../support/service-process";
-import { b64, minuteRows } from "../traffic/http-helpers";
+import { startStandInBroker } from "../traffic/druid-stand-in";
+import { b64, minuteRows, readmeQuery } from "../traffic/http-helpers";
 import { measure, printTable, timeRow, type BenchRow } from "./harness";
 
 const ORIGINAL_MS: Record<number, number> = { 1440: 210, 10080: 506 };
@@ -94,6 +96,28 @@ function timeModel(n: number): number {
   return measure(() => shallowOutliers(values, timestamps, { contamination: 0.01, sensitivity: 0.95 }), { runs: 7, minRunMs: 100 }).medianMs;
 }
 
+/** The operators' own path: `query` (the README's example), the rows fetched from a stand-in
+ * broker on loopback that answers the bursty series' JSON text, prepared once (the broker's
+ * round trip is in the figures; Druid's own query time is not). */
+async function viaBroker(): Promise<BenchRow[]> {
+  const broker = await startStandInBroker({ kind: "json", body: [] });
+  const svc = await startService({ configIni: `[Druid]\ndruid_endpoint = ${broker.endpoint}\n` });
+  const rows: BenchRow[] = [];
+  try {
+    for (const n of [1440, 10080]) {
+      broker.reply = { kind: "text", status: 200, body: JSON.stringify(burstyRows(n)), contentType: "application/json" };
+      const http = await timeHttp(`${svc.trafficUrl}/api/v1/outliers`, new URLSearchParams({ query: b64(readmeQuery) }).toString(), RUNS[n]!);
+      const label = `${n.toLocaleString("en")} points, bursty, query answered by a stand-in broker (${anomaliesSeen} reported)`;
+      rows.push(timeRow(`${label}: HTTP p50, wall clock`, quantile(http, 0.5), ORIGINAL_MS[n]));
+      rows.push(timeRow(`${label}: HTTP p99, wall clock`, quantile(http, 0.99), ORIGINAL_MS[n]));
+    }
+  } finally {
+    await svc.stop();
+    await broker.close();
+  }
+  return rows;
+}
+
 async function trafficBench(): Promise<void> {
   const svc = await startService();
   const rows: BenchRow[] = [];
@@ -116,6 +140,7 @@ async function trafficBench(): Promise<void> {
   } finally {
     await svc.stop();
   }
+  rows.push(...await viaBroker());
   printTable("traffic API: POST /api/v1/outliers with data, default model (original: compute_json alone, no HTTP)", rows, 20,
     "each row names its clock: HTTP rows are wall clock over real loopback HTTP, CPU rows the service process's CPU time per request");
 }

@@ -79,6 +79,17 @@ test("slow broker: the query's context.timeout wins, else [Druid] timeout_ms", a
   assert.ok(withConfig >= CONFIG_TIMEOUT_MS - 20 && withConfig < 4000, `${withConfig} ms`);
 });
 
+test("broker stops mid-answer: closed → 502 saying so; stalled → 502 at the timeout", async () => {
+  broker.reply = { kind: "cut", bytes: 300, body: testData };
+  assertBadGateway(await ask(), /closed the connection before its answer was complete/);
+  broker.reply = { kind: "stall", bytes: 300, body: testData };
+  const t = Date.now();
+  assertBadGateway(await ask({ ...readmeQuery, context: { timeout: 300 } }), /did not answer within 300 ms/);
+  assert.ok(Date.now() - t < 3000, "the timeout covers the answer, not only its start");
+  broker.reply = { kind: "json", body: testData };
+  assert.is((await ask()).status, 200, "and the next query works");
+});
+
 test("broker down → 502 'could not reach' (and the service keeps serving)", async () => {
   await broker.close();
   assertBadGateway(await ask(), /could not reach the Druid broker at http:\/\/127\.0\.0\.1:\d+\/druid\/v2\/: connection refused/);

@@ -1,7 +1,7 @@
 // A stand-in for the Druid broker in HTTP tests: a real HTTP server on loopback that takes
 // POST /druid/v2/ with a JSON query, records it, checks it is a timeseries query, and answers
-// what the test set: a file from ../shared/upstream, an error status, non-JSON, or nothing for
-// a while (slow). Speaks the broker's protocol as the client uses it, nothing more.
+// what the test set: a file from ../shared/upstream, an error status, non-JSON, nothing for
+// a while (slow), or part of an answer (then closed, or stalled). Speaks the broker's protocol as the client uses it, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -15,7 +15,11 @@ export function upstreamJson(name: string): unknown {
 export type BrokerReply =
   | { kind: "json"; body: unknown; status?: number }
   | { kind: "text"; body: string; status: number; contentType?: string }
-  | { kind: "hang"; ms: number; body?: unknown };
+  | { kind: "hang"; ms: number; body?: unknown }
+  /** 200 and the first `bytes` of `body`'s JSON, then the connection closed ("cut") or left
+   * open ("stall"). */
+  | { kind: "cut"; bytes: number; body: unknown }
+  | { kind: "stall"; bytes: number; body: unknown };
 
 export interface StandInBroker {
   endpoint: string;
@@ -57,6 +61,12 @@ export async function startStandInBroker(reply: BrokerReply): Promise<StandInBro
         if (!res.destroyed) res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(r.body ?? []));
       }, r.ms);
       res.on("close", () => clearTimeout(timer));
+      return;
+    }
+    if (r.kind === "cut" || r.kind === "stall") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(JSON.stringify(r.body).slice(0, r.bytes));
+      if (r.kind === "cut") setTimeout(() => res.destroy(), 20);
       return;
     }
     if (r.kind === "text") {
