@@ -38,6 +38,30 @@ test("user:password of the endpoint becomes Basic auth and never appears in an e
   }
 });
 
+test("a redirect is reported with where it points (without credentials), not followed", async () => {
+  let asked = 0;
+  const server = createServer((req, res) => {
+    asked++;
+    req.resume();
+    res.writeHead(307, { location: "http://user:pw@druid-router:8888/druid/v2/" }).end();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const client = new DruidClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/druid/v2/`, timeoutMs: 2000 });
+    try {
+      await client.query({ queryType: "timeseries" });
+      assert.unreachable();
+    } catch (e) {
+      assert.is((e as { status?: number }).status, 502);
+      assert.match((e as Error).message, /answered HTTP 307, a redirect to http:\/\/druid-router:8888\/druid\/v2\/; set \[Druid\] druid_endpoint/);
+      assert.not.match((e as Error).message, /user|pw@/);
+      assert.is(asked, 1);
+    }
+  } finally {
+    server.close();
+  }
+});
+
 test("a kept-alive connection the broker closed in between: the query is sent again, not failed", async () => {
   let served = 0;
   const rows = JSON.stringify([{ timestamp: "2024-05-20T00:00:00Z", result: { bytes: 1 } }]);

@@ -31,6 +31,15 @@ function splitCredentials(endpoint: string): { url: string; authorization?: stri
   return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
 }
 
+/** A URL as it may be shown: without user:password. */
+function withoutCredentials(url: string): string {
+  try {
+    return splitCredentials(url).url;
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, "//");
+  }
+}
+
 /** context.timeout of a Druid query in ms when it is a positive number (or numeric string). */
 export function queryTimeoutMs(query: DruidQuery): number | undefined {
   const ctx = query.context;
@@ -49,7 +58,7 @@ function describeFailure(err: unknown): string {
   return code ?? "network error";
 }
 
-interface Reply { status: number; contentType: string; body: string }
+interface Reply { status: number; contentType: string; body: string; location?: string }
 
 /** The broker began to answer, then the connection ended before the answer did. */
 class CutOff extends Error {}
@@ -66,7 +75,9 @@ function post(url: string, headers: Record<string, string>, body: string, signal
       res.setEncoding("utf8");
       let text = "";
       res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? "no content type", body: text }));
+      res.on("end", () => resolve({
+        status: res.statusCode ?? 0, contentType: res.headers["content-type"] ?? "no content type", body: text, location: res.headers.location,
+      }));
       res.on("error", () => reject(new CutOff()));
       res.on("aborted", () => reject(new CutOff()));
     });
@@ -124,6 +135,8 @@ export class DruidClient {
         throw new UpstreamError(`the Druid broker at ${this.where} closed the connection before its answer was complete`);
       throw new UpstreamError(`could not reach the Druid broker at ${this.where}: ${describeFailure(err)}`);
     }
+    if (reply.status >= 300 && reply.status <= 399) // not followed: the endpoint is to be fixed
+      throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${reply.status}, a redirect${reply.location ? ` to ${excerpt(withoutCredentials(reply.location), 200)}` : ""}; set [Druid] druid_endpoint to the broker's own query URL`);
     if (reply.status < 200 || reply.status > 299)
       throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${reply.status}: ${brokerError(reply.body)}`);
     return { body: reply.body, contentType: reply.contentType };
