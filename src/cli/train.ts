@@ -47,7 +47,7 @@ Options:
     const learningRate = positive(values["learning-rate"], "--learning-rate", DEFAULT_RETRAIN_LEARNING_RATE, false);
     const names = values.model ? [values.model] : config.Outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean);
     if (names.length === 0) throw new UsageError("no model to train: give --model NAME or set [Outliers] model_names");
-    const druid = new DruidClient({ endpoint: config.Druid.druid_endpoint, timeoutMs: config.Druid.timeout_ms });
+    const druid = DruidClient.fromConfig(config.Druid);
     const abort = new AbortController();
     const onSignal = () => abort.abort();
     process.once("SIGINT", onSignal);

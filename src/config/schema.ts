@@ -73,6 +73,9 @@ export const configSchema = z.object({
     druid_endpoint: url.default("http://127.0.0.1:8082/druid/v2/"),
     /** Timeout of a Druid query when its context has none, milliseconds. */
     timeout_ms: positiveInt.max(3_600_000).default(90_000),
+    /** The longest broker answer read, bytes; a longer one is a 502 (64 MiB: a year of minutes
+     * is ~40 MB; at most 256 MiB, well under the longest string Node can make). */
+    max_answer_bytes: positiveInt.max(256 * 1024 * 1024).default(64 * 1024 * 1024),
   }).prefault({}),
   Paths: z.object({
     data_dir: z.string().min(1).default("./data"),

@@ -27,7 +27,7 @@ export function startDeepModels(deps: ServiceDeps): DeepModels {
   const abort = new AbortController();
   let running: Promise<void> | undefined;
   const trainAll = async () => {
-    const druid = new DruidClient({ endpoint: config.Druid.druid_endpoint, timeoutMs: config.Druid.timeout_ms });
+    const druid = DruidClient.fromConfig(config.Druid);
     for (const name of config.Outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean)) {
       if (abort.signal.aborted) return;
       log.info({ model: name }, "scheduled training started");

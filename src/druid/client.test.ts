@@ -23,7 +23,7 @@ test("user:password of the endpoint becomes Basic auth and never appears in an e
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   try {
-    const client = new DruidClient({ endpoint: `http://admin:s3cret@127.0.0.1:${port}/druid/v2/`, timeoutMs: 2000 });
+    const client = new DruidClient({ endpoint: `http://admin:s3cret@127.0.0.1:${port}/druid/v2/`, timeoutMs: 2000, maxAnswerBytes: 1 << 20 });
     try {
       await client.query({ queryType: "timeseries" });
       assert.unreachable();
@@ -47,7 +47,7 @@ test("a redirect is reported with where it points (without credentials), not fol
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   try {
-    const client = new DruidClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/druid/v2/`, timeoutMs: 2000 });
+    const client = new DruidClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/druid/v2/`, timeoutMs: 2000, maxAnswerBytes: 1 << 20 });
     try {
       await client.query({ queryType: "timeseries" });
       assert.unreachable();
@@ -62,6 +62,34 @@ test("a redirect is reported with where it points (without credentials), not fol
   }
 });
 
+test("an answer over max_answer_bytes is refused as soon as it is known: declared or streamed", async () => {
+  const big = `[${'{"timestamp":"2024-05-20T00:00:00Z","result":{"bytes":1}},'.repeat(30_000)}{"timestamp":"2024-05-20T00:00:00Z","result":{"bytes":1}}]`;
+  const server = createServer((req, res) => {
+    req.resume();
+    if (req.url === "/declared/") res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(big) }).end(big);
+    else { res.writeHead(200, { "content-type": "application/json" }); res.write(big.slice(0, 600_000)); setTimeout(() => res.end(big.slice(600_000)), 50); }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const path of ["/declared/", "/streamed/"]) {
+      const client = new DruidClient({ endpoint: `${base}${path}`, timeoutMs: 2000, maxAnswerBytes: 1 << 20 });
+      try {
+        await client.query({ queryType: "timeseries" });
+        assert.unreachable();
+      } catch (e) {
+        assert.is((e as { status?: number }).status, 502, path);
+        assert.match((e as Error).message, /answered more than 1048576 bytes \(\[Druid\] max_answer_bytes\); narrow the query's intervals/);
+      }
+      const roomy = new DruidClient({ endpoint: `${base}${path}`, timeoutMs: 2000, maxAnswerBytes: 4 << 20 });
+      assert.is((await roomy.query({ queryType: "timeseries" })).length, 30_001, `${path} under the limit`);
+    }
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test("a kept-alive connection the broker closed in between: the query is sent again, not failed", async () => {
   let served = 0;
   const rows = JSON.stringify([{ timestamp: "2024-05-20T00:00:00Z", result: { bytes: 1 } }]);
@@ -70,7 +98,7 @@ test("a kept-alive connection the broker closed in between: the query is sent ag
     req.on("end", () => { served++; res.writeHead(200, { "content-type": "application/json" }).end(rows); });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const client = new DruidClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/druid/v2/`, timeoutMs: 2000 });
+  const client = new DruidClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/druid/v2/`, timeoutMs: 2000, maxAnswerBytes: 1 << 20 });
   try {
     for (let i = 0; i < 20; i++) {
       assert.is((await client.query({ queryType: "timeseries" })).length, 1, `query ${i}`);

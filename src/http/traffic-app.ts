@@ -33,7 +33,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, opts.deepModels ?? (deep = startDeepModels(deps)).catalog);
-  const druid = new DruidClient({ endpoint: config.Druid.druid_endpoint, timeoutMs: config.Druid.timeout_ms });
+  const druid = DruidClient.fromConfig(config.Druid);
 
   const requests = new Counter({
     name: "rb_aioutliers_traffic_requests_total", help: "Traffic API requests by route and status",
