@@ -51,7 +51,11 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   pruneOutliers();
   const pruneTimer = setInterval(pruneOutliers, HOUR_MS).unref();
   sender?.start();
-  if (endpoint === "") deps.log.warn("no downstream data server configured (DATA_SERVER_ENDPOINT / [Stations] data_server_endpoint): results are not queued for delivery");
+  if (endpoint === "") {
+    deps.log.warn("no downstream data server configured (DATA_SERVER_ENDPOINT / [Stations] data_server_endpoint): results are not queued for delivery");
+    const held = store.outboxStats().depth;
+    if (held > 0) deps.log.warn({ held }, `${held} deliveries queued while a downstream was configured are kept, and sent once one is configured again`);
+  }
 
   const onError = makeErrorHandler(deps.log);
   const app = new Hono();
@@ -114,7 +118,8 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
 
   app.get("/health", (c) => {
     const o = store.outboxStats();
-    const failing = o.last_error !== null;
+    // Failing deliveries, or deliveries held with no downstream configured to send them to.
+    const failing = o.last_error !== null || (endpoint === "" && o.depth > 0);
     return c.json({
       status: failing ? "degraded" : "ok",
       stations: store.stationCount(),

@@ -19,6 +19,45 @@ async function metric(base: string, name: string): Promise<number> {
   return line === undefined ? NaN : Number(line.split(" ")[1]);
 }
 
+test("endpoint removed with deliveries queued: kept, shown as degraded, sent once an endpoint is back", async () => {
+  const down = await Downstream.start("down");
+  const first = await startService({ configIni: CONFIG, env: { DATA_SERVER_ENDPOINT: down.url } });
+  const dataDir = first.dataDir;
+  let depth = 0;
+  try {
+    assert.is((await postJson(first.stationUrl, "/initialize", { id_estacio: "s_1", variables: { a: 8 } })).status, 200);
+    for (let b = 0; b < 5; b++) assert.is((await postJson(first.stationUrl, "/detection", blockBody("s_1", b * 10, 10, ["a"]))).status, 200);
+    depth = (await health(first.stationUrl)).outbox.depth;
+    assert.ok(depth >= 5, `queued: ${depth}`);
+  } finally {
+    await first.stop();
+  }
+  const without = await startService({ configIni: CONFIG, dataDir, env: { DATA_SERVER_ENDPOINT: "" } });
+  try {
+    const h = (await (await fetch(`${without.stationUrl}/health`)).json()) as { status: string; outbox: { depth: number; endpoint: string | null } };
+    assert.is(h.status, "degraded");
+    assert.is(h.outbox.endpoint, null);
+    assert.is(h.outbox.depth, depth, "nothing dropped");
+    assert.match(without.output(), new RegExp(`${depth} deliveries queued while a downstream was configured are kept`));
+  } finally {
+    await without.stop();
+  }
+  await down.setMode("ok");
+  const again = await startService({ configIni: CONFIG, dataDir, env: { DATA_SERVER_ENDPOINT: down.url } });
+  try {
+    const deadline = Date.now() + 20_000;
+    while ((await health(again.stationUrl)).outbox.depth > 0) {
+      assert.ok(Date.now() < deadline, "the held entries are sent once an endpoint is back");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.is((await health(again.stationUrl)).status, "ok");
+    assert.ok(new Set(down.received.map((r) => r.key)).size >= depth, "every held entry arrived");
+  } finally {
+    await again.stop();
+    await down.close();
+  }
+});
+
 test("downstream down, then back: every result arrives in order, and no request failed meanwhile", async () => {
   const down = await Downstream.start("down");
   const svc = await startService({ configIni: CONFIG, env: { DATA_SERVER_ENDPOINT: down.url } });
