@@ -32,4 +32,13 @@ test("long answers: rows across chunk boundaries, the longest numbers, a non-ASC
   }
 });
 
+test("the buffer is large enough for the longest numbers JavaScript writes, on every row", () => {
+  const longest = -0.0000012345678901234567;
+  assert.is(String(longest).length, 25);
+  const n = 1000, timestamps = Array.from({ length: n }, () => "2024-05-20");
+  const expected = new Array<number>(n).fill(longest), anomalous = new Array<boolean>(n).fill(false);
+  const objects = { status: "success", model: "m", metric: "x", anomalies: [], predicted: timestamps.map((timestamp) => ({ timestamp, forecast: longest })) };
+  assert.ok(outliersJson("m", "x", timestamps, expected, expected, anomalous).equals(Buffer.from(JSON.stringify(objects))));
+});
+
 test.run();

@@ -8,9 +8,12 @@
 // once, instead of a rope of the whole answer being flattened and then encoded.
 
 const CHUNK = 256;
-/** The most characters a row adds besides its timestamp: the row's fixed text, a comma, and the
- * longest number JavaScript writes ("-1.2345678901234567e-308", 24). */
-const ROW_EXTRA = '{"timestamp":"'.length + '","forecast":'.length + "}".length + 1 + 24;
+/** The longest text JavaScript writes for a number (ECMAScript Number::toString, at most 17
+ * significant digits): "-0.0000012345678901234567", 25 characters, longer than any exponential
+ * form ("-1.2345678901234567e-308", 24) or integer ("-123456789012345680000", 22). */
+const LONGEST_NUMBER = 25;
+/** The most characters a row adds besides its timestamp: its fixed text, a comma, a number. */
+const ROW_EXTRA = '{"timestamp":"'.length + '","forecast":'.length + "}".length + 1 + LONGEST_NUMBER;
 
 /** `timestamps` must be ASCII that needs no escaping in JSON (timeseriesColumns guarantees it);
  * `expected` and `values` must be finite. */
