@@ -125,13 +125,11 @@ export interface BrokerAnswer {
 export class DruidClient {
   private readonly where: string;
   private readonly headers: Record<string, string>;
-  private readonly maxAnswerBytes: number;
 
   constructor(private readonly opts: DruidClientOptions) {
     const { url, authorization } = splitCredentials(opts.endpoint);
     this.where = url;
     this.headers = { "content-type": "application/json", accept: "application/json", ...(authorization ? { authorization } : {}) };
-    this.maxAnswerBytes = opts.maxAnswerBytes;
   }
 
   /** A client for the [Druid] section of the config. */
@@ -151,12 +149,12 @@ export class DruidClient {
     const signal = AbortSignal.timeout(timeoutMs);
     let reply: Reply;
     try {
-      reply = await post({ url: this.where, headers: this.headers, body: JSON.stringify(query), signal, maxBytes: this.maxAnswerBytes });
+      reply = await post({ url: this.where, headers: this.headers, body: JSON.stringify(query), signal, maxBytes: this.opts.maxAnswerBytes });
     } catch (err) {
       if (signal.aborted)
         throw new UpstreamError(`the Druid broker at ${this.where} did not answer within ${timeoutMs} ms (the query's context.timeout, else [Druid] timeout_ms)`);
       if (err instanceof TooLong)
-        throw new UpstreamError(`the Druid broker at ${this.where} answered more than ${this.maxAnswerBytes} bytes ([Druid] max_answer_bytes); narrow the query's intervals or coarsen its granularity`);
+        throw new UpstreamError(`the Druid broker at ${this.where} answered more than ${this.opts.maxAnswerBytes} bytes ([Druid] max_answer_bytes); narrow the query's intervals or coarsen its granularity`);
       if (err instanceof CutOff)
         throw new UpstreamError(`the Druid broker at ${this.where} closed the connection before its answer was complete`);
       throw new UpstreamError(`could not reach the Druid broker at ${this.where}: ${describeFailure(err)}`);

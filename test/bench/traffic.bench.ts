@@ -73,6 +73,14 @@ async function timeHttp(url: string, form: string, runs: number): Promise<number
   return times.sort((a, b) => a - b);
 }
 
+/** The p50 and p99 rows of sorted request times for n points. */
+function latencyRows(label: string, sortedMs: number[], n: number): BenchRow[] {
+  return [
+    timeRow(`${label}: HTTP p50 of ${sortedMs.length} requests, wall clock`, quantile(sortedMs, 0.5), ORIGINAL_MS[n]),
+    timeRow(`${label}: HTTP p99, wall clock`, quantile(sortedMs, 0.99), ORIGINAL_MS[n]),
+  ];
+}
+
 /** minuteRows(n) with spikes of +800,000 (about 40× the wiggle) at the given fractions of n. */
 function spikedRows(n: number, at: number[]) {
   const rows = minuteRows(n);
@@ -108,8 +116,7 @@ async function viaBroker(): Promise<BenchRow[]> {
       broker.reply = { kind: "text", status: 200, body: JSON.stringify(burstyRows(n)), contentType: "application/json" };
       const http = await timeHttp(`${svc.trafficUrl}/api/v1/outliers`, new URLSearchParams({ query: b64(readmeQuery) }).toString(), RUNS[n]!);
       const label = `${n.toLocaleString("en")} points, bursty, query answered by a stand-in broker (${anomaliesSeen} reported)`;
-      rows.push(timeRow(`${label}: HTTP p50, wall clock`, quantile(http, 0.5), ORIGINAL_MS[n]));
-      rows.push(timeRow(`${label}: HTTP p99, wall clock`, quantile(http, 0.99), ORIGINAL_MS[n]));
+      rows.push(...latencyRows(label, http, n));
     }
   } finally {
     await svc.stop();
@@ -131,8 +138,7 @@ async function trafficBench(): Promise<void> {
         const http = await timeHttp(`${svc.trafficUrl}/api/v1/outliers`, body, RUNS[n]!);
         const cpuPerRequest = (processCpuMs(svc.child.pid!) - cpu0) / (RUNS[n]! + WARMUP);
         const label = `${n.toLocaleString("en")} points, ${kind} (${anomaliesSeen} reported)`;
-        rows.push(timeRow(`${label}: HTTP p50 of ${RUNS[n]} requests, wall clock`, quantile(http, 0.5), ORIGINAL_MS[n]));
-        rows.push(timeRow(`${label}: HTTP p99, wall clock`, quantile(http, 0.99), ORIGINAL_MS[n]));
+        rows.push(...latencyRows(label, http, n));
         rows.push(timeRow(`${label}: CPU time of the service per request`, cpuPerRequest, ORIGINAL_MS[n]));
       }
       rows.push(timeRow(`${n.toLocaleString("en")} points, bursty: model alone, in this process, median`, timeModel(n), ORIGINAL_MS[n]));
