@@ -7,12 +7,14 @@ import type { WindowPipelineSettings } from "./window-pipeline-options";
 import { BatchPipeline } from "./batch-pipeline";
 import { SlidingPipeline } from "./sliding-pipeline";
 import { DefaultDetectorPipeline, type DefaultDetectorOptions } from "./default-detector/default-pipeline";
+import { ArtimePipeline, type ArtimeOptions } from "./artime/artime-pipeline";
 
 /** The options of each kind (without the `kind` field). */
 export interface PipelineOptionsByKind {
   batch: WindowPipelineSettings;
   sliding: WindowPipelineSettings;
   default: DefaultDetectorOptions;
+  artime: ArtimeOptions;
 }
 
 export type PipelineKind = keyof PipelineOptionsByKind;
@@ -29,6 +31,7 @@ const pipelineKinds: { [K in PipelineKind]: PipelineFactory<PipelineOptionsByKin
   batch: { create: (o) => new BatchPipeline(o), restore: (s) => BatchPipeline.restore(s) },
   sliding: { create: (o) => new SlidingPipeline(o), restore: (s) => SlidingPipeline.restore(s) },
   default: { create: (o) => new DefaultDetectorPipeline(o), restore: (s) => DefaultDetectorPipeline.restore(s) },
+  artime: { create: (o) => new ArtimePipeline(o), restore: (s) => ArtimePipeline.restore(s) },
 };
 
 function factory(kind: string): PipelineFactory<PipelineOptionsByKind[PipelineKind]> {
@@ -56,10 +59,11 @@ export const pipelineNames: Record<string, (window: number) => PipelineOptions> 
   "kalman-batch": (window) => ({ kind: "batch", kalman: true, window }),
   "kalman-sliding": (window) => ({ kind: "sliding", kalman: true, window }),
   default: () => ({ kind: "default" }), // sizes itself: the window is not used
+  artime: () => ({ kind: "artime" }), // learns its range over its own learning period
 };
 
 /** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor ignores it). */
-export const selfSizingPipelines: ReadonlySet<string> = new Set(["default"]);
+export const selfSizingPipelines: ReadonlySet<string> = new Set(["default", "artime"]);
 
 export function pipelineOptionsFor(name: string, window: number): PipelineOptions {
   if (!Object.hasOwn(pipelineNames, name)) {

@@ -44,6 +44,16 @@ function pipelineDetector(name: string, window: number | undefined, create: () =
   return { name, window, run: (values, timestamps) => pipelineScores(create(), values, timestamps) };
 }
 
+/** What NAB tells a detector about a file in advance: its range and length. */
+function seriesOf(values: Float64Array): { min: number; max: number; length: number } {
+  let min = Infinity, max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max, length: values.length };
+}
+
 /** The four original pipelines at the window lengths the issue compares. */
 const ORIGINALS = ["batch", "sliding", "kalman-batch", "kalman-sliding"];
 const WINDOWS = [32, 64, 128];
@@ -51,4 +61,8 @@ const WINDOWS = [32, 64, 128];
 export const detectors: BenchDetector[] = [
   ...ORIGINALS.flatMap((name) => WINDOWS.map((w) => pipelineDetector(`${name}-${w}`, w, () => createPipeline(pipelineOptionsFor(name, w))))),
   pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })),
+  // Our ARTime port: as a stream (learns its range over its first 750 rows) and the way NAB runs
+  // it (given each file's min, max and length in advance).
+  pipelineDetector("artime", undefined, () => createPipeline({ kind: "artime" })),
+  { name: "artime-nab", run: (values, timestamps) => pipelineScores(createPipeline({ kind: "artime", series: seriesOf(values) }), values, timestamps) },
 ];

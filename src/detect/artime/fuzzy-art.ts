@@ -1,0 +1,158 @@
+// The dual-vigilance fuzzy ART network at the heart of ARTime (ARTimeNAB.jl,
+// AdaptiveResonanceCompact.jl: a compact DVFA after AdaptiveResonance.jl; fuzzy ART: Carpenter,
+// Grossberg & Rosen 1991, Neural Networks 4(6); dual vigilance: da Silva, Elnabarawy & Wunsch
+// 2019, Neural Networks 109). Inputs in [0, 1]^d are complement coded to x = [f, 1 − f]. Each
+// category is a weight vector w; its match with x is
+//   M = (|x ∧ w|₁ / |w|₁)³ · (e(x ∧ w) / e(w))²,
+// ∧ the element-wise minimum and e(v) = v[d−1] + v[2d−1] the "energy" of the newest feature (the
+// current level) and its complement. Every category with M ≥ ρ_ub learns (w ← x ∧ w, fast
+// commit); if none does, the sample becomes a new category, "resonant" when the best M ≥ ρ_lb,
+// else a mismatch: the novelty ARTime reports. As in the original the first sample creates an
+// all-ones category (it matches everything at 0.5³·0.5² and never learns) and is not learned.
+//
+// One departure, for bounded memory: at most `capacity` categories. When a new one is needed and
+// all slots are taken, it replaces the category that was best match longest ago (never the
+// all-ones one). On the NAB corpus the capacity is never reached (docs/quality.md).
+
+export interface FuzzyArtState {
+  /** Feature dimension d (weights have 2d entries). */
+  dim: number;
+  capacity: number;
+  /** Categories in use. */
+  count: number;
+  /** capacity × 2d weights, row-major. */
+  weights: Float64Array;
+  /** |w|₁ of each category (kept with its weights). */
+  weightSums: Float64Array;
+  /** The training step at which each category was last the best match or learned. */
+  lastUsed: Float64Array;
+  /** Training steps so far. */
+  steps: number;
+}
+
+/** What one training step found. */
+export interface ArtOutcome {
+  /** False on a mismatch (or when not learning): ARTime's category −1. */
+  resonant: boolean;
+  /** Best match M (0 when there was none) and its energy similarity. */
+  match: number;
+  energy: number;
+}
+
+export function newFuzzyArt(dim: number, capacity: number): FuzzyArtState {
+  if (!(Number.isInteger(capacity) && capacity >= 2)) throw new RangeError(`ART capacity must be an integer >= 2, got ${capacity}`);
+  return {
+    dim, capacity, count: 0,
+    weights: new Float64Array(capacity * 2 * dim),
+    weightSums: new Float64Array(capacity),
+    lastUsed: new Float64Array(capacity),
+    steps: 0,
+  };
+}
+
+/** Complement coding: [f, 1 − f]. */
+export function complementCode(f: Float64Array, out: Float64Array): void {
+  const d = f.length;
+  for (let k = 0; k < d; k++) {
+    out[k] = f[k];
+    out[d + k] = 1 - f[k];
+  }
+}
+
+/** Σ a[from..from+n) in index order. */
+function sumRange(a: Float64Array, from: number, n: number): number {
+  let s = 0;
+  for (let k = from; k < from + n; k++) s += a[k];
+  return s;
+}
+
+/** Σ min(x[k], w[k]) over one category's weights. */
+function overlap(x: Float64Array, w: Float64Array, from: number, n: number): number {
+  let s = 0;
+  for (let k = 0; k < n; k++) {
+    const wk = w[from + k];
+    s += x[k] < wk ? x[k] : wk;
+  }
+  return s;
+}
+
+/** M and energy similarity of category j for the complement-coded x. */
+function matchOf(art: FuzzyArtState, x: Float64Array, j: number, out: { m: number; e: number }): void {
+  const n = 2 * art.dim;
+  const from = j * n;
+  const w = art.weights;
+  const ws = art.weightSums[j];
+  const fs = overlap(x, w, from, n) / (ws === 0 ? 0.001 : ws);
+  const a = from + art.dim - 1, b = from + n - 1;
+  const es = (Math.min(x[art.dim - 1], w[a]) + Math.min(x[n - 1], w[b])) / (w[a] + w[b]);
+  out.m = fs * fs * fs * (es * es);
+  out.e = es;
+}
+
+function store(art: FuzzyArtState, j: number, x: Float64Array): void {
+  const n = 2 * art.dim;
+  art.weights.set(x, j * n);
+  art.weightSums[j] = sumRange(art.weights, j * n, n);
+  art.lastUsed[j] = art.steps;
+}
+
+/** The slot for a new category: the next free one, else the least recently used (not slot 0). */
+function newSlot(art: FuzzyArtState): number {
+  if (art.count < art.capacity) return art.count++;
+  let oldest = 1;
+  for (let j = 2; j < art.count; j++) if (art.lastUsed[j] < art.lastUsed[oldest]) oldest = j;
+  return oldest;
+}
+
+const scratch = { m: 0, e: 0 };
+
+const NAN_MATCH = -2;
+
+/** The best category (lowest index among equals; −1 when every M is 0) with its M and energy, and
+ * how many categories reach ρ_ub. A NaN M (a category whose energy weights are both 0) gives
+ * NAN_MATCH: Julia sorts NaN first and stops there, so nothing learns and the best M counts as 0. */
+function bestMatch(art: FuzzyArtState, x: Float64Array, rhoUb: number): [number, number, number, number] {
+  let best = -1, bestM = 0, bestE = 0, learned = 0;
+  for (let j = 0; j < art.count; j++) {
+    matchOf(art, x, j, scratch);
+    const m = scratch.m;
+    if (Number.isNaN(m)) return [NAN_MATCH, 0, 0, 0];
+    if (m > bestM) { best = j; bestM = m; bestE = scratch.e; }
+    if (m >= rhoUb) learned++;
+  }
+  return [best, bestM, bestE, learned];
+}
+
+/** Learns w ← x ∧ w for every category with M ≥ ρ_ub. */
+function learnResonant(art: FuzzyArtState, x: Float64Array, rhoUb: number): void {
+  const n = 2 * art.dim;
+  for (let j = 0; j < art.count; j++) {
+    matchOf(art, x, j, scratch);
+    if (!(scratch.m >= rhoUb)) continue;
+    const from = j * n;
+    for (let k = 0; k < n; k++) if (x[k] < art.weights[from + k]) art.weights[from + k] = x[k];
+    art.weightSums[j] = sumRange(art.weights, from, n);
+    art.lastUsed[j] = art.steps;
+  }
+}
+
+/** One training step with the complement-coded sample x (2d values). */
+export function trainArt(art: FuzzyArtState, x: Float64Array, rhoLb: number, rhoUb: number, learning: boolean): ArtOutcome {
+  art.steps++;
+  if (art.count === 0) {
+    art.count = 1;
+    art.weights.fill(1, 0, 2 * art.dim);
+    art.weightSums[0] = 2 * art.dim;
+    art.lastUsed[0] = art.steps;
+    return { resonant: true, match: 0, energy: 0 };
+  }
+  const [best, match, energy, learned] = bestMatch(art, x, rhoUb);
+  if (best >= 0) art.lastUsed[best] = art.steps;
+  if (!learning) return { resonant: false, match, energy };
+  if (learned > 0) {
+    learnResonant(art, x, rhoUb);
+    return { resonant: true, match, energy };
+  }
+  store(art, newSlot(art), x);
+  return { resonant: best !== NAN_MATCH && match >= rhoLb, match, energy };
+}
