@@ -106,29 +106,34 @@ function newSlot(art: FuzzyArtState): number {
 
 const scratch = { m: 0, e: 0 };
 
-const NAN_MATCH = -2;
+/** The result of a pass over all categories. */
+const found = { best: -1, match: 0, energy: 0, resonant: 0, nan: false };
 
-/** The best category (lowest index among equals; −1 when every M is 0) with its M and energy, and
- * how many categories reach ρ_ub. A NaN M (a category whose energy weights are both 0) gives
- * NAN_MATCH: Julia sorts NaN first and stops there, so nothing learns and the best M counts as 0. */
-function bestMatch(art: FuzzyArtState, x: Float64Array, rhoUb: number): [number, number, number, number] {
-  let best = -1, bestM = 0, bestE = 0, learned = 0;
+/** Each category's M this step (grown with the capacity). */
+let matches = new Float64Array(64);
+
+/** Computes every category's M into `matches` and the best one (lowest index among equals; −1
+ * when every M is 0) with its energy, and how many reach ρ_ub, into `found`. A NaN M (a category
+ * whose energy weights are both 0) sets `found.nan`: Julia sorts NaN first and stops there, so
+ * nothing learns and the best M counts as 0. */
+function matchAll(art: FuzzyArtState, x: Float64Array, rhoUb: number): void {
+  if (matches.length < art.capacity) matches = new Float64Array(art.capacity);
+  found.best = -1; found.match = 0; found.energy = 0; found.resonant = 0; found.nan = false;
   for (let j = 0; j < art.count; j++) {
     matchOf(art, x, j, scratch);
     const m = scratch.m;
-    if (Number.isNaN(m)) return [NAN_MATCH, 0, 0, 0];
-    if (m > bestM) { best = j; bestM = m; bestE = scratch.e; }
-    if (m >= rhoUb) learned++;
+    matches[j] = m;
+    if (Number.isNaN(m)) found.nan = true;
+    if (m > found.match) { found.best = j; found.match = m; found.energy = scratch.e; }
+    if (m >= rhoUb) found.resonant++;
   }
-  return [best, bestM, bestE, learned];
 }
 
-/** Learns w ← x ∧ w for every category with M ≥ ρ_ub. */
+/** Learns w ← x ∧ w for every category whose M this step reached ρ_ub. */
 function learnResonant(art: FuzzyArtState, x: Float64Array, rhoUb: number): void {
   const n = 2 * art.dim;
   for (let j = 0; j < art.count; j++) {
-    matchOf(art, x, j, scratch);
-    if (!(scratch.m >= rhoUb)) continue;
+    if (!(matches[j] >= rhoUb)) continue;
     const from = j * n;
     for (let k = 0; k < n; k++) if (x[k] < art.weights[from + k]) art.weights[from + k] = x[k];
     art.weightSums[j] = sumRange(art.weights, from, n);
@@ -146,13 +151,18 @@ export function trainArt(art: FuzzyArtState, x: Float64Array, rhoLb: number, rho
     art.lastUsed[0] = art.steps;
     return { resonant: true, match: 0, energy: 0 };
   }
-  const [best, match, energy, learned] = bestMatch(art, x, rhoUb);
+  matchAll(art, x, rhoUb);
+  if (found.nan) {
+    if (learning) store(art, newSlot(art), x);
+    return { resonant: false, match: 0, energy: 0 };
+  }
+  const { best, match, energy } = found;
   if (best >= 0) art.lastUsed[best] = art.steps;
   if (!learning) return { resonant: false, match, energy };
-  if (learned > 0) {
+  if (found.resonant > 0) {
     learnResonant(art, x, rhoUb);
     return { resonant: true, match, energy };
   }
   store(art, newSlot(art), x);
-  return { resonant: best !== NAN_MATCH && match >= rhoLb, match, energy };
+  return { resonant: match >= rhoLb, match, energy };
 }
