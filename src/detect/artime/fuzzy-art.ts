@@ -66,29 +66,6 @@ function sumRange(a: Float64Array, from: number, n: number): number {
   return s;
 }
 
-/** Σ min(x[k], w[k]) over one category's weights. */
-function overlap(x: Float64Array, w: Float64Array, from: number, n: number): number {
-  let s = 0;
-  for (let k = 0; k < n; k++) {
-    const wk = w[from + k];
-    s += x[k] < wk ? x[k] : wk;
-  }
-  return s;
-}
-
-/** M and energy similarity of category j for the complement-coded x. */
-function matchOf(art: FuzzyArtState, x: Float64Array, j: number, out: { m: number; e: number }): void {
-  const n = 2 * art.dim;
-  const from = j * n;
-  const w = art.weights;
-  const ws = art.weightSums[j];
-  const fs = overlap(x, w, from, n) / (ws === 0 ? 0.001 : ws);
-  const a = from + art.dim - 1, b = from + n - 1;
-  const es = (Math.min(x[art.dim - 1], w[a]) + Math.min(x[n - 1], w[b])) / (w[a] + w[b]);
-  out.m = fs * fs * fs * (es * es);
-  out.e = es;
-}
-
 function store(art: FuzzyArtState, j: number, x: Float64Array): void {
   const n = 2 * art.dim;
   art.weights.set(x, j * n);
@@ -104,27 +81,35 @@ function newSlot(art: FuzzyArtState): number {
   return oldest;
 }
 
-const scratch = { m: 0, e: 0 };
-
 /** The result of a pass over all categories. */
 const found = { best: -1, match: 0, energy: 0, resonant: 0, nan: false };
 
 /** Each category's M this step (grown with the capacity). */
 let matches = new Float64Array(64);
 
-/** Computes every category's M into `matches` and the best one (lowest index among equals; −1
- * when every M is 0) with its energy, and how many reach ρ_ub, into `found`. A NaN M (a category
- * whose energy weights are both 0) sets `found.nan`: Julia sorts NaN first and stops there, so
- * nothing learns and the best M counts as 0. */
+/** Computes every category's M into `matches`, and into `found` the best one (lowest index among
+ * equals; −1 when every M is 0) with its energy similarity and how many reach ρ_ub. A NaN M (a
+ * category whose two energy weights are 0) sets `found.nan`: Julia sorts NaN first and stops
+ * there, so nothing learns and the best M counts as 0. */
 function matchAll(art: FuzzyArtState, x: Float64Array, rhoUb: number): void {
   if (matches.length < art.capacity) matches = new Float64Array(art.capacity);
   found.best = -1; found.match = 0; found.energy = 0; found.resonant = 0; found.nan = false;
-  for (let j = 0; j < art.count; j++) {
-    matchOf(art, x, j, scratch);
-    const m = scratch.m;
+  const n = 2 * art.dim, w = art.weights;
+  const xa = x[art.dim - 1], xb = x[n - 1];
+  for (let j = 0, from = 0; j < art.count; j++, from += n) {
+    let overlap = 0;
+    for (let k = 0; k < n; k++) {
+      const wk = w[from + k];
+      overlap += x[k] < wk ? x[k] : wk;
+    }
+    const ws = art.weightSums[j];
+    const fs = overlap / (ws === 0 ? 0.001 : ws);
+    const wa = w[from + art.dim - 1], wb = w[from + n - 1];
+    const es = ((xa < wa ? xa : wa) + (xb < wb ? xb : wb)) / (wa + wb);
+    const m = fs * fs * fs * (es * es);
     matches[j] = m;
-    if (Number.isNaN(m)) found.nan = true;
-    if (m > found.match) { found.best = j; found.match = m; found.energy = scratch.e; }
+    if (m !== m) found.nan = true;
+    if (m > found.match) { found.best = j; found.match = m; found.energy = es; }
     if (m >= rhoUb) found.resonant++;
   }
 }
