@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import type { Readable, Writable } from "node:stream";
 import { UsageError, type Command } from "./command";
-import { createPipeline, DEFAULT_DETECTOR_THRESHOLD, pipelineNames, pipelineOptionsFor, selfSizingPipelines, type Pipeline } from "../detect";
+import { ARTIME_LEARNING_ROWS, createPipeline, DEFAULT_DETECTOR_THRESHOLD, pipelineNames, pipelineOptionsFor, selfSizingPipelines, type Pipeline } from "../detect";
 
 /** Bad input data: reported with its line number, exit code 2. */
 class InputError extends Error {}
@@ -35,8 +35,11 @@ result line per input row, in input order.
                    drift by Mann-Kendall/Yue-Wang + Wilcoxon, alpha 0.05, slope 0.1)
                    (default: our own streaming detector, which sizes itself;
                    label threshold ${DEFAULT_DETECTOR_THRESHOLD}; see docs/quality.md)
+                   (artime: our port of NAB's ARTime; learns the range over its
+                   first ${ARTIME_LEARNING_ROWS} rows (scored 0), labels every anomaly it reports;
+                   see docs/detection.md)
   --window N       window length (integer >= 3); required by every pipeline
-                   except default, which ignores it
+                   except default and artime, which ignore it
   --input FILE     read FILE instead of stdin
   --output FILE    write FILE instead of stdout
 
