@@ -97,6 +97,16 @@ function matchAll(art: FuzzyArtState, x: Float64Array, rhoUb: number): void {
   const n = 2 * art.dim, w = art.weights;
   const xa = x[art.dim - 1], xb = x[n - 1];
   for (let j = 0, from = 0; j < art.count; j++, from += n) {
+    const wa = w[from + art.dim - 1], wb = w[from + n - 1];
+    const es = ((xa < wa ? xa : wa) + (xb < wb ? xb : wb)) / (wa + wb);
+    const e2 = es * es;
+    // M = fs³·es² ≤ es², also in floating point (fs ≤ 1: both sums add the same terms in the
+    // same order, each min(x, w) ≤ w, and rounding is monotone). A category that can neither
+    // reach ρ_ub nor beat the best so far needs no feature overlap.
+    if (e2 < rhoUb && e2 <= found.match) {
+      matches[j] = 0;
+      continue;
+    }
     let overlap = 0;
     for (let k = 0; k < n; k++) {
       const wk = w[from + k];
@@ -104,9 +114,7 @@ function matchAll(art: FuzzyArtState, x: Float64Array, rhoUb: number): void {
     }
     const ws = art.weightSums[j];
     const fs = overlap / (ws === 0 ? 0.001 : ws);
-    const wa = w[from + art.dim - 1], wb = w[from + n - 1];
-    const es = ((xa < wa ? xa : wa) + (xb < wb ? xb : wb)) / (wa + wb);
-    const m = fs * fs * fs * (es * es);
+    const m = fs * fs * fs * e2;
     matches[j] = m;
     if (m !== m) found.nan = true;
     if (m > found.match) { found.best = j; found.match = m; found.energy = es; }
