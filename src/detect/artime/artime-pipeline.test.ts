@@ -81,7 +81,7 @@ test("state size is the same whatever was learned, about 210 KB (1024 categories
 
 test("bad options and states are refused with a RangeError that says why", () => {
   assert.throws(() => new ArtimePipeline({ threshold: 0 }), /threshold must be in \(0, 1\]/);
-  assert.throws(() => new ArtimePipeline({ learningRows: 31 }), /learningRows must be an integer in \[32, 100000\]/);
+  assert.throws(() => new ArtimePipeline({ learningRows: 31 }), /learningRows must be an integer in \[32, 10000\]/);
   assert.throws(() => new ArtimePipeline({ series: { min: 1, max: 0, length: 4000 } }), /not a finite interval/);
   assert.throws(() => new ArtimePipeline({ series: { min: 0, max: 1, length: 100 } }), /learning period of at least 16 rows/);
   const p = new ArtimePipeline();

@@ -23,7 +23,7 @@ export const ARTIME_RANGE_MARGIN = 1;
 export const ARTIME_THRESHOLD = 1e-6;
 
 export interface ArtimeOptions {
-  /** Rows learned before scoring starts (≥ 32; default ARTIME_LEARNING_ROWS). */
+  /** Rows learned before scoring starts (32 to 10,000, held meanwhile; default ARTIME_LEARNING_ROWS). */
   learningRows?: number;
   /** NAB's way: the whole series' range and length, known in advance (no learning buffer). */
   series?: { min: number; max: number; length: number };
@@ -58,7 +58,7 @@ export class ArtimePipeline implements Pipeline {
     const threshold = options.threshold ?? ARTIME_THRESHOLD;
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}`);
     const learningRows = options.learningRows ?? ARTIME_LEARNING_ROWS;
-    if (!(Number.isInteger(learningRows) && learningRows >= 32 && learningRows <= 100_000)) throw new RangeError(`learningRows must be an integer in [32, 100000], got ${learningRows}`);
+    if (!(Number.isInteger(learningRows) && learningRows >= 32 && learningRows <= 10_000)) throw new RangeError(`learningRows must be an integer in [32, 10000], got ${learningRows}`);
     this.threshold = threshold;
     this.learningRows = learningRows;
     const s = options.series;
