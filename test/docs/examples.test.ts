@@ -100,6 +100,21 @@ const checks: Record<string, Check[]> = {
       for (const o of detection.body.outliers) assert.is(o.id_estacio, "station_1");
     },
   ],
+  "docs/stations.md": [
+    // initialize (kalman-batch), a day of samples, the outliers read back, health, delete.
+    ([init, detection, stored, health, removed], data) => {
+      const noon = `${data.spikes[1].slice(0, 10)} 12:00:00`;
+      assert.equal(init, { status: 200, body: { status: "Ok" } });
+      assert.equal(detection, { status: 200, body: { status: "Ok", outliers: [{ id_estacio: "station_1", variable: "humidity", dates: [noon] }] } });
+      assert.is(stored.status, 200);
+      // The station's recent outliers, those of earlier blocks (README's quick start) included.
+      const atNoon = stored.body.outliers.filter((o: { variable: string; timestamp: string }) => o.variable === "humidity" && o.timestamp === noon);
+      assert.ok(atNoon.some((o: { score: number }) => Math.abs(o.score) > 0.8), `an isolation-forest score beyond 0.8: ${JSON.stringify(stored.body)}`);
+      assert.is(health.status, 200);
+      assert.is(health.body.status, "ok");
+      assert.equal(removed, { status: 200, body: { status: "Ok" } });
+    },
+  ],
   "docs/traffic.md": [
     // POST /api/v1/outliers in its forms: query, data file, data pipe + model, multipart, JSON.
     (all, data) => {
