@@ -7,7 +7,7 @@
 // them. curl gets a .curlrc that ends each answer with its status and bounds each transfer, so
 // every answer is checked and nothing can hang.
 import { execFile } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
@@ -55,12 +55,14 @@ function answers(stdout: string): Answer[] {
   return out;
 }
 
-async function exampleData(name: string, days: number, repoLike = false): Promise<Dataset> {
-  const dir = join(work, name);
-  mkdirSync(dir);
-  if (repoLike) symlinkSync(join(repoRoot, "docs"), join(dir, "docs"));
+/** Writes the example files of `days` days into dir/example, as the documents tell. */
+function generate(dir: string, days: number): Promise<string> {
   const args = ["docs/examples/example-data.mjs", ...(days === 1 ? [] : ["--days", String(days)]), "--out", join(dir, "example")];
-  await sh(`node ${args.join(" ")}`, repoRoot);
+  return sh(`node ${args.join(" ")}`, repoRoot);
+}
+
+/** The example files in dir/example, and where their spikes are. */
+function readDataset(dir: string, days: number): Dataset {
   const rows = JSON.parse(readFileSync(join(dir, "example", "druid-answer.json"), "utf8"));
   const last = Date.UTC(2024, 4, 20 + days - 1);
   const spikes = [6, 12, 18].map((h) => new Date(last + h * 3_600_000).toISOString());
@@ -145,6 +147,7 @@ test.before(async () => {
 test.after(async () => {
   await svc?.stop();
   await broker?.close();
+  rmSync(work, { recursive: true, force: true });
 });
 
 test("every fenced block says what it is; every sh block has a check here", () => {
@@ -157,16 +160,21 @@ test("every fenced block says what it is; every sh block has a check here", () =
 
 for (const [file, fileChecks] of Object.entries(checks)) {
   const blocks = shBlocks.filter((b) => b.file === file);
-  // README's quick start makes a day of data itself, from the repository's root; the others run
-  // in the example folder, once with a day and once with a week.
-  const sizes = file === "README.md" ? [1] : [1, 7];
+  // README's quick start makes a day of data itself, from the repository's root (a folder with
+  // the docs in it); the others run in the example folder, once with a day and once with a week.
+  const quickStart = file === "README.md";
   blocks.forEach((block, i) => {
-    for (const days of sizes) {
+    for (const days of quickStart ? [1] : [1, 7]) {
       test(`${file}:${block.line} runs as written (${days === 1 ? "a day" : "a week"} of one-minute data)`, async () => {
-        const data = await exampleData(`${file.replace(/\W/g, "_")}-${block.line}-${days}`, days, file === "README.md");
-        broker.reply = { kind: "json", body: data.rows };
-        const cwd = file === "README.md" ? data.dir : join(data.dir, "example");
-        fileChecks[i](answers(await sh(runnable(block), cwd)), data);
+        const dir = join(work, `${file.replace(/\W/g, "_")}-${block.line}-${days}`);
+        mkdirSync(dir);
+        if (quickStart) symlinkSync(join(repoRoot, "docs"), join(dir, "docs"));
+        else {
+          await generate(dir, days);
+          broker.reply = { kind: "json", body: readDataset(dir, days).rows };
+        }
+        const stdout = await sh(runnable(block), quickStart ? dir : join(dir, "example"));
+        fileChecks[i](answers(stdout), readDataset(dir, days));
       });
     }
   });
