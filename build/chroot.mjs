@@ -8,9 +8,9 @@ import { cacheDir, root } from "./settings.mjs";
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...opts });
 
-/** ../shared/tools/enosys310.c compiled: EL7's kernel system calls (>= 314 fail with ENOSYS). */
+/** build/enosys310/enosys310.c compiled: EL7's kernel system calls (>= 314 fail with ENOSYS). */
 export function ensureEnosys310() {
-  const src = join(root, "../shared/tools/enosys310.c");
+  const src = join(root, "build/enosys310/enosys310.c");
   const out = join(cacheDir, "enosys310");
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) run("cc", ["-O2", "-o", out, src]);
   return out;

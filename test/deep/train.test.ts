@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath } from "../support/fixtures";
 import { importKeras } from "../../src/deep/keras-io";
 import { readModelDir } from "../../src/deep/model-files";
 import { loadFastModel } from "../../src/deep/runtime-model";
@@ -19,7 +20,6 @@ import { takeTrainingLock } from "../../src/deep/training-job";
 import { startStandInDruid, type StandInDruid } from "./stand-in-druid";
 
 const repo = new URL("../..", import.meta.url).pathname;
-const shared = new URL("../../../shared/", import.meta.url).pathname;
 const SEED = 7;
 const dataDir = mkdtempSync(join(tmpdir(), "rbao-train-"));
 const modelDir = join(dataDir, "models/orig");
@@ -43,7 +43,7 @@ test.before(async () => {
   druid = await startStandInDruid(SEED);
   const filterFile = join(dataDir, "filter.json");
   writeFileSync(filterFile, JSON.stringify(filter));
-  await importKeras({ kerasFile: join(shared, "upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models"), filterFile });
+  await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models"), filterFile });
 });
 test.after(async () => { await druid.close(); });
 

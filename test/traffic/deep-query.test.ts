@@ -11,7 +11,8 @@ import * as assert from "uvu/assert";
 import { importKeras } from "../../src/deep/keras-io";
 import { TRAFFIC_METRICS } from "../../src/druid/query-builder";
 import { startService, type RunningService } from "../support/service-process";
-import { startStandInBroker, upstreamDir, upstreamJson, type StandInBroker } from "./druid-stand-in";
+import { startStandInBroker, upstreamJson, type StandInBroker } from "./druid-stand-in";
+import { fixturePath } from "../support/fixtures";
 import { b64, postForm, readmeQuery } from "./http-helpers";
 
 let svc: RunningService;
@@ -20,7 +21,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "rbao-deep-query-"));
 
 test.before(async () => {
   broker = await startStandInBroker({ kind: "json", body: upstreamJson("outliers_test_data.json") });
-  await importKeras({ kerasFile: new URL("traffic.keras", upstreamDir).pathname, name: "orig", modelsDir: join(dataDir, "models") });
+  await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models") });
   svc = await startService({ dataDir, configIni: `[Druid]\ndruid_endpoint = ${broker.endpoint}\n[Outliers]\ntraining_enabled = false\n` });
 });
 
