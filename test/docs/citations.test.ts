@@ -1,7 +1,8 @@
 // Every citation of a document section resolves (issue 13 part 3): "docs/design.md § Station API"
 // in a comment of src/, test/ or build/, or in README.md and docs/, must name a heading of that
-// document, and every Markdown link to "file.md#anchor" or "#anchor" an anchor it has. Comments
-// wrap, so a citation may continue on the next comment line.
+// document ("test/fixtures/golden/README.md §5" a heading numbered "5."), and every Markdown link
+// to "file.md#anchor" or "#anchor" an anchor it has. Comments wrap, so a citation may continue on
+// the next comment line.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { test } from "uvu";
@@ -37,10 +38,15 @@ function resolve(from: string, path: string): string {
 const unwrapped = (text: string) => text.replace(/\n[ \t]*(?:\/\/|\*(?!\/))[ \t]*/g, " ");
 
 const CITATION = /(?<![\w/.-])((?:[\w-]+\/)*[\w.-]+\.md) § /g;
+/** A numbered section, "test/fixtures/golden/README.md §5": a heading "5. …". */
+const NUMBERED = /(?<![\w/.-])((?:[\w-]+\/)*[\w.-]+\.md) §(\d+)\b/g;
 
 function citations(file: string): { path: string; rest: string }[] {
   const text = unwrapped(readFileSync(join(repoRoot, file), "utf8"));
-  return [...text.matchAll(CITATION)].map((m) => ({ path: m[1], rest: text.slice(m.index! + m[0].length, m.index! + m[0].length + 120) }));
+  return [
+    ...[...text.matchAll(CITATION)].map((m) => ({ path: m[1], rest: text.slice(m.index! + m[0].length, m.index! + m[0].length + 120) })),
+    ...[...text.matchAll(NUMBERED)].map((m) => ({ path: m[1], rest: `${m[2]}. ` })),
+  ];
 }
 
 const scanned = [...sources("src"), ...sources("test"), ...sources("build"), ...documents()];
@@ -53,13 +59,14 @@ test("every citation of a document section (path.md, the section sign, a heading
       count++;
       const target = resolve(file, path), hs = headings(target);
       if (!hs) { bad.push(`${file}: cites ${path}, which does not exist`); continue; }
-      const ok = hs.some((h) => rest.startsWith(h) && !/[\p{L}\p{N}]/u.test(rest.charAt(h.length)));
+      const ok = hs.some((h) => (rest.startsWith(h) && !/[\p{L}\p{N}]/u.test(rest.charAt(h.length))) || (/^\d+\. $/.test(rest) && h.startsWith(rest)));
       if (!ok) bad.push(`${file}: "${path} § ${rest.slice(0, 40)}…" names no heading of ${target} (${hs.join(" | ")})`);
     }
   }
   assert.equal(bad, []);
-  // The comments of src/ cite the design about twenty-five times; none found means the pattern broke.
-  assert.ok(count >= 25, `found only ${count} citations`);
+  // The comments of src/ cite the design about twenty-five times and the golden README a dozen;
+  // far fewer found means the patterns broke.
+  assert.ok(count >= 35, `found only ${count} citations`);
 });
 
 test("no citation of the old numbered design (DESIGN §n) is left", () => {
