@@ -1,5 +1,6 @@
 // Installs the RPM into a scratch root and makes from it a chroot holding only the installed
-// files plus /dev/null, /dev/random, /dev/urandom and /tmp: the "empty root" of DESIGN §7.
+// files plus /dev/null, /dev/random, /dev/urandom and /tmp: the "empty root" of docs/design.md §
+// Single executable and RPM.
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

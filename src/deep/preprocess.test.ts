@@ -1,7 +1,7 @@
 // Golden tests of the autoencoder preprocessing against the original's numpy/pandas helpers
-// (golden/autoencoder_prep.json, README §6). Tolerances as the README recommends: relative 1e-12
-// for rescale/descale (tanh/log1p/expm1/atanh differ from numpy's libm by a few ulp), exact for
-// slice/flatten (the same additions and divisions in the same order).
+// (golden/autoencoder_prep.json, test/fixtures/golden/README.md §6). Tolerances as the README
+// recommends: relative 1e-12 for rescale/descale (tanh/log1p/expm1/atanh differ from numpy's libm
+// by a few ulp), exact for slice/flatten (the same additions and divisions in the same order).
 import { test } from "uvu";
 import { readFixtureJson } from "../../test/support/fixtures";
 import * as assert from "uvu/assert";

@@ -1,6 +1,6 @@
 // Against golden/shallow_smoothing.json (ShallowOutliers.predict of rb-aioutliers, numpy).
-// Tolerance: relative 1e-12, or absolute 1e-12·max|arr| (golden/README.md §5): the sums run in a
-// different order than np.convolve, so the last bits may differ.
+// Tolerance: relative 1e-12, or absolute 1e-12·max|arr| (test/fixtures/golden/README.md §5): the
+// sums run in a different order than np.convolve, so the last bits may differ.
 import { test } from "uvu";
 import { readFixtureJson } from "../../test/support/fixtures";
 import * as assert from "uvu/assert";

@@ -1,5 +1,5 @@
 // Against golden/shallow_smoothing.json encode_timestamp_cases (pandas): UTC "Z", naive and
-// "+02:00" times. Tolerance absolute 1e-12 (golden/README.md §5).
+// "+02:00" times. Tolerance absolute 1e-12 (test/fixtures/golden/README.md §5).
 import { test } from "uvu";
 import { readFixtureJson } from "../../test/support/fixtures";
 import * as assert from "uvu/assert";

@@ -1,7 +1,7 @@
-// Training (DESIGN §6) through the real CLI against a stand-in Druid broker: the queries, per-epoch
-// progress, backup then replace, the 0.9·old + 0.1·new loss update (recomputed here from the
-// same data with the new weights), and that failed or killed runs leave the model intact.
-// Runs are kept tiny (2 epochs) for the shared 2-core machine.
+// Training (docs/design.md § Training) through the real CLI against a stand-in Druid broker: the
+// queries, per-epoch progress, backup then replace, the 0.9·old + 0.1·new loss update (recomputed
+// here from the same data with the new weights), and that failed or killed runs leave the model
+// intact. Runs are kept tiny (2 epochs) for the shared 2-core machine.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
@@ -58,7 +58,7 @@ test("a failing broker: exit 1, the model untouched, no backup", async () => {
   assert.not.ok(existsSync(join(dataDir, "backups")));
 });
 
-test("train --model: queries of DESIGN §6, progress per epoch, backup, atomic replace, 0.9·old + 0.1·new", async () => {
+test("train --model: queries of design § Training, progress per epoch, backup, atomic replace, 0.9·old + 0.1·new", async () => {
   druid.queries.length = 0;
   const old = readModelDir(modelDir);
   const before = snapshot(modelDir);

@@ -1,7 +1,8 @@
-// A named deep model over the Druid path (DESIGN §3): the query the broker receives has its
-// aggregations/postAggregations replaced by the traffic metric set, per-second values divided by
-// the granularity in seconds; the default model's query goes out unchanged. Real service with
-// the original's traffic.keras imported into its models dir, stand-in broker.
+// A named deep model over the Druid path (docs/design.md § Traffic metric set): the query the
+// broker receives has its aggregations/postAggregations replaced by the traffic metric set,
+// per-second values divided by the granularity in seconds; the default model's query goes out
+// unchanged. Real service with the original's traffic.keras imported into its models dir, stand-in
+// broker.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
