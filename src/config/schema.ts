@@ -1,6 +1,7 @@
-// The one validated, typed configuration object (DESIGN §5). config.ini keeps the original
-// service's sections and keys where they still mean something; new keys live in new sections.
-// Every value is checked at start: a bad value stops the start naming the key and the accepted range.
+// The one validated, typed configuration object (docs/design.md § Config). config.ini keeps the
+// original service's sections and keys where they still mean something; new keys live in new
+// sections. Every value is checked at start: a bad value stops the start naming the key and the
+// accepted range.
 import { Cron } from "croner";
 import { z } from "zod";
 

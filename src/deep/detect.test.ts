@@ -1,5 +1,6 @@
-// The inference around the network (DESIGN §3): coverage of every row, threshold, errors. The
-// forward pass here is a plain function so the expected numbers can be worked out by hand.
+// The inference around the network (docs/design.md § Deep (named) models): coverage of every row,
+// threshold, errors. The forward pass here is a plain function so the expected numbers can be
+// worked out by hand.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { detectAnomalies, reconstructRows, type Reconstruct } from "./detect";

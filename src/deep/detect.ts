@@ -1,7 +1,8 @@
-// Anomalies and forecasts of a deep model over a Druid timeseries (DESIGN §3): features ->
-// rescale -> slices (plus an end-aligned one for a tail) -> reconstruction -> averaged back per
-// row -> per-row mean absolute error against the rescaled input; a row is anomalous when its
-// error exceeds avg_loss + k·std_loss. The forecast is the reconstructed metric, de-scaled.
+// Anomalies and forecasts of a deep model over a Druid timeseries (docs/design.md § Deep (named)
+// models): features -> rescale -> slices (plus an end-aligned one for a tail) -> reconstruction ->
+// averaged back per row -> per-row mean absolute error against the rescaled input; a row is
+// anomalous when its error exceeds avg_loss + k·std_loss. The forecast is the reconstructed metric,
+// de-scaled.
 import type { TimeseriesRow, TrafficModelResult } from "../detect/traffic-model";
 import { ModelInputError } from "../detect/model-catalog";
 import { buildFeatures } from "./features";
