@@ -1,4 +1,5 @@
-// npm run build -> dist/rb-aioutliers (+ dist/lib): the single executable (DESIGN §7).
+// npm run build -> dist/rb-aioutliers (+ dist/lib): the single executable (docs/design.md § Single
+// executable and RPM).
 //  1. the pinned Node 24 binary and better-sqlite3 compiled for Node 24 (cached, ./toolchain.mjs);
 //  2. src/cli/main.ts bundled with esbuild to CommonJS (SEA runs CommonJS only): the main script,
 //     and the packages only deep models use (tfjs, h5wasm) as chunks loaded on first import;

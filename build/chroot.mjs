@@ -1,5 +1,6 @@
 // Installs the RPM into a scratch root and makes from it a chroot holding only the installed
-// files plus /dev/null, /dev/random, /dev/urandom and /tmp: the "empty root" of DESIGN §7.
+// files plus /dev/null, /dev/random, /dev/urandom and /tmp: the "empty root" of docs/design.md §
+// Single executable and RPM.
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -7,9 +8,9 @@ import { cacheDir, root } from "./settings.mjs";
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], ...opts });
 
-/** ../shared/tools/enosys310.c compiled: EL7's kernel system calls (>= 314 fail with ENOSYS). */
+/** build/enosys310/enosys310.c compiled: EL7's kernel system calls (>= 314 fail with ENOSYS). */
 export function ensureEnosys310() {
-  const src = join(root, "../shared/tools/enosys310.c");
+  const src = join(root, "build/enosys310/enosys310.c");
   const out = join(cacheDir, "enosys310");
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) run("cc", ["-O2", "-o", out, src]);
   return out;

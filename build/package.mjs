@@ -1,6 +1,7 @@
 // npm run package -> dist/rb-aioutliers-<version>-<release>.el7.x86_64.rpm from rb-aioutliers.spec.
 // Builds the executable first (incremental), stages it with its libraries, the unit, the default
-// config, the docs and the licence notices, and runs rpmbuild in a private _topdir.
+// config, the man page, the docs (docs/*.md) and the licence notices, and runs rpmbuild in a
+// private _topdir.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -63,7 +64,10 @@ export async function buildRpm({ release = RPM_RELEASE, payload, rebuild = true 
   cpSync(join(dirname(exe), "lib"), join(stage, "lib"), { recursive: true });
   copyFileSync(join(root, "systemd/rb-aioutliers.service"), join(stage, "rb-aioutliers.service"));
   copyFileSync(join(root, "assets/config.ini"), join(stage, "config.ini"));
-  copyFileSync(join(root, "docs/packaging.md"), join(stage, "packaging.md"));
+  mkdirSync(join(stage, "docs"));
+  for (const doc of readdirSync(join(root, "docs")).filter((n) => n.endsWith(".md"))) copyFileSync(join(root, "docs", doc), join(stage, "docs", doc));
+  // rb-aioutliers(1), made from the program's own --help texts and config (build/man-page.ts).
+  execFileSync(process.execPath, ["--import", "tsx", join(root, "build/man-page.ts"), join(stage, "rb-aioutliers.1.gz")], { cwd: root, stdio: "inherit" });
   stageLicenses(join(stage, "licenses"), JSON.parse(readFileSync(join(cacheDir, "sea", "meta.json"), "utf8")));
 
   const top = join(cacheDir, "rpmbuild");

@@ -21,7 +21,8 @@ export const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 /** RPM release of this build (bump when the package changes but the product version does not). */
 export const RPM_RELEASE = process.env.RB_AIOUTLIERS_RPM_RELEASE ?? "1";
 
-/** Where the RPM installs the executable and its own loader and libraries (DESIGN §7). */
+/** Where the RPM installs the executable and its own loader and libraries (docs/design.md § Single
+ * executable and RPM). */
 export const installPrefix = "/opt/rb-aioutliers";
 /** The build machine's glibc and C++ runtime, shipped beside the executable (Node 24 needs glibc >= 2.28). */
 export const bundledLibs = [

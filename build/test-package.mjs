@@ -93,9 +93,17 @@ const user = serviceUser(scratch);
 const installed = makeChroot(scratch, chroot);
 for (const p of ["/opt/rb-aioutliers/bin/rb-aioutliers", "/usr/bin/rb-aioutliers", "/usr/lib/systemd/system/rb-aioutliers.service",
   "/etc/rb-aioutliers/config.ini", "/var/lib/rb-aioutliers/models", "/var/log/rb-aioutliers", "/var/cache/rb-aioutliers",
-  "/opt/rb-aioutliers/licenses/node.LICENSE", "/opt/rb-aioutliers/licenses/glibc.copyright", "/opt/rb-aioutliers/licenses/gcc-runtime.copyright"]) {
+  "/opt/rb-aioutliers/licenses/node.LICENSE", "/opt/rb-aioutliers/licenses/glibc.copyright", "/opt/rb-aioutliers/licenses/gcc-runtime.copyright",
+  "/usr/share/man/man1/rb-aioutliers.1.gz",
+  ...readdirSync(join(root, "docs")).filter((n) => n.endsWith(".md")).map((n) => `/usr/share/doc/rb-aioutliers/${n}`)]) {
   check(installed.includes(p), `the RPM installs ${p}`);
 }
+const manPage = join(scratch, "usr/share/man/man1/rb-aioutliers.1.gz");
+const man = spawnSync("man", ["-l", manPage], { encoding: "utf8", env: { ...process.env, MANWIDTH: "100", MAN_KEEP_FORMATTING: "" } });
+check(man.status === 0 && /^COMMANDS$/m.test(man.stdout) && /check-config/.test(man.stdout) && /^EXIT STATUS$/m.test(man.stdout),
+  `man -l ${manPage} renders the page (status ${man.status}${man.error ? `, ${man.error.message}` : ""})`);
+for (const doc of readdirSync(join(root, "docs")).filter((n) => n.endsWith(".md")))
+  check(sha256(join(scratch, "usr/share/doc/rb-aioutliers", doc)) === sha256(join(root, "docs", doc)), `/usr/share/doc/rb-aioutliers/${doc} is docs/${doc}`);
 check(sha256(join(chroot, "opt/rb-aioutliers/bin/rb-aioutliers")) === sha256(join(distDir, "rb-aioutliers")),
   "the installed executable is byte for byte the built one (not stripped)");
 const owner = statSync(join(chroot, "var/lib/rb-aioutliers")).uid;

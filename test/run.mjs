@@ -2,6 +2,12 @@
 // and integration tests under test/ (test/**/*.test.ts). Each file runs in its own Node process
 // (via tsx) so a crashing or hanging file cannot take the others with it; files run two at a time
 // (the machines have 2 cores). Usage: node test/run.mjs [substring filter...]
+//
+// Nothing can hang: uvu prints a mark as each test ends, so a file that prints nothing for
+// TEST_TIMEOUT_MS (default 180 s) is stuck in one test and is killed, naming the test's position;
+// a file that printed its summary but does not exit within EXIT_GRACE_MS (a server, child process
+// or timer left open) is killed and failed; TEST_FILE_TIMEOUT_MS (default 15 min) bounds a file.
+// Prints `[k/n] file ok|FAIL secs` per file and ends with the line `N passed, N failed`.
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -9,11 +15,13 @@ import { join, relative } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const filters = process.argv.slice(2);
 const parallel = Number(process.env.TEST_JOBS ?? 2);
-const timeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 15 * 60 * 1000);
+const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 15 * 60 * 1000);
+const testTimeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 180 * 1000);
+const exitGraceMs = Number(process.env.EXIT_GRACE_MS ?? 10 * 1000);
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+    if (name === "node_modules" || name === "dist" || name === "fixtures" || name.startsWith(".")) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
     else if (name.endsWith(".test.ts")) out.push(relative(root, p));
@@ -26,8 +34,11 @@ const files = [...walk(join(root, "src")), ...walk(join(root, "test"))]
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0, failed = 0, skipped = 0, done = 0;
 const failures = [];
+
+/** Tests finished so far in uvu's output: one mark per test (• pass, ✘ fail). */
+const marks = (out) => (out.match(/[•✘]/g) ?? []).length;
 
 function runFile(file) {
   return new Promise((resolve) => {
@@ -36,18 +47,32 @@ function runFile(file) {
       cwd: root, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
-    child.stdout.on("data", (b) => (out += b));
-    child.stderr.on("data", (b) => (out += b));
-    const timer = setTimeout(() => { out += `\n[test/run] timed out after ${timeoutMs} ms\n`; child.kill("SIGKILL"); }, timeoutMs);
+    let killedFor = "";
+    const kill = (why) => { if (!killedFor) { killedFor = why; out += `\n[test/run] ${why}\n`; child.kill("SIGKILL"); } };
+    const fileTimer = setTimeout(() => kill(`file timed out after ${fileTimeoutMs} ms`), fileTimeoutMs);
+    let idleTimer, graceTimer;
+    const progress = () => {
+      clearTimeout(idleTimer);
+      if (/Total:\s+\d+/.test(out)) {
+        graceTimer ??= setTimeout(() => kill(`tests finished but the process did not exit within ${exitGraceMs} ms (a server, child process or timer left open)`), exitGraceMs);
+        return;
+      }
+      idleTimer = setTimeout(() => kill(`test #${marks(out) + 1} of this file made no progress for ${testTimeoutMs} ms (TEST_TIMEOUT_MS): killed`), testTimeoutMs);
+    };
+    progress();
+    const onData = (b) => { out += b; progress(); };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.on("close", (code) => {
-      clearTimeout(timer);
+      clearTimeout(fileTimer); clearTimeout(idleTimer); clearTimeout(graceTimer);
       const total = /Total:\s+(\d+)/.exec(out), ok = /Passed:\s+(\d+)/.exec(out), sk = /Skipped:\s+(\d+)/.exec(out);
       const t = total ? Number(total[1]) : 0, p = ok ? Number(ok[1]) : 0;
       const s = sk ? Number(sk[1]) : 0;
-      const fileFailed = code !== 0 || t === 0 || p + s < t;
+      const fileFailed = code !== 0 || killedFor !== "" || t === 0 || p + s < t;
       passed += p; skipped += s; failed += Math.max(t - p - s, fileFailed ? 1 : 0);
       const secs = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(`${fileFailed ? "FAIL" : "ok  "} ${file} (${p}/${t}, ${secs}s)`);
+      done++;
+      console.log(`[${done}/${files.length}] ${file} ${fileFailed ? "FAIL" : "ok"} ${secs} s (${p}/${t})`);
       if (fileFailed) { failures.push(file); console.log(out.split("\n").map((l) => "    " + l).join("\n")); }
       resolve();
     });

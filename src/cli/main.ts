@@ -1,27 +1,15 @@
 // Entry point of the rb-aioutliers executable and of `npm run cli -- <subcommand>`.
 import { startupSnapshot } from "node:v8";
-import { commands, defaultCommand } from "./commands";
+import { commands, defaultCommand, overview } from "./commands";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import { UsageError } from "./command";
 import { ConfigError, loadConfig } from "../config";
-
-function overview(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return `Usage: rb-aioutliers [subcommand] [options]
-
-Outlier detection for time series: the traffic API (port 39091) and the station
-API (port 8080) in one service. Without a subcommand it runs \`${defaultCommand}\`.
-
-Subcommands:
-${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
-
-Run \`rb-aioutliers <subcommand> --help\` for the options of one.`;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === "--help" || first === "-h" || first === "help") {
     console.log(overview());
-    return 0;
+    return EXIT_OK;
   }
   if (first === "--version") return main(["version"]);
   const explicit = first !== undefined && !first.startsWith("-");
@@ -30,22 +18,22 @@ export async function main(argv: string[]): Promise<number> {
   const command = commands.find((c) => c.name === name);
   if (!command) {
     console.error(`rb-aioutliers: unknown subcommand '${name}'\n\n${overview()}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (args.includes("--help") || args.includes("-h")) {
     console.log(command.help);
-    return 0;
+    return EXIT_OK;
   }
   try {
     return await command.run(args);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`rb-aioutliers ${command.name}: ${(e as Error).message}\nRun 'rb-aioutliers ${command.name} --help' for usage.`);
-      return 2;
+      return EXIT_USAGE;
     }
     if (e instanceof ConfigError) {
       console.error(`rb-aioutliers ${command.name}: ${e.message}`);
-      return 1;
+      return EXIT_FAILURE;
     }
     throw e;
   }
@@ -54,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
 function run(): void {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
-    (e) => { console.error(e); process.exitCode = 1; },
+    (e) => { console.error(e); process.exitCode = EXIT_FAILURE; },
   );
 }
 

@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
 import type { ServerType } from "@hono/node-server";
 import type { Command } from "./command";
-import { cacheDir, loadConfig, type Config } from "../config";
+import { cacheDir, readConfig, type Config } from "../config";
 import { setAssetCacheDir } from "../runtime/embedded-assets";
 import { createLogger, type Logger } from "../runtime/logger";
+import { logRequests } from "../runtime/access-log";
 import { createMetricsRegistry } from "../runtime/metrics";
 import { createStationService } from "../http/station-app";
 import { createTrafficService } from "../http/traffic-app";
@@ -42,9 +43,10 @@ Port 0 picks a free port; the chosen ports are logged ("listening").`,
     if (values["traffic-port"] !== undefined) overrides.OutliersServerProduction = { outliers_server_port: values["traffic-port"] };
     if (values["station-port"] !== undefined) overrides.Stations = { port: values["station-port"] };
     if (values["data-dir"] !== undefined) overrides.Paths = { data_dir: values["data-dir"] };
-    const config = loadConfig({ file: values.config, env: process.env, overrides });
+    const { config, warnings } = readConfig({ file: values.config, env: process.env, overrides });
     setAssetCacheDir(cacheDir(config));
-    const log = createLogger({ level: config.Logger.level, file: config.Logger.log_file });
+    const log = createLogger({ level: config.Logger.level, file: config.Logger.log_file, format: config.Logger.log_format });
+    for (const w of warnings) log.warn(w);
     return runService(config, log);
   },
 };
@@ -74,6 +76,7 @@ async function runService(config: Config, log: Logger): Promise<number> {
     try {
       const server = await listenOn(s.service, s.host, s.port);
       listening.push(server);
+      if (config.Logger.access_log) logRequests(server, log, s.name);
       const addr = server.address();
       log.info({ api: s.name, host: s.host, port: typeof addr === "object" && addr ? addr.port : s.port }, "listening");
     } catch (e) {

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, ConfigError, modelsDir, pipelineKinds } from "./index";
+import { loadConfig, readConfig, ConfigError, modelsDir, pipelineKinds } from "./index";
 import { pipelineNames } from "../detect";
 
 function iniFile(text: string): string {
@@ -109,7 +109,92 @@ test("a bad value names the key and the accepted range", () => {
   bad("[Stations]\ndefault_pipeline=magic\n", /\[Stations\] default_pipeline: .*kalman-batch/);
   bad("[Outliers]\nschedule_hour=24\n", /\[Outliers\] schedule_hour: expected a cron pattern/);
   bad("[Outliers]\nschedule_hour=every day\n", /\[Outliers\] schedule_hour/);
-  bad("[Nonsense]\nx=1\n", /unknown section.*Nonsense/);
+  bad("[Nonsense]\nx=1\n", /\[Nonsense\]: unknown section; known sections: \[OutliersServerProduction\]/);
+});
+
+function errorOf(opts: Parameters<typeof loadConfig>[0]): string {
+  try {
+    loadConfig(opts);
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    return (e as Error).message;
+  }
+  throw assert.unreachable("accepted");
+}
+
+test("unknown sections and keys are all listed at once, near misses with a suggestion", () => {
+  const msg = errorOf({ file: iniFile(`
+[Logger]
+levl = debug
+[logger]
+level = debug
+[Stations]
+port = 70000
+metric = bytes
+colour = blue
+[Outliers]
+epochs = 5
+port = 9000
+[Nonsense]
+x = 1
+`) });
+  const lines = msg.split("\n").slice(1).map((l) => l.trim());
+  assert.equal(lines.sort(), [
+    "[Logger] levl: unknown key; did you mean level?",
+    "[Nonsense]: unknown section; known sections: [OutliersServerProduction] [Stations] [Outliers] [ShallowOutliers] [Druid] [Paths] [Logger]",
+    "[Outliers] port: unknown key here; it belongs in [Stations]",
+    "[Stations] colour: unknown key; [Stations] has: binding_address, port, data_server_endpoint, default_pipeline, body_limit, state_cache_bytes, outbox_max_backoff_ms, outbox_timeout_ms, outlier_retention_hours, sqlite_synchronous",
+    "[Stations] metric: unknown key here; it belongs in [Outliers]",
+    "[Stations] port: Too big: expected number to be <=65535",
+    "[logger]: unknown section; did you mean [Logger]?",
+  ].sort());
+});
+
+test("a key before any section, and a misspelt key of an ignored section, are errors", () => {
+  assert.match(errorOf({ file: iniFile("port = 1\n[Stations]\n") }), /port: a key outside any section; put it under \[Stations\]/);
+  assert.match(errorOf({ file: iniFile("[AWS]\ns3_bukcet = b\n") }), /\[AWS\] s3_bukcet: unknown key; did you mean s3_bucket\?/);
+});
+
+test("an RB_AIOUTLIERS_ variable of a known section with an unknown key is an error; other tools' variables are not", () => {
+  assert.match(errorOf({ env: { RB_AIOUTLIERS_STATIONS_PROT: "1" } }), /RB_AIOUTLIERS_STATIONS_PROT: no key prot in \[Stations\]; did you mean RB_AIOUTLIERS_STATIONS_PORT\?/);
+  assert.is(loadConfig({ env: { RB_AIOUTLIERS_CMD: "x", RB_AIOUTLIERS_RPM_RELEASE: "2" } }).Stations.port, 8080);
+});
+
+test("the original's sections and keys that mean nothing here are accepted and each named in a warning", () => {
+  const { config, warnings } = readConfig({ file: iniFile(`
+[OutliersServerProduction]
+outliers_server_port=39091
+outliers_server_workers=4
+outliers_server_threads=20
+[Outliers]
+#target_sensors=FlowSensor
+target_sensors=FlowSensor
+[AWS]
+s3_hostname=http://s3.local
+s3_private_key=secret-key-value
+[Redis]
+rd_hostname=10.0.0.1
+rd_port=16379
+rd_secret=my_secret
+[NTP]
+ntp_server=10.0.0.1
+[ZooKeeper]
+zk_hosts=zk:2181
+[Rails]
+auth_token=t
+`) });
+  assert.is(config.OutliersServerProduction.outliers_server_port, 39091);
+  assert.equal(warnings, [
+    "[OutliersServerProduction] outliers_server_workers is ignored: one process serves both APIs",
+    "[OutliersServerProduction] outliers_server_threads is ignored: one process serves both APIs",
+    "[Outliers] target_sensors is ignored: the Druid query's filter chooses the sensors",
+    "[AWS] is ignored: not used yet: models are not synchronised through S3 (copy model directories between boxes instead)",
+    "[Redis] is ignored: not used yet: nothing is shared through Redis",
+    "[NTP] is ignored: times come from the system clock; keep it synchronised with chronyd or ntpd",
+    "[ZooKeeper] is ignored: no ZooKeeper coordination: every box trains on its own schedule",
+    "[Rails] is ignored: the manager's API is not called",
+  ]);
+  assert.not.match(warnings.join("\n"), /secret/, "warnings name keys, never values");
 });
 
 test("a missing file is a ConfigError naming the file", () => {

@@ -4,8 +4,9 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse as parseIni } from "ini";
-import { z } from "zod";
-import { configSchema, type Config } from "./schema";
+import type { z } from "zod";
+import { configSchema, schemaKeys, type Config } from "./schema";
+import { checkEnvKeys, checkKeys } from "./check-keys";
 import { ConfigError } from "./config-error";
 
 type RawSections = Record<string, Record<string, unknown>>;
@@ -33,10 +34,7 @@ export function envOverrides(env: NodeJS.ProcessEnv): RawSections {
   const set = (section: string, key: string, value: string) => ((out[section] ??= {})[key] = value);
   if (env.DATA_SERVER_ENDPOINT !== undefined) set("Stations", "data_server_endpoint", env.DATA_SERVER_ENDPOINT);
   if (env.DRUID_ENDPOINT !== undefined) set("Druid", "druid_endpoint", env.DRUID_ENDPOINT);
-  const shape = configSchema.shape as Record<string, z.ZodType>;
-  for (const section of Object.keys(shape)) {
-    const inner = (shape[section] as unknown as { unwrap?: () => z.ZodObject }).unwrap?.() ?? shape[section];
-    const keys = Object.keys((inner as z.ZodObject).shape ?? {});
+  for (const [section, keys] of Object.entries(schemaKeys())) {
     for (const key of keys) {
       const v = env[`RB_AIOUTLIERS_${section.toUpperCase()}_${key.toUpperCase()}`];
       if (v !== undefined) set(section, key, v);
@@ -58,20 +56,32 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   return `${key}: ${issue.message}`;
 }
 
-export function loadConfig(opts: LoadOptions = {}): Config {
-  const fromFile = opts.file ? readIniFile(opts.file) : {};
-  const known = new Set(Object.keys(configSchema.shape));
-  const unknown = Object.keys(fromFile).filter((s) => !known.has(s) && !LEGACY_SECTIONS.has(s));
-  if (unknown.length) throw new ConfigError(`unknown section(s) in ${opts.file}: ${unknown.join(", ")}; known: ${[...known].join(", ")}`);
-  const raw = merge(fromFile, envOverrides(opts.env ?? {}), opts.overrides ?? {});
-  for (const s of LEGACY_SECTIONS) delete raw[s];
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`invalid configuration:\n  ${parsed.error.issues.map(describeIssue).join("\n  ")}`);
-  return parsed.data;
+/** A valid configuration and the warnings about what in it is ignored (sections of the original). */
+export interface LoadedConfig {
+  config: Config;
+  warnings: string[];
 }
 
-/** Sections of the original config.ini that mean nothing here; accepted and ignored. */
-const LEGACY_SECTIONS = new Set(["OutliersServerTraining", "OutliersServerTesting", "redBorder", "NTP", "AWS"]);
+/**
+ * Reads, merges and validates; a ConfigError lists every unknown section or key and every bad
+ * value at once.
+ */
+export function readConfig(opts: LoadOptions = {}): LoadedConfig {
+  const fromFile = opts.file ? readIniFile(opts.file) : {};
+  const keys = checkKeys(fromFile);
+  const env = opts.env ?? {};
+  const raw = merge(fromFile, envOverrides(env), opts.overrides ?? {});
+  const parsed = configSchema.safeParse(raw);
+  const errors = [...keys.errors, ...checkEnvKeys(env), ...(parsed.success ? [] : parsed.error.issues.map(describeIssue))];
+  if (errors.length || !parsed.success)
+    throw new ConfigError(`invalid configuration${opts.file ? ` in ${opts.file}` : ""}:\n  ${errors.join("\n  ")}`);
+  return { config: parsed.data, warnings: keys.warnings };
+}
+
+/** The configuration, warnings dropped: for tests and tools that print nothing about it. */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  return readConfig(opts).config;
+}
 
 export function modelsDir(config: Config): string {
   return resolve(config.Paths.models_dir ?? join(config.Paths.data_dir, "models"));

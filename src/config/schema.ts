@@ -1,6 +1,7 @@
-// The one validated, typed configuration object (DESIGN §5). config.ini keeps the original
-// service's sections and keys where they still mean something; new keys live in new sections.
-// Every value is checked at start: a bad value stops the start naming the key and the accepted range.
+// The one validated, typed configuration object (docs/design.md § Config). config.ini keeps the
+// original service's sections and keys where they still mean something; new keys live in new
+// sections. Every value is checked at start: a bad value stops the start naming the key and the
+// accepted range.
 import { Cron } from "croner";
 import { z } from "zod";
 
@@ -87,7 +88,20 @@ export const configSchema = z.object({
   Logger: z.object({
     log_file: z.string().optional(),
     level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+    /** json: one JSON object per line (journald, log shippers); text: one readable line (a terminal). */
+    log_format: z.enum(["json", "text"]).default("json"),
+    /** A line per served request at info (method, path, status, ms, bytes) on both ports. */
+    access_log: bool.default(true),
   }).prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The schema's sections and, for each, its keys. */
+export function schemaKeys(): Record<string, string[]> {
+  const shape = configSchema.shape as Record<string, z.ZodType>;
+  return Object.fromEntries(Object.entries(shape).map(([section, type]) => {
+    const inner = (type as unknown as { unwrap(): z.ZodObject }).unwrap();
+    return [section, Object.keys(inner.shape)];
+  }));
+}

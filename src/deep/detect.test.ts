@@ -1,5 +1,6 @@
-// The inference around the network (DESIGN §3): coverage of every row, threshold, errors. The
-// forward pass here is a plain function so the expected numbers can be worked out by hand.
+// The inference around the network (docs/design.md § Deep (named) models): coverage of every row,
+// threshold, errors. The forward pass here is a plain function so the expected numbers can be
+// worked out by hand.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { detectAnomalies, reconstructRows, type Reconstruct } from "./detect";
@@ -7,6 +8,7 @@ import { ModelInputError } from "../detect/model-catalog";
 import type { ModelMetadata } from "./metadata";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import { slice } from "./preprocess";
+import { TRAFFIC_METRICS } from "../druid/query-builder";
 
 const meta: ModelMetadata = {
   metrics: ["bytes", "pkts", "granularity"], timestamp: ["minute", ...Array.from({ length: 7 }, (_, d) => `weekday_${d}`)],
@@ -92,6 +94,38 @@ test("a metric the model lacks: a ModelInputError naming the metrics it knows", 
   } catch (e) {
     assert.instance(e, ModelInputError);
     assert.match((e as Error).message, /no metric 'monitors'.*bytes, pkts, granularity/);
+  }
+});
+
+test("each of the traffic model's metrics missing alone: a ModelInputError naming it and the model's full set", async () => {
+  const traffic: ModelMetadata = { ...meta, metrics: [...TRAFFIC_METRICS, "granularity"] };
+  const full = series(8).map((r) => ({ timestamp: r.timestamp, result: Object.fromEntries(TRAFFIC_METRICS.map((m, j) => [m, r.result.bytes + j])) }));
+  const ok = await detectAnomalies("traffic", full, "bytes", traffic, 5, identity);
+  assert.is(ok.predicted.length, 8, "with every metric the model runs");
+  for (const missing of TRAFFIC_METRICS) {
+    const rows = full.map((r) => ({ timestamp: r.timestamp, result: Object.fromEntries(Object.entries(r.result).filter(([k]) => k !== missing)) }));
+    const judged = missing === "bytes" ? "pkts" : "bytes";
+    try {
+      await detectAnomalies("traffic", rows, judged, traffic, 5, identity);
+      assert.unreachable(`ran without ${missing}`);
+    } catch (e) {
+      assert.instance(e, ModelInputError);
+      const msg = (e as Error).message;
+      assert.ok(msg.includes(`missing: ${missing}. Its metrics: ${TRAFFIC_METRICS.join(", ")} (granularity is computed from the timestamps)`), msg);
+    }
+  }
+});
+
+test("a metric absent from some rows only: refused, saying how many and the first", async () => {
+  const rows = series(10);
+  delete (rows[3].result as Record<string, number>).pkts;
+  delete (rows[7].result as Record<string, number>).pkts;
+  try {
+    await detectAnomalies("m", rows, "bytes", meta, 5, identity);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ModelInputError);
+    assert.match((e as Error).message, /missing: pkts \(absent from 2 of 10 rows, first row 3\)/);
   }
 });
 

@@ -1,7 +1,8 @@
-// Anomalies and forecasts of a deep model over a Druid timeseries (DESIGN §3): features ->
-// rescale -> slices (plus an end-aligned one for a tail) -> reconstruction -> averaged back per
-// row -> per-row mean absolute error against the rescaled input; a row is anomalous when its
-// error exceeds avg_loss + k·std_loss. The forecast is the reconstructed metric, de-scaled.
+// Anomalies and forecasts of a deep model over a Druid timeseries (docs/design.md § Deep (named)
+// models): features -> rescale -> slices (plus an end-aligned one for a tail) -> reconstruction ->
+// averaged back per row -> per-row mean absolute error against the rescaled input; a row is
+// anomalous when its error exceeds avg_loss + k·std_loss. The forecast is the reconstructed metric,
+// de-scaled.
 import type { TimeseriesRow, TrafficModelResult } from "../detect/traffic-model";
 import { ModelInputError } from "../detect/model-catalog";
 import { buildFeatures } from "./features";
@@ -31,12 +32,43 @@ export interface Reconstruction {
   loss: Float64Array;
 }
 
-export function checkInput(name: string, meta: ModelMetadata, rows: number, metric?: string): void {
+/** Feature columns computed from the timestamps, not read from the rows (./features.ts). */
+const COMPUTED = new Set(["granularity"]);
+
+/**
+ * The model's metrics that some row lacks, each with where: a deep model reads every one of its
+ * metrics, and one read as 0 (as the original filled missing columns) makes every row look
+ * anomalous, so a series without them is refused rather than judged blindly (issue 12 part 9).
+ */
+export function missingMetrics(meta: ModelMetadata, rows: TimeseriesRow[]): string[] {
+  const out: string[] = [];
+  for (const m of meta.metrics) {
+    if (COMPUTED.has(m)) continue;
+    let absent = 0, first = -1;
+    for (let i = 0; i < rows.length; i++) {
+      if (Object.hasOwn(rows[i].result, m)) continue;
+      absent++;
+      if (first < 0) first = i;
+    }
+    if (absent === rows.length) out.push(m);
+    else if (absent > 0) out.push(`${m} (absent from ${absent} of ${rows.length} rows, first row ${first})`);
+  }
+  return out;
+}
+
+export function checkInput(name: string, meta: ModelMetadata, rows: TimeseriesRow[], metric?: string): void {
   if (metric !== undefined && !meta.metrics.includes(metric))
     throw new ModelInputError(`model '${name}' has no metric '${metric}'; it knows: ${meta.metrics.join(", ")}`);
   const need = sliceLength(meta);
-  if (rows < need)
-    throw new ModelInputError(`model '${name}' needs at least ${need} rows (window_size ${meta.windowSize} × num_windows ${meta.numWindows}), got ${rows}`);
+  if (rows.length < need)
+    throw new ModelInputError(`model '${name}' needs at least ${need} rows (window_size ${meta.windowSize} × num_windows ${meta.numWindows}), got ${rows.length}`);
+  const missing = missingMetrics(meta, rows);
+  if (missing.length) {
+    const read = meta.metrics.filter((m) => !COMPUTED.has(m));
+    throw new ModelInputError(`model '${name}' reads every one of its metrics in every row; missing: ${missing.join(", ")}. `
+      + `Its metrics: ${read.join(", ")}${read.length < meta.metrics.length ? ` (${meta.metrics.filter((m) => COMPUTED.has(m)).join(", ")} is computed from the timestamps)` : ""}. `
+      + `Send "query" (the service asks the broker for all of them) or "data" with all of them, or omit "model" for the default model, which judges one metric`);
+  }
 }
 
 /** Rescaled features of `rows` and their reconstruction by the model, row by row. */
@@ -53,7 +85,7 @@ export async function reconstructRows(rows: TimeseriesRow[], meta: ModelMetadata
 
 export async function detectAnomalies(name: string, rows: TimeseriesRow[], metric: string, meta: ModelMetadata,
   k: number, reconstruct: Reconstruct): Promise<TrafficModelResult> {
-  checkInput(name, meta, rows.length, metric);
+  checkInput(name, meta, rows, metric);
   const { output, loss } = await reconstructRows(rows, meta, reconstruct);
   for (let i = 0; i < output.data.length; i++) output.data[i] = Math.min(output.data[i], BELOW_ONE);
   const expected = descale(output, meta.metrics.length);

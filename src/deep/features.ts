@@ -65,7 +65,8 @@ export function buildFeatures(rows: TimeseriesRow[], spec: FeatureSpec): Matrix 
       const d = Number(wd[1]);
       return (i) => (clocks[i].weekday === d && d !== dropped ? 1 : 0);
     }
-    // A metric absent from the response counts as 0 (the original filled missing columns with 0).
+    // A metric absent from a row counts as 0, as the original filled missing columns; requests never
+    // get here without every metric (checkInput in ./detect.ts refuses them).
     return (i) => {
       const v = rows[i].result[name];
       return typeof v === "number" && Number.isFinite(v) ? v : 0;

@@ -1,4 +1,4 @@
-// A deep model on disk (DESIGN §5): `<models dir>/<name>/` holds
+// A deep model on disk (docs/design.md § Model files): `<models dir>/<name>/` holds
 //   model.json    {"format", "keras": <Keras functional config>, "weights": [{layer, path, shape}]}
 //   weights.bin   the weights as little-endian float32, concatenated in that order
 //   metadata.ini  [Columns] metrics, timestamp; [General] avg_loss, std_loss, window_size,

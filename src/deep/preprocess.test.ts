@@ -1,16 +1,16 @@
 // Golden tests of the autoencoder preprocessing against the original's numpy/pandas helpers
-// (golden/autoencoder_prep.json, README §6). Tolerances as the README recommends: relative 1e-12
-// for rescale/descale (tanh/log1p/expm1/atanh differ from numpy's libm by a few ulp), exact for
-// slice/flatten (the same additions and divisions in the same order).
+// (golden/autoencoder_prep.json, test/fixtures/golden/README.md §6). Tolerances as the README
+// recommends: relative 1e-12 for rescale/descale (tanh/log1p/expm1/atanh differ from numpy's libm
+// by a few ulp), exact for slice/flatten (the same additions and divisions in the same order).
 import { test } from "uvu";
+import { readFixtureJson } from "../../test/support/fixtures";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
 import { fromRows, toRows } from "./matrix";
 import { descale, flatten, rescale, slice, sliceStarts } from "./preprocess";
 import { buildFeatures } from "./features";
 import type { TimeseriesRow } from "../detect/traffic-model";
 
-const golden = JSON.parse(readFileSync(new URL("../../../shared/golden/autoencoder_prep.json", import.meta.url), "utf8"));
+const golden = readFixtureJson("golden/autoencoder_prep.json");
 const num = (v: number | string) => (typeof v === "string" ? Number(v) : v);
 
 function close(actual: number, expected: number | string, rel: number, what: string) {
@@ -80,7 +80,7 @@ test("an end-aligned slice covers rows that do not divide into windows", () => {
 
 function rawRowsOf(c: any): TimeseriesRow[] {
   if (c.raw_rows) return c.raw_rows;
-  const file = JSON.parse(readFileSync(new URL("../../../shared/upstream/outliers_test_data.json", import.meta.url), "utf8"));
+  const file = readFixtureJson("upstream/outliers_test_data.json");
   return file.slice(0, c.n_rows);
 }
 

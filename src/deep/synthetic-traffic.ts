@@ -1,8 +1,8 @@
-// A deterministic synthetic redborder traffic series (the full metric set of DESIGN §3), to
-// train and test our own default model without anyone's real traffic. Every minute's values are
-// a pure function of (seed, minute since the epoch): daily and weekly seasonality, smooth
-// multiplicative noise, white noise and occasional short bursts; coarser buckets sum the
-// minutes, so every granularity and every time window of the same seed agree.
+// A deterministic synthetic redborder traffic series (the full metric set of docs/design.md §
+// Traffic metric set), to train and test our own default model without anyone's real traffic. Every
+// minute's values are a pure function of (seed, minute since the epoch): daily and weekly
+// seasonality, smooth multiplicative noise, white noise and occasional short bursts; coarser
+// buckets sum the minutes, so every granularity and every time window of the same seed agree.
 import type { TimeseriesRow } from "../detect/traffic-model";
 
 /** A uniform [0, 1) number from a 32-bit hash of (seed, key) (splitmix-like mixing). */
@@ -40,7 +40,8 @@ export function minuteTraffic(seed: number, minute: number): MinuteTraffic {
   return { bytes, pkts, flows, clients };
 }
 
-/** The 11 traffic metrics of a bucket from its summed counts (the post-aggregations of DESIGN §3). */
+/** The 11 traffic metrics of a bucket from its summed counts (the post-aggregations of
+ * docs/design.md § Traffic metric set). */
 export function trafficMetrics(t: MinuteTraffic, seconds: number): Record<string, number> {
   const { bytes, pkts, flows, clients } = t;
   const bps = (bytes * 8) / seconds;

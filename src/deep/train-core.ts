@@ -1,8 +1,8 @@
-// Fitting an autoencoder to traffic series (DESIGN §6), without I/O: series in, weights and loss
-// statistics out. Loss: mean absolute error (the original compiled with "mae"); optimiser: AdamW
-// with the original's weight decay. After fitting, the per-row reconstruction error over the
-// training series gives the new avg/std loss; a retrained model blends them into its old ones as
-// 0.9·old + 0.1·new (the original's trainer.py), a fresh model takes them as they are.
+// Fitting an autoencoder to traffic series (docs/design.md § Training), without I/O: series in,
+// weights and loss statistics out. Loss: mean absolute error (the original compiled with "mae");
+// optimiser: AdamW with the original's weight decay. After fitting, the per-row reconstruction
+// error over the training series gives the new avg/std loss; a retrained model blends them into its
+// old ones as 0.9·old + 0.1·new (the original's trainer.py), a fresh model takes them as they are.
 import type { TimeseriesRow } from "../detect/traffic-model";
 import type { KerasModelConfig } from "./keras-model";
 import { buildModel } from "./keras-model";

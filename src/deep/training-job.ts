@@ -1,9 +1,9 @@
-// One training run of a named model (DESIGN §6): fetch the last 24 h from Druid at every training
-// granularity, fit in a worker thread, then back the old model up and replace it atomically.
-// Nothing on disk changes until the new weights exist, so a failed, killed or interrupted run
-// leaves the previous model serving and intact. One run at a time per models dir: a lock file
-// (with the holder's pid; a stale one is taken over) guards against the service and the CLI
-// training at once.
+// One training run of a named model (docs/design.md § Training): fetch the last 24 h from Druid at
+// every training granularity, fit in a worker thread, then back the old model up and replace it
+// atomically. Nothing on disk changes until the new weights exist, so a failed, killed or
+// interrupted run leaves the previous model serving and intact. One run at a time per models dir: a
+// lock file (with the holder's pid; a stale one is taken over) guards against the service and the
+// CLI training at once.
 import { Worker } from "node:worker_threads";
 import { startWorker } from "../runtime/worker";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";

@@ -1,6 +1,7 @@
 // The batch pipelines against the retrain traces of golden/drift_decisions.json
-// (MKWIForestBatchPipeline / MKWKIForestBatchPipeline of kalman-mk-iforest). README §4: the
-// retrain sequence does not depend on the forest's randomness and must match exactly.
+// (MKWIForestBatchPipeline / MKWKIForestBatchPipeline of kalman-mk-iforest).
+// test/fixtures/golden/README.md §4: the retrain sequence does not depend on the forest's
+// randomness and must match exactly.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden } from "../../test/support/golden";

@@ -1,7 +1,8 @@
 // The drift test against golden/drift_decisions.json (kalman-mk-iforest's
-// MannKendallWilcoxonDriftDetector(0.05, 0.1), pymannkendall HEAD, scipy 1.10.1). README §4: every
-// boolean must match exactly (the MK and Wilcoxon numbers at §1/§2 tolerances), except the pair
-// flagged ill_conditioned_acf, whose decision is unstable by construction.
+// MannKendallWilcoxonDriftDetector(0.05, 0.1), pymannkendall HEAD, scipy 1.10.1).
+// test/fixtures/golden/README.md §4: every boolean must match exactly (the MK and Wilcoxon numbers
+// at §1/§2 tolerances), except the pair flagged ill_conditioned_acf, whose decision is unstable by
+// construction.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden, num, closeRel, closeAbs } from "../../test/support/golden";

@@ -34,4 +34,17 @@ test("bad timestamps and bytes are input errors; no IP data gives empty lists", 
   assert.equal(attributeOutliers([{ timestamp: "2024-01-01T00:00:00Z" }], {}), { ips: [{ caused_by: [] }] });
 });
 
+test("many outliers at one instant over many IPs: linear, one shared list per instant", () => {
+  // 2,000 IPs × 30 rows and 50,000 outliers at one time: the old per-outlier scan of every
+  // anomalous row with a list lookup was quadratic; one list per instant, built once, is linear.
+  const data: Record<string, { timestamp: string; result: { bytes: number } }[]> = {};
+  for (let k = 0; k < 2000; k++) data[`10.0.${k >> 8}.${k & 255}`] = traffic(k % 50 === 0 ? 20 : undefined, k).slice(0, 30);
+  const at = "2024-05-22T10:20:00.000Z";
+  const r = attributeOutliers(Array.from({ length: 50_000 }, () => ({ timestamp: at })), data);
+  assert.is(r.ips.length, 50_000);
+  assert.ok(r.ips[0]!.caused_by.length >= 40, `the 40 bursting IPs are blamed: ${r.ips[0]!.caused_by.length}`);
+  assert.is(new Set(r.ips[0]!.caused_by).size, r.ips[0]!.caused_by.length, "each IP once");
+  assert.ok(r.ips.every((x) => x.caused_by === r.ips[0]!.caused_by), "one list shared by the outliers at that instant");
+});
+
 test.run();

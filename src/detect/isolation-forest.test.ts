@@ -1,8 +1,8 @@
 // The isolation forest against golden/isolation_forest_reference.json (sklearn 1.2.1, 20 seeds).
-// Our PRNG differs from sklearn's, so we compare the mean of 24 of our seeds with sklearn's
-// 20-seed mean, at the limits README §7 calibrated by comparing sklearn with itself: Spearman
-// >= 0.95 and mean absolute difference <= 0.01 on each dataset; the points sklearn flags in at
-// least half its seeds flagged in most of ours; c(n) relative 1e-12.
+// Our PRNG differs from sklearn's, so we compare the mean of 24 of our seeds with sklearn's 20-seed
+// mean, at the limits test/fixtures/golden/README.md §7 calibrated by comparing sklearn with
+// itself: Spearman >= 0.95 and mean absolute difference <= 0.01 on each dataset; the points sklearn
+// flags in at least half its seeds flagged in most of ours; c(n) relative 1e-12.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden, closeRel } from "../../test/support/golden";

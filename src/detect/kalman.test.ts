@@ -1,6 +1,6 @@
-// The 1-D Kalman filter against golden/kalman_1d.json (filterpy, Q = 0.001, R = 1, x0 = 0,
-// P0 = 1). README §3: relative 1e-12, bit-exact possible in filterpy's operation order; we
-// assert bit-exactness for x and P because the operation order is the same.
+// The 1-D Kalman filter against golden/kalman_1d.json (filterpy, Q = 0.001, R = 1, x0 = 0, P0 = 1).
+// test/fixtures/golden/README.md §3: relative 1e-12, bit-exact possible in filterpy's operation
+// order; we assert bit-exactness for x and P because the operation order is the same.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden } from "../../test/support/golden";

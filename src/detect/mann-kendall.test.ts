@@ -1,7 +1,8 @@
 // Mann-Kendall (original, Yue-Wang) and Sen's slope against golden/mann_kendall_yue_wang.json
-// (pymannkendall HEAD ec2e3ab). Tolerances from its README §1: s, Tau, slope, intercept, h and
-// trend exact; var_s and z relative 1e-9 (summation order of the ACF); p absolute 1e-12, or
-// relative 1e-6 when p < 1e-10. For the ill-conditioned case only s, Tau, slope, intercept.
+// (pymannkendall HEAD ec2e3ab). Tolerances from test/fixtures/golden/README.md §1: s, Tau, slope,
+// intercept, h and trend exact; var_s and z relative 1e-9 (summation order of the ACF); p absolute
+// 1e-12, or relative 1e-6 when p < 1e-10. For the ill-conditioned case only s, Tau, slope,
+// intercept.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden, num, closeRel, closeAbs } from "../../test/support/golden";

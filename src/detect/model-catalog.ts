@@ -1,6 +1,7 @@
-// How the traffic API finds a model by name (DESIGN §3). The default shallow model is always
-// there; deep models (src/deep) come from a catalog of named models that the deep side provides.
-// The API only ever calls get() with a name that passed isSafeModelName (src/http/model-name.ts).
+// How the traffic API finds a model by name (docs/design.md § Traffic request). The default shallow
+// model is always there; deep models (src/deep) come from a catalog of named models that the deep
+// side provides. The API only ever calls get() with a name that passed isSafeModelName
+// (src/http/model-name.ts).
 import type { TrafficModel } from "./traffic-model";
 
 export const DEFAULT_MODEL_NAME = "default";

@@ -1,5 +1,5 @@
 // roundHalfEven against numpy's around: golden/wilcoxon_zsplit.json `around3` (50 pairs,
-// bit-exact including the sign of zero, README §2).
+// bit-exact including the sign of zero, test/fixtures/golden/README.md §2).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden, num } from "../../test/support/golden";

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { test } from "uvu";
+import { readFixtureJson } from "../../test/support/fixtures";
 import * as assert from "uvu/assert";
 import { Rng } from "./rng";
 import { ShallowModel, contaminationCap, shallowOutliers, locallyDetrended } from "./shallow-model";
@@ -88,7 +88,7 @@ test("deterministic, expected = smoothed value, predicted for every row in input
 });
 
 test("the upstream test data (239 hourly points) flags the point sklearn flags", async () => {
-  const rows = JSON.parse(readFileSync(new URL("../../../shared/upstream/shallow_outliers_test_data.json", import.meta.url), "utf8")) as TimeseriesRow[];
+  const rows = readFixtureJson("upstream/shallow_outliers_test_data.json") as TimeseriesRow[];
   const r = await new ShallowModel(opts).run(rows, "bytes");
   // golden/shallow_smoothing.json compute_json_test_data_informational: sklearn 1.2.1 flags 2024-05-31T08:00.
   assert.ok(r.anomalies.some((a) => a.timestamp === "2024-05-31T08:00:00.000Z"));

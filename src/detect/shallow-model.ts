@@ -1,5 +1,6 @@
-// The default (shallow) traffic model, after ShallowOutliers of rb-aioutliers (DESIGN §3).
-// Expected value = the triangular smoothing of the series (./smoothing.ts, as the original).
+// The default (shallow) traffic model, after ShallowOutliers of rb-aioutliers (docs/design.md §
+// Default (shallow) model). Expected value = the triangular smoothing of the series
+// (./smoothing.ts, as the original).
 //
 // The original then flagged the `contamination` fraction of points an isolation forest over
 // [smoothed, |value − smoothed|, sign(value − smoothed), daily_sin, weekly_cos] scored lowest

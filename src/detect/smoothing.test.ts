@@ -1,13 +1,13 @@
 // Against golden/shallow_smoothing.json (ShallowOutliers.predict of rb-aioutliers, numpy).
-// Tolerance: relative 1e-12, or absolute 1e-12·max|arr| (golden/README.md §5): the sums run in a
-// different order than np.convolve, so the last bits may differ.
-import { readFileSync } from "node:fs";
+// Tolerance: relative 1e-12, or absolute 1e-12·max|arr| (test/fixtures/golden/README.md §5): the
+// sums run in a different order than np.convolve, so the last bits may differ.
 import { test } from "uvu";
+import { readFixtureJson } from "../../test/support/fixtures";
 import * as assert from "uvu/assert";
 import { convolveDirect, convolveRamps, smoothSeries, smoothingWindow } from "./smoothing";
 import { Rng } from "./rng";
 
-const golden = JSON.parse(readFileSync(new URL("../../../shared/golden/shallow_smoothing.json", import.meta.url), "utf8")) as {
+const golden = readFixtureJson("golden/shallow_smoothing.json") as {
   predict_cases: { name: string; n: number; arr: number[]; window_size: number; half_size: number; smoothed: (number | string)[] }[];
 };
 

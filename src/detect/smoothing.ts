@@ -1,7 +1,8 @@
 // The shallow model's expected value: a symmetric triangular kernel whose width grows with the
 // series length, edge-padded, as ShallowOutliers.predict of rb-aioutliers computes it
-// (golden/README.md §5): ws = max(int(0.05·n), min(n, int(5 + ln n))), made odd; h = ws // 2;
-// kernel [1..h, h²/4, h..1] / sum; pad h values of the edge each side; 'valid' convolution.
+// (test/fixtures/golden/README.md §5): ws = max(int(0.05·n), min(n, int(5 + ln n))), made odd;
+// h = ws // 2; kernel [1..h, h²/4, h..1] / sum; pad h values of the edge each side; 'valid'
+// convolution.
 
 export interface SmoothingWindow { windowSize: number; halfSize: number }
 

@@ -1,12 +1,12 @@
 // Against golden/shallow_smoothing.json encode_timestamp_cases (pandas): UTC "Z", naive and
-// "+02:00" times. Tolerance absolute 1e-12 (golden/README.md §5).
-import { readFileSync } from "node:fs";
+// "+02:00" times. Tolerance absolute 1e-12 (test/fixtures/golden/README.md §5).
 import { test } from "uvu";
+import { readFixtureJson } from "../../test/support/fixtures";
 import * as assert from "uvu/assert";
 import { wallClock } from "./iso-time";
 import { dailySin, dayOfWeek, encodeTimes, weeklyCos } from "./time-encoding";
 
-const golden = JSON.parse(readFileSync(new URL("../../../shared/golden/shallow_smoothing.json", import.meta.url), "utf8")) as {
+const golden = readFixtureJson("golden/shallow_smoothing.json") as {
   encode_timestamp_cases: { set: string; timestamps: string[]; daily_sin: number[]; weekly_cos: number[] }[];
 };
 

@@ -1,7 +1,7 @@
-// Time-of-day and day-of-week encodings of the shallow model (golden/README.md §5), taken from the
-// wall clock written in the timestamp, as pandas does: "+02:00" times use their local hour and
-// weekday, "Z" times UTC, times without an offset as written (iso-time.ts wallClock). Seconds are
-// ignored.
+// Time-of-day and day-of-week encodings of the shallow model (test/fixtures/golden/README.md §5),
+// taken from the wall clock written in the timestamp, as pandas does: "+02:00" times use their
+// local hour and weekday, "Z" times UTC, times without an offset as written (iso-time.ts
+// wallClock). Seconds are ignored.
 //   daily_sin  = sin(2π·(hour + minute/60) / 24)
 //   weekly_cos = cos(2π·(dayofweek + (hour + minute/60)/24) / 7), Monday = 0
 

@@ -1,5 +1,6 @@
-// The interface of a traffic model (DESIGN §3): the default shallow model (src/detect) and the
-// deep LSTM autoencoders (src/deep) both implement it; the traffic API picks one by name.
+// The interface of a traffic model (docs/design.md § Traffic API): the default shallow model
+// (src/detect) and the deep LSTM autoencoders (src/deep) both implement it; the traffic API picks
+// one by name.
 
 /** One row of a Druid timeseries response: `{"timestamp": "...", "result": {"bytes": 1, ...}}`. */
 export interface TimeseriesRow {

@@ -1,6 +1,6 @@
-// Wilcoxon signed-rank (zsplit) against golden/wilcoxon_zsplit.json (scipy 1.10.1). Tolerances
-// from its README §2: statistic exact; d = around(x - y, 3) bit-exact; method exact; exact-method
-// p relative 1e-12; approximate p absolute 1e-12, or relative 1e-9 when p < 1e-6.
+// Wilcoxon signed-rank (zsplit) against golden/wilcoxon_zsplit.json (scipy 1.10.1). Tolerances from
+// test/fixtures/golden/README.md §2: statistic exact; d = around(x - y, 3) bit-exact; method exact;
+// exact-method p relative 1e-12; approximate p absolute 1e-12, or relative 1e-9 when p < 1e-6.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readGolden, closeRel, closeAbs } from "../../test/support/golden";

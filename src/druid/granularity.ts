@@ -1,9 +1,10 @@
 // Seconds per time bucket of a Druid query's granularity, for the per-second post-aggregations
-// of the traffic metric set (DESIGN §3). Accepts the forms the redborder manager sends: a simple
-// name ("minute", "fifteen_minute", ...), an ISO-8601 period ("pt5m", "PT1H", "P1D") as a string
-// or as {"type": "period", "period": ...}, and {"type": "duration", "duration": <ms>}. Anything
-// without a fixed length (months, "all", "none", bad text) is refused: per-second rates would be
-// wrong. The original (query_builder.py) read only granularity.period and defaulted to "minute".
+// of the traffic metric set (docs/design.md § Traffic metric set). Accepts the forms the redborder
+// manager sends: a simple name ("minute", "fifteen_minute", ...), an ISO-8601 period ("pt5m",
+// "PT1H", "P1D") as a string or as {"type": "period", "period": ...}, and {"type": "duration",
+// "duration": <ms>}. Anything without a fixed length (months, "all", "none", bad text) is refused:
+// per-second rates would be wrong. The original (query_builder.py) read only granularity.period and
+// defaulted to "minute".
 
 const SIMPLE: Record<string, number> = {
   second: 1, minute: 60, five_minute: 300, ten_minute: 600, fifteen_minute: 900,

@@ -1,7 +1,7 @@
 // Rewrites a Druid timeseries query for a deep (named) model: the query's aggregations and
 // postAggregations are replaced by the redborder traffic metric set the model was trained on
-// (DESIGN §3; the original's query_builder.py + aggregations.json + postAggregations.json).
-// Per-second values divide by the query's granularity in seconds.
+// (docs/design.md § Traffic metric set; the original's query_builder.py + aggregations.json +
+// postAggregations.json). Per-second values divide by the query's granularity in seconds.
 import { granularitySeconds } from "./granularity";
 
 export type DruidQuery = Record<string, unknown>;

@@ -1,4 +1,4 @@
-// POST /api/v1/ip_identifier (DESIGN §3): form field `payload` holding JSON
+// POST /api/v1/ip_identifier (docs/design.md § IP identifier): form field `payload` holding JSON
 // {"outliers": [{"timestamp", ...}], "all_ips_data": {"<ip>": [{"timestamp", "result": {"bytes"}}]}}
 // (as JSON text or base64 of it), or the same object as a JSON body, directly or under
 // "payload". Answers {"ips": [{"caused_by": [...]}, ...]}, one entry per outlier, as a JSON

@@ -1,7 +1,7 @@
-// The station API (port 8080, DESIGN §4; docs/stations.md): /initialize and /detection as the
-// original server spoke them, the read side (/stations...), /health and /metrics. State lives in
-// SQLite in the data dir (src/stations/store.ts); deliveries downstream go through the outbox and
-// its background sender, never on the request path.
+// The station API (port 8080, docs/design.md § Station API; docs/stations.md): /initialize and
+// /detection as the original server spoke them, the read side (/stations...), /health and /metrics.
+// State lives in SQLite in the data dir (src/stations/store.ts); deliveries downstream go through
+// the outbox and its background sender, never on the request path.
 import { join } from "node:path";
 import { Hono, type Context } from "hono";
 import { z } from "zod";

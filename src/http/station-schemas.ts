@@ -1,7 +1,7 @@
-// Request schemas of the station API (DESIGN §4). Every rule says what is accepted, so a 400 names
-// the field and the accepted form. The original server accepted anything and failed later (a
-// string value killed a variable for good, `_` in ids broke restarts); here nothing unvalidated
-// gets past the edge.
+// Request schemas of the station API (docs/design.md § Station requests). Every rule says what is
+// accepted, so a 400 names the field and the accepted form. The original server accepted anything
+// and failed later (a string value killed a variable for good, `_` in ids broke restarts); here
+// nothing unvalidated gets past the edge.
 import { z } from "zod";
 import { pipelineKinds, type PipelineKindName } from "../config";
 import { BadRequestError } from "./errors";

@@ -1,5 +1,6 @@
-// The traffic API (port 39091, DESIGN §3): outliers of a Druid timeseries (POST /api/v1/outliers
-// and the older POST /calculate), IP attribution, the model list, health and metrics.
+// The traffic API (port 39091, docs/design.md § Traffic API): outliers of a Druid timeseries (POST
+// /api/v1/outliers and the older POST /calculate), IP attribution, the model list, health and
+// metrics.
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { Counter, Histogram } from "prom-client";

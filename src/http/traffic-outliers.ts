@@ -1,7 +1,7 @@
-// POST /api/v1/outliers and POST /calculate (DESIGN §3): the rows come from `data` (base64 of a
-// Druid timeseries response) or, when there is none, from the Druid broker for `query` (base64
-// of a timeseries query); `model` (base64 of a name) picks the model, falling back to the
-// default one. Every request the API can never satisfy is a 400 saying what to send.
+// POST /api/v1/outliers and POST /calculate (docs/design.md § Traffic request): the rows come from
+// `data` (base64 of a Druid timeseries response) or, when there is none, from the Druid broker for
+// `query` (base64 of a timeseries query); `model` (base64 of a name) picks the model, falling back
+// to the default one. Every request the API can never satisfy is a 400 saying what to send.
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import { DEFAULT_MODEL_NAME, ModelInputError, type CatalogEntry, type ModelCatalog } from "../detect/model-catalog";

@@ -1,18 +1,34 @@
-// Structured logs: JSON lines to stdout (journald) and, when configured, to a log file.
+// Logs for journald and a terminal: to stdout (the journal) and, when configured, to a log file.
+// `json` (default): one JSON object per line, level names ("info", "warn") and ISO 8601 UTC times,
+// so `journalctl -u rb-aioutliers` and log shippers read them as they are; `text`: one readable
+// line per entry (./log-text.ts).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pino, { type Logger } from "pino";
+import { textStream } from "./log-text";
 
 export type { Logger };
+export type LogFormat = "json" | "text";
 
-export function createLogger(opts: { level?: string; file?: string; name?: string } = {}): Logger {
-  const streams: pino.StreamEntry[] = [{ stream: pino.destination({ fd: 1, sync: false }) }];
+export interface LoggerOptions {
+  level?: string;
+  file?: string;
+  name?: string;
+  format?: LogFormat;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const destinations = [pino.destination({ fd: 1, sync: false })];
   if (opts.file) {
     mkdirSync(dirname(opts.file), { recursive: true });
-    streams.push({ stream: pino.destination({ dest: opts.file, mkdir: true, sync: false }) });
+    destinations.push(pino.destination({ dest: opts.file, mkdir: true, sync: false }));
   }
-  return pino({ level: opts.level ?? "info", name: opts.name ?? "rb-aioutliers", base: { pid: process.pid } },
-    pino.multistream(streams));
+  const streams = destinations.map((d) => ({ stream: opts.format === "text" ? textStream(d) : d }));
+  return pino({
+    level: opts.level ?? "info", name: opts.name ?? "rb-aioutliers", base: { pid: process.pid },
+    formatters: { level: (label) => ({ level: label }) },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  }, pino.multistream(streams));
 }
 
 /** A logger that drops everything: for tests and CLI subcommands that print their own output. */

@@ -9,6 +9,10 @@
 // answer (3xx, 4xx) means the endpoint or its configuration is wrong, not this entry (our bodies are
 // the seed's fixed shapes): the entry is kept, retried at the capped backoff and reported, so results
 // are never dropped and arrive once the operator fixes the endpoint.
+//
+// For the operator, the first delivery after failures logs "downstream recovered" (how long it was
+// failing, how many attempts failed, how many entries are queued), and the moment the outbox is
+// empty again logs "downstream backlog flushed" with how many deliveries that took.
 import type { Logger } from "pino";
 import type { OutboxRow, StationStore } from "./store";
 
@@ -64,6 +68,10 @@ export class OutboxSender {
   private timerAt = Infinity;
   private pumpQueued = false;
   private closed = false;
+  /** Since when deliveries fail, and how many attempts failed; undefined while they succeed. */
+  private failing?: { since: number; attempts: number };
+  /** After a recovery, until the outbox is empty: when it recovered and what it delivered since. */
+  private flushing?: { since: number; delivered: number };
 
   constructor(private readonly o: OutboxSenderOptions) {
     this.timers = o.timers ?? realTimers;
@@ -108,7 +116,10 @@ export class OutboxSender {
   /** Sleeps until the earliest head that is waiting out its backoff is due. */
   private armTimer(): void {
     const next = this.o.store.nextDue();
-    if (next === undefined) return;
+    if (next === undefined) {
+      if (this.flushing && this.inFlight.size === 0) this.reportFlushed(this.flushing);
+      return;
+    }
     const at = Math.max(next, this.timers.now() + 1);
     if (this.inFlight.size > 0 && next <= this.timers.now()) return; // a completion will pump
     if (this.timer !== undefined && this.timerAt <= at) return;
@@ -124,14 +135,34 @@ export class OutboxSender {
     this.o.onAttempt?.(outcome, this.timers.now() - started);
     if (outcome === "delivered") {
       this.o.store.markDelivered(e.id);
+      if (this.failing) this.reportRecovered(this.failing);
+      if (this.flushing) this.flushing.delivered++;
       return;
     }
+    this.failing ??= { since: started, attempts: 0 };
+    this.failing.attempts++;
+    this.flushing = undefined;
     const attempts = e.attempts + 1;
     const delay = outcome === "rejected" ? this.o.maxBackoffMs : backoffDelay(attempts, this.base, this.o.maxBackoffMs, this.random());
     this.o.store.markFailed(e.id, attempts, this.timers.now() + delay, detail);
     const fields = { station: e.station_id, path: e.path, entry: e.id, attempts, retryInMs: delay, error: detail };
     if (outcome === "rejected") this.o.log.error(fields, "downstream rejected a delivery; check DATA_SERVER_ENDPOINT");
     else this.o.log.warn(fields, "downstream delivery failed; will retry");
+  }
+
+  private reportRecovered(failing: { since: number; attempts: number }): void {
+    const now = this.timers.now();
+    this.failing = undefined;
+    this.flushing = { since: now, delivered: 0 };
+    const queued = this.o.store.outboxStats().depth;
+    this.o.log.info({ failing_seconds: (now - failing.since) / 1000, failed_attempts: failing.attempts, queued },
+      "downstream recovered; delivering the queued results");
+  }
+
+  private reportFlushed(flushing: { since: number; delivered: number }): void {
+    this.flushing = undefined;
+    this.o.log.info({ delivered: flushing.delivered, seconds: (this.timers.now() - flushing.since) / 1000 },
+      "downstream backlog flushed");
   }
 
   private async post(e: OutboxRow): Promise<{ outcome: DeliveryOutcome; detail: string }> {

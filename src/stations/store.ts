@@ -1,6 +1,7 @@
-// StationStore: every durable fact of the station API in one SQLite file (DESIGN §5): stations,
-// their variables with each pipeline's whole state, recent outliers and the downstream outbox.
-// Synchronous (better-sqlite3): a /detection block is applied inside one transaction() call.
+// StationStore: every durable fact of the station API in one SQLite file (docs/design.md § Station
+// state): stations, their variables with each pipeline's whole state, recent outliers and the
+// downstream outbox. Synchronous (better-sqlite3): a /detection block is applied inside one
+// transaction() call.
 //
 // A pipeline's state is a snapshot (its whole toJSON(), `variables.state`) plus the journal of the
 // station's blocks since that snapshot (`journal`): a block writes one small journal row, whatever

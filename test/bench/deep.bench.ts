@@ -10,6 +10,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath } from "../support/fixtures";
 import { importKeras } from "../../src/deep/keras-io";
 import { loadFastModel, loadTfModel } from "../../src/deep/runtime-model";
 import { detectAnomalies, type SliceBatch } from "../../src/deep/detect";
@@ -20,8 +21,7 @@ import { trainAutoencoder, trainingSlices } from "../../src/deep/train-core";
 import { loadTf } from "../../src/deep/tf-backend";
 import { measure, printTable, timeRow, type BenchRow } from "./harness";
 
-const shared = new URL("../../../shared/", import.meta.url).pathname;
-const files = await importKeras({ kerasFile: join(shared, "upstream/traffic.keras"), name: "orig", modelsDir: mkdtempSync(join(tmpdir(), "rbao-bench-")) });
+const files = await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: mkdtempSync(join(tmpdir(), "rbao-bench-")) });
 const meta = files.metadata;
 const day0 = Date.parse("2024-05-20T00:00:00Z");
 const dayRows = syntheticTraffic(1, day0, day0 + 86_400_000, 60);

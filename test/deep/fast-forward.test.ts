@@ -8,21 +8,21 @@
 // one: float32 rounding carried through two 32-step LSTMs, measured at ~1e-6 to 6e-6.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { importKeras } from "../../src/deep/keras-io";
 import { loadFastModel, loadTfModel } from "../../src/deep/runtime-model";
 import { reconstructRows } from "../../src/deep/detect";
 import { wasmSimdAvailable } from "../../src/deep/wasm-kernels";
 import type { TimeseriesRow } from "../../src/detect/traffic-model";
 
-const shared = new URL("../../../shared/", import.meta.url).pathname;
-const read = (f: string) => JSON.parse(readFileSync(join(shared, "upstream", f), "utf8")) as TimeseriesRow[];
+const read = (f: string) => readFixtureJson(`upstream/${f}`) as TimeseriesRow[];
 
 test("float32 SIMD kernels and tfjs-wasm stay within 1e-5 of the float64 loops on the upstream data", async () => {
   assert.ok(wasmSimdAvailable(), "Node 20 has WebAssembly SIMD");
-  const files = await importKeras({ kerasFile: join(shared, "upstream/traffic.keras"), name: "orig", modelsDir: mkdtempSync(join(tmpdir(), "rbao-ff-")) });
+  const files = await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: mkdtempSync(join(tmpdir(), "rbao-ff-")) });
   const f64 = loadFastModel(files, { simd: false }), simd = loadFastModel(files), tf = await loadTfModel(files, "wasm");
   const example = read("example_data.json");
   // Three days: the data repeated with shifted timestamps, so several weekdays are present.

@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { spawnSync } from "node:child_process";
 import { unzipSync, strFromU8 } from "fflate";
 import { importKeras, exportKeras } from "../../src/deep/keras-io";
@@ -17,9 +18,8 @@ import { reconstructRows } from "../../src/deep/detect";
 import { matrix } from "../../src/deep/matrix";
 import { loadFastModel } from "../../src/deep/runtime-model";
 
-const shared = new URL("../../../shared/", import.meta.url).pathname;
-const kerasFile = join(shared, "upstream/traffic.keras");
-const golden = JSON.parse(readFileSync(join(shared, "golden/keras_traffic_forward.json"), "utf8"));
+const kerasFile = fixturePath("upstream/traffic.keras");
+const golden = readFixtureJson("golden/keras_traffic_forward.json");
 const goldenInput = Float32Array.from(golden.cases.testdata.input.flat(2) as number[]);
 const goldenExpected = golden.cases.testdata.expected.flat(2) as number[];
 // The golden slices laid end to end: 64 rows, slices at rows 0 and 32.
@@ -64,7 +64,7 @@ test("the plain forward pass matches the numpy reference within 1e-5 too (float3
 
 test("features of the test data through the imported model reproduce the golden slice (rows 0-15: one slice)", async () => {
   const files = readModelDir(join(modelsDir, "orig"));
-  const rows = JSON.parse(readFileSync(join(shared, "upstream/outliers_test_data.json"), "utf8"));
+  const rows = readFixtureJson("upstream/outliers_test_data.json");
   const model = await loadTfModel(files, "wasm");
   const r = await reconstructRows(rows, files.metadata, model.reconstruct);
   assert.is(r.output.rows, 60);

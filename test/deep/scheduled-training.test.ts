@@ -3,22 +3,22 @@
 // run stops it and leaves the model files whole. Stand-in Druid broker, 1 epoch per run.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { startService } from "../support/service-process";
 import { importKeras } from "../../src/deep/keras-io";
 import { readModelDir } from "../../src/deep/model-files";
 import { startStandInDruid } from "./stand-in-druid";
 
-const shared = new URL("../../../shared/", import.meta.url).pathname;
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("scheduled training in the service: requests served during the run, new model used after", async () => {
-  const druid = await startStandInDruid(3);
   const dataDir = mkdtempSync(join(tmpdir(), "rbao-cron-"));
-  await importKeras({ kerasFile: join(shared, "upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models") });
+  await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models") });
+  const druid = await startStandInDruid(3);
   const before = readModelDir(join(dataDir, "models/orig")).metadata.avgLoss;
   const svc = await startService({
     dataDir, env: { DRUID_ENDPOINT: druid.url },
@@ -26,7 +26,7 @@ test("scheduled training in the service: requests served during the run, new mod
     configIni: "[Outliers]\nschedule_hour = */5 * * * * *\nmodel_names = orig\nepochs = 1\nbatch_size = 64\n",
   });
   try {
-    const rows = JSON.parse(readFileSync(join(shared, "upstream/outliers_test_data.json"), "utf8"));
+    const rows = readFixtureJson("upstream/outliers_test_data.json");
     const body = new URLSearchParams({ data: b64(JSON.stringify(rows)), model: b64("orig") });
     let served = 0, trainedAt = -1;
     for (let i = 0; i < 240 && trainedAt < 0; i++) {

@@ -3,9 +3,10 @@
 // Forecasts must equal the in-process computation exactly (same float32 model, same code).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, cpSync, writeFileSync } from "node:fs";
+import { mkdtempSync, cpSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { startService, type RunningService } from "../support/service-process";
 import { importKeras } from "../../src/deep/keras-io";
 import { readModelDir } from "../../src/deep/model-files";
@@ -13,8 +14,7 @@ import { modelLoader } from "../../src/deep/runtime-model";
 import { detectAnomalies } from "../../src/deep/detect";
 import { formatMetadata } from "../../src/deep/metadata";
 
-const shared = new URL("../../../shared/", import.meta.url).pathname;
-const rows = JSON.parse(readFileSync(join(shared, "upstream/outliers_test_data.json"), "utf8")) as { timestamp: string; result: Record<string, number> }[];
+const rows = readFixtureJson("upstream/outliers_test_data.json") as { timestamp: string; result: Record<string, number> }[];
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 const dataDir = mkdtempSync(join(tmpdir(), "rbao-deep-http-"));
 let svc: RunningService;
@@ -27,7 +27,7 @@ async function outliers(body: Record<string, string>) {
 }
 
 test.before(async () => {
-  await importKeras({ kerasFile: join(shared, "upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models") });
+  await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models") });
   svc = await startService({ dataDir, configIni: "[Outliers]\ntraining_enabled = false\n" });
 });
 test.after(async () => { await svc?.stop(); });

@@ -1,13 +1,14 @@
-// Training (DESIGN §6) through the real CLI against a stand-in Druid broker: the queries, per-epoch
-// progress, backup then replace, the 0.9·old + 0.1·new loss update (recomputed here from the
-// same data with the new weights), and that failed or killed runs leave the model intact.
-// Runs are kept tiny (2 epochs) for the shared 2-core machine.
+// Training (docs/design.md § Training) through the real CLI against a stand-in Druid broker: the
+// queries, per-epoch progress, backup then replace, the 0.9·old + 0.1·new loss update (recomputed
+// here from the same data with the new weights), and that failed or killed runs leave the model
+// intact. Runs are kept tiny (2 epochs) for the shared 2-core machine.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fixturePath } from "../support/fixtures";
 import { importKeras } from "../../src/deep/keras-io";
 import { readModelDir } from "../../src/deep/model-files";
 import { loadFastModel } from "../../src/deep/runtime-model";
@@ -19,7 +20,6 @@ import { takeTrainingLock } from "../../src/deep/training-job";
 import { startStandInDruid, type StandInDruid } from "./stand-in-druid";
 
 const repo = new URL("../..", import.meta.url).pathname;
-const shared = new URL("../../../shared/", import.meta.url).pathname;
 const SEED = 7;
 const dataDir = mkdtempSync(join(tmpdir(), "rbao-train-"));
 const modelDir = join(dataDir, "models/orig");
@@ -43,7 +43,7 @@ test.before(async () => {
   druid = await startStandInDruid(SEED);
   const filterFile = join(dataDir, "filter.json");
   writeFileSync(filterFile, JSON.stringify(filter));
-  await importKeras({ kerasFile: join(shared, "upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models"), filterFile });
+  await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models"), filterFile });
 });
 test.after(async () => { await druid.close(); });
 
@@ -58,7 +58,7 @@ test("a failing broker: exit 1, the model untouched, no backup", async () => {
   assert.not.ok(existsSync(join(dataDir, "backups")));
 });
 
-test("train --model: queries of DESIGN §6, progress per epoch, backup, atomic replace, 0.9·old + 0.1·new", async () => {
+test("train --model: queries of design § Training, progress per epoch, backup, atomic replace, 0.9·old + 0.1·new", async () => {
   druid.queries.length = 0;
   const old = readModelDir(modelDir);
   const before = snapshot(modelDir);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { StationStore } from "../../src/stations/store";
 import { OutboxSender, backoffDelay, classifyStatus, type DeliveryOutcome } from "../../src/stations/outbox-sender";
+import pino from "pino";
 import { silentLogger } from "../../src/runtime/logger";
 import { Downstream } from "./downstream";
 
@@ -84,6 +85,34 @@ test("a downstream that is down, then answers 503, then recovers gets everything
   await until(() => store.outboxStats().depth === 0, 3000);
   await sender.close();
   assert.equal(down.uniqueKeys(), keys);
+  await down.close();
+  store.close();
+});
+
+test("a recovery is logged once with how long deliveries failed, and the flushed backlog with its count", async () => {
+  const store = newStore();
+  const down = await Downstream.start("down");
+  enqueue(store, "s1", 5);
+  enqueue(store, "s2", 3);
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: "info" }, { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const outcomes: DeliveryOutcome[] = [];
+  const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 20, maxBackoffMs: 40, log, onAttempt: (o) => outcomes.push(o) });
+  sender.start();
+  await until(() => outcomes.length >= 4, 3000);
+  await down.setMode("ok");
+  await until(() => lines.some((l) => l.msg === "downstream backlog flushed"), 3000);
+  await sender.close();
+  const recovered = lines.filter((l) => l.msg === "downstream recovered; delivering the queued results");
+  assert.is(recovered.length, 1, "one recovery line");
+  const r = recovered[0]!;
+  assert.ok((r.failed_attempts as number) >= 4, `failed_attempts ${r.failed_attempts}`);
+  assert.ok((r.failing_seconds as number) > 0 && (r.failing_seconds as number) < 3, `failing_seconds ${r.failing_seconds}`);
+  assert.is(r.queued, 7, "the entries left after the first delivery");
+  const flushed = lines.filter((l) => l.msg === "downstream backlog flushed");
+  assert.is(flushed.length, 1);
+  assert.is(flushed[0]!.delivered, 8, "every entry, the first included");
+  assert.is(store.outboxStats().depth, 0);
   await down.close();
   store.close();
 });

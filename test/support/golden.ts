@@ -1,14 +1,12 @@
-// Reads the golden vectors of ../shared/golden (relative to the repository root), generated from
+// Reads the golden vectors of test/fixtures/golden, generated from
 // the original Python libraries (see its README). Non-finite floats are stored there as the
 // strings "NaN", "Infinity" and "-Infinity"; `num` turns them back into numbers.
-import { readFileSync } from "node:fs";
-
-const goldenDir = new URL("../../../shared/golden/", import.meta.url);
+import { readFixtureJson } from "./fixtures";
 
 // The golden JSON is untyped by nature; tests pick the fields they use.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function readGolden(name: string): any {
-  return JSON.parse(readFileSync(new URL(name, goldenDir), "utf8"));
+  return readFixtureJson(`golden/${name}`);
 }
 
 export function num(v: unknown): number {

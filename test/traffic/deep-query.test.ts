@@ -1,7 +1,8 @@
-// A named deep model over the Druid path (DESIGN §3): the query the broker receives has its
-// aggregations/postAggregations replaced by the traffic metric set, per-second values divided by
-// the granularity in seconds; the default model's query goes out unchanged. Real service with
-// the original's traffic.keras imported into its models dir, stand-in broker.
+// A named deep model over the Druid path (docs/design.md § Traffic metric set): the query the
+// broker receives has its aggregations/postAggregations replaced by the traffic metric set,
+// per-second values divided by the granularity in seconds; the default model's query goes out
+// unchanged. Real service with the original's traffic.keras imported into its models dir, stand-in
+// broker.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,8 @@ import * as assert from "uvu/assert";
 import { importKeras } from "../../src/deep/keras-io";
 import { TRAFFIC_METRICS } from "../../src/druid/query-builder";
 import { startService, type RunningService } from "../support/service-process";
-import { startStandInBroker, upstreamDir, upstreamJson, type StandInBroker } from "./druid-stand-in";
+import { startStandInBroker, upstreamJson, type StandInBroker } from "./druid-stand-in";
+import { fixturePath } from "../support/fixtures";
 import { b64, postForm, readmeQuery } from "./http-helpers";
 
 let svc: RunningService;
@@ -19,7 +21,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "rbao-deep-query-"));
 
 test.before(async () => {
   broker = await startStandInBroker({ kind: "json", body: upstreamJson("outliers_test_data.json") });
-  await importKeras({ kerasFile: new URL("traffic.keras", upstreamDir).pathname, name: "orig", modelsDir: join(dataDir, "models") });
+  await importKeras({ kerasFile: fixturePath("upstream/traffic.keras"), name: "orig", modelsDir: join(dataDir, "models") });
   svc = await startService({ dataDir, configIni: `[Druid]\ndruid_endpoint = ${broker.endpoint}\n[Outliers]\ntraining_enabled = false\n` });
 });
 

@@ -1,15 +1,13 @@
 // A stand-in for the Druid broker in HTTP tests: a real HTTP server on loopback that takes
 // POST /druid/v2/ with a JSON query, records it, checks it is a timeseries query, and answers
-// what the test set: a file from ../shared/upstream, an error status, non-JSON, nothing for
+// what the test set: a file from test/fixtures/upstream, an error status, non-JSON, nothing for
 // a while (slow), or part of an answer (then closed, or stalled). Speaks the broker's protocol as the client uses it, nothing more.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { readFileSync } from "node:fs";
+import { readFixtureJson } from "../support/fixtures";
 import type { AddressInfo } from "node:net";
 
-export const upstreamDir = new URL("../../../shared/upstream/", import.meta.url);
-
 export function upstreamJson(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, upstreamDir), "utf8"));
+  return readFixtureJson(`upstream/${name}`);
 }
 
 export type BrokerReply =

@@ -1,21 +1,18 @@
 // Helpers of the traffic HTTP suites: base64, the README's example query, and curl exactly as an
 // operator types it.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 export const b64 = (x: unknown) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x), "utf8").toString("base64");
 
-/** The example query of the original README (rb-aioutliers-README.md, "Example Druid Query"). */
-export const readmeQuery = {
-  dataSource: "rb_flow",
-  granularity: { type: "period", period: "pt1m", origin: "2023-09-21T09:00:00Z" },
-  intervals: ["2023-09-21T09:00:00+00:00/2023-09-21T10:00:00+00:00"],
-  filter: { type: "selector", dimension: "sensor_name", value: "FlowSensor" },
-  queryType: "timeseries",
-  context: { timeout: 90000, skipEmptyBuckets: "true" },
-  limitSpec: { type: "default", limit: 100, columns: [] },
-  aggregations: [{ type: "longSum", name: "bytes", fieldName: "sum_bytes" }],
-  postAggregations: [],
-};
+export interface ReadmeQuery {
+  dataSource: string; granularity: unknown; intervals: string[]; filter: unknown; queryType: string;
+  context: Record<string, unknown>; limitSpec: unknown; aggregations: unknown[]; postAggregations: unknown[];
+}
+
+/** The example query of the original README (rb-aioutliers-README.md, "Example Druid Query"), as
+ * the docs' examples send it. */
+export const readmeQuery: ReadmeQuery = JSON.parse(readFileSync(new URL("../../docs/examples/query.json", import.meta.url), "utf8"));
 
 export interface CurlResult { status: number; body: any }
 

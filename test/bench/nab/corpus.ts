@@ -1,10 +1,11 @@
 // Loads a NAB corpus (data/<category>/<file>.csv, combined_windows.json, profiles.json) into
-// memory, with each anomaly window turned into row indices. Default location: ../shared/nab beside
-// the repository (the development part); NAB_DIR points elsewhere, e.g. at a checkout of the full
-// NAB repository (there the windows and profiles live in labels/ and config/; both layouts work).
+// memory, with each anomaly window turned into row indices. Default location: test/fixtures/nab (the
+// development part, data files gzip-compressed); NAB_DIR points elsewhere, e.g. at a checkout of the
+// full NAB repository (there the windows and profiles live in labels/ and config/; both layouts work,
+// and plain or .gz CSVs).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { fixturePath, readTextMaybeGzipped } from "../../support/fixtures";
 import type { Profile, ScoringCorpus, ScoringFile } from "./scorer";
 
 export interface CorpusFile extends ScoringFile {
@@ -23,11 +24,9 @@ export interface Corpus extends ScoringCorpus {
   profiles: Record<string, Profile>;
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** The corpus directory: $NAB_DIR, else ../shared/nab relative to the repository root. */
+/** The corpus directory: $NAB_DIR, else the development part in test/fixtures/nab. */
 function nabDir(): string {
-  return process.env.NAB_DIR ? resolve(process.env.NAB_DIR) : resolve(repoRoot, "../shared/nab");
+  return process.env.NAB_DIR ? resolve(process.env.NAB_DIR) : fixturePath("nab");
 }
 
 /** Canonical form of a timestamp for equality: NAB compares parsed datetimes, so
@@ -41,9 +40,9 @@ function firstExisting(dir: string, candidates: string[]): string {
   throw new Error(`NAB corpus at ${dir}: none of ${candidates.join(", ")} found (set NAB_DIR to a NAB corpus)`);
 }
 
-/** Reads a `timestamp,value` CSV (header first). */
+/** Reads a `timestamp,value` CSV (header first), plain or as `<path>.gz`. */
 function readDataCsv(path: string): { timestamps: string[]; values: Float64Array } {
-  const lines = readFileSync(path, "utf8").split("\n");
+  const lines = readTextMaybeGzipped(path).split("\n");
   const timestamps: string[] = [];
   const values: number[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -92,7 +91,9 @@ export function loadCorpus(dir: string = nabDir()): Corpus {
   const dataDir = join(dir, "data");
   const onDisk = new Set<string>();
   for (const category of readdirSync(dataDir).sort()) {
-    for (const f of readdirSync(join(dataDir, category)).sort()) if (f.endsWith(".csv")) onDisk.add(`${category}/${f}`);
+    for (const f of readdirSync(join(dataDir, category)).sort()) {
+      if (f.endsWith(".csv") || f.endsWith(".csv.gz")) onDisk.add(`${category}/${f.replace(/\.gz$/, "")}`);
+    }
   }
   // The windows file lists every corpus file (files without anomalies have []); a data file it does
   // not list, or a listed file that is missing, means the corpus is inconsistent.

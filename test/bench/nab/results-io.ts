@@ -1,17 +1,18 @@
 // Detector results in NAB's layout: <root>/<detector>/<category>/<detector>_<file>.csv with
 // columns timestamp,value,anomaly_score,label, one row per data row.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CorpusFile } from "./corpus";
+import { readTextMaybeGzipped } from "../../support/fixtures";
 import type { ScoresByFile } from "./scorer";
 
 export function resultsPath(root: string, detector: string, file: Pick<CorpusFile, "category" | "base">): string {
   return join(root, detector, file.category, `${detector}_${file.base}.csv`);
 }
 
-/** Reads the anomaly_score column of one results CSV. */
+/** Reads the anomaly_score column of one results CSV (plain or as `<path>.gz`). */
 function readResultsCsv(path: string): Float64Array {
-  const lines = readFileSync(path, "utf8").split("\n");
+  const lines = readTextMaybeGzipped(path).split("\n");
   const header = lines[0].trim().split(",");
   const col = header.indexOf("anomaly_score");
   if (col < 0) throw new Error(`${path}: no anomaly_score column in header ${JSON.stringify(lines[0])}`);
@@ -33,7 +34,7 @@ export function readResults(root: string, detector: string, files: CorpusFile[])
   const out = new Map<string, Float64Array>();
   for (const f of files) {
     const p = resultsPath(root, detector, f);
-    if (existsSync(p)) out.set(f.name, readResultsCsv(p));
+    if (existsSync(p) || existsSync(`${p}.gz`)) out.set(f.name, readResultsCsv(p));
   }
   return out;
 }

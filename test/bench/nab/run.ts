@@ -1,5 +1,5 @@
 // `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published]`:
-// runs every registered detector (detectors.ts) over the NAB corpus (corpus.ts: ../shared/nab or
+// runs every registered detector (detectors.ts) over the NAB corpus (corpus.ts: test/fixtures/nab or
 // $NAB_DIR), scores it on the three profiles and prints a markdown table, with the published
 // detectors under <corpus>/results scored for reference. NAME matches a detector's name exactly
 // or as a prefix ("batch" selects batch-32, batch-64, batch-128).

@@ -1,4 +1,4 @@
-// The NAB v1.1 score, written from ../shared/nab/SCORING.md (Lavin & Ahmad 2015,
+// The NAB v1.1 score, written from test/fixtures/nab/SCORING.md (Lavin & Ahmad 2015,
 // arXiv:1510.03336): per-row weights from a scaled sigmoid, the probationary period, the earliest
 // detection per window, one threshold per profile optimised over the pooled corpus, and the
 // normalisation null = 0, perfect = 100. Pure functions over arrays; no I/O.
