@@ -39,7 +39,9 @@ result line per input row, in input order.
                    first ${ARTIME_LEARNING_ROWS} rows (scored 0), labels every anomaly it reports;
                    see docs/detection.md)
   --window N       window length (integer >= 3); required by every pipeline
-                   except default and artime, which ignore it
+                   except default, where it is the learning period (rows
+                   before anything is flagged; default 100), and artime, which
+                   ignores it
   --input FILE     read FILE instead of stdin
   --output FILE    write FILE instead of stdout
 
