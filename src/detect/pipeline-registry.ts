@@ -55,10 +55,12 @@ export const pipelineNames: Record<string, (window: number) => PipelineOptions> 
   sliding: (window) => ({ kind: "sliding", kalman: false, window }),
   "kalman-batch": (window) => ({ kind: "batch", kalman: true, window }),
   "kalman-sliding": (window) => ({ kind: "sliding", kalman: true, window }),
-  default: () => ({ kind: "default" }), // sizes itself: the window is not used
+  // sizes itself; a window (> 0) is its learning period
+  default: (window) => (window > 0 ? { kind: "default", learningRows: window } : { kind: "default" }),
 };
 
-/** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor ignores it). */
+/** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor(name, 0) gives
+ * their defaults; the default detector takes a window as its learning period). */
 export const selfSizingPipelines: ReadonlySet<string> = new Set(["default"]);
 
 export function pipelineOptionsFor(name: string, window: number): PipelineOptions {

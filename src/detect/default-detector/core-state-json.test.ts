@@ -23,7 +23,7 @@ type AnyState = any; // a state edited by hand
 
 test("the tables are strings; the state is a fraction of its decimal form", () => {
   const state = fed(3000).toJSON() as AnyState;
-  assert.is(state.version, 2);
+  assert.is(state.version, 3);
   assert.type(state.core.seasonal.week, "string");
   assert.type(state.core.seasonal.weekSeen, "string");
   assert.type(state.core.novelty.counts, "object", "a mostly empty count table is stored sparse");

@@ -48,6 +48,8 @@ export function coreToJSON(core: CoreState): CoreJSON {
     seasonalLikelihood: likelihoodJSON(core.seasonalLikelihood),
     records: core.records.slice(),
     sinceAlarm: core.sinceAlarm,
+    learningRows: core.learningRows,
+    recent: core.recent.slice(),
   };
 }
 
@@ -62,6 +64,11 @@ function numbers(x: unknown, what: string, length?: number): number[] {
     throw new RangeError(`default detector state: ${what} is not ${length ?? "a list of"} numbers`);
   }
   return x.slice();
+}
+
+function positiveInteger(x: unknown, what: string): number {
+  if (!(typeof x === "number" && Number.isInteger(x) && x >= 1)) throw new RangeError(`default detector state: ${what} is not a positive integer`);
+  return x;
 }
 
 function finite(a: Float64Array, what: string): Float64Array {
@@ -97,5 +104,7 @@ export function coreFromJSON(json: unknown, p: DetectorParams): CoreState {
     seasonalLikelihood: likelihoodFromJSON(c.seasonalLikelihood, p.seasonalLikelihood.shortWindow, "core.seasonalLikelihood"),
     records: numbers(c.records, "core.records", 4),
     sinceAlarm: c.sinceAlarm,
+    learningRows: positiveInteger(c.learningRows, "core.learningRows"),
+    recent: numbers(c.recent, "core.recent"),
   };
 }

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { Rng } from "../rng";
 import { createPipeline, restorePipeline } from "../pipeline-registry";
 import type { Pipeline } from "../pipeline-types";
-import { LEARNING_ROWS } from "./detector-core";
+import { DEFAULT_LEARNING_ROWS, MATURE_ROWS } from "./detector-core";
 import { DEFAULT_DETECTOR_THRESHOLD } from "./default-pipeline";
 
 const START = Date.UTC(2024, 0, 1) / 1000;
@@ -45,7 +45,7 @@ test("same input, same scores; every score in [0, 1]", () => {
 test("resumes from its JSON state with identical output, at any point", () => {
   const xs = series(2500, 11, (i, v) => (i > 1800 ? v + 15 : v));
   const whole = run(createPipeline({ kind: "default" }), xs);
-  for (const cut of [1, 50, LEARNING_ROWS - 1, LEARNING_ROWS, 301, 1200, 1801]) {
+  for (const cut of [1, 50, DEFAULT_LEARNING_ROWS, DEFAULT_LEARNING_ROWS + 1, MATURE_ROWS, MATURE_ROWS + 5, MATURE_ROWS + 11, 1200, 1801]) {
     const p = createPipeline({ kind: "default" });
     const head = run(p, xs.slice(0, cut));
     const restored = restorePipeline(JSON.parse(JSON.stringify(p.toJSON())));
@@ -86,15 +86,75 @@ test("state size is bounded: it does not grow with the length of the stream", ()
 });
 
 test("gives no score while learning, then marks the end of learning as retrained once", () => {
+  for (const [options, learning] of [[{}, DEFAULT_LEARNING_ROWS], [{ learningRows: 64 }, 64], [{ learningRows: 500 }, 500]] as const) {
+    const p = createPipeline({ kind: "default", ...options });
+    const xs = series(1000, 9);
+    const retrainedAt: number[] = [];
+    xs.forEach((v, i) => {
+      const d = p.update(v, stamp(i))!;
+      if (i < learning) assert.is(d.scores[0], 0, `learning ${learning}, row ${i}`);
+      if (d.retrained) retrainedAt.push(i);
+    });
+    assert.equal(retrainedAt, [learning - 1], `learning ${learning}`);
+  }
+});
+
+/** |x - median| / (1.4826 MAD) of `recent`, computed here independently of warmup-guard.ts. */
+function tenMadAbove(recent: number[]): number {
+  const sorted = recent.slice().sort((a, b) => a - b);
+  const mid = (a: number[]) => (a.length % 2 ? a[a.length >> 1] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
+  const med = mid(sorted);
+  const mad = mid(sorted.map((v) => Math.abs(v - med)).sort((a, b) => a - b));
+  return med + 10 * 1.4826 * mad;
+}
+
+test("no silent warm-up: with window W, a value 10 robust SDs (MAD) from the last W is flagged from sample W + 1", () => {
+  // Issue 12 part 4. Daily sine + noise, windows 16, 64 and 100; the spike at the first sample
+  // after learning, in the middle of the warm-up and at its last rows before the components take over.
+  for (const w of [16, 64, 100]) {
+    for (const at of [w, w + 1, 100, 150, 250, MATURE_ROWS + 9]) {
+      if (at < w) continue;
+      const xs = series(at + 1, 40 + at);
+      xs[at] = tenMadAbove(xs.slice(at - w, at));
+      const p = createPipeline({ kind: "default", learningRows: w });
+      const labels = xs.map((v, i) => p.update(v, stamp(i))!.labels[0]);
+      assert.is(labels[at], 1, `window ${w}: spike at sample ${at + 1}`);
+      assert.ok(labels.slice(0, at).every((l) => l === 0), `window ${w}: nothing before the spike at ${at + 1}`);
+    }
+  }
+});
+
+test("no false alarm at the end of learning: 20 clean series, nothing flagged within 50 rows after learning or after the hand-over", () => {
+  // Issue 12 part 5: N(0,1), random walk, daily sine + noise (5-minute rows), 5,000 points each,
+  // seeded. The whole-series total is reported in docs/quality.md (the ≤ 2 target is not met yet).
+  const gauss = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r.nextFloat())) * Math.cos(2 * Math.PI * r.nextFloat());
+  for (let k = 0; k < 20; k++) {
+    const r = new Rng(500 + k);
+    let walk = 0;
+    const xs = Array.from({ length: 5000 }, (_, i) => (k % 3 === 0 ? gauss(r) : k % 3 === 1 ? (walk += gauss(r)) : 10 * Math.sin((2 * Math.PI * i) / 288) + gauss(r)));
+    for (const w of [undefined, 64]) {
+      const p = createPipeline({ kind: "default", ...(w ? { learningRows: w } : {}) });
+      const learning = w ?? DEFAULT_LEARNING_ROWS;
+      const flagged = xs.flatMap((v, i) => (p.update(v, stamp(i))!.labels[0] ? [i] : []));
+      const early = flagged.filter((i) => (i >= learning && i < learning + 50) || (i >= MATURE_ROWS && i < MATURE_ROWS + 60));
+      assert.equal(early, [], `series ${k} (${["N(0,1)", "random walk", "sine"][k % 3]}), learning ${learning}: flagged rows ${flagged.join(", ")}`);
+    }
+  }
+});
+
+test("a state of release 2.0.0 (version 2) is migrated: it continues, learning period 300", () => {
+  const xs = series(2500, 17, (i, v) => (i === 2000 ? v + 60 : v));
   const p = createPipeline({ kind: "default" });
-  const xs = series(1000, 9);
-  const retrainedAt: number[] = [];
-  xs.forEach((v, i) => {
-    const d = p.update(v, stamp(i))!;
-    if (i < LEARNING_ROWS - 1) assert.is(d.scores[0], 0, `row ${i}`);
-    if (d.retrained) retrainedAt.push(i);
-  });
-  assert.equal(retrainedAt, [LEARNING_ROWS - 1]);
+  run(p, xs.slice(0, 1000));
+  const v3 = JSON.parse(JSON.stringify(p.toJSON()));
+  const { learningRows: _l, recent: _r, ...core } = v3.core;
+  const v2 = { ...v3, version: 2, core };
+  const migrated = restorePipeline(v2);
+  assert.is((migrated.toJSON() as any).version, 3);
+  assert.is((migrated.toJSON() as any).core.learningRows, 300);
+  // Past its learning period the guard history is unused: the migrated detector continues exactly.
+  assert.equal(run(migrated, xs.slice(1000), 1000), run(p, xs.slice(1000), 1000));
+  assert.throws(() => restorePipeline({ ...v3, version: 1 }), /version 1 is not supported \(expected 3 or 2\)/);
 });
 
 test("flags a spike and a level shift at their onset, and stays quiet right after", () => {

@@ -4,10 +4,14 @@
 import { epochMs } from "../iso-time";
 import type { Decision, Pipeline, PipelineState } from "../pipeline-types";
 import { coreFromJSON, coreToJSON, type CoreJSON } from "./core-state-json";
-import { coreStep, DEFAULT_PARAMS, LEARNING_ROWS, newCore, type CoreState } from "./detector-core";
+import { coreStep, DEFAULT_PARAMS, newCore, type CoreState } from "./detector-core";
 
-/** 2: the tables are base64 typed arrays (./core-state-json.ts). */
-export const DEFAULT_DETECTOR_STATE_VERSION = 2;
+/** 3: the learning period and the warm-up guard's recent values (./warmup-guard.ts). 2 (release
+ * 2.0.0: base64 tables, a fixed 300-row learning period) is migrated on restore. */
+export const DEFAULT_DETECTOR_STATE_VERSION = 3;
+
+/** The learning period of a version-2 state: 2.0.0 learnt for 300 rows, whatever the window. */
+const V2_LEARNING_ROWS = 300;
 
 /** The score at which a point is labelled an outlier: the detector's own alarm level, which is
  * also where NAB's optimiser puts the threshold on the development corpus (0.529, all three
@@ -17,12 +21,21 @@ export const DEFAULT_DETECTOR_THRESHOLD = DEFAULT_PARAMS.alarmLevel;
 export interface DefaultDetectorOptions {
   /** Label threshold in (0, 1]; default DEFAULT_DETECTOR_THRESHOLD. */
   threshold?: number;
+  /** Rows before anything is flagged (a station's window W, `detect --window`); from row W + 1 a
+   * value far from the last W values is flagged. Default DEFAULT_LEARNING_ROWS. */
+  learningRows?: number;
 }
 
 export interface DefaultDetectorState extends PipelineState {
   kind: "default";
   threshold: number;
   core: CoreJSON;
+}
+
+/** A version-2 core (release 2.0.0) as version 3: the same tables and moments, its 300-row
+ * learning period, and an empty guard history (the guard fills it if it still has rows to judge). */
+function migrateV2(core: unknown): unknown {
+  return typeof core === "object" && core !== null ? { ...core, learningRows: V2_LEARNING_ROWS, recent: [] } : core;
 }
 
 export class DefaultDetectorPipeline implements Pipeline {
@@ -34,14 +47,15 @@ export class DefaultDetectorPipeline implements Pipeline {
     const threshold = options.threshold ?? DEFAULT_DETECTOR_THRESHOLD;
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}`);
     this.threshold = threshold;
-    this.core = core ?? newCore(DEFAULT_PARAMS);
+    this.core = core ?? newCore(DEFAULT_PARAMS, options.learningRows);
   }
 
   static restore(state: PipelineState): DefaultDetectorPipeline {
     const s = state as DefaultDetectorState;
     if (s?.kind !== "default") throw new RangeError(`not a default detector state (kind ${JSON.stringify(s?.kind)})`);
+    if (s.version === 2) return new DefaultDetectorPipeline({ threshold: s.threshold }, coreFromJSON(migrateV2(s.core), DEFAULT_PARAMS));
     if (s.version !== DEFAULT_DETECTOR_STATE_VERSION) {
-      throw new RangeError(`default detector state version ${s.version} is not supported (expected ${DEFAULT_DETECTOR_STATE_VERSION})`);
+      throw new RangeError(`default detector state version ${s.version} is not supported (expected ${DEFAULT_DETECTOR_STATE_VERSION} or 2)`);
     }
     return new DefaultDetectorPipeline({ threshold: s.threshold }, coreFromJSON(s.core, DEFAULT_PARAMS));
   }
@@ -50,7 +64,7 @@ export class DefaultDetectorPipeline implements Pipeline {
     if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
     const score = coreStep(this.core, value, epochMs(timestamp) / 1000, DEFAULT_PARAMS);
     // "retrained" marks the point where the learning period ends and scoring starts.
-    const retrained = this.core.spike.n === LEARNING_ROWS;
+    const retrained = this.core.spike.n === this.core.learningRows;
     return { scores: [score], labels: [score >= this.threshold ? 1 : 0], timestamps: [timestamp], retrained };
   }
 

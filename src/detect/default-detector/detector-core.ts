@@ -6,6 +6,8 @@
 //          └─ seasonal: (x - time-of-week/day profile) / scale, averaged ──────┘ then a record ratio
 //   score = max_k w_k r_k / (1 + r_k),  r_k = L_k / max(decaying record of L_k, floor)
 //   alarm hold: after an output >= alarmLevel, the next alarmHoldRows rows output 0.
+//   warm-up: rows 1..learningRows (the station's window W) output 0; from W + 1 until the
+//   components have MATURE_ROWS of history, the warm-up guard (robust z against the last W values).
 //
 // Why: the likelihood (Ahmad et al. 2017) makes each raw surprise a tail probability under its own
 // recent history; the record ratio asks "is this more surprising than anything this component saw
@@ -17,6 +19,7 @@ import { likelihoodStep, newLikelihood, type LikelihoodParams, type LikelihoodSt
 import { newNovelty, noveltyStep, type NoveltyParams, type NoveltyState } from "./context-novelty";
 import { newResidual, residualStep, type ResidualParams, type ResidualState } from "./residual-surprise";
 import { newSeasonal, seasonalStep, type SeasonalParams, type SeasonalState } from "./seasonal-residual";
+import { guardScore } from "./warmup-guard";
 
 export interface DetectorParams {
   spike: ResidualParams;
@@ -42,8 +45,14 @@ export interface DetectorParams {
   alarmHoldRows: number;
 }
 
-/** Rows before the detector gives any score: every part's learning period. */
-export const LEARNING_ROWS = 300;
+/** Rows of history the likelihood-based components need before they score. */
+export const MATURE_ROWS = 300;
+/** After MATURE_ROWS the components' first short averages still span their learning rows (the
+ * novelty's were all 0, so its first contexts look extreme): their score is output only after this
+ * many more rows, while their records already learn. */
+const SETTLE_ROWS = 10;
+/** The learning period when none is given (no station window): rows before the warm-up guard scores. */
+export const DEFAULT_LEARNING_ROWS = 100;
 /** HTM's anomaly-likelihood history (8640 rows = 30 days of 5-minute data). */
 const HISTORY = 8640;
 /** HTM's short averaging window. */
@@ -51,13 +60,13 @@ const SHORT = 10;
 
 export const DEFAULT_PARAMS: DetectorParams = {
   spike: { levelAlpha: 1, scaleAlpha: 0.01, signed: false },
-  spikeLikelihood: { shortWindow: 1, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: false },
+  spikeLikelihood: { shortWindow: 1, longMemory: HISTORY, learningRows: MATURE_ROWS, minStd: 0.01, twoSided: false },
   shift: { levelAlpha: 0.01, scaleAlpha: 0.01, signed: true },
-  shiftLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: true },
-  novelty: { bins: 5, maxOrder: 3, grids: 4, power: 2, tableSize: 4096, halvingRows: 2000, learningRows: LEARNING_ROWS },
-  noveltyLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.0173, twoSided: false },
+  shiftLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: MATURE_ROWS, minStd: 0.01, twoSided: true },
+  novelty: { bins: 5, maxOrder: 3, grids: 4, power: 2, tableSize: 4096, halvingRows: 2000, learningRows: MATURE_ROWS },
+  noveltyLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: MATURE_ROWS, minStd: 0.0173, twoSided: false },
   seasonal: { slotAlpha: 0.2, scaleAlpha: 0.01, levelAlpha: 0.01, learningRows: 50 },
-  seasonalLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: LEARNING_ROWS, minStd: 0.01, twoSided: true },
+  seasonalLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: MATURE_ROWS, minStd: 0.01, twoSided: true },
   weights: [0.8, 0.8, 1, 1],
   recordRows: 1000,
   recordFloor: 0.2,
@@ -77,9 +86,19 @@ export interface CoreState {
   seasonalLikelihood: LikelihoodState;
   records: number[];
   sinceAlarm: number;
+  /** Rows that output 0 (the station's window W, else DEFAULT_LEARNING_ROWS). */
+  learningRows: number;
+  /** The last learningRows values, kept only while the warm-up guard may still score. */
+  recent: number[];
 }
 
-export function newCore(p: DetectorParams): CoreState {
+/** The row from which the components' score is output: after their history and the learning period. */
+export function matureRow(s: CoreState): number {
+  return Math.max(MATURE_ROWS + SETTLE_ROWS, s.learningRows);
+}
+
+export function newCore(p: DetectorParams, learningRows = DEFAULT_LEARNING_ROWS): CoreState {
+  if (!(Number.isInteger(learningRows) && learningRows >= 1)) throw new RangeError(`learning rows must be a positive integer, got ${learningRows}`);
   return {
     spike: newResidual(),
     spikeLikelihood: newLikelihood(p.spikeLikelihood),
@@ -91,6 +110,8 @@ export function newCore(p: DetectorParams): CoreState {
     seasonalLikelihood: newLikelihood(p.seasonalLikelihood),
     records: [0, 0, 0, 0],
     sinceAlarm: p.alarmHoldRows + 1,
+    learningRows,
+    recent: [],
   };
 }
 
@@ -114,6 +135,24 @@ export function coreStep(s: CoreState, value: number, time: number, p: DetectorP
     if (k !== 3 || seasonalOn) score = Math.max(score, (p.weights[k] * r) / (1 + r));
     s.records[k] = Math.max(surprise[k], s.records[k] * decay);
   }
+  return hold(s, warmup(s, x, score, p), p);
+}
+
+/** Rows 1..learningRows: 0; then the guard until matureRow; then the components' score. */
+function warmup(s: CoreState, x: number, score: number, p: DetectorParams): number {
+  const row = s.spike.n;
+  const mature = matureRow(s);
+  if (row > mature) return score;
+  const out = row > s.learningRows ? guardScore(s.recent, x, p.alarmLevel) : 0;
+  if (row === mature) s.recent = [];
+  else {
+    s.recent.push(x);
+    if (s.recent.length > s.learningRows) s.recent.shift();
+  }
+  return out;
+}
+
+function hold(s: CoreState, score: number, p: DetectorParams): number {
   s.sinceAlarm++;
   if (s.sinceAlarm <= p.alarmHoldRows) return 0;
   if (score >= p.alarmLevel) s.sinceAlarm = 0;

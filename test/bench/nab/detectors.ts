@@ -1,7 +1,10 @@
 // The detectors `npm run bench:nab` runs over the NAB corpus. Adding one is one line in
-// `detectors` below.
+// `detectors` below; a detector whose settings were chosen by looking at scores lists the
+// alternatives in `variants`, among which `--cv` chooses on the training categories only.
+import { epochMs } from "../../../src/detect/iso-time";
 import type { Pipeline } from "../../../src/detect/pipeline-types";
 import { createPipeline, pipelineOptionsFor } from "../../../src/detect/pipeline-registry";
+import { coreStep, DEFAULT_PARAMS, newCore, type DetectorParams } from "../../../src/detect/default-detector/detector-core";
 
 export interface BenchDetector {
   /** Name in the table and in NAB results files: no "_" (NAB splits file names on it). */
@@ -11,6 +14,10 @@ export interface BenchDetector {
   /** Anomaly score in [0, 1] for every row of one file, and the detector's own 0/1 decision per
    * row when it makes one (scored as a second, fixed-threshold figure). */
   run(values: Float64Array, timestamps: string[]): DetectorOutput;
+  /** Other settings of the same detector that were candidates when its settings were chosen by
+   * looking at scores; `--cv` chooses among this detector (first) and these on the training
+   * categories of each fold. Absent: only the threshold is chosen. */
+  variants?: BenchDetector[];
 }
 
 export interface DetectorOutput {
@@ -44,11 +51,41 @@ function pipelineDetector(name: string, window: number | undefined, create: () =
   return { name, window, run: (values, timestamps) => pipelineScores(create(), values, timestamps) };
 }
 
+/** The default detector's core with other parameters (the same scores as the pipeline with
+ * DEFAULT_PARAMS; the pipeline adds only labels). */
+function defaultCoreDetector(name: string, params: DetectorParams): BenchDetector {
+  return {
+    name,
+    run(values, timestamps) {
+      const core = newCore(params);
+      const scores = new Float64Array(values.length);
+      for (let i = 0; i < values.length; i++) scores[i] = coreStep(core, values[i], epochMs(timestamps[i]) / 1000, params);
+      return { scores };
+    },
+  };
+}
+
+/** The default detector's sharp settings (docs/quality.md, "Parameters and why these values"):
+ * every combination of the values around today's that the sensitivity table measured. */
+function defaultDetectorVariants(): BenchDetector[] {
+  const out: BenchDetector[] = [];
+  for (const recordRows of [700, 1000, 1500]) {
+    for (const recordFloor of [0.1, 0.2, 0.3]) {
+      for (const w of [0.7, 0.8, 0.9]) {
+        const params: DetectorParams = { ...DEFAULT_PARAMS, recordRows, recordFloor, weights: [w, w, DEFAULT_PARAMS.weights[2], DEFAULT_PARAMS.weights[3]] };
+        if (recordRows === DEFAULT_PARAMS.recordRows && recordFloor === DEFAULT_PARAMS.recordFloor && w === DEFAULT_PARAMS.weights[0]) continue; // = the detector itself
+        out.push(defaultCoreDetector(`default-memory${recordRows}-floor${recordFloor}-weight${w}`, params));
+      }
+    }
+  }
+  return out;
+}
+
 /** The four original pipelines at the window lengths the issue compares. */
 const ORIGINALS = ["batch", "sliding", "kalman-batch", "kalman-sliding"];
 const WINDOWS = [32, 64, 128];
 
 export const detectors: BenchDetector[] = [
   ...ORIGINALS.flatMap((name) => WINDOWS.map((w) => pipelineDetector(`${name}-${w}`, w, () => createPipeline(pipelineOptionsFor(name, w))))),
-  pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })),
+  { ...pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })), variants: defaultDetectorVariants() },
 ];

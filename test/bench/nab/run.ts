@@ -1,14 +1,17 @@
-// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published]`:
+// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv]`:
 // runs every registered detector (detectors.ts) over the NAB corpus (corpus.ts: test/fixtures/nab or
 // $NAB_DIR), scores it on the three profiles and prints a markdown table, with the published
 // detectors under <corpus>/results scored for reference. NAME matches a detector's name exactly
-// or as a prefix ("batch" selects batch-32, batch-64, batch-128).
+// or as a prefix ("batch" selects batch-32, batch-64, batch-128). `--cv` prints instead the
+// leave-one-category-out cross-validated figures beside the in-sample ones (cv-table.ts).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCorpus, type Corpus } from "./corpus";
 import { detectors, type BenchDetector } from "./detectors";
 import { readResults, writeResults } from "./results-io";
+import { crossValidate, type Candidate } from "./cross-validation";
+import { cvHeader, cvRows } from "./cv-table";
 import { scoreAtThreshold, scoreProfiles, type CorpusScore } from "./scorer";
 
 const PROFILES = [
@@ -80,11 +83,13 @@ function main(): void {
       detector: { type: "string", multiple: true },
       "write-results": { type: "string" },
       "no-published": { type: "boolean" },
+      cv: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
-    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published]\n" +
+    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv]\n" +
+      "  --cv  leave-one-category-out cross-validation: the threshold (and a detector's variants) chosen on the other categories\n" +
       `detectors: ${detectors.map((d) => d.name).join(", ") || "(none registered)"}`);
     return;
   }
@@ -96,6 +101,10 @@ function main(): void {
     throw new Error(`no detector matches ${filters.join(", ")}; registered: ${detectors.map((d) => d.name).join(", ")}`);
   }
   const rows = corpus.files.reduce((n, f) => n + f.length, 0);
+  if (values.cv) {
+    crossValidated(corpus, selected, published);
+    return;
+  }
   console.log(`NAB corpus ${corpus.dir}: ${corpus.files.length} files, ${rows} rows, ${corpus.windowCount} windows; normalized scores (null 0, perfect 100), threshold optimised per profile\n`);
   console.log(header());
   for (const d of selected) {
@@ -108,6 +117,27 @@ function main(): void {
   for (const name of published) {
     const scores = readResults(join(corpus.dir, "results"), name, corpus.files);
     console.log(format({ detector: `${name} (published)`, window: "—", scores: scoreProfiles(corpus, scores, corpus.profiles), rows }));
+  }
+}
+
+/** `--cv`: each detector's candidates (itself, then its variants) run once over the corpus, then
+ * cross-validated; the published results are a family of one (their threshold). */
+function crossValidated(corpus: Corpus, selected: BenchDetector[], published: string[]): void {
+  const categories = [...new Set(corpus.files.map((f) => f.category))].sort();
+  console.log(`NAB corpus ${corpus.dir}: ${corpus.files.length} files, ${corpus.windowCount} windows; leave-one-category-out cross-validation over ${categories.join(", ")}. ` +
+    "Each fold's threshold (and variant) is chosen on the other categories, the held-out category is scored with it " +
+    "(normalised over its own windows; a category without windows shows its false-positive rows); \"pooled\" scores every file at its own fold's setting together. " +
+    "\"in-sample\" is the detector as shipped with the threshold optimised on the whole corpus.\n");
+  console.log(cvHeader(categories));
+  for (const d of selected) {
+    const t0 = performance.now();
+    const candidates: Candidate[] = [d, ...(d.variants ?? [])].map((c) => ({ label: c.name, scores: runDetector(corpus, c).scores }));
+    const seconds = (performance.now() - t0) / 1000;
+    for (const line of cvRows(d.name, candidates, crossValidate(corpus, candidates, corpus.profiles), PROFILES, seconds)) console.log(line);
+  }
+  for (const name of published) {
+    const candidates = [{ label: name, scores: readResults(join(corpus.dir, "results"), name, corpus.files) }];
+    for (const line of cvRows(`${name} (published)`, candidates, crossValidate(corpus, candidates, corpus.profiles), PROFILES)) console.log(line);
   }
 }
 

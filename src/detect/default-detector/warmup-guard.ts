@@ -1,0 +1,36 @@
+// The warm-up guard (issue 12 part 4): between the end of a series' learning period (the station's
+// window W) and the moment the likelihood-based components have history enough to score (MATURE_ROWS),
+// a value is judged against the preceding W values alone, by the robust z-score
+//   z = |x - median| / (1.4826 * MAD)   (1.4826 * MAD estimates a normal standard deviation),
+// so an extreme value is flagged from sample W + 1 on instead of going unseen for hundreds of rows.
+// The score z / (z + c) reaches the alarm level exactly at GUARD_Z robust standard deviations.
+
+/** Robust standard deviations at which the guard alarms. */
+export const GUARD_Z = 10;
+const MAD_TO_SD = 1.4826;
+
+function median(sorted: Float64Array): number {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/** |x - median(recent)| in robust standard deviations of `recent`; Infinity when the recent values
+ * are all equal and x differs from them, 0 when it does not (or with fewer than 3 values). */
+export function robustZ(recent: readonly number[], x: number): number {
+  if (recent.length < 3) return 0;
+  const v = Float64Array.from(recent).sort();
+  const med = median(v);
+  for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i] - med);
+  const sd = MAD_TO_SD * median(v.sort());
+  const d = Math.abs(x - med);
+  if (sd > 0) return d / sd;
+  return d > 0 ? Infinity : 0;
+}
+
+/** The guard's score in [0, 1]: alarmLevel at GUARD_Z robust standard deviations. */
+export function guardScore(recent: readonly number[], x: number, alarmLevel: number): number {
+  const z = robustZ(recent, x);
+  if (z === Infinity) return 1;
+  const c = ((GUARD_Z * (1 - alarmLevel)) / alarmLevel) * (1 - 1e-12); // z = GUARD_Z exactly alarms despite rounding
+  return z / (z + c);
+}
