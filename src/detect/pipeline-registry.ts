@@ -7,12 +7,14 @@ import type { WindowPipelineSettings } from "./window-pipeline-options";
 import { BatchPipeline } from "./batch-pipeline";
 import { SlidingPipeline } from "./sliding-pipeline";
 import { DefaultDetectorPipeline, type DefaultDetectorOptions } from "./default-detector/default-pipeline";
+import { CadOsePipeline, type CadOseOptions } from "./cad-ose/cad-ose-pipeline";
 
 /** The options of each kind (without the `kind` field). */
 export interface PipelineOptionsByKind {
   batch: WindowPipelineSettings;
   sliding: WindowPipelineSettings;
   default: DefaultDetectorOptions;
+  "cad-ose": CadOseOptions;
 }
 
 export type PipelineKind = keyof PipelineOptionsByKind;
@@ -29,6 +31,7 @@ const pipelineKinds: { [K in PipelineKind]: PipelineFactory<PipelineOptionsByKin
   batch: { create: (o) => new BatchPipeline(o), restore: (s) => BatchPipeline.restore(s) },
   sliding: { create: (o) => new SlidingPipeline(o), restore: (s) => SlidingPipeline.restore(s) },
   default: { create: (o) => new DefaultDetectorPipeline(o), restore: (s) => DefaultDetectorPipeline.restore(s) },
+  "cad-ose": { create: (o) => new CadOsePipeline(o), restore: (s) => CadOsePipeline.restore(s) },
 };
 
 function factory(kind: string): PipelineFactory<PipelineOptionsByKind[PipelineKind]> {
@@ -57,11 +60,13 @@ export const pipelineNames: Record<string, (window: number) => PipelineOptions> 
   "kalman-sliding": (window) => ({ kind: "sliding", kalman: true, window }),
   // sizes itself; a window (> 0) is its learning period
   default: (window) => (window > 0 ? { kind: "default", learningRows: window } : { kind: "default" }),
+  // The window, when given (> 0), is the learning period that sets the value range.
+  "cad-ose": (window) => ({ kind: "cad-ose", learningRows: window > 0 ? window : undefined }),
 };
 
 /** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor(name, 0) gives
- * their defaults; the default detector takes a window as its learning period). */
-export const selfSizingPipelines: ReadonlySet<string> = new Set(["default"]);
+ * their defaults; `default` and `cad-ose` take a window as their learning period). */
+export const selfSizingPipelines: ReadonlySet<string> = new Set(["default", "cad-ose"]);
 
 export function pipelineOptionsFor(name: string, window: number): PipelineOptions {
   if (!Object.hasOwn(pipelineNames, name)) {

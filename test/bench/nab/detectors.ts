@@ -5,6 +5,7 @@ import { epochMs } from "../../../src/detect/iso-time";
 import type { Pipeline } from "../../../src/detect/pipeline-types";
 import { createPipeline, pipelineOptionsFor } from "../../../src/detect/pipeline-registry";
 import { coreStep, DEFAULT_PARAMS, newCore, type DetectorParams } from "../../../src/detect/default-detector/detector-core";
+import { nabCadOseScores } from "./cad-ose-nab";
 
 export interface BenchDetector {
   /** Name in the table and in NAB results files: no "_" (NAB splits file names on it). */
@@ -88,4 +89,7 @@ const WINDOWS = [32, 64, 128];
 export const detectors: BenchDetector[] = [
   ...ORIGINALS.flatMap((name) => WINDOWS.map((w) => pipelineDetector(`${name}-${w}`, w, () => createPipeline(pipelineOptionsFor(name, w))))),
   { ...pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })), variants: defaultDetectorVariants() },
+  // CAD OSE streaming (range learned over its first 300 rows) and as NAB ran it (whole-file range).
+  pipelineDetector("cad-ose", undefined, () => createPipeline(pipelineOptionsFor("cad-ose", 0))),
+  { name: "cad-ose-nab", run: (values) => ({ scores: nabCadOseScores(values) }) },
 ];
