@@ -8,6 +8,7 @@ import { BatchPipeline } from "./batch-pipeline";
 import { SlidingPipeline } from "./sliding-pipeline";
 import { DefaultDetectorPipeline, type DefaultDetectorOptions } from "./default-detector/default-pipeline";
 import { CadOsePipeline, type CadOseOptions } from "./cad-ose/cad-ose-pipeline";
+import { ArtimePipeline, type ArtimeOptions } from "./artime/artime-pipeline";
 
 /** The options of each kind (without the `kind` field). */
 export interface PipelineOptionsByKind {
@@ -15,6 +16,7 @@ export interface PipelineOptionsByKind {
   sliding: WindowPipelineSettings;
   default: DefaultDetectorOptions;
   "cad-ose": CadOseOptions;
+  artime: ArtimeOptions;
 }
 
 export type PipelineKind = keyof PipelineOptionsByKind;
@@ -32,6 +34,7 @@ const pipelineKinds: { [K in PipelineKind]: PipelineFactory<PipelineOptionsByKin
   sliding: { create: (o) => new SlidingPipeline(o), restore: (s) => SlidingPipeline.restore(s) },
   default: { create: (o) => new DefaultDetectorPipeline(o), restore: (s) => DefaultDetectorPipeline.restore(s) },
   "cad-ose": { create: (o) => new CadOsePipeline(o), restore: (s) => CadOsePipeline.restore(s) },
+  artime: { create: (o) => new ArtimePipeline(o), restore: (s) => ArtimePipeline.restore(s) },
 };
 
 function factory(kind: string): PipelineFactory<PipelineOptionsByKind[PipelineKind]> {
@@ -62,11 +65,12 @@ export const pipelineNames: Record<string, (window: number) => PipelineOptions> 
   default: (window) => (window > 0 ? { kind: "default", learningRows: window } : { kind: "default" }),
   // The window, when given (> 0), is the learning period that sets the value range.
   "cad-ose": (window) => ({ kind: "cad-ose", learningRows: window > 0 ? window : undefined }),
+  artime: () => ({ kind: "artime" }), // learns its range over its own learning period
 };
 
 /** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor(name, 0) gives
  * their defaults; `default` and `cad-ose` take a window as their learning period). */
-export const selfSizingPipelines: ReadonlySet<string> = new Set(["default", "cad-ose"]);
+export const selfSizingPipelines: ReadonlySet<string> = new Set(["default", "cad-ose", "artime"]);
 
 export function pipelineOptionsFor(name: string, window: number): PipelineOptions {
   if (!Object.hasOwn(pipelineNames, name)) {

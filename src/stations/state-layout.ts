@@ -25,7 +25,9 @@ export function snapshotInterval(stateChars: number, variables: number): number 
  * isolation forest (100 trees in typed arrays) and scratch buffers: 73 / 205 / 365 kB for windows
  * 32 / 128 / 256, so about 200 kB plus 500 B per window point over the three. The default detector
  * preallocates its tables: 144 kB fresh, 177 kB after 12,000 points, whatever its JSON says (its
- * zeros are short): 200 kB. */
+ * zeros are short): 200 kB. ARTime preallocates its network (1024 categories of 32 doubles): 280 kB
+ * measured the same way. */
 export function estimateLiveBytes(kind: string, window: number): number {
+  if (kind === "artime") return 280_000;
   return kind === "default" ? 200_000 : 200_000 + 500 * window;
 }

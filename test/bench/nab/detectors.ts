@@ -82,6 +82,16 @@ function defaultDetectorVariants(): BenchDetector[] {
   return out;
 }
 
+/** What NAB tells a detector about a file in advance: its range and length. */
+function seriesOf(values: Float64Array): { min: number; max: number; length: number } {
+  let min = Infinity, max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max, length: values.length };
+}
+
 /** The four original pipelines at the window lengths the issue compares. */
 const ORIGINALS = ["batch", "sliding", "kalman-batch", "kalman-sliding"];
 const WINDOWS = [32, 64, 128];
@@ -92,4 +102,8 @@ export const detectors: BenchDetector[] = [
   // CAD OSE streaming (range learned over its first 300 rows) and as NAB ran it (whole-file range).
   pipelineDetector("cad-ose", undefined, () => createPipeline(pipelineOptionsFor("cad-ose", 0))),
   { name: "cad-ose-nab", run: (values) => ({ scores: nabCadOseScores(values) }) },
+  // Our ARTime port: as a stream (learns its range over its first 750 rows) and the way NAB runs
+  // it (given each file's min, max and length in advance).
+  pipelineDetector("artime", undefined, () => createPipeline({ kind: "artime" })),
+  { name: "artime-nab", run: (values, timestamps) => pipelineScores(createPipeline({ kind: "artime", series: seriesOf(values) }), values, timestamps) },
 ];
