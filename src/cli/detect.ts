@@ -36,7 +36,8 @@ result line per input row, in input order.
                    (default: our own streaming detector, which sizes itself;
                    label threshold ${DEFAULT_DETECTOR_THRESHOLD}; see docs/quality.md)
   --window N       window length (integer >= 3); required by every pipeline
-                   except default, which ignores it
+                   except default, where it is the learning period (rows
+                   before anything is flagged; default 100)
   --input FILE     read FILE instead of stdin
   --output FILE    write FILE instead of stdout
 

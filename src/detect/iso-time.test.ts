@@ -17,6 +17,17 @@ test("wallClock: the wall clock of an offset time is its local one", () => {
   assert.is(wallClock("yesterday"), undefined);
 });
 
+test("epochMs: the hand-read common form gives what Date.parse gives", () => {
+  const slow = (t: string) => Date.parse(`${t.replace(" ", "T")}Z`);
+  for (const t of ["2014-04-10 07:15:00", "2014-04-10T07:15:59", "2024-02-29 23:59:59", "1970-01-01 00:00:00", "1969-12-31 23:59:59", "9999-12-31 23:59:59", "0050-06-01 12:00:00", "1000-01-01 00:00:00"]) {
+    assert.is(epochMs(t), slow(t), t);
+  }
+  for (const t of ["2023-02-29 12:00:00", "2014-04-10 24:00:00", "2014-13-10 07:15:00", "2014-04-10 07:15:6x"]) {
+    const before = Date.parse(`${t.trim().replace(" ", "T")}Z`);
+    assert.ok(Object.is(epochMs(t), before), `${t}: ${epochMs(t)}, as before (the general path) ${before}`);
+  }
+});
+
 test("epochMs: NAB's format, ISO 8601 with Z or an offset, naive times and dates as UTC; NaN when unreadable", () => {
   assert.is(epochMs("2014-04-10 07:15:00"), Date.UTC(2014, 3, 10, 7, 15));
   assert.is(epochMs("2014-04-10T07:15:00Z"), Date.UTC(2014, 3, 10, 7, 15));

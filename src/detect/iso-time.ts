@@ -85,6 +85,12 @@ export function isIsoTimeAt(s: string, start: number, end: number): boolean {
 /** Milliseconds since the epoch; a time without Z or an offset is read as UTC (pandas keeps
  * naive times as written), a date alone is UTC midnight. NaN when unreadable. */
 export function epochMs(timestamp: string): number {
+  // The common form "YYYY-MM-DD hh:mm:ss" (or with T), in range, read by hand: the default
+  // detector parses every sample's timestamp, and Date.parse with the regex was a third of its time.
+  const s = timestamp;
+  if (s.length === 19 && isIsoTimeAt(s, 0, 19) && s.charCodeAt(0) !== 48 /* years 0000-0999: Date.UTC reads 0-99 as 19xx */) {
+    return Date.UTC(digitsAt(s, 0, 4), digitsAt(s, 5, 2) - 1, digitsAt(s, 8, 2), digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2));
+  }
   const t = timestamp.trim().replace(" ", "T");
   return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(t) || !t.includes("T") ? t : `${t}Z`);
 }
