@@ -91,6 +91,17 @@ test("default sizes itself: no --window needed; every row decided as the library
   assert.ok(lines[901].endsWith(",1"), `the spike is labelled: ${lines[901]}`);
 });
 
+test("default with --window: the window is its learning period; a spike right after it is labelled", () => {
+  const rows = series(400, -1);
+  rows[70] = { ...rows[70], value: "30" }; // about 30 robust SDs from the sine of the last 64 rows
+  const r = cli(["--pipeline", "default", "--window", "64"], csv(rows));
+  assert.is(r.code, 0, r.err);
+  const lines = r.out.trimEnd().split("\n");
+  assertSameRows(lines, expected("default", 64, rows));
+  assert.ok(lines[71].endsWith(",1"), `the spike at row 71 is labelled: ${lines[71]}`);
+  assert.ok(lines.slice(1, 65).every((l) => l.endsWith(",0,0")), "nothing scored while learning");
+});
+
 test("bad input stops with the line named, exit 2", () => {
   const bad = [
     ["timestamp,value\n2024-01-01,1\n2024-01-02,abc\n", /line 3: value 'abc' is not a finite number/],
