@@ -19,7 +19,7 @@ const cronPattern = z.string().trim().min(1)
     try { new Cron(v, { paused: true }).stop(); return true; } catch { return false; }
   }, { message: 'expected a cron pattern "minute hour day month weekday" (e.g. "0 15 * * *") or an hour 0-23' });
 
-export const pipelineKinds = ["default", "batch", "sliding", "kalman-batch", "kalman-sliding", "artime"] as const;
+export const pipelineKinds = ["default", "batch", "sliding", "kalman-batch", "kalman-sliding", "cad-ose", "artime"] as const;
 export type PipelineKindName = (typeof pipelineKinds)[number];
 
 export const configSchema = z.object({

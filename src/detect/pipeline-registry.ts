@@ -7,6 +7,7 @@ import type { WindowPipelineSettings } from "./window-pipeline-options";
 import { BatchPipeline } from "./batch-pipeline";
 import { SlidingPipeline } from "./sliding-pipeline";
 import { DefaultDetectorPipeline, type DefaultDetectorOptions } from "./default-detector/default-pipeline";
+import { CadOsePipeline, type CadOseOptions } from "./cad-ose/cad-ose-pipeline";
 import { ArtimePipeline, type ArtimeOptions } from "./artime/artime-pipeline";
 
 /** The options of each kind (without the `kind` field). */
@@ -14,6 +15,7 @@ export interface PipelineOptionsByKind {
   batch: WindowPipelineSettings;
   sliding: WindowPipelineSettings;
   default: DefaultDetectorOptions;
+  "cad-ose": CadOseOptions;
   artime: ArtimeOptions;
 }
 
@@ -31,6 +33,7 @@ const pipelineKinds: { [K in PipelineKind]: PipelineFactory<PipelineOptionsByKin
   batch: { create: (o) => new BatchPipeline(o), restore: (s) => BatchPipeline.restore(s) },
   sliding: { create: (o) => new SlidingPipeline(o), restore: (s) => SlidingPipeline.restore(s) },
   default: { create: (o) => new DefaultDetectorPipeline(o), restore: (s) => DefaultDetectorPipeline.restore(s) },
+  "cad-ose": { create: (o) => new CadOsePipeline(o), restore: (s) => CadOsePipeline.restore(s) },
   artime: { create: (o) => new ArtimePipeline(o), restore: (s) => ArtimePipeline.restore(s) },
 };
 
@@ -60,12 +63,14 @@ export const pipelineNames: Record<string, (window: number) => PipelineOptions> 
   "kalman-sliding": (window) => ({ kind: "sliding", kalman: true, window }),
   // sizes itself; a window (> 0) is its learning period
   default: (window) => (window > 0 ? { kind: "default", learningRows: window } : { kind: "default" }),
+  // The window, when given (> 0), is the learning period that sets the value range.
+  "cad-ose": (window) => ({ kind: "cad-ose", learningRows: window > 0 ? window : undefined }),
   artime: () => ({ kind: "artime" }), // learns its range over its own learning period
 };
 
 /** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor(name, 0) gives
- * their defaults; the default detector takes a window as its learning period). */
-export const selfSizingPipelines: ReadonlySet<string> = new Set(["default", "artime"]);
+ * their defaults; `default` and `cad-ose` take a window as their learning period). */
+export const selfSizingPipelines: ReadonlySet<string> = new Set(["default", "cad-ose", "artime"]);
 
 export function pipelineOptionsFor(name: string, window: number): PipelineOptions {
   if (!Object.hasOwn(pipelineNames, name)) {

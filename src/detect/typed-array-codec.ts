@@ -44,6 +44,10 @@ export function decodeFloat64(text: unknown, what: string): Float64Array {
   return new Float64Array(decodeBytes(text, 8, what));
 }
 
+export function decodeUint32(text: unknown, what: string): Uint32Array {
+  return new Uint32Array(decodeBytes(text, 4, what));
+}
+
 export function decodeUint8(text: unknown, what: string): Uint8Array {
   return new Uint8Array(decodeBytes(text, 1, what));
 }

@@ -38,7 +38,9 @@ export interface DetectorParams {
   /** Records below this count as this (a quiet stretch must not make small surprises alarm). */
   recordFloor: number;
   /** The seasonal component counts only while its residual scale is below this fraction of the
-   * shift component's (the profile explains the series better than a level does). */
+   * shift component's: the profile must explain most of the variation about the level (0.35:
+   * roughly 90 % of it, if the scales were standard deviations); a weak profile's residual adds
+   * noise and false alarms (docs/quality.md, "What was tried and dropped"). */
   seasonalGate: number;
   /** An output at or above alarmLevel starts a hold: the next alarmHoldRows rows output 0. */
   alarmLevel: number;
@@ -70,7 +72,7 @@ export const DEFAULT_PARAMS: DetectorParams = {
   weights: [0.8, 0.8, 1, 1],
   recordRows: 1000,
   recordFloor: 0.2,
-  seasonalGate: 0.7,
+  seasonalGate: 0.35,
   alarmLevel: 0.53,
   alarmHoldRows: SHORT,
 };

@@ -5,6 +5,7 @@ import { epochMs } from "../../../src/detect/iso-time";
 import type { Pipeline } from "../../../src/detect/pipeline-types";
 import { createPipeline, pipelineOptionsFor } from "../../../src/detect/pipeline-registry";
 import { coreStep, DEFAULT_PARAMS, newCore, type DetectorParams } from "../../../src/detect/default-detector/detector-core";
+import { nabCadOseScores } from "./cad-ose-nab";
 
 export interface BenchDetector {
   /** Name in the table and in NAB results files: no "_" (NAB splits file names on it). */
@@ -65,16 +66,20 @@ function defaultCoreDetector(name: string, params: DetectorParams): BenchDetecto
   };
 }
 
-/** The default detector's sharp settings (docs/quality.md, "Parameters and why these values"):
- * every combination of the values around today's that the sensitivity table measured. */
+/** The default detector's settings chosen by looking at scores (docs/quality.md, "Parameters and
+ * why these values"): every combination of the values around today's that the sensitivity table
+ * measured (record memory, record floor, spike/shift weight, seasonal gate). */
 function defaultDetectorVariants(): BenchDetector[] {
   const out: BenchDetector[] = [];
+  const d = DEFAULT_PARAMS;
   for (const recordRows of [700, 1000, 1500]) {
     for (const recordFloor of [0.1, 0.2, 0.3]) {
       for (const w of [0.7, 0.8, 0.9]) {
-        const params: DetectorParams = { ...DEFAULT_PARAMS, recordRows, recordFloor, weights: [w, w, DEFAULT_PARAMS.weights[2], DEFAULT_PARAMS.weights[3]] };
-        if (recordRows === DEFAULT_PARAMS.recordRows && recordFloor === DEFAULT_PARAMS.recordFloor && w === DEFAULT_PARAMS.weights[0]) continue; // = the detector itself
-        out.push(defaultCoreDetector(`default-memory${recordRows}-floor${recordFloor}-weight${w}`, params));
+        for (const seasonalGate of [0.35, 0.5, 0.7]) {
+          if (recordRows === d.recordRows && recordFloor === d.recordFloor && w === d.weights[0] && seasonalGate === d.seasonalGate) continue; // = the detector itself
+          const params: DetectorParams = { ...d, recordRows, recordFloor, seasonalGate, weights: [w, w, d.weights[2], d.weights[3]] };
+          out.push(defaultCoreDetector(`default-memory${recordRows}-floor${recordFloor}-weight${w}-gate${seasonalGate}`, params));
+        }
       }
     }
   }
@@ -98,6 +103,9 @@ const WINDOWS = [32, 64, 128];
 export const detectors: BenchDetector[] = [
   ...ORIGINALS.flatMap((name) => WINDOWS.map((w) => pipelineDetector(`${name}-${w}`, w, () => createPipeline(pipelineOptionsFor(name, w))))),
   { ...pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })), variants: defaultDetectorVariants() },
+  // CAD OSE streaming (range learned over its first 300 rows) and as NAB ran it (whole-file range).
+  pipelineDetector("cad-ose", undefined, () => createPipeline(pipelineOptionsFor("cad-ose", 0))),
+  { name: "cad-ose-nab", run: (values) => ({ scores: nabCadOseScores(values) }) },
   // Our ARTime port: as a stream (learns its range over its first 750 rows) and the way NAB runs
   // it (given each file's min, max and length in advance).
   pipelineDetector("artime", undefined, () => createPipeline({ kind: "artime" })),

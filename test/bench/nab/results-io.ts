@@ -10,31 +10,32 @@ export function resultsPath(root: string, detector: string, file: Pick<CorpusFil
   return join(root, detector, file.category, `${detector}_${file.base}.csv`);
 }
 
-/** Reads the anomaly_score column of one results CSV (plain or as `<path>.gz`). */
-function readResultsCsv(path: string): Float64Array {
+/** Reads one numeric column (anomaly_score by default) of one results CSV (plain or as `<path>.gz`). */
+function readResultsCsv(path: string, column: string): Float64Array {
   const lines = readTextMaybeGzipped(path).split("\n");
   const header = lines[0].trim().split(",");
-  const col = header.indexOf("anomaly_score");
-  if (col < 0) throw new Error(`${path}: no anomaly_score column in header ${JSON.stringify(lines[0])}`);
+  const col = header.indexOf(column);
+  if (col < 0) throw new Error(`${path}: no ${column} column in header ${JSON.stringify(lines[0])}`);
   const out: number[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (line.length === 0 || line === "\r") continue;
     const cell = line.split(",")[col];
     const v = Number(cell);
-    if (cell === undefined || cell.trim() === "" || Number.isNaN(v)) throw new Error(`${path}:${i + 1}: bad anomaly_score ${JSON.stringify(cell)}`);
+    if (cell === undefined || cell.trim() === "" || Number.isNaN(v)) throw new Error(`${path}:${i + 1}: bad ${column} ${JSON.stringify(cell)}`);
     out.push(v);
   }
   return Float64Array.from(out);
 }
 
-/** Scores of one detector for every corpus file that has a results file. Missing files are left
- * out of the map (the scorer then refuses the set and names them). */
-export function readResults(root: string, detector: string, files: CorpusFile[]): Map<string, Float64Array> {
+/** Scores (or another numeric column, e.g. the value the detector was given) of one detector for
+ * every corpus file that has a results file. Missing files are left out of the map (the scorer
+ * then refuses the set and names them). */
+export function readResults(root: string, detector: string, files: CorpusFile[], column = "anomaly_score"): Map<string, Float64Array> {
   const out = new Map<string, Float64Array>();
   for (const f of files) {
     const p = resultsPath(root, detector, f);
-    if (existsSync(p) || existsSync(`${p}.gz`)) out.set(f.name, readResultsCsv(p));
+    if (existsSync(p) || existsSync(`${p}.gz`)) out.set(f.name, readResultsCsv(p, column));
   }
   return out;
 }
