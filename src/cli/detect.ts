@@ -35,8 +35,13 @@ result line per input row, in input order.
                    drift by Mann-Kendall/Yue-Wang + Wilcoxon, alpha 0.05, slope 0.1)
                    (default: our own streaming detector, which sizes itself;
                    label threshold ${DEFAULT_DETECTOR_THRESHOLD}; see docs/quality.md)
+                   (cad-ose: CAD OSE, the contextual anomaly detector of NAB's
+                   contextOSE; its value range is learned over the first N rows
+                   (--window, default 300) and widened by later extremes; label
+                   threshold 0.75; see docs/quality.md)
   --window N       window length (integer >= 3); required by every pipeline
-                   except default, which ignores it
+                   except default, which ignores it, and cad-ose, which takes
+                   it as its learning period
   --input FILE     read FILE instead of stdin
   --output FILE    write FILE instead of stdout
 

@@ -4,7 +4,7 @@
 // taken from its state just before the sample that completes a window, plus that sample (Kalman-
 // filtered with a copy of the filter state when the pipeline filters). Called once per window
 // length of samples, so a sliding pipeline (which tests every point) is sampled once per window.
-import { driftReport, kalmanStep, type KalmanState, type PipelineState } from "../detect";
+import { driftReport, kalmanStep, selfSizingPipelines, type KalmanState, type PipelineState } from "../detect";
 
 interface WindowPipelineState extends PipelineState {
   kind: "batch" | "sliding";
@@ -22,9 +22,10 @@ export interface DriftTest {
   wilcoxon: { p: number; method: "exact" | "approx" };
 }
 
-/** Whether the sample after `samplesSeen` samples is the one to probe: it completes a window. */
+/** Whether the sample after `samplesSeen` samples is the one to probe: it completes a window of
+ * a window pipeline (the self-sizing detectors have no drift test). */
 export function probeDue(pipelineName: string, window: number, samplesSeen: number): boolean {
-  return pipelineName !== "default" && (samplesSeen + 1) % window === 0;
+  return !selfSizingPipelines.has(pipelineName) && (samplesSeen + 1) % window === 0;
 }
 
 /** The drift test the pipeline in `state` runs when fed `value`, or undefined when it runs none

@@ -25,7 +25,10 @@ export function snapshotInterval(stateChars: number, variables: number): number 
  * isolation forest (100 trees in typed arrays) and scratch buffers: 73 / 205 / 365 kB for windows
  * 32 / 128 / 256, so about 200 kB plus 500 B per window point over the three. The default detector
  * preallocates its tables: 144 kB fresh, 177 kB after 12,000 points, whatever its JSON says (its
- * zeros are short): 200 kB. */
+ * zeros are short): 200 kB. CAD OSE's context memory grows up to its bound of 4,096 contexts
+ * (then it is cleared): 1.38 MB at the bound (30 restored pipelines, JSON 143 kB each). */
 export function estimateLiveBytes(kind: string, window: number): number {
-  return kind === "default" ? 200_000 : 200_000 + 500 * window;
+  if (kind === "default") return 200_000;
+  if (kind === "cad-ose") return 1_400_000;
+  return 200_000 + 500 * window;
 }
