@@ -23,3 +23,4 @@ export {
 } from "./pipeline-registry";
 export type { Decision, Pipeline, PipelineState } from "./pipeline-types";
 export { DEFAULT_DETECTOR_THRESHOLD } from "./default-detector/default-pipeline";
+export { defaultMaxContexts } from "./cad-ose/cad-ose-pipeline";
