@@ -65,6 +65,16 @@ test("the memory is cleared at maxContexts, so the state stays bounded", () => {
   assert.equal([24, 100, 300].map((learningRows) => new CadOsePipeline({ learningRows }).toJSON().settings.maxContexts), [1024, 1600, 4096]);
 });
 
+test("extreme values keep the range finite and the scores in [0, 1]", () => {
+  const p = new CadOsePipeline({ learningRows: 10 });
+  [...series(40, 5), 1.7e308, -1.7e308, 5, 1e300, -1e-300, 3].forEach((v, i) => {
+    const s = p.update(v, ts(i)).scores[0];
+    assert.ok(s >= 0 && s <= 1, `score ${s} at ${i}`);
+  });
+  const range = p.toJSON().range!;
+  assert.ok(range.every(Number.isFinite), `range ${range}`);
+});
+
 test("bad options and states are refused with what was wrong", () => {
   assert.throws(() => new CadOsePipeline({ learningRows: 1 }), /learningRows/);
   assert.throws(() => new CadOsePipeline({ threshold: 0 }), /threshold/);

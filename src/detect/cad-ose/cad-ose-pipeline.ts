@@ -18,6 +18,9 @@ import { CAD_OSE_DEFAULTS, cadOseStep, checkCadOseParams, newCadOse, type CadOse
 
 export const CAD_OSE_STATE_VERSION = 1;
 
+/** Inputs beyond this magnitude are clipped, so that a widened range and its step stay finite. */
+const MAX_INPUT = 1e150;
+
 export interface CadOseOptions {
   /** Values whose range becomes the quantisation range (default 300). */
   learningRows?: number;
@@ -100,8 +103,9 @@ export class CadOsePipeline implements Pipeline {
     return p;
   }
 
-  update(value: number, timestamp: string): Decision {
-    if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
+  update(input: number, timestamp: string): Decision {
+    if (!Number.isFinite(input)) throw new RangeError(`value must be a finite number, got ${input}`);
+    const value = Math.max(-MAX_INPUT, Math.min(MAX_INPUT, input));
     let retrained = false;
     if (this.params === null || this.core === null) {
       if (this.learning.length + 1 < this.settings.learningRows) {
