@@ -60,7 +60,7 @@ export function newCadOse(): CadOseState {
 
 /** The sensor facts of a value: bit k of its level is fact 2k + bit. The level is
  * trunc((x - min) / ((max - min) / (2^bits - 1))) as in the original, clamped to the range (values
- * outside [min, max] occur only in a streaming run whose range was learned). */
+ * outside [min, max] occur only in a streaming run that keeps its learned range). */
 export function sensorFacts(x: number, p: CadOseParams): number[] {
   const top = 2 ** p.valueBits - 1;
   const range = p.maxValue - p.minValue;
