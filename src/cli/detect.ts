@@ -38,9 +38,14 @@ result line per input row, in input order.
                    (artime: our port of NAB's ARTime; learns the range over its
                    first ${ARTIME_LEARNING_ROWS} rows (scored 0), labels every anomaly it reports;
                    see docs/detection.md)
+                   (cad-ose: CAD OSE, the contextual anomaly detector of NAB's
+                   contextOSE; its value range is learned over the first N rows
+                   (--window, default 300) and widened by later extremes; label
+                   threshold 0.75; see docs/quality.md)
   --window N       window length (integer >= 3); required by every pipeline
                    except default, where it is the learning period (rows
-                   before anything is flagged; default 100), and artime, which
+                   before anything is flagged; default 100), cad-ose, where it
+                   is the learning period (default 300), and artime, which
                    ignores it
   --input FILE     read FILE instead of stdin
   --output FILE    write FILE instead of stdout

@@ -24,3 +24,4 @@ export {
 export type { Decision, Pipeline, PipelineState } from "./pipeline-types";
 export { DEFAULT_DETECTOR_THRESHOLD } from "./default-detector/default-pipeline";
 export { ARTIME_LEARNING_ROWS } from "./artime/artime-pipeline";
+export { defaultMaxContexts } from "./cad-ose/cad-ose-pipeline";

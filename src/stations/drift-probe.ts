@@ -22,7 +22,8 @@ export interface DriftTest {
   wilcoxon: { p: number; method: "exact" | "approx" };
 }
 
-/** Whether the sample after `samplesSeen` samples is the one to probe: it completes a window. */
+/** Whether the sample after `samplesSeen` samples is the one to probe: it completes a window of
+ * a window pipeline (the self-sizing detectors have no drift test). */
 export function probeDue(pipelineName: string, window: number, samplesSeen: number): boolean {
   return !selfSizingPipelines.has(pipelineName) && (samplesSeen + 1) % window === 0;
 }

@@ -5,6 +5,7 @@
 // the bytes written per sample stay small whatever the pipeline (the default detector's state is
 // hundreds of kB; a window pipeline's a few kB). Bounds: at least MIN_SNAPSHOT_SAMPLES (a tiny state
 // is not rewritten every block) and at most MAX_SNAPSHOT_SAMPLES (a restore replays at most that).
+import { defaultMaxContexts } from "../detect";
 
 export const MIN_SNAPSHOT_SAMPLES = 256;
 export const MAX_SNAPSHOT_SAMPLES = 4096;
@@ -26,8 +27,12 @@ export function snapshotInterval(stateChars: number, variables: number): number 
  * 32 / 128 / 256, so about 200 kB plus 500 B per window point over the three. The default detector
  * preallocates its tables: 144 kB fresh, 177 kB after 12,000 points, whatever its JSON says (its
  * zeros are short): 200 kB. ARTime preallocates its network (1024 categories of 32 doubles): 280 kB
- * measured the same way. */
+ * measured the same way. CAD OSE's context memory grows up to its bound (1,024 to 4,096
+ * contexts for the window, then it is cleared): 1.38 MB at 4,000 contexts (30 restored pipelines,
+ * JSON 143 kB each), so 350 B per context of the bound. */
 export function estimateLiveBytes(kind: string, window: number): number {
+  if (kind === "default") return 200_000;
   if (kind === "artime") return 280_000;
-  return kind === "default" ? 200_000 : 200_000 + 500 * window;
+  if (kind === "cad-ose") return 350 * defaultMaxContexts(window);
+  return 200_000 + 500 * window;
 }

@@ -91,4 +91,26 @@ test("a restart resumes every station exactly; re-initializing keeps state; dele
   }
 });
 
+test("cad-ose through /initialize: outliers found, delivered with their own timestamps, identical across a restart", async () => {
+  let svc = await startService();
+  const id = "cad_1";
+  const windows = { x: 64 }; // cad-ose learns its value range over the first 64 samples
+  try {
+    assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: id, variables: windows, pipeline: "cad-ose" })).status, 200);
+    const got: string[] = [];
+    const collect = (r: { json: any }) => r.json.outliers.forEach((o: any) => got.push(...o.dates.map((d: string) => `${o.variable}@${d}`)));
+    for (let b = 0; b < 25; b++) collect(await postJson(svc.stationUrl, "/detection", blockBody(id, b * 20, 20, ["x"])));
+    assert.is(await svc.stop(), 0);
+    svc = await startService({ dataDir: svc.dataDir });
+    for (let b = 25; b < 50; b++) collect(await postJson(svc.stationUrl, "/detection", blockBody(id, b * 20, 20, ["x"])));
+    const expected = referenceOutliers("cad-ose", windows, 1000);
+    assert.ok(expected.length > 0, "the stream's spikes and shifts give cad-ose outliers");
+    assert.equal(got.sort(), expected);
+    const vars = (await get(svc.stationUrl, `/stations/${id}`)).json.station.variables;
+    assert.equal([vars[0].pipeline, vars[0].samples_seen, vars[0].last_drift_test], ["cad-ose", 1000, null]);
+  } finally {
+    await svc.stop();
+  }
+});
+
 test.run();

@@ -12,7 +12,7 @@ import { MAX_SNAPSHOT_SAMPLES } from "../../src/stations/state-layout";
 import type { Pipeline } from "../../src/detect";
 import { detectionSchema, parseOrThrow } from "../../src/http/station-schemas";
 
-const KINDS = ["batch", "sliding", "kalman-batch", "kalman-sliding", "default", "artime"] as const;
+const KINDS = ["batch", "sliding", "kalman-batch", "kalman-sliding", "default", "artime", "cad-ose"] as const;
 
 function open(cacheBytes = 1 << 30) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-reg-")), "stations.sqlite");

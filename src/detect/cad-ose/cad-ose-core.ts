@@ -17,7 +17,7 @@
 // row by row, docs/quality.md). NAB's source has since gained a prediction gate (a value whose bits
 // the best contexts predicted scores 0; sensor facts offset by 65536) that those results do not
 // have; the port follows the published results.
-import { activate, cross, mostActive, newContextMemory, NEURON_BASE, storeContexts, storeZeroLevelContext, type ContextMemory } from "./context-memory";
+import { activate, cross, factSet, mostActive, newContextMemory, NEURON_BASE, storeContexts, storeZeroLevelContext, type ContextMemory } from "./context-memory";
 
 export interface CadOseParams {
   minValue: number;
@@ -60,7 +60,7 @@ export function newCadOse(): CadOseState {
 
 /** The sensor facts of a value: bit k of its level is fact 2k + bit. The level is
  * trunc((x - min) / ((max - min) / (2^bits - 1))) as in the original, clamped to the range (values
- * outside [min, max] occur only in a streaming run whose range was learned). */
+ * outside [min, max] occur only in a streaming run that keeps its learned range). */
 export function sensorFacts(x: number, p: CadOseParams): number[] {
   const top = 2 ** p.valueBits - 1;
   const range = p.maxValue - p.minValue;
@@ -77,12 +77,13 @@ function rawScore(s: CadOseState, facts: number[], p: CadOseParams): number {
   const candidates = new Set<string>();
   let newContext = false;
   if (s.leftFacts.length > 0) {
-    candidates.add(`${s.leftFacts}/${facts}`);
-    newContext = storeZeroLevelContext(m, s.leftFacts, facts);
+    const whole = [factSet(s.leftFacts), factSet(facts)] as const;
+    candidates.add(`${whole[0].key}/${whole[1].key}`);
+    newContext = storeZeroLevelContext(m, whole[0], whole[1]);
   }
   cross(m.right, facts);
   const { active, selected, candidates: proposed } = activate(m, newContext, p.maxLeftLength);
-  for (const [l, r] of proposed) candidates.add(`${l}/${r}`);
+  for (const [l, r] of proposed) candidates.add(`${l.key}/${r.key}`);
   const activeShare = selected > 0 ? active.length / selected : 0;
   const neurons = mostActive(m, active, p.maxActiveNeurons);
   s.leftFacts = facts.slice();

@@ -16,7 +16,7 @@ function series(n: number, seed: number): number[] {
 
 test("learning: scores 0 until the range is learned, then as the core over every value with that range", () => {
   const values = series(800, 1);
-  const p = new CadOsePipeline({ learningRows: 100, restRows: 40 });
+  const p = new CadOsePipeline({ learningRows: 100, restRows: 40, widenMargin: null, maxContexts: 1 << 20 });
   const out = values.map((v, i) => p.update(v, ts(i)));
   out.slice(0, 99).forEach((d) => assert.equal([d.scores[0], d.retrained], [0, false]));
   assert.ok(out[99].retrained, "the range is set at the last learning value");
@@ -26,6 +26,29 @@ test("learning: scores 0 until the range is learned, then as the core over every
   const expected = values.map((v) => cadOseStep(core, v, params));
   assert.equal(out.slice(99).map((d) => d.scores[0]), expected.slice(99));
   assert.ok(out.some((d) => d.labels[0] === 1), "the level shift beyond the learned range is flagged");
+});
+
+test("a value outside the range widens it and rebuilds the memory from the latest values", () => {
+  const values = series(800, 4);
+  const p = new CadOsePipeline({ learningRows: 100, restRows: 40, widenMargin: 0.1, maxContexts: 1 << 20 });
+  const out = values.map((v, i) => p.update(v, ts(i)));
+  const learned = values.slice(0, 100);
+  let min = Math.min(...learned), max = Math.max(...learned);
+  const widenedAt = values.findIndex((v, i) => i >= 100 && (v < min || v > max));
+  assert.ok(widenedAt > 100 && out[widenedAt].retrained && !out[widenedAt - 1].retrained);
+  // The same step by hand: the range widened by 10% past the new extreme, the last 99 values
+  // replayed, the rest-period count carried over.
+  const core = newCadOse();
+  const params = { ...CAD_OSE_DEFAULTS, restRows: 40, minValue: min, maxValue: max };
+  values.slice(0, widenedAt).forEach((v) => cadOseStep(core, v, params));
+  const x = values[widenedAt];
+  if (x > max) max = x + 0.1 * (x - min);
+  else min = x - 0.1 * (max - x);
+  const rebuilt = newCadOse();
+  const widened = { ...params, minValue: min, maxValue: max };
+  values.slice(widenedAt - 99, widenedAt).forEach((v) => cadOseStep(rebuilt, v, widened));
+  rebuilt.sinceHigh = core.sinceHigh;
+  assert.is(out[widenedAt].scores[0], cadOseStep(rebuilt, x, widened));
 });
 
 test("the memory is cleared at maxContexts, so the state stays bounded", () => {
@@ -38,6 +61,18 @@ test("the memory is cleared at maxContexts, so the state stays bounded", () => {
   }
   assert.ok(resets > 2, `${resets} resets`);
   assert.ok(largest < 20_000, `state of ${largest} characters`);
+  // The default bound: 16 contexts per learning row, within [1024, 4096].
+  assert.equal([24, 100, 300].map((learningRows) => new CadOsePipeline({ learningRows }).toJSON().settings.maxContexts), [1024, 1600, 4096]);
+});
+
+test("extreme values keep the range finite and the scores in [0, 1]", () => {
+  const p = new CadOsePipeline({ learningRows: 10 });
+  [...series(40, 5), 1.7e308, -1.7e308, 5, 1e300, -1e-300, 3].forEach((v, i) => {
+    const s = p.update(v, ts(i)).scores[0];
+    assert.ok(s >= 0 && s <= 1, `score ${s} at ${i}`);
+  });
+  const range = p.toJSON().range!;
+  assert.ok(range.every(Number.isFinite), `range ${range}`);
 });
 
 test("bad options and states are refused with what was wrong", () => {

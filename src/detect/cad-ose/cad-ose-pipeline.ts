@@ -1,12 +1,16 @@
 // The `cad-ose` pipeline kind: CAD OSE (./cad-ose-core.ts) as a streaming detector. NAB gives CAD
 // OSE the minimum and maximum of the whole file before it starts; a stream has no such prior, so
-// here the range is learned: the first `learningRows` values are kept (scored 0), their minimum and
-// maximum become the range, and they are fed through the detector before the next value, so it
-// starts with their contexts as NAB's run does. Later values outside the range count as its
-// nearest end (level 0 or the top level). The context memory grows with every new context; once
-// it holds `maxContexts` it is cleared and learning of contexts starts again (the range stays, the
-// rest period applies again as at the start), so the state stays bounded. Each point is decided as
-// it arrives; label 1 when its score reaches `threshold`.
+// here the range is that of everything seen so far, learned first: the first `learningRows`
+// values are kept (scored 0), their minimum and maximum become the range, and they are fed through
+// the detector before the next value, so it starts with their contexts as NAB's run does. A later
+// value outside the range widens it to that value plus `widenMargin` of the new range (so a
+// trend does not widen it at every step), and the memory, whose facts were quantised on the old
+// range, is rebuilt from the last learningRows - 1 values before the value is scored; the rest
+// period keeps counting through a rebuild. (widenMargin null keeps the learned range and counts a
+// value outside it as its nearest end: docs/quality.md compares the two.) The context memory grows
+// with every new context; once it holds `maxContexts` it is cleared and learning of contexts
+// starts again (the rest period applies again as at the start), so the state stays bounded. Each
+// point is decided as it arrives; label 1 when its score reaches `threshold`.
 import type { Decision, Pipeline, PipelineState } from "../pipeline-types";
 import { memoryFromJSON, memoryToJSON, type ContextMemoryJSON } from "./context-memory-json";
 import { cross, contextCount } from "./context-memory";
@@ -14,24 +18,39 @@ import { CAD_OSE_DEFAULTS, cadOseStep, checkCadOseParams, newCadOse, type CadOse
 
 export const CAD_OSE_STATE_VERSION = 1;
 
+/** Inputs beyond this magnitude are clipped, so that a widened range and its step stay finite. */
+const MAX_INPUT = 1e150;
+
 export interface CadOseOptions {
   /** Values whose range becomes the quantisation range (default 300). */
   learningRows?: number;
   /** Steps silenced after a score of at least 0.75 (default 150: NAB's value for any file of
    * 5,000 rows or more, its 750-row probationary period / 5). */
   restRows?: number;
-  /** Contexts at which the memory is cleared (default 4,096). */
+  /** Contexts at which the memory is cleared (default 16 per learning row, at least 1,024 and at
+   * most 4,096: a short learning period asks for a short memory; see defaultMaxContexts). */
   maxContexts?: number;
   /** Label threshold in (0, 1] (default 0.75, the detector's own base threshold). */
   threshold?: number;
+  /** A value outside the range widens it to that value plus this fraction of the new range, and
+   * the memory is rebuilt from the last learningRows - 1 values; null: the range stays as learned
+   * (default 0.1). */
+  widenMargin?: number | null;
 }
 
-export const CAD_OSE_PIPELINE_DEFAULTS: Required<CadOseOptions> = { learningRows: 300, restRows: 150, maxContexts: 4096, threshold: CAD_OSE_DEFAULTS.baseThreshold };
+export const CAD_OSE_PIPELINE_DEFAULTS = { learningRows: 300, restRows: 150, threshold: CAD_OSE_DEFAULTS.baseThreshold, widenMargin: 0.1 } as const;
+
+/** The memory bound for a learning period: 16 contexts per row, within [1024, 4096]. A NAB file
+ * makes 1 to 63,966 contexts (median 665 over the 35 development files, run the NAB way); 4,096
+ * leaves 32 of them unbounded and keeps the state under 150 kB of JSON. */
+export function defaultMaxContexts(learningRows: number): number {
+  return Math.min(4096, Math.max(1024, 16 * learningRows));
+}
 
 export interface CadOsePipelineState extends PipelineState {
   kind: "cad-ose";
   settings: Required<CadOseOptions>;
-  /** The learning values while learning, else []. */
+  /** The latest values, at most learningRows - 1 (while learning: all of them). */
   learning: number[];
   /** [min, max] once learned. */
   range: [number, number] | null;
@@ -42,6 +61,7 @@ function checkOptions(o: Required<CadOseOptions>): void {
   if (!(Number.isInteger(o.learningRows) && o.learningRows >= 2)) throw new RangeError(`cad-ose: learningRows must be an integer >= 2, got ${o.learningRows}`);
   if (!(Number.isInteger(o.maxContexts) && o.maxContexts >= 16)) throw new RangeError(`cad-ose: maxContexts must be an integer >= 16, got ${o.maxContexts}`);
   if (!(o.threshold > 0 && o.threshold <= 1)) throw new RangeError(`cad-ose: threshold must be in (0, 1], got ${o.threshold}`);
+  if (o.widenMargin !== null && !(o.widenMargin >= 0 && o.widenMargin <= 10)) throw new RangeError(`cad-ose: widenMargin must be null or in [0, 10], got ${o.widenMargin}`);
 }
 
 export class CadOsePipeline implements Pipeline {
@@ -52,7 +72,9 @@ export class CadOsePipeline implements Pipeline {
   private core: CadOseState | null = null;
 
   constructor(options: CadOseOptions = {}) {
-    this.settings = { ...CAD_OSE_PIPELINE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as CadOseOptions;
+    const learningRows = given.learningRows ?? CAD_OSE_PIPELINE_DEFAULTS.learningRows;
+    this.settings = { ...CAD_OSE_PIPELINE_DEFAULTS, maxContexts: defaultMaxContexts(learningRows), ...given };
     checkOptions(this.settings);
     checkCadOseParams(this.paramsFor(0, 0));
   }
@@ -81,8 +103,9 @@ export class CadOsePipeline implements Pipeline {
     return p;
   }
 
-  update(value: number, timestamp: string): Decision {
-    if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
+  update(input: number, timestamp: string): Decision {
+    if (!Number.isFinite(input)) throw new RangeError(`value must be a finite number, got ${input}`);
+    const value = Math.max(-MAX_INPUT, Math.min(MAX_INPUT, input));
     let retrained = false;
     if (this.params === null || this.core === null) {
       if (this.learning.length + 1 < this.settings.learningRows) {
@@ -97,10 +120,26 @@ export class CadOsePipeline implements Pipeline {
       this.params = this.paramsFor(min, max);
       this.core = newCadOse();
       for (const v of this.learning) cadOseStep(this.core, v, this.params);
-      this.learning = [];
+      if (this.settings.widenMargin === null) this.learning = [];
+      retrained = true;
+    }
+    const margin = this.settings.widenMargin;
+    if (margin !== null && (value < this.params.minValue || value > this.params.maxValue)) {
+      let min = Math.min(this.params.minValue, value), max = Math.max(this.params.maxValue, value);
+      if (value < this.params.minValue) min -= margin * (max - min);
+      else max += margin * (max - min);
+      this.params = this.paramsFor(min, max);
+      const sinceHigh = this.core.sinceHigh;
+      this.core = newCadOse();
+      for (const v of this.learning) cadOseStep(this.core, v, this.params);
+      this.core.sinceHigh = sinceHigh; // the rest period counts reported scores, not the rebuild's
       retrained = true;
     }
     const score = cadOseStep(this.core, value, this.params);
+    if (margin !== null) {
+      this.learning.push(value);
+      if (this.learning.length >= this.settings.learningRows) this.learning.shift();
+    }
     if (contextCount(this.core.memory) >= this.settings.maxContexts) {
       this.core = newCadOse();
       retrained = true;

@@ -32,7 +32,7 @@ export interface Side {
   /** Facts of the latest crossing found in each semi-context (0 for those not in `crossed`). */
   count: number[];
   /** The ids the latest crossing touched, ascending, and that crossing's facts. */
-  crossed: number[];
+  crossed: Int32Array;
   crossedWith: number[];
 }
 
@@ -52,10 +52,23 @@ export interface ContextMemory {
   newContextId: number;
 }
 
-export type FactPair = [left: number[], right: number[]];
+/** A set of facts (ascending) with its Python hash as a map key: the original identifies
+ * semi-contexts, and candidate contexts in its set of them, by this hash (two different fact sets
+ * sharing a 64-bit hash would be one for both). */
+export interface FactSet {
+  facts: number[];
+  key: string;
+}
+
+export type Candidate = [left: FactSet, right: FactSet];
+
+export function factSet(facts: number[]): FactSet {
+  const h = py2TupleHash(facts);
+  return { facts, key: `${h.hi}:${h.lo}` };
+}
 
 function newSide(): Side {
-  return { facts: [], hashHi: [], hashLo: [], byHash: new Map(), bySensor: [], byNeuron: [], count: [], crossed: [], crossedWith: [] };
+  return { facts: [], hashHi: [], hashLo: [], byHash: new Map(), bySensor: [], byNeuron: [], count: [], crossed: new Int32Array(0), crossedWith: [] };
 }
 
 export function newContextMemory(): ContextMemory {
@@ -86,9 +99,8 @@ export function addSemiContext(m: ContextMemory, side: Side, facts: number[]): n
 }
 
 /** The id of the semi-context with these facts (by hash, as the original), created if new. */
-function semiContextId(m: ContextMemory, side: Side, facts: number[]): number {
-  const h = py2TupleHash(facts);
-  return side.byHash.get(`${h.hi}:${h.lo}`) ?? addSemiContext(m, side, facts.slice());
+function semiContextId(m: ContextMemory, side: Side, set: FactSet): number {
+  return side.byHash.get(set.key) ?? addSemiContext(m, side, set.facts.slice());
 }
 
 /** Appends a context (left, right); returns its id. */
@@ -104,7 +116,7 @@ export function addContext(m: ContextMemory, left: number, right: number, zeroLe
 
 /** Stores the whole context (previous facts, current sensor facts): true if it is new (and
  * remembered as this step's new context), false if known (then marked zero-level). */
-export function storeZeroLevelContext(m: ContextMemory, left: number[], right: number[]): boolean {
+export function storeZeroLevelContext(m: ContextMemory, left: FactSet, right: FactSet): boolean {
   const l = semiContextId(m, m.left, left);
   const r = semiContextId(m, m.right, right);
   const id = m.contextsOf[l].get(r);
@@ -117,7 +129,7 @@ export function storeZeroLevelContext(m: ContextMemory, left: number[], right: n
 }
 
 /** Stores contexts made by crossing; returns how many were new. */
-export function storeContexts(m: ContextMemory, pairs: FactPair[]): number {
+export function storeContexts(m: ContextMemory, pairs: Candidate[]): number {
   let added = 0;
   for (const [left, right] of pairs) {
     const l = semiContextId(m, m.left, left);
@@ -140,7 +152,7 @@ export function cross(side: Side, facts: number[]): void {
     const list = f >= NEURON_BASE ? side.byNeuron[f - NEURON_BASE] : side.bySensor[f];
     if (list !== undefined) countFact(list, count, touched);
   }
-  side.crossed = touched.sort((a, b) => a - b);
+  side.crossed = Int32Array.from(touched).sort(); // numeric, without a comparator call per pair
   side.crossedWith = facts;
 }
 
@@ -152,13 +164,13 @@ function countFact(list: number[], count: number[], touched: number[]): void {
 }
 
 /** The facts of semi-context `id` that its side's latest crossing found (both lists ascending). */
-export function crossedFacts(side: Side, id: number): number[] {
+function crossedFacts(side: Side, id: number): FactSet {
   const a = side.facts[id], b = side.crossedWith;
   const out: number[] = [];
   for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
   }
-  return out;
+  return factSet(out);
 }
 
 export interface Activation {
@@ -167,7 +179,9 @@ export interface Activation {
   /** Contexts whose left half was fully present. */
   selected: number;
   /** Candidate new contexts: (crossed part of a left half, crossed part of a right half). */
-  candidates: FactPair[];
+  candidates: Candidate[];
+  /** The crossed parts of the right halves, by right semi-context id, made once per step. */
+  rightParts: (FactSet | undefined)[];
 }
 
 /** After the right side was crossed with the current sensor facts: among the contexts whose left
@@ -176,7 +190,7 @@ export interface Activation {
  * candidate new contexts that partial matches of zero-level contexts suggest (left part at most
  * maxLeftLength facts). */
 export function activate(m: ContextMemory, newContext: boolean, maxLeftLength: number): Activation {
-  const out: Activation = { active: [], selected: 0, candidates: [] };
+  const out: Activation = { active: [], selected: 0, candidates: [], rightParts: [] };
   const left = m.left;
   for (const l of left.crossed) {
     const lc = left.count[l];
@@ -195,6 +209,7 @@ function activateFrom(m: ContextMemory, l: number, mayPropose: boolean, out: Act
   const { keys, vals } = m.contextsOf[l].slots();
   const rightCount = m.right.count, rightFacts = m.right.facts;
   let selected = 0;
+  let leftPart: FactSet | undefined;
   for (let slot = 0; slot < keys.length; slot++) {
     const r = keys[slot];
     if (r === -1) continue;
@@ -206,7 +221,10 @@ function activateFrom(m: ContextMemory, l: number, mayPropose: boolean, out: Act
     if (rc === rightFacts[r].length) {
       m.activations[id]++;
       out.active.push(id);
-    } else if (mayPropose && m.zeroLevel[id] === 1) out.candidates.push([crossedFacts(m.left, l), crossedFacts(m.right, r)]);
+    } else if (mayPropose && m.zeroLevel[id] === 1) {
+      leftPart ??= crossedFacts(m.left, l);
+      out.candidates.push([leftPart, rightPart(m, r, out)]);
+    }
   }
   return selected;
 }
@@ -216,13 +234,19 @@ function activateFrom(m: ContextMemory, l: number, mayPropose: boolean, out: Act
 function proposeFrom(m: ContextMemory, l: number, out: Activation): void {
   const { keys, vals } = m.contextsOf[l].slots();
   const rightCount = m.right.count;
+  let leftPart: FactSet | undefined;
   for (let slot = 0; slot < keys.length; slot++) {
     const r = keys[slot];
     if (r === -1) continue;
     const id = vals[slot];
     if (id === m.newContextId || m.zeroLevel[id] !== 1 || rightCount[r] === 0) continue;
-    out.candidates.push([crossedFacts(m.left, l), crossedFacts(m.right, r)]);
+    leftPart ??= crossedFacts(m.left, l);
+    out.candidates.push([leftPart, rightPart(m, r, out)]);
   }
+}
+
+function rightPart(m: ContextMemory, r: number, out: Activation): FactSet {
+  return (out.rightParts[r] ??= crossedFacts(m.right, r));
 }
 
 /** Whether context a sorts after b in the original's order: activations, then the left and right

@@ -103,8 +103,10 @@ const WINDOWS = [32, 64, 128];
 export const detectors: BenchDetector[] = [
   ...ORIGINALS.flatMap((name) => WINDOWS.map((w) => pipelineDetector(`${name}-${w}`, w, () => createPipeline(pipelineOptionsFor(name, w))))),
   { ...pipelineDetector("default", undefined, () => createPipeline({ kind: "default" })), variants: defaultDetectorVariants() },
-  // CAD OSE streaming (range learned over its first 300 rows) and as NAB ran it (whole-file range).
+  // CAD OSE streaming (range learned over its first 300 rows, then widened by new extremes; or kept
+  // as learned) and as NAB ran it (whole-file range).
   pipelineDetector("cad-ose", undefined, () => createPipeline(pipelineOptionsFor("cad-ose", 0))),
+  pipelineDetector("cad-ose-fixed", undefined, () => createPipeline({ kind: "cad-ose", widenMargin: null })),
   { name: "cad-ose-nab", run: (values) => ({ scores: nabCadOseScores(values) }) },
   // Our ARTime port: as a stream (learns its range over its first 750 rows) and the way NAB runs
   // it (given each file's min, max and length in advance).
