@@ -1,14 +1,14 @@
-// Runs the container image as a runtime would, without one (crun refuses this machine's hybrid
-// cgroups; docs/packaging.md § Container image): reads dist/rb-aioutliers-image/ (the OCI layout
-// `npm run image` wrote), verifies every blob against its sha256 digest and the layer against the
-// config's diff_id, extracts the layer with tar into an empty root, and starts the image config's
-// Entrypoint + Cmd with only its Env, as its User, in a chroot of that root, in new mount and
-// network namespaces (loopback only: the image's ports are free there whatever the host runs),
-// with each of its Volumes a fresh host dir seeded from the image (what a runtime does for a new
-// named volume), under the EL7 kernel simulation. Then: GET /health on every exposed port from
-// the host inside that network namespace, the image's health check command the way a runtime
-// runs it (`exec` into the container), state and log in the volumes, StopSignal -> exit 0.
-// test:package runs it; alone: `node build/image-check.mjs` (after `npm run image`).
+// Runs the container image two ways. checkImage, always (it needs only root): reads
+// dist/rb-aioutliers-image/ (the OCI layout `npm run image` wrote), verifies every blob against its
+// sha256 digest and the layer against the config's diff_id, extracts the layer with tar into an
+// empty root, and starts the image config's Entrypoint + Cmd with only its Env, as its User, in a
+// chroot of that root, in new mount and network namespaces (loopback only: the image's ports are
+// free there whatever the host runs), with each of its Volumes a fresh host dir seeded from the
+// image (what a runtime does for a new named volume), under the EL7 kernel simulation. Then: GET
+// /health on every exposed port from the host inside that network namespace, the image's health
+// check command the way a runtime runs it (`exec` into the container), state and log in the
+// volumes, StopSignal -> exit 0. checkWithPodman, when podman is installed: the archive loaded and
+// run by podman. test:package runs both; alone: `node build/image-check.mjs` (after `npm run image`).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { ensureEnosys310, makeDevices } from "./chroot.mjs";
-import { imageName, layoutDir } from "./image.mjs";
+import { archiveFile, imageName, layoutDir } from "./image.mjs";
 import { cacheDir, distDir } from "./settings.mjs";
 
 const sha256 = (buf) => `sha256:${createHash("sha256").update(buf).digest("hex")}`;
@@ -132,9 +132,70 @@ export async function checkImage({ check, log = console.log, layout = layoutDir,
   log(`image: ${(statSync(join(distDir, "rb-aioutliers")).size / 1e6).toFixed(0)} MB executable in a ${(layers[0].length / 1e6).toFixed(1)} MB root`);
 }
 
+const podman = (args, opts = {}) => spawnSync("podman", args, { encoding: "utf8", timeout: 180_000, ...opts });
+
+/** GET /health on the host's `port` until it answers 200 or `timeoutMs` passes; the last status and body. */
+async function pollHealth(port, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  let last = { status: 0, body: "" };
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5000) });
+      last = { status: r.status, body: await r.text() };
+      if (r.status === 200) return last;
+    } catch (e) { last = { status: 0, body: String(e.cause ?? e) }; }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return last;
+}
+
+/**
+ * The archive in a real runtime, when podman is installed: `podman load`, `podman run` with the
+ * image's defaults and both ports published on loopback, GET /health through the published ports,
+ * `podman healthcheck run` (the image's Healthcheck, as podman took it from the archive), `podman
+ * stop` -> exit code 0. runc when installed: crun refuses this machine's hybrid cgroup hierarchy.
+ * --ulimit: podman's defaults are above this machine's hard limits, which it may not raise (nofile
+ * at the hard limit; nproc 4096, as runc was refused even at the hard limit).
+ */
+export async function checkWithPodman({ check, log = console.log, archive = archiveFile }) {
+  if (spawnSync("sh", ["-c", "command -v podman"]).status !== 0) { log("image: podman is not installed, its run is skipped"); return; }
+  const load = podman(["load", "-i", archive]);
+  check(load.status === 0 && load.stdout.includes(`Loaded image: ${imageName}`), `podman load -i ${archive}: ${(load.stdout + load.stderr).trim().split("\n").pop()}`);
+  const inspected = JSON.parse(podman(["image", "inspect", imageName]).stdout || "[{}]")[0];
+  check(inspected.Healthcheck?.Test?.[1]?.endsWith("/rb-aioutliers"), `podman takes the image's health check: ${JSON.stringify(inspected.Healthcheck?.Test)}`);
+  const name = `rbao-image-check-${process.pid}`;
+  const limits = readFileSync("/proc/self/limits", "utf8");
+  const hard = (what) => new RegExp(`^${what}\\s+\\S+\\s+(\\S+)`, "m").exec(limits)[1];
+  const ulimits = [["nofile", hard("Max open files")], ["nproc", 4096]].flatMap(([k, v]) => ["--ulimit", `${k}=${v}:${v}`]);
+  const runtime = spawnSync("sh", ["-c", "command -v runc"]).status === 0 ? ["--runtime", "runc"] : [];
+  log(`image: podman run ${imageName}${runtime.length ? " (runc)" : ""}`);
+  const run = podman([...runtime, "run", "-d", "--name", name, ...ulimits, "-p", "127.0.0.1::39091", "-p", "127.0.0.1::8080", imageName]);
+  try {
+    check(run.status === 0, `podman run -d -p 127.0.0.1::39091 -p 127.0.0.1::8080 ${imageName} (exit ${run.status}) ${run.stderr.trim()}`);
+    if (run.status !== 0) return;
+    for (const port of ["39091", "8080"]) {
+      const published = podman(["port", name, `${port}/tcp`]).stdout.trim().split(":").pop();
+      const h = await pollHealth(published, 60_000);
+      check(h.status === 200, `GET /health on ${port} published at 127.0.0.1:${published}: ${h.status} ${h.body}`);
+    }
+    const hc = podman(["healthcheck", "run", name]);
+    check(hc.status === 0, `podman healthcheck run: exit ${hc.status} ${hc.stdout}${hc.stderr}`);
+    const user = podman(["exec", name, "rb-aioutliers", "version"]);
+    check(user.status === 0, `podman exec ${name} rb-aioutliers version (the image's PATH): ${user.stdout.trim()}${user.stderr.trim()}`);
+    podman(["stop", "-t", "20", name]);
+    const code = podman(["inspect", name, "--format", "{{.State.ExitCode}}"]).stdout.trim();
+    check(code === "0", `podman stop: the service exits with code ${code}`);
+  } finally {
+    podman(["rm", "-f", name]);
+    podman(["rmi", imageName]);
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const failures = [];
-  await checkImage({ check: (ok, what) => { console.log(`${ok ? "ok  " : "FAIL"} ${what}`); if (!ok) failures.push(what); } });
+  const check = (ok, what) => { console.log(`${ok ? "ok  " : "FAIL"} ${what}`); if (!ok) failures.push(what); };
+  await checkImage({ check });
+  await checkWithPodman({ check });
   console.log(failures.length ? `${failures.length} check(s) failed` : "all image checks passed");
   process.exit(failures.length ? 1 : 0);
 }
