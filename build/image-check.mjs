@@ -160,7 +160,7 @@ async function pollHealth(port, timeoutMs) {
 export async function checkWithPodman({ check, log = console.log, archive = archiveFile }) {
   if (spawnSync("sh", ["-c", "command -v podman"]).status !== 0) { log("image: podman is not installed, its run is skipped"); return; }
   const load = podman(["load", "-i", archive]);
-  check(load.status === 0 && load.stdout.includes(`Loaded image: ${imageName}`), `podman load -i ${archive}: ${(load.stdout + load.stderr).trim().split("\n").pop()}`);
+  check(load.status === 0 && load.stdout.includes(`Loaded image: ${imageName}`), `podman load -i ${archive}: ${load.status === 0 ? load.stdout.trim() : load.stderr.trim()}`);
   const inspected = JSON.parse(podman(["image", "inspect", imageName]).stdout || "[{}]")[0];
   check(inspected.Healthcheck?.Test?.[1]?.endsWith("/rb-aioutliers"), `podman takes the image's health check: ${JSON.stringify(inspected.Healthcheck?.Test)}`);
   const name = `rbao-image-check-${process.pid}`;
@@ -171,7 +171,7 @@ export async function checkWithPodman({ check, log = console.log, archive = arch
   log(`image: podman run ${imageName}${runtime.length ? " (runc)" : ""}`);
   const run = podman([...runtime, "run", "-d", "--name", name, ...ulimits, "-p", "127.0.0.1::39091", "-p", "127.0.0.1::8080", imageName]);
   try {
-    check(run.status === 0, `podman run -d -p 127.0.0.1::39091 -p 127.0.0.1::8080 ${imageName} (exit ${run.status}) ${run.stderr.trim()}`);
+    check(run.status === 0, `podman run -d -p 127.0.0.1::39091 -p 127.0.0.1::8080 ${imageName} (exit ${run.status})${run.status === 0 ? "" : ` ${run.stderr.trim()}`}`);
     if (run.status !== 0) return;
     for (const port of ["39091", "8080"]) {
       const published = podman(["port", name, `${port}/tcp`]).stdout.trim().split(":").pop();
