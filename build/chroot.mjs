@@ -67,13 +67,18 @@ export function makeChroot(scratch, dir) {
   const paths = rpm(scratch, ["-ql", "rb-aioutliers"]).trim().split("\n");
   // cp -a --parents keeps owner, mode and symlinks; directories listed by the package come with their contents.
   run("cp", ["-a", "--parents", ...paths.map((p) => `.${p}`), dir], { cwd: scratch });
-  mkdirSync(join(dir, "dev"));
-  for (const [name, minor] of [["null", 3], ["random", 8], ["urandom", 9]]) {
-    run("mknod", ["-m", "666", join(dir, "dev", name), "c", "1", String(minor)]);
-  }
+  makeDevices(dir);
   mkdirSync(join(dir, "tmp"));
   chmodSync(join(dir, "tmp"), 0o1777);
   return paths;
+}
+
+/** /dev/null, /dev/random and /dev/urandom in `root`: all of /dev the service needs. */
+export function makeDevices(root) {
+  mkdirSync(join(root, "dev"));
+  for (const [name, minor] of [["null", 3], ["random", 8], ["urandom", 9]]) {
+    run("mknod", ["-m", "666", join(root, "dev", name), "c", "1", String(minor)]);
+  }
 }
 
 /** RB_AIOUTLIERS_CMD that runs the chroot's executable as the service user under the kernel simulation. */

