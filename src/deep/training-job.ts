@@ -10,7 +10,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from "node:path";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import type { DruidQuery } from "../druid/query-builder";
-import { BadRequestError } from "../http/errors";
+import { DruidError } from "../druid/druid-error";
 import { writeModelDir } from "./model-files";
 import { findModel, readModel } from "./model-source";
 import { trainingQueries } from "./training-query";
@@ -108,7 +108,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         o.onData?.({ granularity, rows: rows.length });
       } catch (e) {
         // The broker answering an empty series is no failure: that granularity adds nothing.
-        if (!(e instanceof BadRequestError)) throw e;
+        if (!(e instanceof DruidError && e.kind === "empty")) throw e;
         o.onData?.({ granularity, rows: 0 });
       }
       if (o.signal?.aborted) throw new TrainingError("training was interrupted");

@@ -7,11 +7,11 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import type { Service, ServiceDeps } from "./service";
-import { errorBody, makeErrorHandler, notFoundHandler } from "./error-handler";
-import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from "./errors";
+import { makeErrorHandler, notFoundHandler } from "./error-handler";
+import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors";
 import { detectionSchema, initializeSchema, parseOrThrow, parseTimestamp, stationIdSchema } from "./station-schemas";
 import { StationStore } from "../stations/store";
-import { StationNotInitializedError, StationRegistry } from "../stations/station-registry";
+import { StationRegistry } from "../stations/station-registry";
 import { OutboxSender } from "../stations/outbox-sender";
 import { createStationMetrics } from "../stations/station-metrics";
 import { stationView, stationsView } from "../stations/station-views";
@@ -57,11 +57,8 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     if (held > 0) deps.log.warn({ held }, `${held} deliveries queued while a downstream was configured are kept, and sent once one is configured again`);
   }
 
-  const onError = makeErrorHandler(deps.log);
   const app = new Hono();
-  app.onError((err, c) => err instanceof StationNotInitializedError
-    ? c.json({ status: "Station not initialized", msg: err.message }, 404)
-    : onError(err, c));
+  app.onError(makeErrorHandler(deps.log));
   app.notFound(notFoundHandler);
   app.use(async (c, next) => {
     const end = metrics.latency.startTimer();
@@ -70,7 +67,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     end({ method: c.req.method, route });
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
-  const limit = bodyLimit({ maxSize: cfg.body_limit, onError: (c) => c.json(errorBody(`request body is larger than the limit of ${cfg.body_limit} bytes ([Stations] body_limit)`), 413) });
+  const limit = bodyLimit({ maxSize: cfg.body_limit, onError: () => { throw new PayloadTooLargeError(cfg.body_limit, "[Stations] body_limit"); } });
 
   app.post("/initialize", limit, async (c) => {
     const req = parseOrThrow(initializeSchema, await readJson(c));

@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { Counter, Histogram } from "prom-client";
 import type { Service, ServiceDeps } from "./service";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
-import { HttpError } from "./errors";
+import { HttpError, PayloadTooLargeError } from "./errors";
 import { catalogWithDefault, type ModelCatalog } from "../detect/model-catalog";
 import { ShallowModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";
@@ -57,7 +57,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
     requests.inc({ route, status: String(c.res.status) });
   });
   const tooLarge = () => {
-    throw new HttpError(413, `request body is larger than the limit of ${limit} bytes ([Outliers] body_limit); send a shorter series or raise the limit`);
+    throw new PayloadTooLargeError(limit, "[Outliers] body_limit", "send a shorter series or raise the limit");
   };
   const streamLimit = bodyLimit({ maxSize: limit, onError: tooLarge });
   // A declared length is checked here, as bodyLimit checks it, without bodyLimit's look at the

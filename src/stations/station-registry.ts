@@ -8,18 +8,12 @@
 // dropped, so the next block reloads exactly what was committed: memory never runs ahead of disk.
 import { randomUUID } from "node:crypto";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
-import { BadRequestError, NotFoundError } from "../http/errors";
+import { StationError, StationNotInitializedError } from "./station-errors";
 import { parseTimestamp, type DetectionRequest, type InitializeRequest } from "../http/station-schemas";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import { driftTestBefore, probeDue } from "./drift-probe";
 import type { StationStore } from "./store";
-
-export class StationNotInitializedError extends NotFoundError {
-  constructor(readonly stationId: string) {
-    super(`station ${JSON.stringify(stationId)} is not initialized; POST /initialize first`);
-  }
-}
 
 interface LiveVariable {
   name: string;
@@ -127,7 +121,7 @@ export class StationRegistry {
       for (const [name] of req.mostres[i]!.values) {
         if (live.variables.has(name)) continue;
         const known = [...live.variables.keys()].map((n) => JSON.stringify(n)).join(", ");
-        throw new BadRequestError(`mostres[${i}]: variable ${JSON.stringify(name)} is not initialized for station ${JSON.stringify(live.id)} (its variables: ${known}); send only those, or POST /initialize again with the new variable`);
+        throw new StationError("variable-unknown", `mostres[${i}]: variable ${JSON.stringify(name)} is not initialized for station ${JSON.stringify(live.id)} (its variables: ${known}); send only those, or POST /initialize again with the new variable`);
       }
     }
   }
