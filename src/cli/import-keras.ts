@@ -5,7 +5,7 @@ import { loadCommandConfig } from "./command-config";
 import { UsageError } from "./command";
 import { backupsDir, modelsDir } from "../config";
 import { importKeras, iniBeside } from "../deep/keras-io";
-import { isSafeModelName } from "../http/model-name";
+import { isSafeModelName } from "../detect/model-catalog";
 
 export const importKerasCommand: Command = {
   name: "import-keras",

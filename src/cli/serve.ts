@@ -5,9 +5,9 @@ import { cacheDir, loadConfig, type Config } from "../config";
 import { setAssetCacheDir } from "../runtime/embedded-assets";
 import { createLogger, type Logger } from "../runtime/logger";
 import { createMetricsRegistry } from "../runtime/metrics";
-import { createStationService } from "../http/station-app";
-import { createTrafficService } from "../http/traffic-app";
-import type { Service } from "../http/service";
+import { createStationService } from "../app/station-service";
+import { createTrafficService } from "../app/traffic-service";
+import type { Service } from "../app/service";
 
 export const serveCommand: Command = {
   name: "serve",

@@ -4,7 +4,7 @@
 // bundled one.
 import { existsSync, readdirSync } from "node:fs";
 import { embeddedManifest, readBundledAsset } from "../runtime/embedded-assets";
-import { isSafeModelName } from "../http/model-name";
+import { isSafeModelName } from "../detect/model-catalog";
 import { readModelFiles, type ModelFiles } from "./model-files";
 
 export function bundledModelNames(): string[] {

@@ -1,40 +1,57 @@
 // The deep models' part of the running service: the catalog the traffic API reads named models
-// from (models dir, then the bundled ones) and, when [Outliers] training_enabled, the training of
-// every model of [Outliers] model_names on the [Outliers] schedule_hour cron. Training runs in a
-// worker thread (src/deep/training-job.ts), one run at a time; requests keep being served by the
-// loaded model, which the catalog swaps for the new one when its files change.
+// from (models dir, then the bundled ones) and, when given `training`, the training of each of its
+// models on its cron schedule. Training runs in a worker thread (./training-job.ts), one run at a
+// time; requests keep being served by the loaded model, which the catalog swaps for the new one
+// when its files change.
 import { Cron } from "croner";
-import type { ServiceDeps } from "../http/service";
-import { backupsDir, modelsDir } from "../config";
-import { DruidClient } from "../druid/client";
+import type { Logger } from "pino";
+import type { TimeseriesRow } from "../detect/traffic-model";
+import type { DruidQuery } from "../druid/query-builder";
 import { DeepModelCatalog } from "./catalog";
 import { modelLoader } from "./runtime-model";
 import { trainModel } from "./training-job";
+
+export interface DeepModelsOptions {
+  /** [Paths] models_dir, and where replaced models are backed up. */
+  modelsDir: string;
+  backupsDir: string;
+  /** [Outliers] threshold_k. */
+  thresholdK: number;
+  /** Scheduled training ([Outliers] training_enabled); none when undefined. */
+  training?: {
+    /** A cron pattern (validated with the config). */
+    schedule: string;
+    modelNames: string[];
+    epochs: number;
+    batchSize: number;
+    druid: { query(q: DruidQuery): Promise<TimeseriesRow[]> };
+  };
+  log: Logger;
+}
 
 export interface DeepModels {
   catalog: DeepModelCatalog;
   close(): Promise<void>;
 }
 
-export function startDeepModels(deps: ServiceDeps): DeepModels {
-  const { config, log } = deps;
+export function startDeepModels(o: DeepModelsOptions): DeepModels {
+  const { log, training } = o;
   const catalog = new DeepModelCatalog({
-    modelsDir: modelsDir(config),
-    thresholdK: config.Outliers.threshold_k,
+    modelsDir: o.modelsDir,
+    thresholdK: o.thresholdK,
     load: modelLoader("auto"),
     onReloadError: (name, err) => log.error({ model: name, err: String(err) }, "changed model files failed to load; the previous version keeps serving"),
   });
   const abort = new AbortController();
   let running: Promise<void> | undefined;
-  const trainAll = async () => {
-    const druid = DruidClient.fromConfig(config.Druid);
-    for (const name of config.Outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean)) {
+  const trainAll = async (t: NonNullable<DeepModelsOptions["training"]>) => {
+    for (const name of t.modelNames) {
       if (abort.signal.aborted) return;
       log.info({ model: name }, "scheduled training started");
       try {
         const r = await trainModel({
-          name, modelsDir: modelsDir(config), backupsDir: backupsDir(config), druid,
-          epochs: config.Outliers.epochs, batchSize: config.Outliers.batch_size, signal: abort.signal,
+          name, modelsDir: o.modelsDir, backupsDir: o.backupsDir, druid: t.druid,
+          epochs: t.epochs, batchSize: t.batchSize, signal: abort.signal,
           onEpoch: (e) => log.info({ model: name, epoch: e.epoch, epochs: e.epochs, loss: e.loss }, "training epoch"),
         });
         log.info({ model: name, slices: r.slices, avg_loss: r.avgLoss, std_loss: r.stdLoss, backup: r.backup }, "scheduled training done");
@@ -43,12 +60,8 @@ export function startDeepModels(deps: ServiceDeps): DeepModels {
       }
     }
   };
-  let cron: Cron | undefined;
-  if (config.Outliers.training_enabled) {
-    // protect: a run still going when the next tick comes is not started twice. The pattern was
-    // validated with the config.
-    cron = new Cron(config.Outliers.schedule_hour, { protect: true, catch: true }, () => (running = trainAll().finally(() => (running = undefined))));
-  }
+  // protect: a run still going when the next tick comes is not started twice.
+  const cron = training && new Cron(training.schedule, { protect: true, catch: true }, () => (running = trainAll(training).finally(() => (running = undefined))));
   return {
     catalog,
     async close() {

@@ -11,7 +11,7 @@ import { closeSync, cpSync, existsSync, fsyncSync, mkdirSync, openSync, readFile
 import { dirname, join } from "node:path";
 import { validateKerasConfig, weightSpecs, type KerasModelConfig, type WeightSpec } from "./keras-model";
 import { formatMetadata, parseMetadata, type ModelMetadata } from "./metadata";
-import { isSafeModelName } from "../http/model-name";
+import { isSafeModelName } from "../detect/model-catalog";
 
 export const MODEL_FORMAT = "rb-aioutliers-deep/1";
 export const MODEL_FILES = ["model.json", "weights.bin", "metadata.ini"] as const;
