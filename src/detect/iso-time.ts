@@ -1,12 +1,22 @@
-// ISO-8601 timestamps as Druid, pandas and the CSV files write them ("YYYY-MM-DD", then
-// optionally (T| )hh:mm[:ss[.fraction]], then optionally Z or ±hh[:]mm). The field readers run
-// once per row of every request, so they read digits by hand instead of through Date.parse.
+// The one timestamp grammar of the product: ISO-8601 as Druid, pandas and the CSV files write it
+// ("YYYY-MM-DD", then optionally (T| )hh:mm[:ss[.fraction]], then optionally Z or ±hh[:]mm; no
+// zone = UTC), every field in range (no 2021-02-30, no 24:00, no +25:00). The traffic rows, the
+// station samples and the `detect` CLI's rows are checked with it, and the pipelines, the deep
+// features and the station store read times with it. The readers run once per row of every
+// request, so they read digits by hand instead of through Date.parse (which also takes
+// 2021-02-30 as 2 March).
 
 export interface WallClock { year: number; month: number; day: number; hour: number; minute: number }
 
 const DASH = 45, COLON = 58, DOT = 46, T = 84, SPACE = 32, Z = 90, PLUS = 43;
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The accepted forms, for messages that refuse a timestamp. */
+export const ISO_TIME_FORMS = 'like "2021-01-01 00:00:00" or "2021-01-01T00:00:00Z" (ISO 8601: YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|±hh:mm], no zone = UTC; a real date and time, so no 2021-02-30 or 24:00)';
+
+/** The fields of the timestamp isIsoTimeAt read last (offset in minutes east of UTC). */
+const read = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0, offset: 0 };
 
 function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -46,12 +56,14 @@ export function isIsoTime(s: string): boolean {
 }
 
 /** isIsoTime of s[start..end), read in place: the column reader checks every row's timestamp
- * inside the request's text before it cuts it out. */
+ * inside the request's text before it cuts it out. Leaves the fields in `read`. */
 export function isIsoTimeAt(s: string, start: number, end: number): boolean {
   if (end - start < 10) return false;
   const year = digitsAt(s, start, 4), month = digitsAt(s, start + 5, 2), day = digitsAt(s, start + 8, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || s.charCodeAt(start + 4) !== DASH || s.charCodeAt(start + 7) !== DASH) return false;
   if (day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(year))) return false;
+  read.year = year; read.month = month; read.day = day;
+  read.hour = read.minute = read.second = read.ms = read.offset = 0;
   let i = start + 10;
   if (i === end) return true;
   let c = s.charCodeAt(i);
@@ -59,16 +71,19 @@ export function isIsoTimeAt(s: string, start: number, end: number): boolean {
     if (end - i < 6) return false;
     const hour = digitsAt(s, i + 1, 2), minute = digitsAt(s, i + 4, 2);
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s.charCodeAt(i + 3) !== COLON) return false;
+    read.hour = hour; read.minute = minute;
     i += 6;
     if (i < end && s.charCodeAt(i) === COLON) {
       if (end - i < 3) return false;
       const second = digitsAt(s, i + 1, 2);
       if (second < 0 || second > 59) return false;
+      read.second = second;
       i += 3;
       if (i < end && s.charCodeAt(i) === DOT) {
         const fraction = ++i;
         while (i < end && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
         if (i === fraction) return false;
+        read.ms = fractionMs(s, fraction, i);
       }
     }
     if (i === end) return true;
@@ -78,13 +93,34 @@ export function isIsoTimeAt(s: string, start: number, end: number): boolean {
   if (c !== PLUS && c !== DASH) return false;
   // ±hh:mm or ±hhmm
   const rest = end - i - 1;
-  if (rest === 4) return digitsAt(s, i + 1, 4) >= 0;
-  return rest === 5 && digitsAt(s, i + 1, 2) >= 0 && s.charCodeAt(i + 3) === COLON && digitsAt(s, i + 4, 2) >= 0;
+  const colon = rest === 5 && s.charCodeAt(i + 3) === COLON;
+  if (rest !== 4 && !colon) return false;
+  const oh = digitsAt(s, i + 1, 2), om = digitsAt(s, colon ? i + 4 : i + 3, 2);
+  if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
+  read.offset = (c === PLUS ? 1 : -1) * (oh * 60 + om);
+  return true;
 }
 
-/** Milliseconds since the epoch; a time without Z or an offset is read as UTC (pandas keeps
- * naive times as written), a date alone is UTC midnight. NaN when unreadable. */
+/** Milliseconds of the fraction digits s[from..to) (truncated, as Date.parse reads them). */
+function fractionMs(s: string, from: number, to: number): number {
+  let ms = 0;
+  for (let k = 0; k < 3; k++) ms = ms * 10 + (from + k < to ? s.charCodeAt(from + k) - 48 : 0);
+  return ms;
+}
+
+/** Milliseconds since the epoch of a timestamp of the grammar above, or undefined when it is
+ * not one. A time without Z or an offset is UTC (pandas keeps naive times as written), a date
+ * alone is UTC midnight. */
+export function isoTimeMs(s: string): number | undefined {
+  if (!isIsoTimeAt(s, 0, s.length)) return undefined;
+  const { year, month, day, hour, minute, second, ms, offset } = read;
+  let utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (year < 100) utc = new Date(utc).setUTCFullYear(year); // Date.UTC reads years 0-99 as 1900-1999
+  return utc - offset * 60_000;
+}
+
+/** isoTimeMs of the trimmed timestamp, NaN when it is not one (for readers that carry on
+ * without a time, like the default pipeline's seasonal terms). */
 export function epochMs(timestamp: string): number {
-  const t = timestamp.trim().replace(" ", "T");
-  return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(t) || !t.includes("T") ? t : `${t}Z`);
+  return isoTimeMs(timestamp.trim()) ?? NaN;
 }

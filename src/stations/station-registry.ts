@@ -9,7 +9,8 @@
 import { randomUUID } from "node:crypto";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
-import { parseTimestamp, type DetectionRequest, type InitializeRequest } from "../http/station-schemas";
+import { isoTimeMs } from "../detect/iso-time";
+import type { DetectionRequest, InitializeRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import { driftTestBefore, probeDue } from "./drift-probe";
@@ -163,7 +164,7 @@ export class StationRegistry {
       for (const v of touched) this.store.saveCounters(id, v.name, { samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, last_drift_test: v.lastDriftTest });
       for (const [variable, list] of found)
         for (const o of list)
-          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: parseTimestamp(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
+          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: isoTimeMs(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
       if (this.opts.deliver) {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
