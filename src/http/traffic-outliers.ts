@@ -10,7 +10,6 @@ import { granularitySeconds } from "../druid/granularity";
 import type { DruidClient } from "../druid/client";
 import { withTrafficMetrics, type DruidQuery } from "../druid/query-builder";
 import { parseTimeseries } from "../druid/timeseries";
-import { ShallowModel } from "../detect/shallow-model";
 import { timeseriesColumns } from "../druid/timeseries-columns";
 import { base64BytesAsText, decodeBase64Text } from "./base64-field";
 import { BadRequestError } from "./errors";
@@ -81,17 +80,17 @@ export function outliersHandler(deps: OutliersDeps) {
     // The broker is asked once; its answer is read by the fast path below or the general one.
     const broker = fields.data === undefined ? await deps.druid.answer(prepareQuery(fields.query!, entry)) : undefined;
     const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;
-    if (text !== undefined && entry.model instanceof ShallowModel) {
-      // The default model judges one column: read it without building row objects, and write
-      // the answer without building result objects (same answer; anything unusual goes the
-      // general way below).
+    if (text !== undefined && entry.model.judgeColumn) {
+      // A model that judges one column (the default model): read it without building row
+      // objects, and write the answer without building result objects (same answer; anything
+      // unusual goes the general way below).
       const columns = timeseriesColumns(text, (names) => metricOfFields(names, deps.metric));
       if (columns) {
         const { timestamps, values, metric } = columns;
-        const decision = entry.model.judge(values, timestamps);
+        const decision = entry.model.judgeColumn(values, timestamps);
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
-        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous);
+        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.expected, decision.anomalous);
         return c.body(json, 200, { "content-type": "application/json" });
       }
     }
