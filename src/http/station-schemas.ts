@@ -3,7 +3,7 @@
 // string value killed a variable for good, `_` in ids broke restarts); here nothing unvalidated
 // gets past the edge.
 import { z } from "zod";
-import { pipelineKinds } from "../config";
+import { pipelineNameList } from "../detect/pipeline-registry";
 import { ISO_TIME_FORMS, isIsoTime } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, Sample } from "../stations/requests";
 import { BadRequestError } from "./errors";
@@ -62,7 +62,7 @@ export const initializeSchema = z.object({
       if (names.length > MAX_VARIABLES) ctx.addIssue({ code: "custom", message: `at most ${MAX_VARIABLES} variables per station (got ${names.length})` });
       for (const n of names) if (!isVariableName(n)) ctx.addIssue({ code: "custom", path: [n], message: `variable name must be ${VARIABLE_RULE}` });
     }),
-  pipeline: z.enum(pipelineKinds, { error: (i) => `must be one of ${pipelineKinds.join(", ")} (got ${describeValue(i.input)})` }).optional(),
+  pipeline: z.enum(pipelineNameList, { error: (i) => `must be one of ${pipelineNameList.join(", ")} (got ${describeValue(i.input)})` }).optional(),
 }, { error: (i) => `body must be a JSON object {"id_estacio": ..., "variables": {...}} (got ${describeValue(i.input)})` }).strict() satisfies z.ZodType<InitializeRequest, unknown>;
 
 function checkValue(v: unknown, ctx: z.RefinementCtx, path: (string | number)[]): v is number {

@@ -1,13 +1,13 @@
 // What the station API asks of the stations, validated (src/http/station-schemas.ts checks the
 // bodies and produces exactly these): POST /initialize and POST /detection (DESIGN §4).
-import type { PipelineKindName } from "../config";
+import type { PipelineName } from "../detect";
 
 export interface InitializeRequest {
   id_estacio: string;
   /** Each variable's window length. */
   variables: Record<string, number>;
   /** A pipeline name; the registry's default when absent. */
-  pipeline?: PipelineKindName;
+  pipeline?: PipelineName;
 }
 
 /** One sample: its time (src/detect/iso-time.ts grammar) and its variables' values, in order. */

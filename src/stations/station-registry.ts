@@ -139,7 +139,7 @@ export class StationRegistry {
       journal.push([sample.timestamp, sample.values]);
       for (const [name, value] of sample.values) {
         const v = live.variables.get(name)!;
-        const probe = probeDue(v.pipelineName, v.window, v.samplesSeen) ? driftTestBefore(v.pipeline.toJSON(), value) : undefined;
+        const probe = probeDue(v.window, v.samplesSeen) ? driftTestBefore(v.pipeline, value) : undefined;
         const d = v.pipeline.update(value, sample.timestamp);
         if (probe) v.lastDriftTest = JSON.stringify({ timestamp: sample.timestamp, ...probe });
         v.samplesSeen++;
