@@ -1,7 +1,7 @@
 // The traffic half of the service (DESIGN §3), wired: the default shallow model, the deep models
 // (their catalog and scheduled training), the Druid client, and the traffic API's routes over them.
 import { backupsDir, modelsDir } from "../config";
-import { startDeepModels } from "../deep/deep-service";
+import { startDeepModels } from "./deep-models";
 import { catalogWithDefault } from "../detect/model-catalog";
 import { ShallowModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startService } from "../support/service-process";
-import { importKeras } from "../../src/deep/keras-io";
-import { readModelDir } from "../../src/deep/model-files";
+import { importKeras } from "../../src/deep/files/keras-io";
+import { readModelDir } from "../../src/deep/files/model-files";
 import { startStandInDruid } from "./stand-in-druid";
 
 const shared = new URL("../../../shared/", import.meta.url).pathname;

@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, cpSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startService, type RunningService } from "../support/service-process";
-import { importKeras } from "../../src/deep/keras-io";
-import { readModelDir } from "../../src/deep/model-files";
-import { modelLoader } from "../../src/deep/runtime-model";
-import { detectAnomalies } from "../../src/deep/detect";
-import { formatMetadata } from "../../src/deep/metadata";
+import { importKeras } from "../../src/deep/files/keras-io";
+import { readModelDir } from "../../src/deep/files/model-files";
+import { modelLoader } from "../../src/deep/inference/runtime-model";
+import { detectAnomalies } from "../../src/deep/inference/detect";
+import { formatMetadata } from "../../src/deep/files/metadata";
 
 const shared = new URL("../../../shared/", import.meta.url).pathname;
 const rows = JSON.parse(readFileSync(join(shared, "upstream/outliers_test_data.json"), "utf8")) as { timestamp: string; result: Record<string, number> }[];

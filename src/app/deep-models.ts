@@ -1,15 +1,15 @@
 // The deep models' part of the running service: the catalog the traffic API reads named models
 // from (models dir, then the bundled ones) and, when given `training`, the training of each of its
-// models on its cron schedule. Training runs in a worker thread (./training-job.ts), one run at a
-// time; requests keep being served by the loaded model, which the catalog swaps for the new one
-// when its files change.
+// models on its cron schedule. Training runs in a worker thread (src/deep/training/training-job.ts),
+// one run at a time; requests keep being served by the loaded model, which the catalog swaps for
+// the new one when its files change.
 import { Cron } from "croner";
 import type { Logger } from "pino";
 import type { TimeseriesRow } from "../detect/traffic-model";
 import type { DruidQuery } from "../druid/query-builder";
-import { DeepModelCatalog } from "./catalog";
-import { modelLoader } from "./runtime-model";
-import { trainModel } from "./training-job";
+import { DeepModelCatalog } from "../deep/inference/catalog";
+import { modelLoader } from "../deep/inference/runtime-model";
+import { trainModel } from "../deep/training/training-job";
 
 export interface DeepModelsOptions {
   /** [Paths] models_dir, and where replaced models are backed up. */

@@ -5,14 +5,14 @@
 // (with the holder's pid; a stale one is taken over) guards against the service and the CLI
 // training at once.
 import { Worker } from "node:worker_threads";
-import { startWorker } from "../runtime/worker";
+import { startWorker } from "../../runtime/worker";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { TimeseriesRow } from "../detect/traffic-model";
-import type { DruidQuery } from "../druid/query-builder";
-import { DruidError } from "../druid/druid-error";
-import { writeModelDir } from "./model-files";
-import { findModel, readModel } from "./model-source";
+import type { TimeseriesRow } from "../../detect/traffic-model";
+import type { DruidQuery } from "../../druid/query-builder";
+import { DruidError } from "../../druid/druid-error";
+import { writeModelDir } from "../files/model-files";
+import { findModel, readModel } from "../files/model-source";
 import { trainingQueries } from "./training-query";
 import type { EpochReport, TrainingInput, TrainingOutput } from "./train-core";
 

@@ -3,10 +3,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { detectAnomalies, reconstructRows, type Reconstruct } from "./detect";
-import { ModelInputError } from "../detect/model-catalog";
-import type { ModelMetadata } from "./metadata";
-import type { TimeseriesRow } from "../detect/traffic-model";
-import { slice } from "./preprocess";
+import { ModelInputError } from "../../detect/model-catalog";
+import type { ModelMetadata } from "../files/metadata";
+import type { TimeseriesRow } from "../../detect/traffic-model";
+import { slice } from "../preprocess";
 
 const meta: ModelMetadata = {
   metrics: ["bytes", "pkts", "granularity"], timestamp: ["minute", ...Array.from({ length: 7 }, (_, d) => `weekday_${d}`)],
