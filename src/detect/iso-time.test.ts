@@ -27,11 +27,12 @@ test("epochMs: NAB's format, ISO 8601 with Z or an offset, naive times and dates
 
 test("isoTimeMs agrees with Date.parse on every accepted form, and refuses what Date.parse would roll over", () => {
   for (const t of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00", "2023-09-21 09:00:00.5",
-    "2023-09-21T09:00:00-0530", "2024-02-29T23:59:59.999Z", "0050-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2023-09-21T09:00:00-23:59"]) {
+    "2023-09-21T09:00:00-0530", "2024-02-29T23:59:59.999Z", "0050-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2023-09-21T09:00:00-23:59", "2023-09-21T09:00-03:00", "2023-09-21Z"]) {
     const iso = t.replace(" ", "T");
     const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) || !iso.includes("T") ? iso : `${iso}Z`;
     assert.is(isoTimeMs(t), Date.parse(zoned.replace(/([+-]\d{2})(\d{2})$/, "$1:$2")), t);
   }
+  assert.is(isoTimeMs("2023-09-21+0200"), Date.UTC(2023, 8, 20, 22), "a date with an offset (Date.parse reads none)");
   // Date.parse takes these as 2 March, the next day and a time 25 hours west; the grammar does not.
   for (const bad of ["2021-02-30 00:00:00", "2021-01-01T24:00:00Z", "2021-01-01T00:00:00+25:00", "2021-01-01T00:00:00+01:60", "not-a-time"])
     assert.is(isoTimeMs(bad), undefined, bad);

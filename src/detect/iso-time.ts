@@ -15,9 +15,6 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** The accepted forms, for messages that refuse a timestamp. */
 export const ISO_TIME_FORMS = 'like "2021-01-01 00:00:00" or "2021-01-01T00:00:00Z" (ISO 8601: YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|±hh:mm], no zone = UTC; a real date and time, so no 2021-02-30 or 24:00)';
 
-/** The fields of the timestamp isIsoTimeAt read last (offset in minutes east of UTC). */
-const read = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0, offset: 0 };
-
 function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
@@ -56,14 +53,12 @@ export function isIsoTime(s: string): boolean {
 }
 
 /** isIsoTime of s[start..end), read in place: the column reader checks every row's timestamp
- * inside the request's text before it cuts it out. Leaves the fields in `read`. */
+ * inside the request's text before it cuts it out. */
 export function isIsoTimeAt(s: string, start: number, end: number): boolean {
   if (end - start < 10) return false;
   const year = digitsAt(s, start, 4), month = digitsAt(s, start + 5, 2), day = digitsAt(s, start + 8, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || s.charCodeAt(start + 4) !== DASH || s.charCodeAt(start + 7) !== DASH) return false;
   if (day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(year))) return false;
-  read.year = year; read.month = month; read.day = day;
-  read.hour = read.minute = read.second = read.ms = read.offset = 0;
   let i = start + 10;
   if (i === end) return true;
   let c = s.charCodeAt(i);
@@ -71,19 +66,16 @@ export function isIsoTimeAt(s: string, start: number, end: number): boolean {
     if (end - i < 6) return false;
     const hour = digitsAt(s, i + 1, 2), minute = digitsAt(s, i + 4, 2);
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s.charCodeAt(i + 3) !== COLON) return false;
-    read.hour = hour; read.minute = minute;
     i += 6;
     if (i < end && s.charCodeAt(i) === COLON) {
       if (end - i < 3) return false;
       const second = digitsAt(s, i + 1, 2);
       if (second < 0 || second > 59) return false;
-      read.second = second;
       i += 3;
       if (i < end && s.charCodeAt(i) === DOT) {
         const fraction = ++i;
         while (i < end && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
         if (i === fraction) return false;
-        read.ms = fractionMs(s, fraction, i);
       }
     }
     if (i === end) return true;
@@ -93,12 +85,16 @@ export function isIsoTimeAt(s: string, start: number, end: number): boolean {
   if (c !== PLUS && c !== DASH) return false;
   // ±hh:mm or ±hhmm
   const rest = end - i - 1;
-  const colon = rest === 5 && s.charCodeAt(i + 3) === COLON;
-  if (rest !== 4 && !colon) return false;
-  const oh = digitsAt(s, i + 1, 2), om = digitsAt(s, colon ? i + 4 : i + 3, 2);
-  if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
-  read.offset = (c === PLUS ? 1 : -1) * (oh * 60 + om);
-  return true;
+  if (rest !== 4 && !(rest === 5 && s.charCodeAt(i + 3) === COLON)) return false;
+  const oh = digitsAt(s, i + 1, 2), om = digitsAt(s, end - 2, 2);
+  return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+}
+
+/** The end of the run of digits that starts at `from`. */
+function digitsEnd(s: string, from: number): number {
+  let i = from, c;
+  while (i < s.length && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+  return i;
 }
 
 /** Milliseconds of the fraction digits s[from..to) (truncated, as Date.parse reads them). */
@@ -112,8 +108,21 @@ function fractionMs(s: string, from: number, to: number): number {
  * not one. A time without Z or an offset is UTC (pandas keeps naive times as written), a date
  * alone is UTC midnight. */
 export function isoTimeMs(s: string): number | undefined {
-  if (!isIsoTimeAt(s, 0, s.length)) return undefined;
-  const { year, month, day, hour, minute, second, ms, offset } = read;
+  if (!isIsoTime(s)) return undefined;
+  // Checked: the wall clock sits at fixed places, then [:ss[.fraction]], then the zone.
+  const { year, month, day, hour, minute } = wallClock(s)!;
+  const timed = s.charCodeAt(10) === T || s.charCodeAt(10) === SPACE;
+  let second = 0, ms = 0, i = timed ? 16 : 10;
+  if (timed && s.charCodeAt(i) === COLON) {
+    second = digitsAt(s, 17, 2);
+    i = 19;
+    if (s.charCodeAt(i) === DOT) {
+      i = digitsEnd(s, 20);
+      ms = fractionMs(s, 20, i);
+    }
+  }
+  const zone = s.charCodeAt(i);
+  const offset = zone === PLUS || zone === DASH ? (zone === PLUS ? 1 : -1) * (digitsAt(s, i + 1, 2) * 60 + digitsAt(s, s.length - 2, 2)) : 0;
   let utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   if (year < 100) utc = new Date(utc).setUTCFullYear(year); // Date.UTC reads years 0-99 as 1900-1999
   return utc - offset * 60_000;
