@@ -24,7 +24,7 @@ import { normalPpf } from "./normal";
 import { median, medianAbsoluteDeviation } from "./percentile";
 import { smoothSeries } from "./smoothing";
 import { encodeTimes } from "./time-encoding";
-import type { TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
+import type { ColumnJudgement, TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
 
 export interface ShallowOptions {
   /** [ShallowOutliers] contamination: the largest fraction of points reported (see above). */
@@ -178,11 +178,17 @@ export class ShallowModel implements TrafficModel {
   constructor(private readonly opts: ShallowOptions) {}
 
   /** The decision for one metric's values and their timestamps (what run() does without row
-   * objects; the traffic API's fast path writes its answer from it). */
+   * objects). */
   judge(values: ArrayLike<number>, timestamps: readonly string[]): ShallowDecision {
     if (values.length < SHALLOW_MIN_POINTS)
       throw new ModelInputError(`the default model needs at least ${SHALLOW_MIN_POINTS} points, got ${values.length}; send a longer series`);
     return shallowOutliers(values, timestamps, this.opts);
+  }
+
+  /** The traffic API's fast path: the expected value is the smoothed series. */
+  judgeColumn(values: ArrayLike<number>, timestamps: readonly string[]): ColumnJudgement {
+    const { smoothed, anomalous } = this.judge(values, timestamps);
+    return { expected: smoothed, anomalous };
   }
 
   async run(rows: TimeseriesRow[], metric: string): Promise<TrafficModelResult> {

@@ -18,9 +18,19 @@ export interface TrafficModelResult {
   predicted: TrafficForecast[];
 }
 
+/** A verdict on one metric's column: the expected value and whether it is anomalous, per point. */
+export interface ColumnJudgement {
+  expected: ArrayLike<number>;
+  anomalous: readonly boolean[];
+}
+
 export interface TrafficModel {
   /** The name the response reports ("default", "traffic", ...). */
   readonly name: string;
   /** Judges `metric` of the rows (validated: non-empty, finite numbers, the metric present). */
   run(rows: TimeseriesRow[], metric: string): Promise<TrafficModelResult>;
+  /** The fast path, for a model that judges one metric alone: the same verdict as run() on rows
+   * holding these values and timestamps, without the row objects (the traffic API then reads the
+   * column straight from the request's text and writes its answer from this). Synchronous. */
+  judgeColumn?(values: ArrayLike<number>, timestamps: readonly string[]): ColumnJudgement;
 }
