@@ -125,7 +125,7 @@ export function outliersHandler(deps: OutliersDeps) {
         }
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
-        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous);
+        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.scores, decision.anomalous);
         return c.body(json, 200, { "content-type": "application/json" });
       }
     }

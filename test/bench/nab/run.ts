@@ -1,5 +1,6 @@
-// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published]`:
-// runs every registered detector (detectors.ts) over the NAB corpus (corpus.ts: ../shared/nab or
+// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--traffic]`:
+// runs every registered detector (detectors.ts; with --traffic the traffic API's default model
+// replayed as the redborder manager polls, traffic-detectors.ts) over the NAB corpus (corpus.ts: ../shared/nab or
 // $NAB_DIR), scores it on the three profiles and prints a markdown table, with the published
 // detectors under <corpus>/results scored for reference. NAME matches a detector's name exactly
 // or as a prefix ("batch" selects batch-32, batch-64, batch-128).
@@ -7,9 +8,10 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCorpus, type Corpus } from "./corpus";
-import { detectors, type BenchDetector } from "./detectors";
+import { detectors as stationDetectors, type BenchDetector } from "./detectors";
 import { readResults, writeResults } from "./results-io";
 import { scoreAtThreshold, scoreProfiles, type CorpusScore } from "./scorer";
+import { trafficDetectors } from "./traffic-detectors";
 
 const PROFILES = [
   ["standard", "standard"],
@@ -80,11 +82,13 @@ function main(): void {
       detector: { type: "string", multiple: true },
       "write-results": { type: "string" },
       "no-published": { type: "boolean" },
+      traffic: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
+  const detectors = values.traffic ? trafficDetectors : stationDetectors;
   if (values.help) {
-    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published]\n" +
+    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--traffic]\n" +
       `detectors: ${detectors.map((d) => d.name).join(", ") || "(none registered)"}`);
     return;
   }
