@@ -112,18 +112,9 @@ function capDecided(decided: Uint8Array, scores: Float64Array, flags: Uint8Array
   const flagged: number[] = [];
   for (let i = 0; i < flags.length; i++) if (decided[i] && flags[i]) flagged.push(i);
   if (flagged.length <= cap) return;
-  const zOf = (i: number) => (z && Number.isFinite(z[i]) ? z[i]! : 0);
+  const zOf = (i: number) => z?.[i] ?? 0;
   flagged.sort((a, b) => scores[b]! - scores[a]! || zOf(b) - zOf(a) || a - b);
   for (const i of flagged.slice(cap)) flags[i] = 0;
-}
-
-export interface JudgeOptions {
-  /** Residual-test scores above this are anomalous ([ShallowOutliers] sensitivity). */
-  sensitivity: number;
-  /** The most rows decided in one answer that may be anomalous. */
-  cap: number;
-  /** The residual test's robust z-scores of the window (computed only when a row needs them). */
-  residualZ: () => Float64Array;
 }
 
 /** Marks the rows newer than every row fed before them (`fresh`, the detector judges them) and

@@ -157,10 +157,15 @@ export class ShallowModel implements TrafficModel {
   async run(rows: TimeseriesRow[], metric: string): Promise<TrafficModelResult> {
     const values = rows.map((r) => r.result[metric]!);
     const timestamps = rows.map((r) => r.timestamp);
-    const { smoothed, scores, anomalous } = this.judge(values, timestamps);
+    return this.answer(values, timestamps, this.judge(values, timestamps));
+  }
+
+  /** The answer's anomalies and forecasts from a decision on these values and timestamps. */
+  answer(values: ArrayLike<number>, timestamps: readonly string[], decision: ShallowDecision): TrafficModelResult {
+    const { smoothed, scores, anomalous } = decision;
     const anomalies = [];
-    const predicted = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
+    const predicted = new Array(timestamps.length);
+    for (let i = 0; i < timestamps.length; i++) {
       predicted[i] = { timestamp: timestamps[i]!, forecast: smoothed[i]!, score: scores[i]! };
       if (anomalous[i]) anomalies.push({ timestamp: timestamps[i]!, expected: smoothed[i]!, value: values[i]!, score: scores[i]! });
     }
