@@ -74,7 +74,7 @@ export const configSchema = z.object({
     /** Most series remembered (least recently used out). */
     memory_series: positiveInt.max(1_000_000).default(1000),
     /** Most bytes of series memory (a series of a week of minutes takes ~0.3-0.4 MB). */
-    memory_bytes: positiveInt.max(1 << 40).default(512 * 1024 * 1024),
+    memory_bytes: positiveInt.max(2 ** 40).default(512 * 1024 * 1024),
   }).prefault({}),
   Druid: z.object({
     druid_endpoint: url.default("http://127.0.0.1:8082/druid/v2/"),

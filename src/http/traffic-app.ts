@@ -31,7 +31,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
     model: shallow,
     info: {
       name: shallow.name, kind: "shallow",
-      description: "smoothed series + isolation forest (ShallowOutliers of rb-aioutliers), no training needed",
+      description: "the station default detector over the series (with series memory when on) + the smoothed series as forecast (after ShallowOutliers of rb-aioutliers), no training needed",
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, opts.deepModels ?? (deep = startDeepModels(deps)).catalog);
