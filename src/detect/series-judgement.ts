@@ -84,19 +84,31 @@ function feedDetector(h: SeriesHistory, values: ArrayLike<number>, timestamps: r
   }
 }
 
-/** The rows decided now, appended to the kept decisions (the newest KEPT_DECISIONS). */
-function keptDecisions(h: SeriesHistory, times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array): Pick<SeriesHistory, "times" | "scores" | "flags"> {
-  let added = 0;
-  for (let i = 0; i < fresh.length; i++) added += fresh[i]!;
-  const total = Math.min(KEPT_DECISIONS, h.times.length + added), skip = h.times.length + added - total;
-  const out = { times: new Float64Array(total), scores: new Float64Array(total), flags: new Uint8Array(total) };
-  let k = 0;
-  for (let j = skip; j < h.times.length; j++, k++) { out.times[k] = h.times[j]!; out.scores[k] = h.scores[j]!; out.flags[k] = h.flags[j]!; }
-  let seen = 0;
-  for (let i = 0; i < fresh.length; i++) {
-    if (!fresh[i] || seen++ < skip - h.times.length) continue;
+function freshCount(fresh: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < fresh.length; i++) n += fresh[i]!;
+  return n;
+}
+
+/** Copies decisions src[from..) into the start of out (its length is the count). */
+function copyKept(h: Pick<SeriesHistory, "times" | "scores" | "flags">, from: number, out: Pick<SeriesHistory, "times" | "scores" | "flags">): void {
+  for (let j = from, k = 0; j < h.times.length; j++, k++) { out.times[k] = h.times[j]!; out.scores[k] = h.scores[j]!; out.flags[k] = h.flags[j]!; }
+}
+
+/** Appends the fresh rows after the first `skip` of them at out[at..). */
+function appendFresh(times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array, skip: number, out: Pick<SeriesHistory, "times" | "scores" | "flags">, at: number): void {
+  for (let i = 0, seen = 0, k = at; i < fresh.length; i++) {
+    if (!fresh[i] || seen++ < skip) continue;
     out.times[k] = times[i]!; out.scores[k] = scores[i]!; out.flags[k] = flags[i]!; k++;
   }
+}
+
+/** The rows decided now, appended to the kept decisions (the newest KEPT_DECISIONS). */
+function keptDecisions(h: SeriesHistory, times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array, added: number): Pick<SeriesHistory, "times" | "scores" | "flags"> {
+  const old = h.times.length, total = Math.min(KEPT_DECISIONS, old + added), drop = old + added - total;
+  const out = { times: new Float64Array(total), scores: new Float64Array(total), flags: new Uint8Array(total) };
+  copyKept(h, Math.min(drop, old), out);
+  appendFresh(times, fresh, scores, flags, Math.max(0, drop - old), out, old - Math.min(drop, old));
   return out;
 }
 
@@ -105,12 +117,17 @@ function roundScores(decided: Uint8Array, scores: Float64Array): void {
   for (let i = 0; i < scores.length; i++) if (decided[i]) scores[i] = Math.round(scores[i]! * 1e4) / 1e4;
 }
 
+function decidedFlagged(decided: Uint8Array, flags: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < flags.length; i++) if (decided[i] && flags[i]) out.push(i);
+  return out;
+}
+
 /** Keeps at most `cap` of the rows decided now anomalous: those with the highest scores; ties
  * (residual scores reach 1 exactly far out) go to the larger residual z-score, then the earlier
  * row. */
 function capDecided(decided: Uint8Array, scores: Float64Array, flags: Uint8Array, cap: number, z: Float64Array | undefined): void {
-  const flagged: number[] = [];
-  for (let i = 0; i < flags.length; i++) if (decided[i] && flags[i]) flagged.push(i);
+  const flagged = decidedFlagged(decided, flags);
   if (flagged.length <= cap) return;
   const zOf = (i: number) => z?.[i] ?? 0;
   flagged.sort((a, b) => scores[b]! - scores[a]! || zOf(b) - zOf(a) || a - b);
@@ -165,6 +182,6 @@ export function judgeSeries(values: ArrayLike<number>, timestamps: readonly stri
   if (z) residualDecisions(scores, flags, z, opts.sensitivity);
   capDecided(decided, scores, flags, opts.cap, z);
   roundScores(decided, scores);
-  Object.assign(h, keptDecisions(h, times, fresh, scores, flags));
+  Object.assign(h, keptDecisions(h, times, fresh, scores, flags, freshCount(fresh)));
   return { scores, anomalous: Array.from(flags, (f) => f === 1), history: h };
 }

@@ -34,6 +34,11 @@ export class SeriesMemory {
     this.store.put(key, historyToText(history));
   }
 
+  /** Marks the series used now, its history unchanged. */
+  touch(key: string): void {
+    this.store.touch(key);
+  }
+
   totals(): { count: number; bytes: number } { return this.store.totals(); }
 
   close(): void { this.store.close(); }
@@ -44,7 +49,10 @@ export class SeriesMemory {
 export function judgeRemembered(model: ShallowModel, memory: SeriesMemory | undefined, key: string | undefined,
   values: ArrayLike<number>, timestamps: readonly string[]): ShallowDecision {
   if (!memory || key === undefined) return model.judge(values, timestamps);
-  const decision = model.judge(values, timestamps, memory.recall(key));
-  memory.remember(key, decision.history);
+  const history = memory.recall(key);
+  const decision = model.judge(values, timestamps, history);
+  // No row newer than the history's: nothing was fed or decided anew, the stored text stands.
+  if (history && decision.history.lastMs === history.lastMs) memory.touch(key);
+  else memory.remember(key, decision.history);
   return decision;
 }

@@ -6,15 +6,17 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { SeriesStore } from "./series-store";
 
-test("count bound: the least recently written series goes first", () => {
+test("count bound: the least recently used series goes first (written or touched)", () => {
   const s = new SeriesStore(":memory:", { maxSeries: 3, maxBytes: 1e9 });
   for (const k of ["a", "b", "c"]) s.put(k, `history ${k}`);
   s.put("a", "history a2"); // a is now the most recent
+  s.touch("b"); // then b
   s.put("d", "history d");
-  assert.is(s.get("b"), undefined, "b was the least recently written");
+  assert.is(s.get("c"), undefined, "c was the least recently used");
+  assert.is(s.get("b"), "history b");
   assert.is(s.get("a"), "history a2");
-  assert.ok(s.get("c") && s.get("d"));
-  assert.equal(s.totals(), { count: 3, bytes: "history a2".length + 2 * "history c".length });
+  assert.ok(s.get("d"));
+  assert.equal(s.totals(), { count: 3, bytes: "history a2".length + 2 * "history b".length });
   s.close();
 });
 

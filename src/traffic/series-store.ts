@@ -1,6 +1,6 @@
 // SeriesStore: the traffic API's series memory in one SQLite file (issue 18 part 4): per series
 // key, the text of its history (src/detect/series-history-json.ts). Bounded in count and bytes:
-// after each write the least recently written series go first. Synchronous (better-sqlite3) and
+// after each write the least recently used series go first. Synchronous (better-sqlite3) and
 // written before the answer leaves, so an answered request survives kill -9 (WAL, synchronous =
 // NORMAL: a commit is durable against a process crash as soon as it returns, as the station store).
 import { mkdirSync } from "node:fs";
@@ -48,6 +48,7 @@ export class SeriesStore {
       totals: db.prepare("SELECT COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM series"),
       oldest: db.prepare("SELECT key, bytes FROM series ORDER BY used LIMIT 1"),
       delete: db.prepare("DELETE FROM series WHERE key = ?"),
+      touch: db.prepare("UPDATE series SET used = (SELECT MAX(used) + 1 FROM series) WHERE key = ?"),
     };
   }
 
@@ -76,6 +77,9 @@ export class SeriesStore {
   }
 
   delete(key: string): void { this.st.delete.run(key); }
+
+  /** Makes the series the most recently used without rewriting its history. */
+  touch(key: string): void { this.st.touch.run(key); }
 
   /** Series kept and their bytes. */
   totals(): { count: number; bytes: number } { return this.st.totals.get() as { count: number; bytes: number }; }
