@@ -3,6 +3,7 @@
 // rows seen before keep their decision; the history survives its JSON form.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
 import { createPipeline } from "./pipeline-registry";
 import { Rng } from "./rng";
 import { historyFromText, historyToText } from "./series-history-json";
@@ -79,6 +80,20 @@ test("rows out of time order or older than the history and unknown to it take th
   const j = judgeSeries(values, timestamps, { ...opts, residualZ: () => z }, first.history);
   assert.ok(j.anomalous[10] && j.scores[10] === 1);
   assert.equal([...j.scores.slice(300)], [...first.scores]);
+});
+
+test("the detector's scoreAt/learned/isOutlier (used here) give what update() gives, bit for bit", () => {
+  const { timestamps, values } = series(1200, 5);
+  const a = new DefaultDetectorPipeline(), b = new DefaultDetectorPipeline();
+  for (let i = 0; i < values.length; i++) {
+    const learned = b.learned;
+    const d = a.update(values[i]!, timestamps[i]!);
+    const score = b.scoreAt(values[i]!, Date.parse(timestamps[i]!) / 1000);
+    assert.ok(Object.is(score, d.scores[0]), `row ${i}`);
+    assert.is(b.isOutlier(score) ? 1 : 0, d.labels[0]);
+    if (d.retrained) assert.not.ok(learned, "the row that ends learning is still a learning row");
+  }
+  assert.equal(b.toJSON(), a.toJSON());
 });
 
 test.run();

@@ -13,17 +13,14 @@
 import { epochMs } from "./iso-time";
 import { ModelInputError } from "./model-catalog";
 import { normalSf } from "./normal";
-import { createPipeline } from "./pipeline-registry";
-import type { Pipeline } from "./pipeline-types";
+import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
 
 /** How many of a series' newest decisions a history keeps (a week of one-minute rows). */
 export const KEPT_DECISIONS = 10_080;
 
 export interface SeriesHistory {
   /** The detector after the newest row it was fed. */
-  pipeline: Pipeline;
-  /** Its learning period is over (it has scored rows). */
-  learned: boolean;
+  pipeline: DefaultDetectorPipeline;
   /** Epoch ms of the newest row fed; -Infinity before any. */
   lastMs: number;
   /** The newest decisions, oldest first: row time (epoch ms), score, 1 = anomalous. */
@@ -40,7 +37,7 @@ export interface SeriesJudgement {
 }
 
 export function newHistory(): SeriesHistory {
-  return { pipeline: createPipeline({ kind: "default" }), learned: false, lastMs: -Infinity, times: new Float64Array(0), scores: new Float64Array(0), flags: new Uint8Array(0) };
+  return { pipeline: new DefaultDetectorPipeline(), lastMs: -Infinity, times: new Float64Array(0), scores: new Float64Array(0), flags: new Uint8Array(0) };
 }
 
 /** Residual-test scores, 1 − 2n·P(|Z| > z) clipped at 0, from robust z-scores. */
@@ -74,13 +71,14 @@ function findTime(times: Float64Array, t: number): number {
 }
 
 /** Feeds the detector the rows marked in `fresh` (newer than everything fed), in order. Rows in
- * its learning period are left NaN for the residual test. */
-function feedDetector(h: SeriesHistory, values: ArrayLike<number>, timestamps: readonly string[], fresh: Uint8Array, scores: Float64Array, flags: Uint8Array): void {
+ * its learning period (the row that ends it included) are left NaN for the residual test. */
+function feedDetector(h: SeriesHistory, values: ArrayLike<number>, times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array): void {
+  const p = h.pipeline;
   for (let i = 0; i < fresh.length; i++) {
     if (!fresh[i]) continue;
-    const d = h.pipeline.update(values[i]!, timestamps[i]!)!; // the default kind decides every row
-    if (h.learned) { scores[i] = d.scores[0]!; flags[i] = d.labels[0]!; }
-    if (d.retrained) h.learned = true; // the row that ends learning is not scored yet
+    const learned = p.learned;
+    const score = p.scoreAt(values[i]!, times[i]! / 1000);
+    if (learned) { scores[i] = score; flags[i] = p.isOutlier(score) ? 1 : 0; }
   }
 }
 
@@ -177,7 +175,7 @@ export function judgeSeries(values: ArrayLike<number>, timestamps: readonly stri
   const scores = new Float64Array(n).fill(NaN), flags = new Uint8Array(n);
   const fresh = new Uint8Array(n), decided = new Uint8Array(n);
   h.lastMs = sortRows(h, times, scores, flags, fresh, decided);
-  feedDetector(h, values, timestamps, fresh, scores, flags);
+  feedDetector(h, values, times, fresh, scores, flags);
   const z = scores.some(Number.isNaN) ? opts.residualZ() : undefined;
   if (z) residualDecisions(scores, flags, z, opts.sensitivity);
   capDecided(decided, scores, flags, opts.cap, z);
