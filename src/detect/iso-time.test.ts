@@ -36,4 +36,17 @@ test("epochMs: NAB's format, ISO 8601 with Z or an offset, naive times and dates
   assert.ok(Number.isNaN(epochMs("t12")));
 });
 
+test("epochMs: the hand-read common form equals Date.parse's reading, field by field at the edges", () => {
+  const slow = (t: string) => { // the general path: Date.parse, naive read as UTC
+    const u = t.trim().replace(" ", "T");
+    return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(u) || !u.includes("T") ? u : `${u}Z`);
+  };
+  const cases: string[] = [];
+  for (const date of ["2024-02-29", "2023-02-29", "2023-12-31", "1970-01-01", "0099-01-01", "2024-13-01", "2024-04-31"])
+    for (const time of ["00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60", "07:15:00.5", "07:15:00.123", "07:15:00.1234"])
+      for (const sep of ["T", " "])
+        for (const zone of ["", "Z", "+02:00", "-05:30", "+0200", "+24:00", "z"]) cases.push(`${date}${sep}${time}${zone}`);
+  for (const t of cases) assert.ok(Object.is(epochMs(t), slow(t)), `${t}: ${epochMs(t)} vs ${slow(t)}`);
+});
+
 test.run();

@@ -82,15 +82,40 @@ export function isIsoTimeAt(s: string, start: number, end: number): boolean {
   return rest === 5 && digitsAt(s, i + 1, 2) >= 0 && s.charCodeAt(i + 3) === COLON && digitsAt(s, i + 4, 2) >= 0;
 }
 
+/** epochMs of the form Druid and NAB write, "YYYY-MM-DD(T| )hh:mm:ss[.sss][Z|±hh:mm]", read by
+ * hand (Date.parse with the string work before it took ~1 µs a row, a third of the traffic
+ * model's time on 10,080 rows); undefined for any other form, which Date.parse then reads. */
+function commonFormMs(s: string): number | undefined {
+  const n = s.length;
+  if (n < 19) return undefined;
+  const year = digitsAt(s, 0, 4), month = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2);
+  const hour = digitsAt(s, 11, 2), minute = digitsAt(s, 14, 2), second = digitsAt(s, 17, 2), sep = s.charCodeAt(10);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH || (sep !== T && sep !== SPACE) || s.charCodeAt(13) !== COLON || s.charCodeAt(16) !== COLON) return undefined;
+  if (day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(year))) return undefined;
+  let at = 19, ms = 0;
+  if (at < n && s.charCodeAt(at) === DOT) {
+    ms = digitsAt(s, at + 1, 3);
+    if (ms < 0) return undefined;
+    at += 4;
+  }
+  let offsetMinutes = 0;
+  if (at === n - 1 && s.charCodeAt(at) === Z) at = n;
+  else if (at === n - 6 && (s.charCodeAt(at) === PLUS || s.charCodeAt(at) === DASH) && s.charCodeAt(at + 3) === COLON) {
+    const oh = digitsAt(s, at + 1, 2), om = digitsAt(s, at + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    offsetMinutes = (s.charCodeAt(at) === PLUS ? 1 : -1) * (oh * 60 + om);
+    at = n;
+  }
+  if (at !== n) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+}
+
 /** Milliseconds since the epoch; a time without Z or an offset is read as UTC (pandas keeps
  * naive times as written), a date alone is UTC midnight. NaN when unreadable. */
 export function epochMs(timestamp: string): number {
-  // The common form "YYYY-MM-DD hh:mm:ss" (or with T), in range, read by hand: the default
-  // detector parses every sample's timestamp, and Date.parse with the regex was a third of its time.
-  const s = timestamp;
-  if (s.length === 19 && isIsoTimeAt(s, 0, 19) && s.charCodeAt(0) !== 48 /* years 0000-0999: Date.UTC reads 0-99 as 19xx */) {
-    return Date.UTC(digitsAt(s, 0, 4), digitsAt(s, 5, 2) - 1, digitsAt(s, 8, 2), digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2));
-  }
+  const common = commonFormMs(timestamp);
+  if (common !== undefined) return common;
   const t = timestamp.trim().replace(" ", "T");
   return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(t) || !t.includes("T") ? t : `${t}Z`);
 }

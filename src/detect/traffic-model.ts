@@ -8,8 +8,10 @@ export interface TimeseriesRow {
   result: Record<string, number>;
 }
 
-export interface TrafficAnomaly { timestamp: string; expected: number; value: number }
-export interface TrafficForecast { timestamp: string; forecast: number }
+/** `score`: the row's anomaly score in [0, 1] (higher = more anomalous), from models that have one
+ * (the default model; an addition to the original's answer). */
+export interface TrafficAnomaly { timestamp: string; expected: number; value: number; score?: number }
+export interface TrafficForecast { timestamp: string; forecast: number; score?: number }
 
 export interface TrafficModelResult {
   /** The rows judged anomalous, in input order. */

@@ -8,11 +8,13 @@ import type { Service, ServiceDeps } from "./service";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
 import { HttpError } from "./errors";
 import { catalogWithDefault, type ModelCatalog } from "../detect/model-catalog";
-import { ShallowModel } from "../detect/shallow-model";
+import { defaultTrafficModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";
 import { outliersHandler } from "./traffic-outliers";
 import { ipIdentifierHandler } from "./ip-identifier";
 import { startDeepModels } from "../deep/deep-service";
+import { SeriesMemory } from "../traffic/series-memory";
+import { join } from "node:path";
 
 export interface TrafficServiceOptions {
   /** Named (deep) models; the default shallow model is always there besides them. */
@@ -21,16 +23,16 @@ export interface TrafficServiceOptions {
 
 export async function createTrafficService(deps: ServiceDeps, opts: TrafficServiceOptions = {}): Promise<Service> {
   const { config, log, metrics } = deps;
-  const shallow = new ShallowModel({
-    contamination: config.ShallowOutliers.contamination,
-    sensitivity: config.ShallowOutliers.sensitivity,
-  });
+  const shallow = defaultTrafficModel(config.ShallowOutliers);
+  const memory = config.ShallowOutliers.memory
+    ? SeriesMemory.open(join(config.Paths.data_dir, "traffic-series.sqlite"), { maxSeries: config.ShallowOutliers.memory_series, maxBytes: config.ShallowOutliers.memory_bytes }, log)
+    : undefined;
   let deep: { close(): Promise<void> } | undefined;
   const catalog = catalogWithDefault({
     model: shallow,
     info: {
       name: shallow.name, kind: "shallow",
-      description: "smoothed series + isolation forest (ShallowOutliers of rb-aioutliers), no training needed",
+      description: "the station default detector over the series (with series memory when on) + the smoothed series as forecast (after ShallowOutliers of rb-aioutliers), no training needed",
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, opts.deepModels ?? (deep = startDeepModels(deps)).catalog);
@@ -70,7 +72,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
     if (parseInt(length, 10) > limit) tooLarge();
     await next();
   };
-  const outliers = outliersHandler({ catalog, druid, metric: config.Outliers.metric, log });
+  const outliers = outliersHandler({ catalog, druid, metric: config.Outliers.metric, log, memory });
   app.post("/api/v1/outliers", limited, outliers);
   app.post("/calculate", limited, outliers);
   app.post("/api/v1/ip_identifier", limited, ipIdentifierHandler);
@@ -79,5 +81,5 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
   app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
-  return { app, close: async () => { await deep?.close(); } };
+  return { app, close: async () => { await deep?.close(); memory?.close(); } };
 }

@@ -17,7 +17,9 @@ import { BadRequestError } from "./errors";
 import { chooseMetric, metricOfFields } from "./metric-choice";
 import { outliersJson } from "./outliers-json";
 import { chooseModelName } from "./model-name";
-import { DecodedBytes, readTrafficFields } from "./traffic-request";
+import { DecodedBytes, readTrafficFields, type TrafficFields } from "./traffic-request";
+import { namedSeriesKey, querySeriesKey } from "../traffic/series-key";
+import { judgeRemembered, type SeriesMemory } from "../traffic/series-memory";
 
 export interface OutliersDeps {
   catalog: ModelCatalog;
@@ -25,6 +27,20 @@ export interface OutliersDeps {
   /** [Outliers] metric. */
   metric: string;
   log: Logger;
+  /** The default model's series memory; absent when [ShallowOutliers] memory = false. */
+  memory?: SeriesMemory;
+}
+
+/** The `series` field names posted data's series; at most this long. */
+const SERIES_NAME_MAX = 200;
+
+/** Which series the request is about, for the series memory: the query's, or the name the
+ * caller gave posted data; none for unnamed data. */
+function seriesOf(fields: TrafficFields, query: DruidQuery | undefined): ((metric: string) => string) | undefined {
+  if (fields.series !== undefined && fields.series.length > SERIES_NAME_MAX)
+    throw new BadRequestError(`field "series" is ${fields.series.length} characters long; send a name of at most ${SERIES_NAME_MAX}`);
+  if (query) return (metric) => querySeriesKey(query, metric);
+  return fields.series === undefined ? undefined : (metric) => namedSeriesKey(fields.series!, metric);
 }
 
 const NOTHING_SENT = 'send "query" (base64 of a Druid timeseries query) or "data" (base64 of a Druid timeseries response), as form fields or JSON';
@@ -107,30 +123,40 @@ export function outliersHandler(deps: OutliersDeps) {
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
     // The broker is asked once; its answer is read by the fast path below or the general one.
-    const broker = fields.data === undefined ? await deps.druid.answer(prepareQuery(fields.query!, entry)) : undefined;
+    const query = fields.data === undefined ? prepareQuery(fields.query!, entry) : undefined;
+    const broker = query ? await deps.druid.answer(query) : undefined;
+    const series = seriesOf(fields, query);
     const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;
-    if (text !== undefined && entry.model instanceof ShallowModel) {
+    const shallow = entry.model instanceof ShallowModel ? entry.model : undefined;
+    const judge = (model: ShallowModel, metric: string, values: ArrayLike<number>, timestamps: readonly string[]) => {
+      try {
+        return judgeRemembered(model, deps.memory, series?.(metric), values, timestamps);
+      } catch (e) {
+        if (e instanceof ModelInputError) throw new BadRequestError(e.message);
+        throw e;
+      }
+    };
+    if (text !== undefined && shallow) {
       // The default model judges one column: read it without building row objects, and write
       // the answer without building result objects (same answer; anything unusual goes the
       // general way below).
       const columns = timeseriesColumns(text, (names) => metricOfFields(names, deps.metric));
       if (columns) {
         const { timestamps, values, metric } = columns;
-        let decision;
-        try {
-          decision = entry.model.judge(values, timestamps);
-        } catch (e) {
-          if (e instanceof ModelInputError) throw new BadRequestError(e.message);
-          throw e;
-        }
+        const decision = judge(shallow, metric, values, timestamps);
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
-        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous);
+        const json = outliersJson(shallow.name, metric, timestamps, values, decision.smoothed, decision.scores, decision.anomalous);
         return c.body(json, 200, { "content-type": "application/json" });
       }
     }
     const rows = broker ? deps.druid.rows(broker) : rowsFromData(fields.data!);
     const metric = chooseMetric(rows, deps.metric);
+    if (shallow) {
+      const values = rows.map((r) => r.result[metric]!), timestamps = rows.map((r) => r.timestamp);
+      const result = shallow.answer(values, timestamps, judge(shallow, metric, values, timestamps));
+      return c.json({ status: "success", model: shallow.name, metric, anomalies: result.anomalies, predicted: result.predicted });
+    }
     try {
       const result = await entry.model.run(rows, metric);
       return c.json({ status: "success", model: entry.model.name, metric, anomalies: result.anomalies, predicted: result.predicted });
