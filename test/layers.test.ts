@@ -24,9 +24,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "deep/inference": ["deep", "deep/files", "detect", "runtime"],
   "deep/training": ["deep", "deep/files", "deep/inference", "detect", "druid", "runtime"],
   stations: ["detect", "runtime"],
-  http: ["detect", "druid", "stations"],
-  app: ["http", "stations", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
-  cli: ["app", "stations", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
+  traffic: ["detect", "druid", "runtime"],
+  http: ["detect", "druid", "stations", "traffic"],
+  app: ["http", "stations", "traffic", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
+  cli: ["app", "stations", "traffic", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
 };
 
 /** Layers that may import no package but these (the pure core: arrays in, values out). */

@@ -67,6 +67,13 @@ export const configSchema = z.object({
   ShallowOutliers: z.object({
     sensitivity: z.coerce.number().gt(0).lte(1).default(0.95),
     contamination: z.coerce.number().gt(0).lte(0.5).default(0.01),
+    /** Series memory of the default model (docs/traffic.md): a streaming detector per series,
+     * in <data_dir>/traffic-series.sqlite. false: every request is judged from its rows alone. */
+    memory: bool.default(true),
+    /** Most series remembered (least recently used out). */
+    memory_series: positiveInt.max(1_000_000).default(1000),
+    /** Most bytes of series memory (a series of a week of minutes takes ~0.3-0.4 MB). */
+    memory_bytes: positiveInt.max(2 ** 40).default(512 * 1024 * 1024),
   }).prefault({}),
   Druid: z.object({
     druid_endpoint: url.default("http://127.0.0.1:8082/druid/v2/"),

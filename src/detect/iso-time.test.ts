@@ -49,4 +49,23 @@ test("isoTimeMs agrees with Date.parse on every accepted form, and refuses what 
   assert.ok(Number.isNaN(epochMs("2021-02-30")));
 });
 
+test("epochMs: the hand-read common form equals Date.parse's reading at every field's edges; what the grammar refuses is NaN", () => {
+  const slow = (t: string) => { // Date.parse, naive read as UTC, ±hhmm written ±hh:mm for it
+    const u = t.trim().replace(" ", "T").replace(/([+-]\d{2})(\d{2})$/, "$1:$2");
+    return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(u) || !u.includes("T") ? u : `${u}Z`);
+  };
+  const cases: string[] = [];
+  for (const date of ["2024-02-29", "2023-02-29", "2023-12-31", "1970-01-01", "0099-01-01", "2024-13-01", "2024-04-31"])
+    for (const time of ["00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60", "07:15:00.5", "07:15:00.123", "07:15:00.1234"])
+      for (const sep of ["T", " "])
+        for (const zone of ["", "Z", "+02:00", "-05:30", "+0200", "+24:00", "z"]) cases.push(`${date}${sep}${time}${zone}`);
+  // Date.parse rolls 2023-02-29, 24:00 and +24:00 over; the grammar refuses them.
+  let accepted = 0;
+  for (const t of cases) {
+    const want = isIsoTime(t) ? (accepted++, slow(t)) : NaN;
+    assert.ok(Object.is(epochMs(t), want), `${t}: ${epochMs(t)} vs ${want}`);
+  }
+  assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
+});
+
 test.run();

@@ -128,15 +128,38 @@ export function isoTimeMs(s: string): number | undefined {
   return utc - offset * 60_000;
 }
 
+/** epochMs of the form Druid and NAB write, "YYYY-MM-DD(T| )hh:mm:ss[.sss][Z|±hh:mm]", fields in
+ * range, read from its fixed places (Date.parse with the string work before it took ~1 µs a row, a
+ * third of the traffic model's time on 10,080 rows; isoTimeMs's general reading a fifth of the
+ * default detector's); undefined for any other form, which isoTimeMs then reads. */
+function commonFormMs(s: string): number | undefined {
+  const n = s.length;
+  if (n < 19) return undefined;
+  const year = digitsAt(s, 0, 4), month = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2);
+  const hour = digitsAt(s, 11, 2), minute = digitsAt(s, 14, 2), second = digitsAt(s, 17, 2), sep = s.charCodeAt(10);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (s.charCodeAt(4) !== DASH || s.charCodeAt(7) !== DASH || (sep !== T && sep !== SPACE) || s.charCodeAt(13) !== COLON || s.charCodeAt(16) !== COLON) return undefined;
+  if (day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(year))) return undefined;
+  let at = 19, ms = 0;
+  if (at < n && s.charCodeAt(at) === DOT) {
+    ms = digitsAt(s, at + 1, 3);
+    if (ms < 0) return undefined;
+    at += 4;
+  }
+  let offsetMinutes = 0;
+  if (at === n - 1 && s.charCodeAt(at) === Z) at = n;
+  else if (at === n - 6 && (s.charCodeAt(at) === PLUS || s.charCodeAt(at) === DASH) && s.charCodeAt(at + 3) === COLON) {
+    const oh = digitsAt(s, at + 1, 2), om = digitsAt(s, at + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
+    offsetMinutes = (s.charCodeAt(at) === PLUS ? 1 : -1) * (oh * 60 + om);
+    at = n;
+  }
+  if (at !== n) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+}
+
 /** isoTimeMs of the trimmed timestamp, NaN when it is not one (for readers that carry on
  * without a time, like the default pipeline's seasonal terms). */
 export function epochMs(timestamp: string): number {
-  // The common form "YYYY-MM-DD hh:mm:ss" (or with T) straight from its fixed places once checked
-  // (19 characters of the grammar can only be that form): the default detector reads every
-  // sample's timestamp, and the general reader (trim, field object) cost it a fifth of its speed.
-  const s = timestamp;
-  if (s.length === 19 && isIsoTimeAt(s, 0, 19) && s.charCodeAt(0) !== 48 /* years 0000-0999: Date.UTC reads 0-99 as 19xx */) {
-    return Date.UTC(digitsAt(s, 0, 4), digitsAt(s, 5, 2) - 1, digitsAt(s, 8, 2), digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2));
-  }
-  return isoTimeMs(timestamp.trim()) ?? NaN;
+  return commonFormMs(timestamp) ?? isoTimeMs(timestamp.trim()) ?? NaN;
 }

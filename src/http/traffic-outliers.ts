@@ -16,7 +16,8 @@ import { BadRequestError } from "./errors";
 import { chooseMetric, metricOfFields } from "./metric-choice";
 import { outliersJson } from "./outliers-json";
 import { chooseModelName } from "./model-name";
-import { DecodedBytes, readTrafficFields } from "./traffic-request";
+import { DecodedBytes, readTrafficFields, type TrafficFields } from "./traffic-request";
+import { namedSeriesKey, querySeriesKey } from "../traffic/series-key";
 
 export interface OutliersDeps {
   catalog: ModelCatalog;
@@ -24,6 +25,18 @@ export interface OutliersDeps {
   /** [Outliers] metric. */
   metric: string;
   log: Logger;
+}
+
+/** The `series` field names posted data's series; at most this long. */
+const SERIES_NAME_MAX = 200;
+
+/** Which series the request is about, for a model that remembers series (the default model with
+ * series memory): the query's, or the name the caller gave posted data; none for unnamed data. */
+function seriesOf(fields: TrafficFields, query: DruidQuery | undefined): ((metric: string) => string) | undefined {
+  if (fields.series !== undefined && fields.series.length > SERIES_NAME_MAX)
+    throw new BadRequestError(`field "series" is ${fields.series.length} characters long; send a name of at most ${SERIES_NAME_MAX}`);
+  if (query) return (metric) => querySeriesKey(query, metric);
+  return fields.series === undefined ? undefined : (metric) => namedSeriesKey(fields.series!, metric);
 }
 
 const NOTHING_SENT = 'send "query" (base64 of a Druid timeseries query) or "data" (base64 of a Druid timeseries response), as form fields or JSON';
@@ -78,7 +91,9 @@ export function outliersHandler(deps: OutliersDeps) {
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
     // The broker is asked once; its answer is read by the fast path below or the general one.
-    const broker = fields.data === undefined ? await deps.druid.answer(prepareQuery(fields.query!, entry)) : undefined;
+    const query = fields.data === undefined ? prepareQuery(fields.query!, entry) : undefined;
+    const broker = query ? await deps.druid.answer(query) : undefined;
+    const series = seriesOf(fields, query);
     const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;
     if (text !== undefined && entry.model.judgeColumn) {
       // A model that judges one column (the default model): read it without building row
@@ -87,16 +102,16 @@ export function outliersHandler(deps: OutliersDeps) {
       const columns = timeseriesColumns(text, (names) => metricOfFields(names, deps.metric));
       if (columns) {
         const { timestamps, values, metric } = columns;
-        const decision = entry.model.judgeColumn(values, timestamps);
+        const decision = entry.model.judgeColumn(values, timestamps, series?.(metric));
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
-        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.expected, decision.anomalous);
+        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.expected, decision.scores, decision.anomalous);
         return c.body(json, 200, { "content-type": "application/json" });
       }
     }
     const rows = broker ? deps.druid.rows(broker) : rowsFromData(fields.data!);
     const metric = chooseMetric(rows, deps.metric);
-    const result = await entry.model.run(rows, metric);
+    const result = await entry.model.run(rows, metric, series?.(metric));
     return c.json({ status: "success", model: entry.model.name, metric, anomalies: result.anomalies, predicted: result.predicted });
   };
 }

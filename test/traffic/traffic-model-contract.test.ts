@@ -1,5 +1,6 @@
 // The contract every traffic model fulfils (src/detect/traffic-model.ts), run for the default
-// shallow model and every deep model the service serves (the bundled ones, through the catalog
+// shallow model (alone and with series memory, asked about one series) and every deep model the
+// service serves (the bundled ones, through the catalog
 // as the service loads them), as pipeline-contract.test.ts does for the streaming pipelines: one
 // forecast per row in input order, anomalies that are rows of the input with their forecast and
 // value, determinism, the input left as it was, too short an input refused with ModelInputError
@@ -15,10 +16,13 @@ import { syntheticTraffic, injectAnomalies } from "../../build/synthetic-traffic
 import { ModelInputError } from "../../src/detect/model-catalog";
 import { ShallowModel } from "../../src/detect/shallow-model";
 import type { TrafficModel } from "../../src/detect/traffic-model";
+import { RememberingModel, SeriesMemory } from "../../src/traffic/series-memory";
 
 const deep = new DeepModelCatalog({ modelsDir: mkdtempSync(join(tmpdir(), "rbao-contract-")), thresholdK: 5, load: modelLoader("auto") });
-const models: TrafficModel[] = [new ShallowModel({ contamination: 0.01, sensitivity: 0.95 })];
-for (const info of deep.list()) models.push((await deep.get(info.name))!.model);
+const memory = SeriesMemory.open(":memory:", { maxSeries: 10, maxBytes: 1e9 });
+const shallow = new ShallowModel({ contamination: 0.01, sensitivity: 0.95 });
+const models: [string, TrafficModel][] = [["default", shallow], ["default with series memory", new RememberingModel(shallow, memory)]];
+for (const info of deep.list()) models.push([info.name, (await deep.get(info.name))!.model]);
 
 // A synthetic day of minutes with every traffic metric, floods and an outage injected, so every
 // model has something to flag.
@@ -26,16 +30,18 @@ const t0 = Date.parse("2024-03-14T00:00:00Z");
 const { rows } = injectAnomalies(syntheticTraffic(20240601, t0, t0 + 86_400_000, 60),
   [{ start: 300, length: 15, factor: 50 }, { start: 900, length: 20, factor: 0.01 }], 60);
 const METRIC = "bytes";
+/** Every request is about this series (models without series memory ignore it). */
+const SERIES = "contract";
 
 test("the deep catalog serves at least the bundled model", () => {
-  assert.ok(models.length >= 2, `models: ${models.map((m) => m.name).join(", ")}`);
+  assert.ok(models.length >= 3, `models: ${models.map(([label]) => label).join(", ")}`);
 });
 
-for (const model of models) {
-  test(`${model.name}: a forecast per row in order; anomalies are input rows with their forecast; deterministic; input untouched`, async () => {
+for (const [label, model] of models) {
+  test(`${label}: a forecast per row in order; anomalies are input rows with their forecast; deterministic; input untouched`, async () => {
     assert.ok(model.name.length > 0);
     const before = JSON.stringify(rows);
-    const r = await model.run(rows, METRIC);
+    const r = await model.run(rows, METRIC, SERIES);
     assert.is(JSON.stringify(rows), before, "the rows are not changed");
     assert.is(r.predicted.length, rows.length);
     r.predicted.forEach((p, i) => {
@@ -52,12 +58,12 @@ for (const model of models) {
       assert.is(a.expected, r.predicted[i!]!.forecast);
     }
     assert.ok(r.anomalies.length > 0, "the injected flood is flagged");
-    assert.equal(await model.run(rows, METRIC), r, "the same answer again");
+    assert.equal(await model.run(rows, METRIC, SERIES), r, "the same answer again");
   });
 
-  test(`${model.name}: too short a series is a ModelInputError that says what to send`, async () => {
+  test(`${label}: too short a series is a ModelInputError that says what to send`, async () => {
     try {
-      await model.run(rows.slice(0, 1), METRIC);
+      await model.run(rows.slice(0, 1), METRIC, SERIES);
       assert.unreachable("one row was judged");
     } catch (e) {
       assert.instance(e, ModelInputError);
@@ -67,16 +73,17 @@ for (const model of models) {
 
   if (model.judgeColumn) {
     const judgeColumn = model.judgeColumn.bind(model);
-    test(`${model.name}: the fast path (judgeColumn) gives run()'s verdict`, async () => {
-      const r = await model.run(rows, METRIC);
-      const j = judgeColumn(rows.map((row) => row.result[METRIC]!), rows.map((row) => row.timestamp));
+    test(`${label}: the fast path (judgeColumn) gives run()'s verdict`, async () => {
+      const r = await model.run(rows, METRIC, SERIES);
+      const j = judgeColumn(rows.map((row) => row.result[METRIC]!), rows.map((row) => row.timestamp), SERIES);
       assert.equal(Array.from(j.expected), r.predicted.map((p) => p.forecast));
+      assert.equal(Array.from(j.scores), r.predicted.map((p) => p.score));
       const flagged = new Set(r.anomalies.map((a) => a.timestamp));
       assert.equal(j.anomalous, rows.map((row) => flagged.has(row.timestamp)));
-      assert.throws(() => judgeColumn([1], [rows[0]!.timestamp]), (e: unknown) => e instanceof ModelInputError);
+      assert.throws(() => judgeColumn([1], [rows[0]!.timestamp], SERIES), (e: unknown) => e instanceof ModelInputError);
     });
   }
 }
 
-test.after(() => deep.close());
+test.after(() => { deep.close(); memory.close(); });
 test.run();
