@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { openSqlite } from "../../src/runtime/sqlite";
 import { startService } from "../support/service-process";
 import { blockBody, postJson, referenceOutliers, timestampOf } from "./stream";
 
@@ -44,6 +45,61 @@ test("a 2.0.0 data dir: stations read back, keep detecting, the window pipeline 
     assert.is(code, 0);
   }
   assert.not.match(svc.output(), /"level":50|"level":60/, "no error logged");
+});
+
+test("a stored state that cannot be restored (unknown version, corrupt JSON): the variable re-learns, says so, never a 500", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "rbao-relearn-"));
+  const file = join(dataDir, "stations.sqlite");
+  cpSync(join(FIXTURE, "stations.sqlite"), file);
+  const db = openSqlite(file);
+  const setState = db.prepare("UPDATE variable_states SET state = ? WHERE station_id = 'est_default' AND name = ?");
+  const temp = JSON.parse(db.prepare("SELECT state FROM variable_states WHERE station_id = 'est_default' AND name = 'temp'").pluck().get() as string);
+  setState.run(JSON.stringify({ ...temp, version: 99 }), "temp");
+  setState.run("{\"kind\": \"default\", \"ver", "hum");
+  db.close();
+  let svc = await startService({ dataDir });
+  try {
+    // the fixture's snapshot is at sample 300; its 300 journal samples are replayed into the new pipelines
+    for (let from = 600; from < 1000; from += 50) {
+      const body = blockBody("est_default", from, 50, DEFAULT_VARS);
+      for (const s of body.mostres) if (s.timestamp === timestampOf(899)) for (const v of DEFAULT_VARS) s.values[v] = 10_000;
+      const r = await postJson(svc.stationUrl, "/detection", body);
+      assert.is(r.status, 200, JSON.stringify(r.json));
+    }
+    const stored = (await (await fetch(`${svc.stationUrl}/stations/est_default/outliers?limit=1000`)).json()) as any;
+    for (const v of DEFAULT_VARS) {
+      assert.ok(stored.outliers.some((o: any) => o.variable === v && o.timestamp === timestampOf(899)), `${v}: the spike at sample 900 is flagged`);
+    }
+    const warnings = svc.output().split("\n").filter((l) => l.includes("re-learns"));
+    assert.is(warnings.length, 2, "one warning line per variable");
+    assert.ok(warnings.every((l) => l.includes('"level":"warn"')), warnings.join("\n"));
+    assert.ok(warnings.some((l) => l.includes('"variable":"temp"') && l.includes("version 99")), warnings.join("\n"));
+    assert.ok(warnings.some((l) => l.includes('"variable":"hum"') && l.includes("JSON")), warnings.join("\n"));
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
+  assert.not.match(svc.output(), /"level":"(error|fatal)"/, "no error logged");
+
+  // after a restart: the new states restore (no new warning); the field stays until /initialize changes the variable
+  svc = await startService({ dataDir });
+  try {
+    assert.is((await postJson(svc.stationUrl, "/detection", blockBody("est_default", 1000, 50, DEFAULT_VARS))).status, 200);
+    const view = (await (await fetch(`${svc.stationUrl}/stations/est_default`)).json()) as any;
+    const byName = Object.fromEntries(view.station.variables.map((v: any) => [v.name, v]));
+    assert.is(byName.press.relearning, null);
+    for (const v of ["temp", "hum"]) {
+      assert.is(byName[v].relearning.from_sample, 300, v);
+      assert.ok(Date.parse(byName[v].relearning.since) > 0, v);
+      assert.is(byName[v].samples_seen, 1050, v);
+    }
+    assert.match(byName.temp.relearning.reason, /version 99/);
+    assert.not.match(svc.output(), /re-learns/);
+    assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: "est_default", pipeline: "default", variables: { temp: 32, hum: 64, press: 32 } })).status, 200);
+    const after = (await (await fetch(`${svc.stationUrl}/stations/est_default`)).json()) as any;
+    assert.equal(after.station.variables.map((v: any) => [v.name, v.relearning === null]), [["hum", false], ["press", true], ["temp", true]]);
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
 });
 
 test.run();
