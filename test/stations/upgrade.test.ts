@@ -14,6 +14,21 @@ import { blockBody, postJson, referenceOutliers, timestampOf } from "./stream";
 const FIXTURE = new URL("../fixtures/upgrade-2.0.0/", import.meta.url).pathname;
 const DEFAULT_VARS = ["temp", "hum", "press"];
 
+/** Samples 600..999 of the fixture's stream to est_default, 10,000 on every variable at sample 900:
+ * every block answers 200 and the spike is flagged on every variable. */
+async function spikeAt900(url: string): Promise<void> {
+  for (let from = 600; from < 1000; from += 50) {
+    const body = blockBody("est_default", from, 50, DEFAULT_VARS);
+    for (const s of body.mostres) if (s.timestamp === timestampOf(899)) for (const v of DEFAULT_VARS) s.values[v] = 10_000;
+    const r = await postJson(url, "/detection", body);
+    assert.is(r.status, 200, JSON.stringify(r.json));
+  }
+  const stored = (await (await fetch(`${url}/stations/est_default/outliers?limit=1000`)).json()) as any;
+  for (const v of DEFAULT_VARS) {
+    assert.ok(stored.outliers.some((o: any) => o.variable === v && o.timestamp === timestampOf(899)), `${v}: the spike at sample 900 is flagged`);
+  }
+}
+
 test("a 2.0.0 data dir: stations read back, keep detecting, the window pipeline continues exactly", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "rbao-upgrade-"));
   cpSync(join(FIXTURE, "stations.sqlite"), join(dataDir, "stations.sqlite"));
@@ -23,17 +38,7 @@ test("a 2.0.0 data dir: stations read back, keep detecting, the window pipeline 
     assert.is(view.station.samples, 600);
     assert.equal(view.station.variables.map((v: any) => [v.name, v.pipeline, v.samples_seen]).sort(), [["hum", "default", 600], ["press", "default", 600], ["temp", "default", 600]]);
 
-    // 400 more samples of the same stream, with 10,000 on every variable at sample 900
-    for (let from = 600; from < 1000; from += 50) {
-      const body = blockBody("est_default", from, 50, DEFAULT_VARS);
-      for (const s of body.mostres) if (s.timestamp === timestampOf(899)) for (const v of DEFAULT_VARS) s.values[v] = 10_000;
-      const r = await postJson(svc.stationUrl, "/detection", body);
-      assert.is(r.status, 200, JSON.stringify(r.json));
-    }
-    const stored = (await (await fetch(`${svc.stationUrl}/stations/est_default/outliers?limit=1000`)).json()) as any;
-    for (const v of DEFAULT_VARS) {
-      assert.ok(stored.outliers.some((o: any) => o.variable === v && o.timestamp === timestampOf(899)), `${v}: the spike at sample 900 is flagged`);
-    }
+    await spikeAt900(svc.stationUrl);
 
     for (let from = 600; from < 1200; from += 50) {
       assert.is((await postJson(svc.stationUrl, "/detection", blockBody("est_window", from, 50, ["temp"]))).status, 200);
@@ -60,16 +65,7 @@ test("a stored state that cannot be restored (unknown version, corrupt JSON): th
   let svc = await startService({ dataDir });
   try {
     // the fixture's snapshot is at sample 300; its 300 journal samples are replayed into the new pipelines
-    for (let from = 600; from < 1000; from += 50) {
-      const body = blockBody("est_default", from, 50, DEFAULT_VARS);
-      for (const s of body.mostres) if (s.timestamp === timestampOf(899)) for (const v of DEFAULT_VARS) s.values[v] = 10_000;
-      const r = await postJson(svc.stationUrl, "/detection", body);
-      assert.is(r.status, 200, JSON.stringify(r.json));
-    }
-    const stored = (await (await fetch(`${svc.stationUrl}/stations/est_default/outliers?limit=1000`)).json()) as any;
-    for (const v of DEFAULT_VARS) {
-      assert.ok(stored.outliers.some((o: any) => o.variable === v && o.timestamp === timestampOf(899)), `${v}: the spike at sample 900 is flagged`);
-    }
+    await spikeAt900(svc.stationUrl);
     const warnings = svc.output().split("\n").filter((l) => l.includes("re-learns"));
     assert.is(warnings.length, 2, "one warning line per variable");
     assert.ok(warnings.every((l) => l.includes('"level":"warn"')), warnings.join("\n"));
