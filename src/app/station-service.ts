@@ -15,7 +15,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
   const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes });
+  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, log: deps.log });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   const sender = endpoint === "" ? undefined : new OutboxSender({
     store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,

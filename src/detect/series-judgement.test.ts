@@ -7,7 +7,7 @@ import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
 import { createPipeline } from "./pipeline-registry";
 import { Rng } from "./rng";
 import { historyFromText, historyToText } from "./series-history-json";
-import { judgeSeries, KEPT_DECISIONS, type SeriesHistory } from "./series-judgement";
+import { judgeSeries, KEPT_DECISIONS, TRAFFIC_LEARNING_ROWS, type SeriesHistory } from "./series-judgement";
 
 function series(n: number, seed: number) {
   const rng = new Rng(seed);
@@ -25,7 +25,7 @@ const zeros = (n: number) => ({ ...opts, residualZ: () => new Float64Array(n) })
 
 test("windows that continue a history score every row as one streaming run does", () => {
   const { timestamps, values } = series(2500, 1);
-  const stream = createPipeline({ kind: "default" });
+  const stream = createPipeline({ kind: "default", learningRows: TRAFFIC_LEARNING_ROWS });
   const expected = values.map((v, i) => stream.update(v, timestamps[i]!)!);
   let history: SeriesHistory | undefined;
   const got = new Float64Array(values.length).fill(NaN), flags = new Uint8Array(values.length);

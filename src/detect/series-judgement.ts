@@ -15,6 +15,11 @@ import { ModelInputError } from "./model-catalog";
 import { normalSf } from "./normal";
 import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
 
+/** The detector's learning period here: the rows the residual test judges instead (the setting
+ * the polling replay of docs/quality.md, "Traffic API", was measured with; a day of 5-minute rows
+ * is 288). */
+export const TRAFFIC_LEARNING_ROWS = 300;
+
 /** How many of a series' newest decisions a history keeps (a week of one-minute rows). */
 export const KEPT_DECISIONS = 10_080;
 
@@ -37,7 +42,7 @@ export interface SeriesJudgement {
 }
 
 export function newHistory(): SeriesHistory {
-  return { pipeline: new DefaultDetectorPipeline(), lastMs: -Infinity, times: new Float64Array(0), scores: new Float64Array(0), flags: new Uint8Array(0) };
+  return { pipeline: new DefaultDetectorPipeline({ learningRows: TRAFFIC_LEARNING_ROWS }), lastMs: -Infinity, times: new Float64Array(0), scores: new Float64Array(0), flags: new Uint8Array(0) };
 }
 
 /** Residual-test scores, 1 − 2n·P(|Z| > z) clipped at 0, from robust z-scores. */

@@ -7,6 +7,7 @@
 // anything fails (a pipeline, the disk), the transaction rolls back and the station's live state is
 // dropped, so the next block reloads exactly what was committed: memory never runs ahead of disk.
 import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
 import { isoTimeMs } from "../detect/iso-time";
@@ -14,7 +15,7 @@ import type { DetectionRequest, InitializeRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import { driftTestBefore, probeDue } from "./drift-probe";
-import type { StationStore } from "./store";
+import type { StationStore, VariableRow } from "./store";
 
 interface LiveVariable {
   name: string;
@@ -56,6 +57,15 @@ export interface RegistryOptions {
   deliver: boolean;
   cacheBytes: number;
   now?: () => number;
+  /** Where a variable that must re-learn is reported (a stored state that cannot be restored). */
+  log?: Logger;
+}
+
+/** A variable whose stored state could not be restored: it learns anew from the snapshot's sample. */
+interface Relearning {
+  name: string;
+  fromSample: number;
+  reason: string;
 }
 
 export class StationRegistry {
@@ -200,10 +210,11 @@ export class StationRegistry {
     if (!station) throw new StationNotInitializedError(id);
     const variables = new Map<string, LiveVariable>();
     const replayed = new Map<string, number>();
+    const relearning: Relearning[] = [];
     let bytes = 0, chars = 0;
     for (const row of this.store.variables(id)) {
       variables.set(row.name, {
-        name: row.name, window: row.window, pipelineName: row.kind, pipeline: restorePipeline(JSON.parse(row.state)),
+        name: row.name, window: row.window, pipelineName: row.kind, pipeline: restoreOrRelearn(row, relearning),
         samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision, lastDriftTest: row.last_drift_test,
       });
       replayed.set(row.name, row.samples_seen - row.state_samples);
@@ -221,8 +232,23 @@ export class StationRegistry {
     for (const [name, left] of replayed)
       if (left !== 0) throw new Error(`station ${JSON.stringify(id)} variable ${JSON.stringify(name)}: journal and snapshot disagree by ${left} samples`);
     const live: LiveStation = { id, variables, bytes, journalSamples: station.journal_samples, snapshotEvery: snapshotInterval(chars, variables.size) };
+    if (relearning.length) this.relearn(live, relearning);
     this.cache.set(id, live);
     return live;
+  }
+
+  /** Records the re-learning variables and snapshots the station, so the unreadable states are
+   * replaced (the journal was replayed into the new pipelines too) and the next load restores. */
+  private relearn(live: LiveStation, relearning: Relearning[]): void {
+    const now = this.now();
+    this.store.transaction(() => {
+      for (const r of relearning) this.store.markRelearning(live.id, r.name, now, r.fromSample, r.reason);
+      this.snapshot(live);
+    });
+    for (const r of relearning) {
+      this.opts.log?.warn({ station: live.id, variable: r.name, from_sample: r.fromSample, reason: r.reason },
+        "stored state cannot be restored; the variable re-learns (GET /stations/:id shows it under relearning)");
+    }
   }
 
   has(id: string): boolean { return this.store.station(id) !== undefined; }
@@ -231,5 +257,16 @@ export class StationRegistry {
   delete(id: string): boolean {
     this.cache.delete(id);
     return this.store.transaction(() => this.store.deleteStation(id));
+  }
+}
+
+/** The variable's stored pipeline, or, if its state cannot be restored (a version this release
+ * does not read, corrupt JSON), a new pipeline of the same kind and window, noted in `relearning`. */
+function restoreOrRelearn(row: VariableRow, relearning: Relearning[]): Pipeline {
+  try {
+    return restorePipeline(JSON.parse(row.state));
+  } catch (e) {
+    relearning.push({ name: row.name, fromSample: row.state_samples, reason: e instanceof Error ? e.message : String(e) });
+    return createPipeline(pipelineOptionsFor(row.kind, row.window));
   }
 }

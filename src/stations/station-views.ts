@@ -26,6 +26,7 @@ export function stationView(store: StationStore, id: string) {
       snapshot_at_sample: v.state_samples,
       last_decision: v.last_decision === null ? null : JSON.parse(v.last_decision) as unknown,
       last_drift_test: v.last_drift_test === null ? null : JSON.parse(v.last_drift_test) as unknown,
+      relearning: v.relearning_since_ms === null ? null : { since: iso(v.relearning_since_ms), from_sample: v.relearning_from_sample, reason: v.relearning_reason },
     })),
   };
 }

@@ -42,6 +42,16 @@ export interface VariableRow {
   state_samples: number;
 }
 
+/** A variable as the read side shows it: no state blob, and whether it re-learns. */
+export interface VariableMeta extends Omit<VariableRow, "state"> {
+  /** Set when the stored state could not be restored and the variable started learning anew. */
+  relearning_since_ms: number | null;
+  /** samples_seen at the snapshot the new pipeline learns from. */
+  relearning_from_sample: number | null;
+  /** Why the stored state could not be restored. */
+  relearning_reason: string | null;
+}
+
 export interface JournalRow {
   seq: number;
   /** JSON [[timestamp, [[variable, value], ...]], ...]: the block's validated samples. */
@@ -99,6 +109,17 @@ CREATE TABLE IF NOT EXISTS variable_states (
   name TEXT NOT NULL,
   state TEXT NOT NULL,
   state_samples INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (station_id, name),
+  FOREIGN KEY (station_id, name) REFERENCES variables(station_id, name) ON DELETE CASCADE
+);
+-- A variable whose stored state could not be restored (unknown version, corrupt) and re-learns;
+-- its own table so that a database of an earlier release opens unchanged (no schema version bump).
+CREATE TABLE IF NOT EXISTS variable_relearning (
+  station_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  since_ms INTEGER NOT NULL,
+  from_sample INTEGER NOT NULL,
+  reason TEXT NOT NULL,
   PRIMARY KEY (station_id, name),
   FOREIGN KEY (station_id, name) REFERENCES variables(station_id, name) ON DELETE CASCADE
 );
@@ -165,8 +186,12 @@ export class StationStore {
       deleteStationOutliers: db.prepare("DELETE FROM outliers WHERE station_id = ?"),
       variables: db.prepare(`SELECT v.*, s.state, s.state_samples FROM variables v JOIN variable_states s USING (station_id, name)
         WHERE v.station_id = ? ORDER BY v.name`),
-      variableMeta: db.prepare(`SELECT v.station_id, v.name, v.window, v.kind, v.samples_seen, v.retrains, v.last_decision, v.last_drift_test, s.state_samples
-        FROM variables v JOIN variable_states s USING (station_id, name) WHERE v.station_id = ? ORDER BY v.name`),
+      variableMeta: db.prepare(`SELECT v.station_id, v.name, v.window, v.kind, v.samples_seen, v.retrains, v.last_decision, v.last_drift_test, s.state_samples,
+        r.since_ms AS relearning_since_ms, r.from_sample AS relearning_from_sample, r.reason AS relearning_reason
+        FROM variables v JOIN variable_states s USING (station_id, name) LEFT JOIN variable_relearning r USING (station_id, name)
+        WHERE v.station_id = ? ORDER BY v.name`),
+      putRelearning: db.prepare("INSERT OR REPLACE INTO variable_relearning (station_id, name, since_ms, from_sample, reason) VALUES (?, ?, ?, ?, ?)"),
+      clearRelearning: db.prepare("DELETE FROM variable_relearning WHERE station_id = ? AND name = ?"),
       putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision, last_drift_test)
         VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision, @last_drift_test)`),
       putState: db.prepare("INSERT OR REPLACE INTO variable_states (station_id, name, state, state_samples) VALUES (@station_id, @name, @state, @state_samples)"),
@@ -219,11 +244,13 @@ export class StationStore {
 
   variables(stationId: string): VariableRow[] { return this.st.variables.all(stationId) as VariableRow[]; }
   /** Variables without their state blobs (read side). */
-  variableMeta(stationId: string): Omit<VariableRow, "state">[] {
-    return this.st.variableMeta.all(stationId) as Omit<VariableRow, "state">[];
+  variableMeta(stationId: string): VariableMeta[] {
+    return this.st.variableMeta.all(stationId) as VariableMeta[];
   }
+  /** A new variable (or a changed one, which starts fresh: no longer re-learning). */
   putVariable(row: VariableRow): void {
     const { state, state_samples, ...meta } = row;
+    this.st.clearRelearning.run(row.station_id, row.name);
     this.st.putVariable.run(meta);
     this.st.putState.run({ station_id: row.station_id, name: row.name, state, state_samples });
   }
@@ -233,6 +260,10 @@ export class StationStore {
   /** A new snapshot, taken at the variable's current samples_seen (save the counters first). */
   saveState(stationId: string, name: string, state: string): void {
     this.st.saveState.run(state, stationId, name);
+  }
+  /** Records that the variable's stored state could not be restored and it learns from fromSample. */
+  markRelearning(stationId: string, name: string, sinceMs: number, fromSample: number, reason: string): void {
+    this.st.putRelearning.run(stationId, name, sinceMs, fromSample, reason);
   }
   deleteVariable(stationId: string, name: string): void { this.st.deleteVariable.run(stationId, name); }
 

@@ -79,7 +79,18 @@ function assertSpikesFound(a: Answer, data: Dataset, model = "default") {
   assert.equal(a.body.predicted.map((p: { timestamp: string }) => p.timestamp), data.rows.map((r) => r.timestamp));
   for (const p of a.body.predicted) assert.ok(Number.isFinite(p.forecast));
   if (model !== "default") return;
-  assert.equal(a.body.anomalies.map((x: { timestamp: string }) => x.timestamp), data.spikes);
+  // The default model flags a row when the streaming detector finds it more surprising than what
+  // the window showed before (docs/traffic.md, "default (shallow)"): no false alarm, the first
+  // spike flagged, and every spike's score among the most anomalous rows the answer may report
+  // (ceil(contamination·(n − 1)) with the default 0.01). On a day of data the third spike, the
+  // same size as the first, is scored but not flagged (README).
+  const flagged = a.body.anomalies.map((x: { timestamp: string }) => x.timestamp);
+  assert.ok(flagged.every((t: string) => data.spikes.includes(t)), `false alarms: ${flagged}`);
+  assert.ok(flagged.includes(data.spikes[0]), `the first spike is flagged: ${flagged}`);
+  if (data.days > 1) assert.equal(flagged, data.spikes, "with a week of history every spike is flagged");
+  const ranked = [...a.body.predicted].sort((x: { score: number }, y: { score: number }) => y.score - x.score);
+  const top = new Set(ranked.slice(0, Math.ceil(0.01 * (data.rows.length - 1))).map((p: { timestamp: string }) => p.timestamp));
+  for (const t of data.spikes) assert.ok(top.has(t), `spike ${t} is among the top-scored rows`);
   for (const x of a.body.anomalies) {
     assert.is(x.value, data.rows.find((r) => r.timestamp === x.timestamp)!.result.bytes);
     assert.ok(x.expected < x.value / 2, "a spike of ×4 is expected at well under half its value");
@@ -141,7 +152,10 @@ test.before(async () => {
   mkdirSync(join(work, "curl"));
   writeFileSync(join(work, "curl", ".curlrc"), 'write-out = "\\n%{http_code}\\n"\nmax-time = 60\nconnect-timeout = 5\n');
   broker = await startStandInBroker({ kind: "json", body: [] });
-  svc = await startService({ configIni: `[Druid]\ndruid_endpoint = ${broker.endpoint}\n[Outliers]\ntraining_enabled = false\n` });
+  // Series memory off: the day and the week are served under the same query with different values
+  // at the same times, and the memory (tested on its own in test/traffic/) would rightly answer the
+  // week's older rows from the day's decisions, as for a broker whose past does not change.
+  svc = await startService({ configIni: `[Druid]\ndruid_endpoint = ${broker.endpoint}\n[Outliers]\ntraining_enabled = false\n[ShallowOutliers]\nmemory = false\n` });
 });
 
 test.after(async () => {

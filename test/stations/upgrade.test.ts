@@ -7,11 +7,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { openSqlite } from "../../src/runtime/sqlite";
 import { startService } from "../support/service-process";
 import { blockBody, postJson, referenceOutliers, timestampOf } from "./stream";
 
 const FIXTURE = new URL("../fixtures/upgrade-2.0.0/", import.meta.url).pathname;
 const DEFAULT_VARS = ["temp", "hum", "press"];
+
+/** Samples 600..999 of the fixture's stream to est_default, 10,000 on every variable at sample 900:
+ * every block answers 200 and the spike is flagged on every variable. */
+async function spikeAt900(url: string): Promise<void> {
+  for (let from = 600; from < 1000; from += 50) {
+    const body = blockBody("est_default", from, 50, DEFAULT_VARS);
+    for (const s of body.mostres) if (s.timestamp === timestampOf(899)) for (const v of DEFAULT_VARS) s.values[v] = 10_000;
+    const r = await postJson(url, "/detection", body);
+    assert.is(r.status, 200, JSON.stringify(r.json));
+  }
+  const stored = (await (await fetch(`${url}/stations/est_default/outliers?limit=1000`)).json()) as any;
+  for (const v of DEFAULT_VARS) {
+    assert.ok(stored.outliers.some((o: any) => o.variable === v && o.timestamp === timestampOf(899)), `${v}: the spike at sample 900 is flagged`);
+  }
+}
 
 test("a 2.0.0 data dir: stations read back, keep detecting, the window pipeline continues exactly", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "rbao-upgrade-"));
@@ -22,17 +38,7 @@ test("a 2.0.0 data dir: stations read back, keep detecting, the window pipeline 
     assert.is(view.station.samples, 600);
     assert.equal(view.station.variables.map((v: any) => [v.name, v.pipeline, v.samples_seen]).sort(), [["hum", "default", 600], ["press", "default", 600], ["temp", "default", 600]]);
 
-    // 400 more samples of the same stream, with 10,000 on every variable at sample 900
-    for (let from = 600; from < 1000; from += 50) {
-      const body = blockBody("est_default", from, 50, DEFAULT_VARS);
-      for (const s of body.mostres) if (s.timestamp === timestampOf(899)) for (const v of DEFAULT_VARS) s.values[v] = 10_000;
-      const r = await postJson(svc.stationUrl, "/detection", body);
-      assert.is(r.status, 200, JSON.stringify(r.json));
-    }
-    const stored = (await (await fetch(`${svc.stationUrl}/stations/est_default/outliers?limit=1000`)).json()) as any;
-    for (const v of DEFAULT_VARS) {
-      assert.ok(stored.outliers.some((o: any) => o.variable === v && o.timestamp === timestampOf(899)), `${v}: the spike at sample 900 is flagged`);
-    }
+    await spikeAt900(svc.stationUrl);
 
     for (let from = 600; from < 1200; from += 50) {
       assert.is((await postJson(svc.stationUrl, "/detection", blockBody("est_window", from, 50, ["temp"]))).status, 200);
@@ -44,6 +50,52 @@ test("a 2.0.0 data dir: stations read back, keep detecting, the window pipeline 
     assert.is(code, 0);
   }
   assert.not.match(svc.output(), /"level":50|"level":60/, "no error logged");
+});
+
+test("a stored state that cannot be restored (unknown version, corrupt JSON): the variable re-learns, says so, never a 500", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "rbao-relearn-"));
+  const file = join(dataDir, "stations.sqlite");
+  cpSync(join(FIXTURE, "stations.sqlite"), file);
+  const db = openSqlite(file);
+  const setState = db.prepare("UPDATE variable_states SET state = ? WHERE station_id = 'est_default' AND name = ?");
+  const temp = JSON.parse(db.prepare("SELECT state FROM variable_states WHERE station_id = 'est_default' AND name = 'temp'").pluck().get() as string);
+  setState.run(JSON.stringify({ ...temp, version: 99 }), "temp");
+  setState.run("{\"kind\": \"default\", \"ver", "hum");
+  db.close();
+  let svc = await startService({ dataDir });
+  try {
+    // the fixture's snapshot is at sample 300; its 300 journal samples are replayed into the new pipelines
+    await spikeAt900(svc.stationUrl);
+    const warnings = svc.output().split("\n").filter((l) => l.includes("re-learns"));
+    assert.is(warnings.length, 2, "one warning line per variable");
+    assert.ok(warnings.every((l) => l.includes('"level":"warn"')), warnings.join("\n"));
+    assert.ok(warnings.some((l) => l.includes('"variable":"temp"') && l.includes("version 99")), warnings.join("\n"));
+    assert.ok(warnings.some((l) => l.includes('"variable":"hum"') && l.includes("JSON")), warnings.join("\n"));
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
+  assert.not.match(svc.output(), /"level":"(error|fatal)"/, "no error logged");
+
+  // after a restart: the new states restore (no new warning); the field stays until /initialize changes the variable
+  svc = await startService({ dataDir });
+  try {
+    assert.is((await postJson(svc.stationUrl, "/detection", blockBody("est_default", 1000, 50, DEFAULT_VARS))).status, 200);
+    const view = (await (await fetch(`${svc.stationUrl}/stations/est_default`)).json()) as any;
+    const byName = Object.fromEntries(view.station.variables.map((v: any) => [v.name, v]));
+    assert.is(byName.press.relearning, null);
+    for (const v of ["temp", "hum"]) {
+      assert.is(byName[v].relearning.from_sample, 300, v);
+      assert.ok(Date.parse(byName[v].relearning.since) > 0, v);
+      assert.is(byName[v].samples_seen, 1050, v);
+    }
+    assert.match(byName.temp.relearning.reason, /version 99/);
+    assert.not.match(svc.output(), /re-learns/);
+    assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: "est_default", pipeline: "default", variables: { temp: 32, hum: 64, press: 32 } })).status, 200);
+    const after = (await (await fetch(`${svc.stationUrl}/stations/est_default`)).json()) as any;
+    assert.equal(after.station.variables.map((v: any) => [v.name, v.relearning === null]), [["hum", false], ["press", true], ["temp", true]]);
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
 });
 
 test.run();
