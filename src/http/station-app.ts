@@ -9,12 +9,15 @@ import { bodyLimit } from "hono/body-limit";
 import type { Service, ServiceDeps } from "./service";
 import { errorBody, makeErrorHandler, notFoundHandler } from "./error-handler";
 import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from "./errors";
-import { detectionSchema, initializeSchema, parseOrThrow, parseTimestamp, stationIdSchema } from "./station-schemas";
+import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow, stationIdSchema } from "./station-schemas";
 import { StationStore } from "../stations/store";
 import { StationNotInitializedError, StationRegistry } from "../stations/station-registry";
 import { OutboxSender } from "../stations/outbox-sender";
 import { createStationMetrics } from "../stations/station-metrics";
 import { stationView, stationsView } from "../stations/station-views";
+import { productVersion } from "../runtime/version";
+import { mountConsole } from "./console-routes";
+import { stationOpenApi } from "./openapi";
 
 const HOUR_MS = 3_600_000;
 
@@ -99,12 +102,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   app.get("/stations/:id/outliers", (c) => {
     const id = idParam(c);
     if (!registry.has(id)) throw new NotFoundError(`no station ${JSON.stringify(id)}; GET /stations lists them`);
-    const sinceText = c.req.query("since");
-    const since = sinceText === undefined ? 0 : /^\d+$/.test(sinceText) ? Number(sinceText) : parseTimestamp(sinceText);
-    if (since === undefined) throw new BadRequestError(`since: must be a sample time like "2021-01-01 00:00:00" (ISO 8601, UTC without a zone) or epoch milliseconds (got ${JSON.stringify(sinceText)})`);
-    const limitText = c.req.query("limit") ?? "1000";
-    const max = Number(limitText);
-    if (!Number.isInteger(max) || max < 1 || max > 100_000) throw new BadRequestError(`limit: must be an integer in [1, 100000] (got ${JSON.stringify(limitText)})`);
+    const { since, limit: max } = parseOrThrow(outliersQuerySchema, c.req.query());
     const outliers = store.outliersSince(id, since, max).map((o) => ({
       variable: o.variable, timestamp: o.timestamp, score: o.score, recorded_at: new Date(o.recorded_ms).toISOString(),
     }));
@@ -133,6 +131,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     });
   });
   app.get("/metrics", async (c) => c.text(await deps.metrics.metrics(), 200, { "content-type": deps.metrics.contentType }));
+  mountConsole(app, "station", stationOpenApi(productVersion()));
 
   return {
     app,

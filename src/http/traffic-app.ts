@@ -13,6 +13,9 @@ import { DruidClient } from "../druid/client";
 import { outliersHandler } from "./traffic-outliers";
 import { ipIdentifierHandler } from "./ip-identifier";
 import { startDeepModels } from "../deep/deep-service";
+import { productVersion } from "../runtime/version";
+import { mountConsole } from "./console-routes";
+import { trafficOpenApi } from "./openapi";
 
 export interface TrafficServiceOptions {
   /** Named (deep) models; the default shallow model is always there besides them. */
@@ -49,7 +52,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
   const app = new Hono();
   app.onError(makeErrorHandler(log));
   app.notFound(notFoundHandler);
-  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/health", "/metrics"]);
+  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/health", "/metrics", "/", "/openapi.json", "/docs"]);
   app.use("*", async (c, next) => {
     const route = routes.has(c.req.path) ? c.req.path : "other"; // bounded label values
     const stop = seconds.startTimer({ route });
@@ -79,5 +82,6 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
   app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
+  mountConsole(app, "traffic", trafficOpenApi(productVersion()));
   return { app, close: async () => { await deep?.close(); } };
 }
