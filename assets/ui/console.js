@@ -99,11 +99,16 @@
 
   // ---- stations (station port): a searchable list, drawn MAX_ROWS at a time
   let stations = [];
+  let drawnList;
   function drawStationList() {
     const q = $("#station-search").value.trim().toLowerCase();
     const hits = q ? stations.filter((s) => s.id_estacio.toLowerCase().includes(q)) : stations;
     const shown = hits.slice(0, MAX_ROWS);
     $("#station-count").textContent = `${hits.length} of ${stations.length} stations` + (hits.length > shown.length ? `; the first ${shown.length} shown, search to narrow` : "");
+    // Redrawn only when it changed: a redraw would take the keyboard focus off a station link.
+    const signature = JSON.stringify(shown);
+    if (signature === drawnList) return;
+    drawnList = signature;
     $("#station-table tbody").replaceChildren(...shown.map((s) => el("tr", {},
       el("td", {}, el("a", { href: `#station=${encodeURIComponent(s.id_estacio)}` }, s.id_estacio)),
       el("td", {}, String(s.blocks)), el("td", {}, String(s.samples)), el("td", {}, s.updated_at))));
@@ -134,15 +139,28 @@
    */
   async function events(_id) { return []; }
 
-  function drawPlot(box, variable, flagged, past) {
+  /** The x range: the data's, padded; an hour either side of a lone point. */
+  function timeRange(t) {
+    const min = Math.min(...t), max = Math.max(...t);
+    const pad = max - min < 60 ? 3600 : (max - min) * 0.02;
+    return [min - pad, max + pad];
+  }
+
+  function drawPlot(area, variable, flagged, past) {
+    if (!past && flagged.length === 0) {
+      area.replaceChildren(el("p", { class: "muted" }, "no flagged points"));
+      return undefined;
+    }
+    area.replaceChildren();
     const t = flagged.map((o) => toSeconds(o.timestamp));
     const at = new Set(t);
     const data = past ? [past.t, past.value, past.t.map((x, i) => (at.has(x) ? past.value[i] : null))] : [t, flagged.map((o) => o.score)];
-    const series = past
-      ? [{}, { label: variable, stroke: "#4a5560", width: 1 }, { label: "flagged", stroke: "#a50e0e", paths: () => null, points: { show: true, size: 8, fill: "#a50e0e" } }]
-      : [{}, { label: "score of flagged point", stroke: "#a50e0e", paths: () => null, points: { show: true, size: 8, fill: "#a50e0e" } }];
-    const width = Math.max(320, box.clientWidth || 1200);
-    return new uPlot({ width, height: 180, series, scales: { x: { time: true } }, axes: [{}, { label: past ? "value" : "score" }] }, data, box.querySelector(".plot-area"));
+    const points = { label: past ? "flagged" : "score of flagged point", stroke: "#a50e0e", paths: () => null, points: { show: true, size: 8, fill: "#a50e0e" } };
+    const series = past ? [{}, { label: variable, stroke: "#4a5560", width: 1 }, points] : [{}, points];
+    const width = Math.max(320, area.clientWidth || 1200);
+    // Sample times are UTC (as the API gives them): the axis too.
+    const opts = { width, height: 180, series, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"), scales: { x: { time: true, range: timeRange(data[0]) } }, axes: [{}, { label: past ? "value" : "score" }] };
+    return new uPlot(opts, data, area);
   }
 
   async function refreshStation() {
@@ -173,7 +191,7 @@
       box.querySelector("h3").textContent = `${v.name}: ${v.pipeline}, window ${v.window}, ${v.samples_seen} samples, ${v.retrains} retrains, ${flagged.length} flagged`;
       entry?.plot?.destroy();
       box.dataset.flagged = String(flagged.length);
-      const plot = drawPlot(box, v.name, flagged, await history(id, v.name));
+      const plot = drawPlot(box.querySelector(".plot-area"), v.name, flagged, await history(id, v.name));
       plots.set(v.name, { signature, plot });
     }
   }
