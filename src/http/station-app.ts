@@ -1,25 +1,40 @@
 // The station API (port 8080, docs/design.md § Station API; docs/stations.md): /initialize and
 // /detection as the original server spoke them, the read side (/stations...), /health and /metrics.
-// State lives in SQLite in the data dir (src/stations/store.ts); deliveries downstream go through
-// the outbox and its background sender, never on the request path.
-import { join } from "node:path";
+// The routes only: the store (SQLite in the data dir), the registry and the outbox sender are built
+// by src/app; deliveries downstream go through the outbox and its background sender, never on the
+// request path.
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
-import type { Service, ServiceDeps } from "./service";
-import { errorBody, makeErrorHandler, notFoundHandler } from "./error-handler";
-import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from "./errors";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { makeErrorHandler, notFoundHandler } from "./error-handler";
+import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors";
 import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow, stationIdSchema } from "./station-schemas";
-import { StationStore } from "../stations/store";
-import { StationNotInitializedError, StationRegistry } from "../stations/station-registry";
-import { OutboxSender } from "../stations/outbox-sender";
-import { createStationMetrics } from "../stations/station-metrics";
-import { stationView, stationsView } from "../stations/station-views";
-import { productVersion } from "../runtime/version";
-import { mountConsole } from "./console-routes";
+import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { stationOpenApi } from "./openapi";
+import type { StationStore } from "../stations/store";
+import type { StationRegistry } from "../stations/station-registry";
+import type { StationMetrics } from "../stations/station-metrics";
+import { stationView, stationsView } from "../stations/station-views";
 
-const HOUR_MS = 3_600_000;
+export interface StationAppOptions {
+  store: StationStore;
+  registry: StationRegistry;
+  /** Woken after each block; none when no downstream endpoint is configured. */
+  sender?: { wake(): void };
+  /** [Stations] data_server_endpoint ("" when none). */
+  endpoint: string;
+  /** [Stations] body_limit, bytes. */
+  bodyLimit: number;
+  metrics: StationMetrics;
+  /** The process's metrics registry, served at /metrics. */
+  metricsRegistry: Registry;
+  log: Logger;
+  /** The product version (the OpenAPI document's) and the status page's files. */
+  version: string;
+  consoleFiles: ConsoleFiles;
+}
 
 async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
@@ -40,31 +55,10 @@ function idParam(c: Context): string {
   return parseOrThrow(pathIdSchema, { id_estacio: c.req.param("id") }).id_estacio;
 }
 
-export async function createStationService(deps: ServiceDeps): Promise<Service> {
-  const cfg = deps.config.Stations;
-  const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
-  const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes });
-  const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
-  const sender = endpoint === "" ? undefined : new OutboxSender({
-    store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
-    onAttempt: (outcome) => metrics.deliveries.inc({ outcome }),
-  });
-  const pruneOutliers = () => store.pruneOutliers(Date.now() - cfg.outlier_retention_hours * HOUR_MS);
-  pruneOutliers();
-  const pruneTimer = setInterval(pruneOutliers, HOUR_MS).unref();
-  sender?.start();
-  if (endpoint === "") {
-    deps.log.warn("no downstream data server configured (DATA_SERVER_ENDPOINT / [Stations] data_server_endpoint): results are not queued for delivery");
-    const held = store.outboxStats().depth;
-    if (held > 0) deps.log.warn({ held }, `${held} deliveries queued while a downstream was configured are kept, and sent once one is configured again`);
-  }
-
-  const onError = makeErrorHandler(deps.log);
+export function createStationApp(o: StationAppOptions): Hono {
+  const { store, registry, sender, endpoint, metrics } = o;
   const app = new Hono();
-  app.onError((err, c) => err instanceof StationNotInitializedError
-    ? c.json({ status: "Station not initialized", msg: err.message }, 404)
-    : onError(err, c));
+  app.onError(makeErrorHandler(o.log));
   app.notFound(notFoundHandler);
   app.use(async (c, next) => {
     const end = metrics.latency.startTimer();
@@ -73,12 +67,12 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     end({ method: c.req.method, route });
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
-  const limit = bodyLimit({ maxSize: cfg.body_limit, onError: (c) => c.json(errorBody(`request body is larger than the limit of ${cfg.body_limit} bytes ([Stations] body_limit)`), 413) });
+  const limit = bodyLimit({ maxSize: o.bodyLimit, onError: () => { throw new PayloadTooLargeError(o.bodyLimit, "[Stations] body_limit"); } });
 
   app.post("/initialize", limit, async (c) => {
     const req = parseOrThrow(initializeSchema, await readJson(c));
     const r = registry.initialize(req);
-    deps.log.info({ station: req.id_estacio, ...r }, "station initialized");
+    o.log.info({ station: req.id_estacio, ...r }, "station initialized");
     return c.json({ status: "Ok" });
   });
 
@@ -130,15 +124,8 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
       },
     });
   });
-  app.get("/metrics", async (c) => c.text(await deps.metrics.metrics(), 200, { "content-type": deps.metrics.contentType }));
-  mountConsole(app, "station", stationOpenApi(productVersion()));
+  app.get("/metrics", async (c) => c.text(await o.metricsRegistry.metrics(), 200, { "content-type": o.metricsRegistry.contentType }));
+  mountConsole(app, "station", stationOpenApi(o.version), o.consoleFiles);
 
-  return {
-    app,
-    async close() {
-      clearInterval(pruneTimer);
-      await sender?.close();
-      store.close();
-    },
-  };
+  return app;
 }

@@ -10,17 +10,16 @@ import pino from "pino";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { loadConfig } from "../../src/config";
 import { createMetricsRegistry } from "../../src/runtime/metrics";
-import { createStationService } from "../../src/http/station-app";
-import { createTrafficService } from "../../src/http/traffic-app";
-import type { Service } from "../../src/http/service";
+import { createStationService } from "../../src/app/station-service";
+import { createTrafficService } from "../../src/app/traffic-service";
+import type { Service } from "../../src/app/service";
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown }> } }>> };
 
 async function services(): Promise<Record<"station" | "traffic", Service>> {
   const config = loadConfig({ overrides: { Paths: { data_dir: mkdtempSync(join(tmpdir(), "rbao-openapi-")) } } });
   const deps = { config, log: pino({ level: "silent" }), metrics: createMetricsRegistry({ defaultMetrics: false }) };
-  const none = { get: () => undefined, list: () => [] };
-  return { station: await createStationService(deps), traffic: await createTrafficService(deps, { deepModels: none }) };
+  return { station: await createStationService(deps), traffic: await createTrafficService(deps) };
 }
 
 /** "METHOD /path/{param}" of every handler the Hono app has (middleware and the 405 catch-alls aside). */
