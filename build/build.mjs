@@ -5,7 +5,7 @@
 //     and the packages only deep models use (tfjs, h5wasm) as chunks loaded on first import;
 //  3. a SEA blob made by that same Node: a V8 startup snapshot of the main script (run at build
 //     time: every module is initialised in it, src/cli/main.ts starts from there), and as assets
-//     the chunks, the addon, the tfjs wasm files and assets/** (see src/runtime/embedded-assets.ts);
+//     the chunks, the addon, the tfjs wasm files, uPlot and assets/** (see src/runtime/embedded-assets.ts);
 //  4. the blob injected into a copy of the Node binary with postject;
 //  5. the build machine's glibc and libstdc++ copied to dist/lib, and the executable patched to use
 //     them from /opt/rb-aioutliers/lib (interpreter + absolute DT_RPATH; $ORIGIN would need /proc).
@@ -17,7 +17,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { ensureNode, ensureSqliteAddon } from "./toolchain.mjs";
-import { NODE_VERSION, bundledLibs, cacheDir, distDir, installPrefix, pkg, root, tfjsWasmFiles } from "./settings.mjs";
+import { NODE_VERSION, bundledLibs, cacheDir, distDir, embeddedPackageFiles, installPrefix, pkg, root, tfjsWasmFiles } from "./settings.mjs";
 
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const started = Date.now();
@@ -199,13 +199,17 @@ export const chunk = { ${list.map((s, i) => `${JSON.stringify(s)}: m${i}`).join(
 
 function seaAssets(addon) {
   const assets = {};
-  const manifest = { sqliteAddon: hashed("better_sqlite3.node", addon), tfjsWasm: {}, bundled: {} };
+  const manifest = { sqliteAddon: hashed("better_sqlite3.node", addon), tfjsWasm: {}, bundled: {}, packageFiles: {} };
   assets[manifest.sqliteAddon] = addon;
   const wasmDir = join(root, "node_modules/@tensorflow/tfjs-backend-wasm/dist");
   for (const name of tfjsWasmFiles) {
     const key = hashed(name, join(wasmDir, name));
     manifest.tfjsWasm[name] = key;
     assets[key] = join(wasmDir, name);
+  }
+  for (const path of embeddedPackageFiles) {
+    manifest.packageFiles[path] = `packages/${path}`;
+    assets[`packages/${path}`] = join(root, "node_modules", path);
   }
   for (const file of walk(join(root, "assets"))) {
     const rel = relative(join(root, "assets"), file);

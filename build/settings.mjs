@@ -30,4 +30,6 @@ export const bundledLibs = [
   "libstdc++.so.6", "libgcc_s.so.1",
 ];
 /** tfjs-backend-wasm's three binaries; the runtime extracts them and hands all three to setWasmPaths. */
+/** Files of npm packages the status page serves (src/http/console-routes.ts), embedded as they are. */
+export const embeddedPackageFiles = ["uplot/dist/uPlot.iife.min.js", "uplot/dist/uPlot.min.css"];
 export const tfjsWasmFiles = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"];

@@ -3,6 +3,7 @@
 // pruning of reported outliers, and the station API's routes over them.
 import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
+import { consoleOptions } from "./console-files";
 import { OutboxSender } from "../stations/outbox-sender";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
@@ -31,7 +32,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     if (held > 0) deps.log.warn({ held }, `${held} deliveries queued while a downstream was configured are kept, and sent once one is configured again`);
   }
   const app = createStationApp({
-    store, registry, sender, endpoint, bodyLimit: cfg.body_limit, metrics, metricsRegistry: deps.metrics, log: deps.log,
+    store, registry, sender, endpoint, bodyLimit: cfg.body_limit, metrics, metricsRegistry: deps.metrics, log: deps.log, ...consoleOptions(),
   });
   return {
     app,

@@ -8,6 +8,7 @@ import { catalogWithDefault } from "../detect/model-catalog";
 import { defaultTrafficModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";
 import { createTrafficApp } from "../http/traffic-app";
+import { consoleOptions } from "./console-files";
 import { RememberingModel, SeriesMemory } from "../traffic/series-memory";
 import type { Service, ServiceDeps } from "./service";
 
@@ -34,6 +35,6 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, deep.catalog);
-  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics });
+  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, ...consoleOptions() });
   return { app, close: async () => { await deep.close(); memory?.close(); } };
 }

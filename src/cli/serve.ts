@@ -21,6 +21,7 @@ Runs both HTTP APIs until SIGTERM or SIGINT:
   station API  (default port 8080) POST /initialize, /detection; GET /stations,
                /stations/ID, /stations/ID/outliers, /health, /metrics;
                DELETE /stations/ID
+  on both      GET / (status page), /docs and /openapi.json (OpenAPI 3.1)
 
 Options:
   --config FILE       config.ini to read (default: embedded defaults only)

@@ -12,7 +12,7 @@ import { readTrafficFields } from "./traffic-request";
 
 const SHAPE = '{"outliers": [{"timestamp": "..."}], "all_ips_data": {"<ip>": [{"timestamp": "...", "result": {"bytes": <number>}}]}}';
 
-const payloadSchema = z.object({
+export const ipPayloadSchema = z.object({
   outliers: z.array(z.object({ timestamp: z.string() }).passthrough()),
   all_ips_data: z.record(z.string(), z.array(z.object({
     timestamp: z.string(),
@@ -51,7 +51,7 @@ async function readPayload(c: Context): Promise<unknown> {
 }
 
 export async function ipIdentifierHandler(c: Context) {
-  const parsed = payloadSchema.safeParse(await readPayload(c));
+  const parsed = ipPayloadSchema.safeParse(await readPayload(c));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? `field ${issue.path.join(".")}` : "the payload";

@@ -10,8 +10,9 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors";
-import { detectionSchema, initializeSchema, parseOrThrow, stationIdSchema } from "./station-schemas";
-import { ISO_TIME_FORMS, isoTimeMs } from "../detect/iso-time";
+import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow, stationIdSchema } from "./station-schemas";
+import { mountConsole, type ConsoleFiles } from "./console-routes";
+import { stationOpenApi } from "./openapi";
 import type { StationStore } from "../stations/store";
 import type { StationRegistry } from "../stations/station-registry";
 import type { StationMetrics } from "../stations/station-metrics";
@@ -30,6 +31,9 @@ export interface StationAppOptions {
   /** The process's metrics registry, served at /metrics. */
   metricsRegistry: Registry;
   log: Logger;
+  /** The product version (the OpenAPI document's) and the status page's files. */
+  version: string;
+  consoleFiles: ConsoleFiles;
 }
 
 async function readJson(c: Context): Promise<unknown> {
@@ -92,12 +96,7 @@ export function createStationApp(o: StationAppOptions): Hono {
   app.get("/stations/:id/outliers", (c) => {
     const id = idParam(c);
     if (!registry.has(id)) throw new NotFoundError(`no station ${JSON.stringify(id)}; GET /stations lists them`);
-    const sinceText = c.req.query("since");
-    const since = sinceText === undefined ? 0 : /^\d+$/.test(sinceText) ? Number(sinceText) : isoTimeMs(sinceText);
-    if (since === undefined) throw new BadRequestError(`since: must be a sample time ${ISO_TIME_FORMS}, or epoch milliseconds (got ${JSON.stringify(sinceText)})`);
-    const limitText = c.req.query("limit") ?? "1000";
-    const max = Number(limitText);
-    if (!Number.isInteger(max) || max < 1 || max > 100_000) throw new BadRequestError(`limit: must be an integer in [1, 100000] (got ${JSON.stringify(limitText)})`);
+    const { since, limit: max } = parseOrThrow(outliersQuerySchema, c.req.query());
     const outliers = store.outliersSince(id, since, max).map((o) => ({
       variable: o.variable, timestamp: o.timestamp, score: o.score, recorded_at: new Date(o.recorded_ms).toISOString(),
     }));
@@ -126,6 +125,7 @@ export function createStationApp(o: StationAppOptions): Hono {
     });
   });
   app.get("/metrics", async (c) => c.text(await o.metricsRegistry.metrics(), 200, { "content-type": o.metricsRegistry.contentType }));
+  mountConsole(app, "station", stationOpenApi(o.version), o.consoleFiles);
 
   return app;
 }

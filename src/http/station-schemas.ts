@@ -4,7 +4,7 @@
 // nothing unvalidated gets past the edge.
 import { z } from "zod";
 import { pipelineNameList } from "../detect/pipeline-registry";
-import { ISO_TIME_FORMS, isIsoTime } from "../detect/iso-time";
+import { ISO_TIME_FORMS, isIsoTime, isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, Sample } from "../stations/requests";
 import { BadRequestError } from "./errors";
 
@@ -42,7 +42,9 @@ export const stationIdSchema = z.unknown().superRefine((v, ctx) => {
   } else if (chars(v) < 1 || chars(v) > MAX_ID_CHARS || !STATION_ID_RE.test(v)) {
     ctx.addIssue({ code: "custom", message: `must be ${STATION_ID_RULE} (got ${chars(v)} characters: ${describeValue(v)})` });
   }
-}).transform((v) => v as string);
+}).transform((v) => v as string)
+  // What /openapi.json says of it (./openapi.ts); the refinement above is what is enforced.
+  .meta({ type: "string", minLength: 1, maxLength: MAX_ID_CHARS, pattern: STATION_ID_RE.source, description: `the station id: ${STATION_ID_RULE}` });
 
 export function isVariableName(v: string): boolean {
   return chars(v) >= 1 && chars(v) <= MAX_ID_CHARS && !CONTROL_RE.test(v) && v !== "timestamp" && v !== "values";
@@ -51,7 +53,8 @@ export function isVariableName(v: string): boolean {
 const windowSchema = z.unknown().superRefine((v, ctx) => {
   if (typeof v !== "number" || !Number.isInteger(v) || v < MIN_WINDOW || v > MAX_WINDOW)
     ctx.addIssue({ code: "custom", message: `window must be an integer in [${MIN_WINDOW}, ${MAX_WINDOW}] (got ${describeValue(v)})` });
-}).transform((v) => v as number);
+}).transform((v) => v as number)
+  .meta({ type: "integer", minimum: MIN_WINDOW, maximum: MAX_WINDOW, description: "the variable's window (maximum window length of the original server)" });
 
 export const initializeSchema = z.object({
   id_estacio: stationIdSchema,
@@ -104,6 +107,12 @@ const sampleSchema = z.unknown().transform((raw, ctx): Sample => {
   if (values.length === 0 && ctx.issues.length === 0)
     ctx.addIssue({ code: "custom", path: prefix, message: "the sample has no variable values" });
   return { timestamp: ts as string, values };
+}).meta({
+  description: `a sample: ${TIMESTAMP_RULE} and each variable's value (${VALUE_RULE}), nested under "values" or beside "timestamp"`,
+  anyOf: [
+    { type: "object", properties: { timestamp: { type: "string" }, values: { type: "object", additionalProperties: { type: "number" } } }, required: ["timestamp", "values"], additionalProperties: false },
+    { type: "object", properties: { timestamp: { type: "string" } }, required: ["timestamp"], additionalProperties: { type: "number" } },
+  ],
 });
 
 export const detectionSchema = z.object({
@@ -111,7 +120,7 @@ export const detectionSchema = z.object({
   numero_mostres: z.unknown().optional().superRefine((v, ctx) => {
     if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= 1))
       ctx.addIssue({ code: "custom", message: `must be a positive integer, the number of samples in "mostres" (got ${describeValue(v)})` });
-  }).transform((v) => v as number | undefined),
+  }).transform((v) => v as number | undefined).meta({ type: "integer", minimum: 1, description: 'the number of samples in "mostres" (checked when given)' }),
   mostres: z.array(sampleSchema, { error: (i) => `must be an array of samples (got ${describeValue(i.input)})` })
     .min(1, { error: `must hold at least one sample` })
     .max(MAX_SAMPLES_PER_BLOCK, { error: `at most ${MAX_SAMPLES_PER_BLOCK} samples per block` }),
@@ -121,6 +130,23 @@ export const detectionSchema = z.object({
     if (b.numero_mostres !== undefined && b.numero_mostres !== b.mostres.length)
       ctx.addIssue({ code: "custom", path: ["numero_mostres"], message: `is ${b.numero_mostres} but "mostres" holds ${b.mostres.length} samples; they must match` });
   }) satisfies z.ZodType<DetectionRequest, unknown>;
+
+const SINCE_RULE = `a sample time ${ISO_TIME_FORMS}, or epoch milliseconds`;
+
+/** The query of GET /stations/:id/outliers: `since` (default: from the start) and `limit` (default 1000). */
+export const outliersQuerySchema = z.object({
+  since: z.string().optional().transform((s, ctx) => {
+    if (s === undefined) return 0;
+    const ms = /^\d+$/.test(s) ? Number(s) : isoTimeMs(s);
+    if (ms === undefined) ctx.addIssue({ code: "custom", message: `must be ${SINCE_RULE} (got ${JSON.stringify(s)})` });
+    return ms ?? 0;
+  }).meta({ type: "string", description: `outliers of samples at or after this time: ${SINCE_RULE}` }),
+  limit: z.string().optional().transform((s, ctx) => {
+    const n = Number(s ?? "1000");
+    if (!Number.isInteger(n) || n < 1 || n > 100_000) ctx.addIssue({ code: "custom", message: `must be an integer in [1, 100000] (got ${JSON.stringify(s)})` });
+    return n;
+  }).meta({ type: "integer", minimum: 1, maximum: 100_000, default: 1000, description: "at most this many outliers, oldest first" }),
+});
 
 function formatPath(path: PropertyKey[]): string {
   let out = "";

@@ -11,6 +11,8 @@ import { HttpError, PayloadTooLargeError } from "./errors";
 import type { ModelCatalog } from "../detect/model-catalog";
 import { outliersHandler, type OutliersDeps } from "./traffic-outliers";
 import { ipIdentifierHandler } from "./ip-identifier";
+import { mountConsole, type ConsoleFiles } from "./console-routes";
+import { trafficOpenApi } from "./openapi";
 
 export interface TrafficAppOptions {
   /** The default model and the named ones. */
@@ -23,6 +25,9 @@ export interface TrafficAppOptions {
   log: Logger;
   /** The process's metrics registry, served at /metrics. */
   metrics: Registry;
+  /** The product version (the OpenAPI document's) and the status page's files. */
+  version: string;
+  consoleFiles: ConsoleFiles;
 }
 
 export function createTrafficApp(o: TrafficAppOptions): Hono {
@@ -40,7 +45,7 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
   const app = new Hono();
   app.onError(makeErrorHandler(log));
   app.notFound(notFoundHandler);
-  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/health", "/metrics"]);
+  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/health", "/metrics", "/", "/openapi.json", "/docs"]);
   app.use("*", async (c, next) => {
     const route = routes.has(c.req.path) ? c.req.path : "other"; // bounded label values
     const stop = seconds.startTimer({ route });
@@ -70,5 +75,6 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
   app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
+  mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles);
   return app;
 }

@@ -28,12 +28,15 @@ export class DecodedBytes {
 
 const ACCEPTED_TYPES = "application/x-www-form-urlencoded, multipart/form-data or application/json";
 
-const jsonFields = z.object({
-  query: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-  data: z.union([z.string(), z.array(z.unknown())]).optional(),
-  model: z.string().optional(),
-  series: z.string().optional(),
-  payload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+/** The fields as a JSON body sends them; a form sends the same names as base64 strings (/openapi.json). */
+export const trafficFieldsSchema = z.object({
+  query: z.union([z.string(), z.record(z.string(), z.unknown())]).optional()
+    .meta({ description: "base64 of a Druid timeseries query (in JSON also the query object); the broker is asked for its rows" }),
+  data: z.union([z.string(), z.array(z.unknown())]).optional()
+    .meta({ description: "base64 of a Druid timeseries response [{\"timestamp\", \"result\": {...}}] (in JSON also the array); used instead of asking the broker" }),
+  model: z.string().optional().meta({ description: "base64 of a model name (GET /api/v1/models); unknown or absent: the default model" }),
+  series: z.string().optional().meta({ description: "a name for the posted data's series (plain text): the default model then remembers it" }),
+  payload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().meta({ description: "POST /api/v1/ip_identifier only" }),
 });
 
 /** Only `data` can be bytes (formFields decodes no other field). */
@@ -118,7 +121,7 @@ export async function readTrafficFields(c: Context): Promise<TrafficFields> {
     } catch {
       throw new BadRequestError('the JSON body is not valid JSON; send {"query": "<base64>"} or {"data": "<base64>"}, optionally with "model"');
     }
-    const parsed = jsonFields.safeParse(body);
+    const parsed = trafficFieldsSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const where = issue.path.length ? `field "${issue.path.join(".")}"` : "the JSON body";

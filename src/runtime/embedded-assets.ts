@@ -1,5 +1,5 @@
 // Files embedded in the single executable (build/build.mjs): the better-sqlite3 addon, the tfjs
-// wasm binaries and everything under assets/. Native code and wasm must be real files to load, so
+// wasm binaries, the package files the status page serves (uPlot) and everything under assets/. Native code and wasm must be real files to load, so
 // they are extracted once into the cache dir under content-hashed names (written to a temp file,
 // fsynced, renamed: a crash never leaves a partial file under the final name). From source nothing
 // is embedded and the packages in node_modules are used as they are.
@@ -20,6 +20,8 @@ export interface AssetManifest {
   tfjsWasm: Record<string, string>;
   /** Paths under assets/ -> asset key. */
   bundled: Record<string, string>;
+  /** Files of npm packages served as they are ("uplot/dist/uPlot.min.css") -> asset key. */
+  packageFiles: Record<string, string>;
 }
 
 let manifest: AssetManifest | undefined;
@@ -101,5 +103,19 @@ export function readBundledAsset(path: string): Buffer | undefined {
     return key === undefined ? undefined : Buffer.from(sea.getAsset(key));
   }
   const file = new URL(`../../assets/${path}`, import.meta.url);
+  return existsSync(file) ? readFileSync(file) : undefined;
+}
+
+/**
+ * A file of an npm package (e.g. "uplot/dist/uPlot.iife.min.js", listed in build/settings.mjs
+ * embeddedPackageFiles): embedded in the executable, read from node_modules from source.
+ */
+export function readPackageFile(path: string): Buffer | undefined {
+  const embedded = embeddedManifest();
+  if (sea && embedded) {
+    const key = embedded.packageFiles[path];
+    return key === undefined ? undefined : Buffer.from(sea.getAsset(key));
+  }
+  const file = new URL(`../../node_modules/${path}`, import.meta.url);
   return existsSync(file) ? readFileSync(file) : undefined;
 }

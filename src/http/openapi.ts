@@ -1,0 +1,184 @@
+// The OpenAPI 3.1 documents of the two APIs, served at /openapi.json on each port (issue 15 part 6).
+// Request bodies and query parameters are z.toJSONSchema of the very zod schemas that validate
+// them (./station-schemas.ts, ./traffic-request.ts, ./ip-identifier.ts), read on their input side;
+// what a refinement enforces is stated by the schema's .meta(). Examples are the original READMEs'
+// (outlier-detection-server and rb-aioutliers), with our answers.
+import { z } from "zod";
+import { detectionSchema, initializeSchema, outliersQuerySchema, stationIdSchema } from "./station-schemas";
+import { trafficFieldsSchema } from "./traffic-request";
+import { ipPayloadSchema } from "./ip-identifier";
+import { consoleOperations } from "./console-routes";
+
+type Json = Record<string, unknown>;
+
+export function jsonSchemaOf(schema: z.ZodType): Json {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Json;
+  return rest;
+}
+
+const errorResponse = (description: string): Json => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+const okJson = (description: string, example?: unknown): Json => ({
+  description,
+  content: { "application/json": { schema: { type: "object" }, ...(example === undefined ? {} : { example }) } },
+});
+
+const components = {
+  schemas: {
+    Error: {
+      type: "object", required: ["status", "msg"],
+      properties: { status: { const: "error" }, msg: { type: "string", description: "what was wrong and what is accepted" } },
+    },
+  },
+};
+
+const metricsOperation: Json = {
+  get: {
+    summary: "Prometheus metrics of the process (both APIs, outbox, cache, Node)", tags: ["operations"],
+    responses: { 200: { description: "Prometheus text exposition format", content: { "text/plain": { schema: { type: "string" } } } } },
+  },
+};
+
+/** Query parameters of an operation from a zod object schema. */
+function queryParameters(schema: z.ZodObject): Json[] {
+  const json = jsonSchemaOf(schema) as { properties: Record<string, Json>; required?: string[] };
+  return Object.entries(json.properties).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return { name, in: "query", required: json.required?.includes(name) ?? false, description, schema: rest };
+  });
+}
+
+const stationIdParameter = { name: "id", in: "path", required: true, schema: jsonSchemaOf(stationIdSchema) };
+const noStation = errorResponse("no such station");
+
+function jsonBody(schema: z.ZodType, example: unknown): Json {
+  return { required: true, content: { "application/json": { schema: jsonSchemaOf(schema), example } } };
+}
+
+export function stationOpenApi(version: string): Json {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "rb-aioutliers station API", version,
+      description: "Stations push blocks of samples; outlier timestamps go downstream (docs/stations.md). Errors are {\"status\": \"error\", \"msg\"} with a 4xx that says what was wrong.",
+    },
+    paths: {
+      "/initialize": {
+        post: {
+          summary: "register a station and its variables (again: reset them)", tags: ["stations"],
+          requestBody: jsonBody(initializeSchema, { id_estacio: "station_1", variables: { var_1: 32, var_2: 128, var_3: 256 } }),
+          responses: { 200: okJson("initialized", { status: "Ok" }), 400: errorResponse("the body is not as accepted"), 415: errorResponse("not JSON") },
+        },
+      },
+      "/detection": {
+        post: {
+          summary: "a block of samples: the outliers it holds", tags: ["stations"],
+          requestBody: jsonBody(detectionSchema, {
+            id_estacio: "station_1", numero_mostres: 2,
+            mostres: [
+              { timestamp: "2021-01-01 00:00:00", values: { var_1: 0.5, var_2: 4, var_3: 2 } },
+              { timestamp: "2021-01-01 00:01:00", values: { var_1: 0.6, var_2: 3, var_3: 5 } },
+            ],
+          }),
+          responses: {
+            200: okJson("the outliers, also queued for the downstream server", {
+              status: "Ok", outliers: [{ id_estacio: "station_1", variable: "var_1", dates: ["2021-01-01 00:00:00", "2021-01-01 00:01:00"] }],
+            }),
+            400: errorResponse("the body is not as accepted"), 404: errorResponse("station not initialized"), 413: errorResponse("body over [Stations] body_limit"),
+          },
+        },
+      },
+      "/stations": { get: { summary: "every station", tags: ["stations"], responses: { 200: okJson("the stations") } } },
+      "/stations/{id}": {
+        get: { summary: "a station and its variables", tags: ["stations"], parameters: [stationIdParameter], responses: { 200: okJson("the station"), 404: noStation } },
+        delete: { summary: "forget a station", tags: ["stations"], parameters: [stationIdParameter], responses: { 200: okJson("deleted", { status: "Ok" }), 404: noStation } },
+      },
+      "/stations/{id}/outliers": {
+        get: {
+          summary: "the outliers recorded for a station, oldest first", tags: ["stations"],
+          parameters: [stationIdParameter, ...queryParameters(outliersQuerySchema)],
+          responses: {
+            200: okJson("the outliers", { status: "Ok", id_estacio: "station_1", outliers: [{ variable: "var_1", timestamp: "2021-01-01 00:01:00", score: 4.2, recorded_at: "2021-01-01T00:01:02.000Z" }] }),
+            400: errorResponse("bad since or limit"), 404: noStation,
+          },
+        },
+      },
+      "/health": { get: { summary: "stations, cache and outbox state", tags: ["operations"], responses: { 200: okJson("ok or degraded") } } },
+      "/metrics": metricsOperation,
+      ...consoleOperations,
+    },
+    components,
+  };
+}
+
+/** The original README's Druid query (docs/examples/query.json), shortened to what the example needs. */
+const readmeQuery = {
+  dataSource: "rb_flow", queryType: "timeseries",
+  granularity: { type: "period", period: "pt1m", origin: "2023-09-21T09:00:00Z" },
+  intervals: ["2023-09-21T09:00:00+00:00/2023-09-21T10:00:00+00:00"],
+  filter: { type: "selector", dimension: "sensor_name", value: "FlowSensor" },
+  aggregations: [{ type: "longSum", name: "bytes", fieldName: "sum_bytes" }],
+};
+
+function trafficBody(example: Json): Json {
+  const schema = jsonSchemaOf(trafficFieldsSchema);
+  return {
+    required: true,
+    content: {
+      "application/x-www-form-urlencoded": { schema, example: { query: Buffer.from(JSON.stringify(readmeQuery)).toString("base64") } },
+      "multipart/form-data": { schema },
+      "application/json": { schema, example },
+    },
+  };
+}
+
+export function trafficOpenApi(version: string): Json {
+  const outliers = {
+    summary: "anomalies and a forecast of a Druid timeseries", tags: ["traffic"],
+    requestBody: trafficBody({ query: readmeQuery }),
+    responses: {
+      200: okJson("the anomalies and the forecast of every row", {
+        status: "success", model: "default", metric: "bytes",
+        anomalies: [{ timestamp: "2023-09-28T07:00:00.000Z", expected: 36453984.6858499, value: 81234567 }],
+        predicted: [{ timestamp: "2023-09-28T07:00:00.000Z", forecast: 36453984.6858499 }],
+      }),
+      400: errorResponse("the request can never succeed as sent"), 413: errorResponse("body over [Outliers] body_limit"),
+      415: errorResponse("unaccepted content type"), 502: errorResponse("the Druid broker failed"),
+    },
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "rb-aioutliers traffic API", version,
+      description: "Anomalies of Druid timeseries, IP attribution and models (docs/traffic.md). Errors are {\"status\": \"error\", \"msg\"}.",
+    },
+    paths: {
+      "/api/v1/outliers": { post: outliers },
+      "/calculate": { post: { ...outliers, summary: "the original's name of POST /api/v1/outliers" } },
+      "/api/v1/ip_identifier": {
+        post: {
+          summary: "which addresses caused each outlier", tags: ["traffic"],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: jsonSchemaOf(ipPayloadSchema),
+                example: { outliers: [{ timestamp: "2024-05-20T18:00:00.000Z" }], all_ips_data: { "10.1.1.2": [{ timestamp: "2024-05-20T18:00:00.000Z", result: { bytes: 9000000 } }] } },
+              },
+              "application/x-www-form-urlencoded": { schema: { type: "object", properties: { payload: { type: "string", description: "the JSON payload, or base64 of it" } }, required: ["payload"] } },
+            },
+          },
+          responses: { 200: okJson("one entry per outlier", { ips: [{ caused_by: ["10.1.1.2"] }] }), 400: errorResponse("the payload is not as accepted") },
+        },
+      },
+      "/api/v1/models": { get: { summary: "the models a request can name", tags: ["traffic"], responses: { 200: okJson("the models") } } },
+      "/health": { get: { summary: "liveness", tags: ["operations"], responses: { 200: okJson("ok", { status: "ok" }) } } },
+      "/metrics": metricsOperation,
+      ...consoleOperations,
+    },
+    components,
+  };
+}

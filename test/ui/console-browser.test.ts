@@ -1,0 +1,187 @@
+// The status page in a real browser (issue 15 part 7): Debian's chromium, headless, driven by
+// playwright-core against the real service fed with the README's station block. Asserts the plots
+// carry the API's flagged points, the page logs no error, asks nothing outside the box, works with
+// the keyboard, and axe-core finds no WCAG 2 A/AA violation (contrast, keyboard, names); saves
+// screenshots under test/output/ui/. Every browser step has a timeout; the file as a whole too.
+// Skipped, saying so, only when /usr/bin/chromium is absent (CI installs it: .ci/apt-packages).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { startService, type RunningService } from "../support/service-process";
+import { blockBody } from "../stations/stream";
+
+const CHROMIUM = "/usr/bin/chromium";
+const STEP_MS = 15_000;
+const repoRoot = new URL("../..", import.meta.url).pathname;
+const outDir = join(repoRoot, "test/output/ui");
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+if (!existsSync(CHROMIUM)) {
+  console.log(`SKIP test/ui/console-browser.test.ts: ${CHROMIUM} is absent (apt-get install chromium; CI installs it from .ci/apt-packages)`);
+  test.skip("the status page in chromium");
+  test.run();
+} else {
+  // Never hang: whatever step stalls, the file ends (test/run.mjs has its own, longer bound).
+  setTimeout(() => { console.error("console-browser.test.ts: over 150 s, giving up"); process.exit(1); }, 150_000).unref();
+
+  let svc: RunningService;
+  let browser: Browser;
+  /** Flagged points per "station/variable", as the /detection answers gave them. */
+  const flagged: Record<string, number> = {};
+
+  async function post(path: string, body: unknown) {
+    const r = await fetch(svc.stationUrl + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(STEP_MS) });
+    const text = await r.text();
+    assert.is(r.status, 200, `${path}: ${text}`);
+    for (const o of (JSON.parse(text) as { outliers?: Array<{ id_estacio: string; variable: string; dates: string[] }> }).outliers ?? [])
+      flagged[`${o.id_estacio}/${o.variable}`] = (flagged[`${o.id_estacio}/${o.variable}`] ?? 0) + o.dates.length;
+  }
+
+  /** A page that records console errors, page errors and every request that is not to `base`'s origin (aborted). */
+  async function openPage(base: string) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(STEP_MS);
+    const errors: string[] = [];
+    const outside: string[] = [];
+    const origin = new URL(base).origin;
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin === origin) return route.continue();
+      outside.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    return { page, errors, outside, close: () => context.close() };
+  }
+
+  /** Pixels of the flagged points' colour (#a50e0e) on a plot's canvas. */
+  function redPixels(canvas: Locator): Promise<number> {
+    return canvas.evaluate((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data as Uint8ClampedArray;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i]! > 140 && d[i + 1]! < 40 && d[i + 2]! < 40 && d[i + 3]! > 200) n++;
+      return n;
+    });
+  }
+
+  async function axeViolations(page: Page): Promise<string[]> {
+    await page.evaluate(axeSource); // evaluated by the debugger protocol: the page's CSP does not apply
+    // Browser code as text: the project's TypeScript has no DOM types.
+    const result = await page.evaluate<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>(
+      `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })`);
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  }
+
+  test.before(async () => {
+    mkdirSync(outDir, { recursive: true });
+    svc = await startService();
+    // The README's example: station_1's temperature and humidity over a day, humidity jumping at 12:00.
+    const dir = mkdtempSync(join(tmpdir(), "rbao-ui-"));
+    execFileSync(process.execPath, [join(repoRoot, "docs/examples/example-data.mjs"), "--out", dir]);
+    await post("/initialize", { id_estacio: "station_1", variables: { temperature: 32, humidity: 32 } });
+    await post("/detection", JSON.parse(readFileSync(join(dir, "block.json"), "utf8")));
+    // And the station tests' stream: level shifts and a spike every 97 samples, in two blocks.
+    await post("/initialize", { id_estacio: "station_2", variables: { level: 32 } });
+    await post("/detection", blockBody("station_2", 0, 1000, ["level"]));
+    await post("/detection", blockBody("station_2", 1000, 1000, ["level"]));
+    assert.ok(flagged["station_1/humidity"]! > 0 && flagged["station_2/level"]! > 1, `flagged points to draw: ${JSON.stringify(flagged)}`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true, timeout: STEP_MS,
+      // Playwright adds --no-sandbox (chromiumSandbox: false) and a fresh --user-data-dir itself.
+      args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  });
+
+  test.after(async () => {
+    await browser?.close();
+    await svc?.stop();
+  });
+
+  test("station page: each variable plotted with the API's flagged points; no error, nothing outside the box", async () => {
+    const { page, errors, outside, close } = await openPage(svc.stationUrl);
+    try {
+      await page.goto(`${svc.stationUrl}/#station=station_1`);
+      for (const variable of ["temperature", "humidity"]) {
+        const figure = page.locator(`figure[data-variable="${variable}"][data-flagged]`);
+        await figure.waitFor();
+        const count = flagged[`station_1/${variable}`] ?? 0;
+        assert.is(await figure.getAttribute("data-flagged"), String(count), variable);
+        if (count === 0) {
+          assert.is(await figure.locator("canvas").count(), 0);
+          assert.match(await figure.innerText(), /no flagged points/);
+        } else {
+          assert.ok(await redPixels(figure.locator("canvas").first()) > 0, `${variable}: ${count} flagged points drawn`);
+        }
+      }
+      await page.waitForFunction("Number(document.body.dataset.refreshed ?? 0) >= 1");
+      assert.match(await page.locator("#overview-facts").innerText(), /version\s+\d+\.\d+\.\d+/);
+      await page.screenshot({ path: join(outDir, "station.png"), fullPage: true });
+      assert.equal(await axeViolations(page), []);
+      assert.equal(errors, []);
+      assert.equal(outside, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("station page: searchable list, and a station opened with the keyboard alone", async () => {
+    const { page, errors, close } = await openPage(svc.stationUrl);
+    try {
+      await page.goto(`${svc.stationUrl}/`);
+      await page.locator("#station-table a", { hasText: "station_2" }).waitFor();
+      assert.match(await page.locator("#station-count").innerText(), /^2 of 2 stations/);
+      await page.locator("#station-search").focus();
+      await page.keyboard.type("tion_2");
+      assert.match(await page.locator("#station-count").innerText(), /^1 of 2 stations/);
+      await page.keyboard.press("Tab"); // from the search box to the one station left
+      assert.is(await page.evaluate<string | undefined>("document.activeElement?.textContent"), "station_2");
+      await page.keyboard.press("Enter");
+      const figure = page.locator('figure[data-variable="level"][data-flagged]');
+      await figure.waitFor();
+      assert.is(await figure.getAttribute("data-flagged"), String(flagged["station_2/level"]));
+      assert.ok(await redPixels(figure.locator("canvas").first()) > 0);
+      assert.equal(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("traffic page: overview and models; no error, nothing outside the box, no axe violation", async () => {
+    const { page, errors, outside, close } = await openPage(svc.trafficUrl);
+    try {
+      await page.goto(`${svc.trafficUrl}/`);
+      await page.locator("#models tbody tr").first().waitFor();
+      assert.match(await page.locator("#models tbody").innerText(), /default/);
+      assert.ok(await page.locator("#stations").isHidden());
+      await page.screenshot({ path: join(outDir, "traffic.png"), fullPage: true });
+      assert.equal(await axeViolations(page), []);
+      assert.equal(errors, []);
+      assert.equal(outside, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("/docs in the browser: rendered from the document, no error, no axe violation", async () => {
+    const { page, errors, outside, close } = await openPage(svc.stationUrl);
+    try {
+      await page.goto(`${svc.stationUrl}/docs`);
+      await page.locator("h3", { hasText: "POST /detection" }).waitFor();
+      await page.screenshot({ path: join(outDir, "docs.png"), fullPage: true });
+      assert.equal(await axeViolations(page), []);
+      assert.equal(errors, []);
+      assert.equal(outside, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test.run();
+}
