@@ -3,7 +3,7 @@
 // answered 500 with a generic message (no stack traces or paths leak to clients).
 import type { Context } from "hono";
 import type { Logger } from "pino";
-import { HttpError } from "./errors";
+import { ClientClosedRequestError, HttpError } from "./errors";
 
 export function errorBody(msg: string) {
   return { status: "error" as const, msg };
@@ -11,6 +11,10 @@ export function errorBody(msg: string) {
 
 export function makeErrorHandler(log: Logger) {
   return (err: Error, c: Context) => {
+    if (err instanceof ClientClosedRequestError) {
+      log.debug({ path: c.req.path }, err.message);
+      return new Response(null, { status: 499 });
+    }
     if (err instanceof HttpError) {
       if (err.status >= 500) log.warn({ status: err.status, path: c.req.path, error: err.message }, "request failed upstream");
       return c.json(errorBody(err.message), err.status);

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import type { Service, ServiceDeps } from "./service";
 import { errorBody, makeErrorHandler, notFoundHandler } from "./error-handler";
-import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from "./errors";
+import { BadRequestError, ClientClosedRequestError, NotFoundError, UnsupportedMediaTypeError } from "./errors";
 import { detectionSchema, initializeSchema, parseOrThrow, parseTimestamp, stationIdSchema } from "./station-schemas";
 import { StationStore } from "../stations/store";
 import { StationNotInitializedError, StationRegistry } from "../stations/station-registry";
@@ -22,7 +22,11 @@ async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type))
     throw new UnsupportedMediaTypeError(`send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type) : "no Content-Type"})`);
-  const text = await c.req.text();
+  const text = await c.req.text().catch((e: unknown) => {
+    // the client went away mid-upload (node's "aborted", ECONNRESET): not a fault of ours
+    if (c.req.raw.signal.aborted || (e as { code?: string }).code === "ECONNRESET") throw new ClientClosedRequestError(c.req.path);
+    throw e;
+  });
   try {
     return JSON.parse(text);
   } catch (e) {
