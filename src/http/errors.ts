@@ -19,6 +19,18 @@ export class NotFoundError extends HttpError {
   override name = "NotFoundError";
 }
 
+/** The request contradicts what was already applied (409). */
+export class ConflictError extends HttpError {
+  constructor(message: string) { super(409, message); }
+  override name = "ConflictError";
+}
+
+/** Well-formed, but cannot be processed as sent (422). */
+export class UnprocessableError extends HttpError {
+  constructor(message: string) { super(422, message); }
+  override name = "UnprocessableError";
+}
+
 export class PayloadTooLargeError extends HttpError {
   constructor(limitBytes: number) { super(413, `request body is larger than the limit of ${limitBytes} bytes`); }
   override name = "PayloadTooLargeError";

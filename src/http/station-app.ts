@@ -34,6 +34,14 @@ async function readJson(c: Context): Promise<unknown> {
   }
 }
 
+/** The Idempotency-Key header: 1-255 visible ASCII characters (a UUID is typical), or none. */
+function idempotencyKey(c: Context): string | undefined {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new BadRequestError(`Idempotency-Key: must be 1-255 visible ASCII characters, e.g. a UUID (got ${key.length} characters)`);
+  return key;
+}
+
 const pathIdSchema = z.object({ id_estacio: stationIdSchema });
 
 /** The station id of /stations/:id (URL-decoded), checked like the bodies' `id_estacio`. */
@@ -45,7 +53,12 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
   const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes });
+  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, acceptOlderSamples: cfg.accept_older_samples });
+  // Test hook (test/stations/idempotency.test.ts), honoured only when set: the process kills itself
+  // (SIGKILL) after committing its Nth block, before answering it, as a crash between the commit
+  // and the response would.
+  const killAfterBlocks = Number(process.env.RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS ?? 0);
+  let committedBlocks = 0;
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   const sender = endpoint === "" ? undefined : new OutboxSender({
     store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
@@ -84,8 +97,14 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   });
 
   app.post("/detection", limit, async (c) => {
+    const key = idempotencyKey(c);
     const req = parseOrThrow(detectionSchema, await readJson(c));
-    const r = registry.detect(req);
+    const r = registry.detect(req, key);
+    if (r.replayed) {
+      c.header("idempotent-replayed", "true");
+      return c.json({ status: "Ok", outliers: r.outliers });
+    }
+    if (killAfterBlocks > 0 && ++committedBlocks === killAfterBlocks) process.kill(process.pid, "SIGKILL");
     metrics.samples.inc(r.samples);
     if (r.outlierCount) metrics.outliers.inc(r.outlierCount);
     if (r.retrains) metrics.retrains.inc(r.retrains);

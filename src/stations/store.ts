@@ -48,6 +48,17 @@ export interface JournalRow {
   samples: string;
 }
 
+export interface BlockReceiptRow {
+  station_id: string;
+  idempotency_key: string | null;
+  /** sha256 (hex) of the block's validated samples. */
+  block_hash: string;
+  /** JSON of the block's answer (its outliers). */
+  answer: string;
+  /** JSON {variable: epoch ms of its last applied sample}. */
+  clocks: string;
+}
+
 export interface OutlierRow {
   station_id: string;
   variable: string;
@@ -108,6 +119,16 @@ CREATE TABLE IF NOT EXISTS journal (
   samples TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS journal_by_station ON journal(station_id, seq);
+-- The station's last applied block, so that a retry answers the original result and applies
+-- nothing (docs/stations.md § Retries): its Idempotency-Key (if sent), the hash of its validated
+-- samples, its answer, and each variable's last applied sample time (epoch ms, JSON object).
+CREATE TABLE IF NOT EXISTS block_receipts (
+  station_id TEXT PRIMARY KEY REFERENCES stations(id) ON DELETE CASCADE,
+  idempotency_key TEXT,
+  block_hash TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  clocks TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outliers (
   id INTEGER PRIMARY KEY,
   station_id TEXT NOT NULL,
@@ -184,6 +205,10 @@ export class StationStore {
       saveState: db.prepare(`UPDATE variable_states SET state = ?,
         state_samples = (SELECT samples_seen FROM variables v WHERE v.station_id = variable_states.station_id AND v.name = variable_states.name)
         WHERE station_id = ? AND name = ?`),
+      receipt: db.prepare("SELECT * FROM block_receipts WHERE station_id = ?"),
+      putReceipt: db.prepare(`INSERT OR REPLACE INTO block_receipts (station_id, idempotency_key, block_hash, answer, clocks)
+        VALUES (@station_id, @idempotency_key, @block_hash, @answer, @clocks)`),
+      deleteReceipt: db.prepare("DELETE FROM block_receipts WHERE station_id = ?"),
       deleteVariable: db.prepare("DELETE FROM variables WHERE station_id = ? AND name = ?"),
       insertOutlier: db.prepare("INSERT INTO outliers (station_id, variable, timestamp, time_ms, score, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)"),
       outliersSince: db.prepare("SELECT variable, timestamp, time_ms, score, recorded_ms FROM outliers WHERE station_id = ? AND time_ms >= ? ORDER BY time_ms, id LIMIT ?"),
@@ -264,6 +289,10 @@ export class StationStore {
   saveState(stationId: string, name: string, state: string): void {
     this.st.saveState.run(state, stationId, name);
   }
+  /** The station's last applied block (see BlockReceiptRow), if any. */
+  receipt(stationId: string): BlockReceiptRow | undefined { return this.st.receipt.get(stationId) as BlockReceiptRow | undefined; }
+  putReceipt(row: BlockReceiptRow): void { this.st.putReceipt.run(row); }
+  deleteReceipt(stationId: string): void { this.st.deleteReceipt.run(stationId); }
   deleteVariable(stationId: string, name: string): void { this.st.deleteVariable.run(stationId, name); }
 
   insertOutlier(o: OutlierRow): void {
