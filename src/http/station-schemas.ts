@@ -3,7 +3,9 @@
 // and failed later (a string value killed a variable for good, `_` in ids broke restarts); here
 // nothing unvalidated gets past the edge.
 import { z } from "zod";
-import { pipelineKinds, type PipelineKindName } from "../config";
+import { pipelineNameList } from "../detect/pipeline-registry";
+import { ISO_TIME_FORMS, isIsoTime } from "../detect/iso-time";
+import type { DetectionRequest, InitializeRequest, Sample } from "../stations/requests";
 import { BadRequestError } from "./errors";
 
 export const MIN_WINDOW = 8;
@@ -21,7 +23,7 @@ const STATION_ID_RULE = `a string of 1-${MAX_ID_CHARS} characters: letters or di
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 const VARIABLE_RULE = `a string of 1-${MAX_ID_CHARS} characters without control characters, not "timestamp" or "values"`;
 const VALUE_RULE = "a finite number with |value| <= 1e15";
-const TIMESTAMP_RULE = `a date-time string like "2021-01-01 00:00:00" or "2021-01-01T00:00:00Z" (ISO 8601; no zone = UTC)`;
+const TIMESTAMP_RULE = `a date-time string ${ISO_TIME_FORMS}`;
 
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
@@ -66,24 +68,8 @@ export const initializeSchema = z.object({
       if (names.length > MAX_VARIABLES) ctx.addIssue({ code: "custom", message: `at most ${MAX_VARIABLES} variables per station (got ${names.length})` });
       for (const n of names) if (!isVariableName(n)) ctx.addIssue({ code: "custom", path: [n], message: `variable name must be ${VARIABLE_RULE}` });
     }),
-  pipeline: z.enum(pipelineKinds, { error: (i) => `must be one of ${pipelineKinds.join(", ")} (got ${describeValue(i.input)})` }).optional(),
-}, { error: (i) => `body must be a JSON object {"id_estacio": ..., "variables": {...}} (got ${describeValue(i.input)})` }).strict();
-
-export type InitializeRequest = { id_estacio: string; variables: Record<string, number>; pipeline?: PipelineKindName };
-
-/** Parses the sample time: ISO 8601 or "YYYY-MM-DD HH:MM:SS[.fff]"; without a zone it is UTC. */
-export function parseTimestamp(s: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
-  if (!m) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? "00"}:${m[5] ?? "00"}:${m[6] ?? "00"}${(m[7] ?? "").slice(0, 4)}${m[8] ?? "Z"}`;
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? t : undefined;
-}
-
-export interface Sample {
-  timestamp: string;
-  values: Array<[variable: string, value: number]>;
-}
+  pipeline: z.enum(pipelineNameList, { error: (i) => `must be one of ${pipelineNameList.join(", ")} (got ${describeValue(i.input)})` }).optional(),
+}, { error: (i) => `body must be a JSON object {"id_estacio": ..., "variables": {...}} (got ${describeValue(i.input)})` }).strict() satisfies z.ZodType<InitializeRequest, unknown>;
 
 function checkValue(v: unknown, ctx: z.RefinementCtx, path: (string | number)[]): v is number {
   if (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= MAX_ABS_VALUE) return true;
@@ -98,7 +84,7 @@ const sampleSchema = z.unknown().transform((raw, ctx): Sample => {
   }
   const obj = raw as Record<string, unknown>;
   const ts = obj.timestamp;
-  if (typeof ts !== "string" || parseTimestamp(ts) === undefined)
+  if (typeof ts !== "string" || !isIsoTime(ts))
     ctx.addIssue({ code: "custom", path: ["timestamp"], message: `must be ${TIMESTAMP_RULE} (got ${describeValue(ts)})` });
   const values: Sample["values"] = [];
   let source: Record<string, unknown>, prefix: string[];
@@ -140,9 +126,7 @@ export const detectionSchema = z.object({
   .superRefine((b, ctx) => {
     if (b.numero_mostres !== undefined && b.numero_mostres !== b.mostres.length)
       ctx.addIssue({ code: "custom", path: ["numero_mostres"], message: `is ${b.numero_mostres} but "mostres" holds ${b.mostres.length} samples; they must match` });
-  });
-
-export type DetectionRequest = z.infer<typeof detectionSchema>;
+  }) satisfies z.ZodType<DetectionRequest, unknown>;
 
 function formatPath(path: PropertyKey[]): string {
   let out = "";

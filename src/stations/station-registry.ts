@@ -8,18 +8,13 @@
 // dropped, so the next block reloads exactly what was committed: memory never runs ahead of disk.
 import { createHash, randomUUID } from "node:crypto";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
-import { BadRequestError, ConflictError, NotFoundError, UnprocessableError } from "../http/errors";
-import { parseTimestamp, type DetectionRequest, type InitializeRequest } from "../http/station-schemas";
+import { StationError, StationNotInitializedError } from "./station-errors";
+import { isoTimeMs } from "../detect/iso-time";
+import type { DetectionRequest, InitializeRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import { driftTestBefore, probeDue } from "./drift-probe";
 import type { StationStore } from "./store";
-
-export class StationNotInitializedError extends NotFoundError {
-  constructor(readonly stationId: string) {
-    super(`station ${JSON.stringify(stationId)} is not initialized; POST /initialize first`);
-  }
-}
 
 interface LiveVariable {
   name: string;
@@ -126,7 +121,7 @@ export class StationRegistry {
     const last = this.store.receipt(id);
     if (last && (idempotencyKey === undefined ? last.block_hash === hash : last.idempotency_key === idempotencyKey)) {
       if (last.block_hash !== hash)
-        throw new UnprocessableError(`Idempotency-Key ${JSON.stringify(idempotencyKey)} was used for a different block of station ${JSON.stringify(id)}; send a new key with a new block`);
+        throw new StationError("key-reused", `Idempotency-Key ${JSON.stringify(idempotencyKey)} was used for a different block of station ${JSON.stringify(id)}; send a new key with a new block`);
       return { outliers: JSON.parse(last.answer) as BlockOutliers[], samples: 0, outlierCount: 0, retrains: 0, replayed: true };
     }
     const clocks = last ? new Map(Object.entries(JSON.parse(last.clocks) as Record<string, number>)) : new Map<string, number>();
@@ -144,11 +139,11 @@ export class StationRegistry {
   private advanceClocks(clocks: Map<string, number>, req: DetectionRequest): void {
     for (let i = 0; i < req.mostres.length; i++) {
       const sample = req.mostres[i]!;
-      const t = parseTimestamp(sample.timestamp)!;
+      const t = isoTimeMs(sample.timestamp)!;
       for (const [name] of sample.values) {
         const before = clocks.get(name);
         if (before !== undefined && t < before && !this.opts.acceptOlderSamples)
-          throw new ConflictError(`mostres[${i}]: sample ${JSON.stringify(sample.timestamp)} of variable ${JSON.stringify(name)} is older than its last applied sample (${new Date(before).toISOString()}); send samples in time order, or set [Stations] accept_older_samples = true`);
+          throw new StationError("older-sample", `mostres[${i}]: sample ${JSON.stringify(sample.timestamp)} of variable ${JSON.stringify(name)} is older than its last applied sample (${new Date(before).toISOString()}); send samples in time order, or set [Stations] accept_older_samples = true`);
         if (before === undefined || t > before) clocks.set(name, t);
       }
     }
@@ -159,7 +154,7 @@ export class StationRegistry {
       for (const [name] of req.mostres[i]!.values) {
         if (live.variables.has(name)) continue;
         const known = [...live.variables.keys()].map((n) => JSON.stringify(n)).join(", ");
-        throw new BadRequestError(`mostres[${i}]: variable ${JSON.stringify(name)} is not initialized for station ${JSON.stringify(live.id)} (its variables: ${known}); send only those, or POST /initialize again with the new variable`);
+        throw new StationError("variable-unknown", `mostres[${i}]: variable ${JSON.stringify(name)} is not initialized for station ${JSON.stringify(live.id)} (its variables: ${known}); send only those, or POST /initialize again with the new variable`);
       }
     }
   }
@@ -176,7 +171,7 @@ export class StationRegistry {
       journal.push([sample.timestamp, sample.values]);
       for (const [name, value] of sample.values) {
         const v = live.variables.get(name)!;
-        const probe = probeDue(v.pipelineName, v.window, v.samplesSeen) ? driftTestBefore(v.pipeline.toJSON(), value) : undefined;
+        const probe = probeDue(v.window, v.samplesSeen) ? driftTestBefore(v.pipeline, value) : undefined;
         const d = v.pipeline.update(value, sample.timestamp);
         if (probe) v.lastDriftTest = JSON.stringify({ timestamp: sample.timestamp, ...probe });
         v.samplesSeen++;
@@ -201,7 +196,7 @@ export class StationRegistry {
       for (const v of touched) this.store.saveCounters(id, v.name, { samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, last_drift_test: v.lastDriftTest });
       for (const [variable, list] of found)
         for (const o of list)
-          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: parseTimestamp(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
+          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: isoTimeMs(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
       if (this.opts.deliver) {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
