@@ -16,7 +16,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
   const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, log: deps.log });
+  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, acceptOlderSamples: cfg.accept_older_samples, log: deps.log });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   const sender = endpoint === "" ? undefined : new OutboxSender({
     store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
@@ -33,6 +33,9 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   }
   const app = createStationApp({
     store, registry, sender, endpoint, bodyLimit: cfg.body_limit, metrics, metricsRegistry: deps.metrics, log: deps.log, ...consoleOptions(),
+    // Test hook (test/stations/idempotency.test.ts), honoured only when set: a crash between a
+    // block's commit and its answer.
+    killAfterBlocks: Number(process.env.RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS ?? 0) || undefined,
   });
   return {
     app,

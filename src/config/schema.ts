@@ -47,6 +47,8 @@ export const configSchema = z.object({
     /** SQLite synchronous mode of the station state: "normal" survives a process crash (kill -9),
      * "full" also an OS crash or power loss, at an fsync per block (docs/stations.md). */
     sqlite_synchronous: z.enum(["normal", "full"]).default("normal"),
+    /** Apply samples older than their variable's last applied sample (default: refused with 409). */
+    accept_older_samples: bool.default(false),
   }).prefault({}),
   Outliers: z.object({
     metric: z.string().min(1).default("bytes"),

@@ -14,7 +14,7 @@ import { GranularityError } from "../druid/granularity";
 import { TimeseriesError } from "../druid/timeseries";
 import { StationError } from "../stations/station-errors";
 import { Base64FieldError } from "./base64-field";
-import { HttpError } from "./errors";
+import { ClientClosedRequestError, HttpError } from "./errors";
 
 export function errorBody(msg: string) {
   return { status: "error" as const, msg };
@@ -32,9 +32,12 @@ export function errorResponse(err: Error): ErrorResponse | undefined {
   // An empty answer means the query matched nothing: the request is to change, not the broker.
   if (err instanceof DruidError) return answer(err.kind === "empty" ? 400 : 502);
   if (err instanceof StationError) {
-    return err.kind === "not-initialized"
-      ? { status: 404, body: { status: "Station not initialized", msg: err.message } }
-      : answer(400);
+    switch (err.kind) {
+      case "not-initialized": return { status: 404, body: { status: "Station not initialized", msg: err.message } };
+      case "older-sample": return answer(409);
+      case "key-reused": return answer(422);
+      case "variable-unknown": return answer(400);
+    }
   }
   // Input a model cannot judge, and request fields that are not what they must be: the message
   // says what to send.
@@ -45,6 +48,10 @@ export function errorResponse(err: Error): ErrorResponse | undefined {
 
 export function makeErrorHandler(log: Logger) {
   return (err: Error, c: Context) => {
+    if (err instanceof ClientClosedRequestError) {
+      log.debug({ path: c.req.path }, err.message);
+      return new Response(null, { status: 499 });
+    }
     const r = errorResponse(err);
     if (r) {
       if (r.status >= 500) log.warn({ status: r.status, path: c.req.path, error: err.message }, "request failed upstream");

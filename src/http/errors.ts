@@ -31,3 +31,11 @@ export class UnsupportedMediaTypeError extends HttpError {
   constructor(message: string) { super(415, message); }
   override name = "UnsupportedMediaTypeError";
 }
+
+/** The client closed the connection before its request body arrived: nobody is left to answer, and
+ * it is not a fault of ours. Answered (to no one) and counted as 499, nginx's "client closed
+ * request", and logged at debug level (./error-handler.ts). */
+export class ClientClosedRequestError extends Error {
+  constructor(path: string) { super(`the client closed the connection while sending ${path}`); }
+  override name = "ClientClosedRequestError";
+}

@@ -9,7 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
-import { BadRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors";
+import { BadRequestError, ClientClosedRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors";
 import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow, stationIdSchema } from "./station-schemas";
 import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { stationOpenApi } from "./openapi";
@@ -34,18 +34,33 @@ export interface StationAppOptions {
   /** The product version (the OpenAPI document's) and the status page's files. */
   version: string;
   consoleFiles: ConsoleFiles;
+  /** Test hook (RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS, src/app/station-service.ts): SIGKILL the
+   * process after committing its Nth block, before answering it. */
+  killAfterBlocks?: number;
 }
 
 async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type))
     throw new UnsupportedMediaTypeError(`send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type) : "no Content-Type"})`);
-  const text = await c.req.text();
+  const text = await c.req.text().catch((e: unknown) => {
+    // the client went away mid-upload (node's "aborted", ECONNRESET): not a fault of ours
+    if (c.req.raw.signal.aborted || (e as { code?: string }).code === "ECONNRESET") throw new ClientClosedRequestError(c.req.path);
+    throw e;
+  });
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new BadRequestError(`body is not valid JSON (${(e as Error).message}); send a JSON object`);
   }
+}
+
+/** The Idempotency-Key header: 1-255 visible ASCII characters (a UUID is typical), or none. */
+function idempotencyKey(c: Context): string | undefined {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new BadRequestError(`Idempotency-Key: must be 1-255 visible ASCII characters, e.g. a UUID (got ${key.length} characters)`);
+  return key;
 }
 
 const pathIdSchema = z.object({ id_estacio: stationIdSchema });
@@ -76,9 +91,16 @@ export function createStationApp(o: StationAppOptions): Hono {
     return c.json({ status: "Ok" });
   });
 
+  let committedBlocks = 0;
   app.post("/detection", limit, async (c) => {
+    const key = idempotencyKey(c);
     const req = parseOrThrow(detectionSchema, await readJson(c));
-    const r = registry.detect(req);
+    const r = registry.detect(req, key);
+    if (r.replayed) {
+      c.header("idempotent-replayed", "true");
+      return c.json({ status: "Ok", outliers: r.outliers });
+    }
+    if (++committedBlocks === o.killAfterBlocks) process.kill(process.pid, "SIGKILL");
     metrics.samples.inc(r.samples);
     if (r.outlierCount) metrics.outliers.inc(r.outlierCount);
     if (r.retrains) metrics.retrains.inc(r.retrains);

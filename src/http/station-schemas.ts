@@ -56,8 +56,14 @@ const windowSchema = z.unknown().superRefine((v, ctx) => {
 }).transform((v) => v as number)
   .meta({ type: "integer", minimum: MIN_WINDOW, maximum: MAX_WINDOW, description: "the variable's window (maximum window length of the original server)" });
 
+/** A new station's id: also not "." or "..", which URL paths resolve away (/stations/.. is
+ * /), so such a station could be listed but never read or deleted. */
+const newStationIdSchema = stationIdSchema.superRefine((v, ctx) => {
+  if (v === "." || v === "..") ctx.addIssue({ code: "custom", message: `must not be "." or ".." (URL paths resolve them away, so the station could not be read or deleted); got ${JSON.stringify(v)}` });
+});
+
 export const initializeSchema = z.object({
-  id_estacio: stationIdSchema,
+  id_estacio: newStationIdSchema,
   variables: z.record(z.string(), windowSchema, { error: (i) => `must be an object {"<variable>": <window>} (got ${describeValue(i.input)})` })
     .superRefine((vars, ctx) => {
       const names = Object.keys(vars);

@@ -101,7 +101,7 @@ export class OutboxSender {
   private pump(): void {
     if (this.closed) return;
     const now = this.timers.now();
-    for (const head of this.o.store.dueHeads(now)) {
+    for (const head of this.o.store.dueHeads(now, this.concurrency)) {
       if (this.inFlight.size >= this.concurrency) break;
       if (this.inFlight.has(head.station_id)) continue;
       const p = this.deliver(head).finally(() => {

@@ -5,7 +5,11 @@ export type StationErrorKind =
   /** The station was never initialized (or was deleted): POST /initialize first. */
   | "not-initialized"
   /** A sample names a variable the station was not initialized with. */
-  | "variable-unknown";
+  | "variable-unknown"
+  /** A sample is older than its variable's last applied sample ([Stations] accept_older_samples). */
+  | "older-sample"
+  /** An Idempotency-Key names the station's last block, but the samples differ. */
+  | "key-reused";
 
 export class StationError extends Error {
   constructor(readonly kind: StationErrorKind, message: string) {

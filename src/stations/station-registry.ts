@@ -6,7 +6,7 @@
 // Loading a station = its snapshots + replaying its journal (pipelines are deterministic). If
 // anything fails (a pipeline, the disk), the transaction rolls back and the station's live state is
 // dropped, so the next block reloads exactly what was committed: memory never runs ahead of disk.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
@@ -48,6 +48,8 @@ export interface BlockResult {
   samples: number;
   outlierCount: number;
   retrains: number;
+  /** A retry of the station's last applied block: its original answer, nothing applied. */
+  replayed: boolean;
 }
 
 export interface RegistryOptions {
@@ -56,6 +58,8 @@ export interface RegistryOptions {
   /** Queue deliveries to the downstream server (false: no endpoint configured). */
   deliver: boolean;
   cacheBytes: number;
+  /** Apply samples older than their variable's last applied one ([Stations] accept_older_samples). */
+  acceptOlderSamples?: boolean;
   now?: () => number;
   /** Where a variable that must re-learn is reported (a stored state that cannot be restored). */
   log?: Logger;
@@ -107,6 +111,8 @@ export class StationRegistry {
         }
         for (const name of kept) this.store.saveState(id, name, JSON.stringify(live!.variables.get(name)!.pipeline.toJSON()));
         this.store.clearJournal(id);
+        // new or reset variables have no past: the station's block record starts afresh
+        if (fresh.length || removed.length) this.store.deleteReceipt(id);
       });
     } finally {
       this.cache.delete(id);
@@ -114,16 +120,42 @@ export class StationRegistry {
     return { kept, fresh, removed };
   }
 
-  /** Applies one validated block; answers only after its commit. */
-  detect(req: DetectionRequest): BlockResult {
+  /** Applies one validated block; answers only after its commit. A retry of the station's last
+   * applied block (the same Idempotency-Key, or without a key the same samples) answers that
+   * block's original result and applies nothing (issue 17 part 6, the IETF Idempotency-Key draft). */
+  detect(req: DetectionRequest, idempotencyKey?: string): BlockResult {
     const id = req.id_estacio;
     const live = this.live(id);
     this.checkVariables(live, req);
+    const hash = createHash("sha256").update(JSON.stringify(req.mostres)).digest("hex");
+    const last = this.store.receipt(id);
+    if (last && (idempotencyKey === undefined ? last.block_hash === hash : last.idempotency_key === idempotencyKey)) {
+      if (last.block_hash !== hash)
+        throw new StationError("key-reused", `Idempotency-Key ${JSON.stringify(idempotencyKey)} was used for a different block of station ${JSON.stringify(id)}; send a new key with a new block`);
+      return { outliers: JSON.parse(last.answer) as BlockOutliers[], samples: 0, outlierCount: 0, retrains: 0, replayed: true };
+    }
+    const clocks = last ? new Map(Object.entries(JSON.parse(last.clocks) as Record<string, number>)) : new Map<string, number>();
+    this.advanceClocks(clocks, req);
     try {
-      return this.apply(live, req);
+      return this.apply(live, req, { idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
     } catch (e) {
       this.cache.delete(id); // reload the committed state next time
       throw e;
+    }
+  }
+
+  /** Each variable's last sample time after the block; a sample older than its variable's last
+   * applied one is refused (409) unless the setting allows it. */
+  private advanceClocks(clocks: Map<string, number>, req: DetectionRequest): void {
+    for (let i = 0; i < req.mostres.length; i++) {
+      const sample = req.mostres[i]!;
+      const t = isoTimeMs(sample.timestamp)!;
+      for (const [name] of sample.values) {
+        const before = clocks.get(name);
+        if (before !== undefined && t < before && !this.opts.acceptOlderSamples)
+          throw new StationError("older-sample", `mostres[${i}]: sample ${JSON.stringify(sample.timestamp)} of variable ${JSON.stringify(name)} is older than its last applied sample (${new Date(before).toISOString()}); send samples in time order, or set [Stations] accept_older_samples = true`);
+        if (before === undefined || t > before) clocks.set(name, t);
+      }
     }
   }
 
@@ -137,7 +169,7 @@ export class StationRegistry {
     }
   }
 
-  private apply(live: LiveStation, req: DetectionRequest): BlockResult {
+  private apply(live: LiveStation, req: DetectionRequest, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }): BlockResult {
     const id = live.id;
     const touched = new Set<LiveVariable>();
     // A decision may cover samples of earlier blocks (a batch window): each outlier keeps its own
@@ -179,10 +211,11 @@ export class StationRegistry {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
       }
+      this.store.putReceipt({ station_id: id, idempotency_key: receipt.idempotency_key, block_hash: receipt.block_hash, answer: JSON.stringify(outliers), clocks: JSON.stringify(Object.fromEntries(receipt.clocks)) });
       live.journalSamples += req.mostres.length;
       if (live.journalSamples >= live.snapshotEvery) this.snapshot(live);
     });
-    return { outliers, samples, outlierCount, retrains };
+    return { outliers, samples, outlierCount, retrains, replayed: false };
   }
 
   /** Inside the block's transaction: every variable's whole state; the journal is emptied. */

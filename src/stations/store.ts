@@ -58,6 +58,17 @@ export interface JournalRow {
   samples: string;
 }
 
+export interface BlockReceiptRow {
+  station_id: string;
+  idempotency_key: string | null;
+  /** sha256 (hex) of the block's validated samples. */
+  block_hash: string;
+  /** JSON of the block's answer (its outliers). */
+  answer: string;
+  /** JSON {variable: epoch ms of its last applied sample}. */
+  clocks: string;
+}
+
 export interface OutlierRow {
   station_id: string;
   variable: string;
@@ -129,6 +140,16 @@ CREATE TABLE IF NOT EXISTS journal (
   samples TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS journal_by_station ON journal(station_id, seq);
+-- The station's last applied block, so that a retry answers the original result and applies
+-- nothing (docs/stations.md § Retries): its Idempotency-Key (if sent), the hash of its validated
+-- samples, its answer, and each variable's last applied sample time (epoch ms, JSON object).
+CREATE TABLE IF NOT EXISTS block_receipts (
+  station_id TEXT PRIMARY KEY REFERENCES stations(id) ON DELETE CASCADE,
+  idempotency_key TEXT,
+  block_hash TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  clocks TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outliers (
   id INTEGER PRIMARY KEY,
   station_id TEXT NOT NULL,
@@ -152,6 +173,16 @@ CREATE TABLE IF NOT EXISTS outbox (
   last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_by_station ON outbox(station_id, id);
+-- Each station's oldest entry (its head: only heads are delivered, so results arrive in order per
+-- station) and when it is due, indexed by due time: the sender finds the next due entries in
+-- O(log n) instead of grouping the whole outbox. Kept in step with outbox by the methods below, in
+-- the same transactions; rebuilt from outbox at open (a database written before this table existed).
+CREATE TABLE IF NOT EXISTS outbox_heads (
+  station_id TEXT PRIMARY KEY,
+  entry_id INTEGER NOT NULL UNIQUE,
+  next_attempt_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_heads_due ON outbox_heads(next_attempt_ms, entry_id);
 `;
 
 export class StationStore {
@@ -199,24 +230,48 @@ export class StationStore {
       saveState: db.prepare(`UPDATE variable_states SET state = ?,
         state_samples = (SELECT samples_seen FROM variables v WHERE v.station_id = variable_states.station_id AND v.name = variable_states.name)
         WHERE station_id = ? AND name = ?`),
+      receipt: db.prepare("SELECT * FROM block_receipts WHERE station_id = ?"),
+      putReceipt: db.prepare(`INSERT OR REPLACE INTO block_receipts (station_id, idempotency_key, block_hash, answer, clocks)
+        VALUES (@station_id, @idempotency_key, @block_hash, @answer, @clocks)`),
+      deleteReceipt: db.prepare("DELETE FROM block_receipts WHERE station_id = ?"),
       deleteVariable: db.prepare("DELETE FROM variables WHERE station_id = ? AND name = ?"),
       insertOutlier: db.prepare("INSERT INTO outliers (station_id, variable, timestamp, time_ms, score, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)"),
       outliersSince: db.prepare("SELECT variable, timestamp, time_ms, score, recorded_ms FROM outliers WHERE station_id = ? AND time_ms >= ? ORDER BY time_ms, id LIMIT ?"),
       pruneOutliers: db.prepare("DELETE FROM outliers WHERE recorded_ms < ?"),
       enqueue: db.prepare("INSERT INTO outbox (station_id, path, body, idempotency_key, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)"),
-      dueHeads: db.prepare(`SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox GROUP BY station_id) h ON o.id = h.id
-        WHERE o.next_attempt_ms <= ? ORDER BY o.id`),
-      nextDue: db.prepare("SELECT MIN(o.next_attempt_ms) FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox GROUP BY station_id) h ON o.id = h.id").pluck(),
-      delivered: db.prepare("DELETE FROM outbox WHERE id = ?"),
+      // a new entry is its station's head only when the station has none (its older entries come first)
+      enqueueHead: db.prepare("INSERT OR IGNORE INTO outbox_heads (station_id, entry_id, next_attempt_ms) VALUES (?, ?, ?)"),
+      dueHeads: db.prepare(`SELECT o.* FROM outbox_heads h JOIN outbox o ON o.id = h.entry_id
+        WHERE h.next_attempt_ms <= ? ORDER BY h.next_attempt_ms, h.entry_id LIMIT ?`),
+      nextDue: db.prepare("SELECT MIN(next_attempt_ms) FROM outbox_heads").pluck(),
+      delivered: db.prepare("DELETE FROM outbox WHERE id = ? RETURNING station_id").pluck(),
+      dropHead: db.prepare("DELETE FROM outbox_heads WHERE station_id = ?"),
+      nextHead: db.prepare(`INSERT INTO outbox_heads (station_id, entry_id, next_attempt_ms)
+        SELECT station_id, id, next_attempt_ms FROM outbox WHERE station_id = ? ORDER BY id LIMIT 1`),
       failed: db.prepare("UPDATE outbox SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?"),
-      outboxStats: db.prepare("SELECT COUNT(*) AS depth, MIN(created_ms) AS oldest_ms FROM outbox"),
-      outboxLastError: db.prepare("SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY id LIMIT 1").pluck(),
+      failedHead: db.prepare("UPDATE outbox_heads SET next_attempt_ms = ? WHERE entry_id = ?"),
+      rebuildHeads: db.prepare(`INSERT INTO outbox_heads (station_id, entry_id, next_attempt_ms)
+        SELECT o.station_id, o.id, o.next_attempt_ms FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox GROUP BY station_id) h ON o.id = h.id`),
+      clearHeads: db.prepare("DELETE FROM outbox_heads"),
+      outboxDepth: db.prepare("SELECT COUNT(*) FROM outbox").pluck(),
+      outboxOldest: db.prepare("SELECT created_ms FROM outbox ORDER BY id LIMIT 1").pluck(),
+      // only heads are attempted, so only a head can hold an error
+      outboxLastError: db.prepare(`SELECT o.last_error FROM outbox_heads h JOIN outbox o ON o.id = h.entry_id
+        WHERE o.last_error IS NOT NULL ORDER BY h.entry_id LIMIT 1`).pluck(),
     };
+    // One scan at open; afterwards every change keeps the heads in step.
+    this.transaction(() => { this.st.clearHeads.run(); this.st.rebuildHeads.run(); });
   }
 
   /** Runs fn in one transaction (BEGIN IMMEDIATE); any throw rolls everything back. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /** fn as part of the caller's transaction, or in its own when none is open. */
+  private atomically(fn: () => void): void {
+    if (this.db.inTransaction) fn();
+    else this.transaction(fn);
   }
 
   station(id: string): StationRow | undefined { return this.st.station.get(id) as StationRow | undefined; }
@@ -265,6 +320,10 @@ export class StationStore {
   markRelearning(stationId: string, name: string, sinceMs: number, fromSample: number, reason: string): void {
     this.st.putRelearning.run(stationId, name, sinceMs, fromSample, reason);
   }
+  /** The station's last applied block (see BlockReceiptRow), if any. */
+  receipt(stationId: string): BlockReceiptRow | undefined { return this.st.receipt.get(stationId) as BlockReceiptRow | undefined; }
+  putReceipt(row: BlockReceiptRow): void { this.st.putReceipt.run(row); }
+  deleteReceipt(stationId: string): void { this.st.deleteReceipt.run(stationId); }
   deleteVariable(stationId: string, name: string): void { this.st.deleteVariable.run(stationId, name); }
 
   insertOutlier(o: OutlierRow): void {
@@ -276,19 +335,39 @@ export class StationStore {
   pruneOutliers(recordedBeforeMs: number): number { return this.st.pruneOutliers.run(recordedBeforeMs).changes; }
 
   enqueue(e: { station_id: string; path: string; body: string; idempotency_key: string; created_ms: number }): void {
-    this.st.enqueue.run(e.station_id, e.path, e.body, e.idempotency_key, e.created_ms, e.created_ms);
+    this.atomically(() => {
+      const id = this.st.enqueue.run(e.station_id, e.path, e.body, e.idempotency_key, e.created_ms, e.created_ms).lastInsertRowid;
+      this.st.enqueueHead.run(e.station_id, id, e.created_ms);
+    });
   }
-  /** The oldest entry of each station, when it is due: delivery is in order per station. */
-  dueHeads(now: number): OutboxRow[] { return this.st.dueHeads.all(now) as OutboxRow[]; }
+  /** Up to `limit` station heads (each station's oldest entry) that are due, the earliest due
+   * first: delivery is in order per station. O(log n + limit) through outbox_heads_due. */
+  dueHeads(now: number, limit: number): OutboxRow[] { return this.st.dueHeads.all(now, limit) as OutboxRow[]; }
   /** When the earliest station head is due, or undefined with an empty outbox. */
   nextDue(): number | undefined { return (this.st.nextDue.get() as number | null) ?? undefined; }
-  markDelivered(id: number): void { this.st.delivered.run(id); }
-  markFailed(id: number, attempts: number, nextAttemptMs: number, error: string): void {
-    this.st.failed.run(attempts, nextAttemptMs, error, id);
+  /** Deletes a delivered head; the station's next entry, if any, becomes its head. */
+  markDelivered(id: number): void {
+    this.atomically(() => {
+      const station = this.st.delivered.get(id) as string | undefined;
+      if (station === undefined) return;
+      this.st.dropHead.run(station);
+      this.st.nextHead.run(station);
+    });
   }
+  markFailed(id: number, attempts: number, nextAttemptMs: number, error: string): void {
+    this.atomically(() => {
+      this.st.failed.run(attempts, nextAttemptMs, error, id);
+      this.st.failedHead.run(nextAttemptMs, id);
+    });
+  }
+  /** Depth (a count of the outbox, the one O(n) read: for /health and /metrics, not per delivery),
+   * the oldest entry's creation time and the first head's last error. */
   outboxStats(): { depth: number; oldest_ms: number | null; last_error: string | null } {
-    const s = this.st.outboxStats.get() as { depth: number; oldest_ms: number | null };
-    return { ...s, last_error: (this.st.outboxLastError.get() as string | undefined) ?? null };
+    return {
+      depth: this.st.outboxDepth.get() as number,
+      oldest_ms: (this.st.outboxOldest.get() as number | undefined) ?? null,
+      last_error: (this.st.outboxLastError.get() as string | undefined) ?? null,
+    };
   }
 
   close(): void { if (this.db.open) this.db.close(); }

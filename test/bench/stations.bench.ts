@@ -6,12 +6,15 @@
 // on this kind of machine. Medians of 5 runs after a warm-up run; each scenario on a fresh service.
 // Run: npx tsx test/bench/stations.bench.ts (or npm run bench stations).
 // STATIONS_BENCH_PIPELINES=batch,default picks the pipelines (default: both);
-// STATIONS_BENCH_SCENARIOS=one,fifty,full,thousand picks the scenarios (default: all), e.g.
+// STATIONS_BENCH_SCENARIOS=one,fifty,full,thousand,outbox picks the scenarios (default: all), e.g.
 // STATIONS_BENCH_PIPELINES=default STATIONS_BENCH_SCENARIOS=fifty for the 50-station one alone.
+// `outbox` (issue 17 part 2): backlog under load with a healthy sink, then the drain of a backlog
+// built with the sink down, STATIONS_BENCH_OUTBOX_SECONDS (default 60) each.
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { startService, type RunningService } from "../support/service-process";
 import { blockBody } from "../stations/stream";
+import { Downstream } from "../stations/downstream";
 import { printTable, rateRow, timeRow, type BenchRow } from "./harness";
 
 const WINDOWS = { v32: 32, v128: 128, v256: 256 };
@@ -126,8 +129,94 @@ async function thousandStations(pipeline: string): Promise<BenchRow> {
   }
 }
 
+/** Keeps `stations` stations sending blocks on `connections` connections until `until()` (each
+ * station's blocks in order); returns the samples sent. */
+async function loadWhile(svc: RunningService, ids: string[], next: number[], connections: number, until: () => boolean): Promise<number> {
+  const dispatcher = new Agent({ keepAlive: true, maxSockets: connections });
+  let samples = 0;
+  await Promise.all(Array.from({ length: connections }, async (_, w) => {
+    for (let k = 0; until(); k++) {
+      const s = w + connections * (k % Math.ceil((ids.length - w) / connections));
+      await post(svc, dispatcher, "/detection", blockBody(ids[s]!, next[s]!, BLOCK, VARS));
+      next[s]! += BLOCK;
+      samples += BLOCK;
+    }
+  }));
+  dispatcher.destroy();
+  return samples;
+}
+
+async function outboxDepth(svc: RunningService): Promise<number> {
+  return ((await (await fetch(`${svc.stationUrl}/health`)).json()) as { outbox: { depth: number } }).outbox.depth;
+}
+
+/** p50 of one station's blocks sent one after another on its own connection while `until()`. */
+async function probeP50(svc: RunningService, id: string, from: number, until: () => boolean, max: number): Promise<{ p50: number; blocks: number }> {
+  const dispatcher = new Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  for (let k = 0; k < max && until(); k++) {
+    const t = performance.now();
+    await post(svc, dispatcher, "/detection", blockBody(id, from + k * BLOCK, BLOCK, VARS));
+    latencies.push(performance.now() - t);
+  }
+  dispatcher.destroy();
+  latencies.sort((a, b) => a - b);
+  return { p50: quantile(latencies, 0.5), blocks: latencies.length };
+}
+
+/** Issue 17 part 2: 50 stations on 4 connections for SECONDS with a healthy loopback sink (the
+ * backlog must stay bounded), then as long with the sink down (a backlog builds), then the sink back
+ * and no load: the drain rate, and one station's /detection p50 during the drain against idle. */
+async function outboxScenario(pipeline: string): Promise<BenchRow[]> {
+  const seconds = Number(process.env.STATIONS_BENCH_OUTBOX_SECONDS ?? 60);
+  const sink = await Downstream.start("ok");
+  const svc = await startService({ env: { DATA_SERVER_ENDPOINT: sink.url }, configIni: "[Stations]\noutbox_max_backoff_ms = 500\n" });
+  try {
+    const setup = new Agent({ keepAlive: true, maxSockets: 4 });
+    const ids = Array.from({ length: 50 }, (_, i) => `ob_${i}`);
+    for (const id of [...ids, "probe"]) await post(svc, setup, "/initialize", { id_estacio: id, variables: WINDOWS, pipeline });
+    setup.destroy();
+    const next = ids.map(() => 0);
+    // healthy sink: the backlog while loaded
+    let end = performance.now() + seconds * 1000;
+    const depths: number[] = [];
+    const sampler = setInterval(() => void outboxDepth(svc).then((d) => depths.push(d)), 1000);
+    const t0 = performance.now();
+    const sent = await loadWhile(svc, ids, next, 4, () => performance.now() < end);
+    const healthyRate = sent / ((performance.now() - t0) / 1000);
+    clearInterval(sampler);
+    const healthyMax = Math.max(...depths), healthyEnd = await outboxDepth(svc);
+    // sink down: build a backlog under the same load
+    await sink.setMode("down");
+    end = performance.now() + seconds * 1000;
+    await loadWhile(svc, ids, next, 4, () => performance.now() < end);
+    const backlog = await outboxDepth(svc);
+    // sink back, no load but one probing station: the drain
+    const before = sink.received.length;
+    const backlogDelivered = () => sink.received.slice(before).filter((r) => !JSON.stringify(r.body).includes('"probe"')).length >= backlog;
+    await sink.setMode("ok");
+    let draining = true;
+    const drainStart = performance.now();
+    const during = probeP50(svc, "probe", 0, () => draining, 1e9);
+    while (!backlogDelivered()) await new Promise((r) => setTimeout(r, 20));
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    draining = false;
+    const duringDrain = await during;
+    const idle = await probeP50(svc, "probe", (duringDrain.blocks + 1) * BLOCK, () => true, 200);
+    const name = `outbox, 50 stations, 4 connections, ${pipeline}`;
+    return [
+      { name: `${name}: backlog over ${seconds} s, healthy sink (max / at end; ${Math.round(healthyRate)} samples/s)`, ours: `${healthyMax} / ${healthyEnd} entries`, original: "38,073 (issue 17)", ratio: undefined },
+      { name: `${name}: drain of a ${backlog}-entry backlog (sink down ${seconds} s), from the sink's return`, ours: `${Math.round(backlog / drainSeconds)} entries/s`, original: "~165 entries/s (issue 17)", ratio: undefined },
+      { name: `${name}: one station's /detection p50 during the drain / idle (${duringDrain.blocks} / ${idle.blocks} blocks)`, ours: `${duringDrain.p50.toFixed(2)} / ${idle.p50.toFixed(2)} ms`, original: "32.6 / 1.4 ms (issue 17)", ratio: undefined },
+    ];
+  } finally {
+    await svc.stop();
+    await sink.close();
+  }
+}
+
 const pipelines = (process.env.STATIONS_BENCH_PIPELINES ?? "batch,default").split(",");
-const scenarios = new Set((process.env.STATIONS_BENCH_SCENARIOS ?? "one,fifty,full,thousand").split(","));
+const scenarios = new Set((process.env.STATIONS_BENCH_SCENARIOS ?? "one,fifty,full,thousand,outbox").split(","));
 const rows: BenchRow[] = [];
 for (const p of pipelines) {
   if (scenarios.has("one")) rows.push(...await scenario(`1 station, 1 connection, ${p}`, 1, 1, p, ORIGINAL.one));
@@ -135,6 +224,7 @@ for (const p of pipelines) {
 }
 if (scenarios.has("full")) rows.push(...(await scenario(`1 station, 1 connection, ${pipelines[0]}, synchronous=FULL`, 1, 1, pipelines[0]!, ORIGINAL.one, "[Stations]\nsqlite_synchronous = full\n")).slice(0, 4));
 if (scenarios.has("thousand")) for (const p of pipelines) rows.push(await thousandStations(p));
+if (scenarios.has("outbox")) rows.push(...await outboxScenario(pipelines[0]!));
 printTable("Station API end to end (HTTP, SQLite commit per block)", rows, undefined, "wall clock over HTTP unless a row says CPU (see below)");
 console.log(`Rows are wall-clock over HTTP with the client on the same machine, except "per CPU-second", which
 divides by the service process's own CPU time (/proc/<pid>/stat). Targets (issue 3): >= 50x the original's

@@ -28,6 +28,8 @@ const cases: Case[] = [
   { name: "init: id over 128 characters", path: "/initialize", body: { id_estacio: "x".repeat(129), variables: { a: 32 } }, status: 400, msg: /^id_estacio: must be a string of 1-128 characters.*got 129 characters/ },
   { name: "init: empty id", path: "/initialize", body: { id_estacio: "", variables: { a: 32 } }, status: 400, msg: /^id_estacio: must be a string of 1-128/ },
   { name: "init: id with a slash", path: "/initialize", body: { id_estacio: "a/b", variables: { a: 32 } }, status: 400, msg: /^id_estacio: .*letters or digits \(any script\), '_'/ },
+  { name: "init: id '.'", path: "/initialize", body: { id_estacio: ".", variables: { a: 32 } }, status: 400, msg: /^id_estacio: must not be "\." or "\.\."/ },
+  { name: "init: id '..'", path: "/initialize", body: { id_estacio: "..", variables: { a: 32 } }, status: 400, msg: /^id_estacio: must not be "\." or "\.\.".*got "\.\."/ },
   { name: "init: missing id", path: "/initialize", body: { variables: { a: 32 } }, status: 400, msg: /^id_estacio: .*got nothing/ },
   { name: "init: missing variables", path: "/initialize", body: { id_estacio: "st_2" }, status: 400, msg: /^variables: must be an object/ },
   { name: "init: variables as an array", path: "/initialize", body: { id_estacio: "st_2", variables: [32] }, status: 400, msg: /^variables: must be an object.*got an array/ },
@@ -133,6 +135,27 @@ test("ids with '_' and unicode work, and the service still processes valid block
   const view = (await (await fetch(`${svc.stationUrl}/stations/${encodeURIComponent("estació_ü_1")}`)).json()) as { station: { samples: number; variables: { name: string }[] } };
   assert.is(view.station.samples, 1);
   assert.is(view.station.variables[0]!.name, "temp_ºC");
+});
+
+test("a client that closes the connection mid-upload is logged at debug and counted as 499, not as a 5xx", async () => {
+  const { connect } = await import("node:net");
+  const port = Number(new URL(svc.stationUrl).port);
+  await new Promise<void>((resolve, reject) => {
+    const s = connect(port, "127.0.0.1", () => {
+      s.write('POST /detection HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"id_estacio": "st_1", ');
+      setTimeout(() => { s.destroy(); resolve(); }, 100);
+    });
+    s.on("error", reject);
+  });
+  const deadline = Date.now() + 5000;
+  let counted: string[] = [];
+  while (counted.length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    counted = (await (await fetch(`${svc.stationUrl}/metrics`)).text()).split("\n").filter((l) => l.startsWith("rb_aioutliers_station_http_requests_total{") && l.includes('"/detection"') && /status="(499|5\d\d)"/.test(l));
+  }
+  assert.equal(counted.map((l) => /status="(\d+)"/.exec(l)![1]), ["499"], counted.join("\n"));
+  assert.not.match(svc.output(), /unhandled error/);
+  assert.is((await fetch(`${svc.stationUrl}/health`)).status, 200);
 });
 
 test("the body limit is configurable", async () => {
