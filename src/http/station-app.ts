@@ -3,13 +3,14 @@
 // State lives in SQLite in the data dir (src/stations/store.ts); deliveries downstream go through
 // the outbox and its background sender, never on the request path.
 import { join } from "node:path";
-import { Hono, type Context } from "hono";
-import { z } from "zod";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Service, ServiceDeps } from "./service";
 import { errorBody, makeErrorHandler, notFoundHandler } from "./error-handler";
-import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from "./errors";
-import { detectionSchema, initializeSchema, parseOrThrow, parseTimestamp, stationIdSchema } from "./station-schemas";
+import { BadRequestError, NotFoundError } from "./errors";
+import { detectionSchema, initializeSchema, parseOrThrow, parseTimestamp } from "./station-schemas";
+import { idParam, readJson } from "./station-request";
+import { stationRecordRoutes } from "./station-record-routes";
 import { StationStore } from "../stations/store";
 import { StationNotInitializedError, StationRegistry } from "../stations/station-registry";
 import { OutboxSender } from "../stations/outbox-sender";
@@ -18,38 +19,25 @@ import { stationView, stationsView } from "../stations/station-views";
 
 const HOUR_MS = 3_600_000;
 
-async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type))
-    throw new UnsupportedMediaTypeError(`send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type) : "no Content-Type"})`);
-  const text = await c.req.text();
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new BadRequestError(`body is not valid JSON (${(e as Error).message}); send a JSON object`);
-  }
-}
-
-const pathIdSchema = z.object({ id_estacio: stationIdSchema });
-
-/** The station id of /stations/:id (URL-decoded), checked like the bodies' `id_estacio`. */
-function idParam(c: Context): string {
-  return parseOrThrow(pathIdSchema, { id_estacio: c.req.param("id") }).id_estacio;
-}
-
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
   const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes });
+  const registry = new StationRegistry(store, {
+    defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
+  });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   const sender = endpoint === "" ? undefined : new OutboxSender({
     store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
     onAttempt: (outcome) => metrics.deliveries.inc({ outcome }),
   });
-  const pruneOutliers = () => store.pruneOutliers(Date.now() - cfg.outlier_retention_hours * HOUR_MS);
-  pruneOutliers();
-  const pruneTimer = setInterval(pruneOutliers, HOUR_MS).unref();
+  const prune = () => {
+    const now = Date.now();
+    store.pruneOutliers(now - cfg.outlier_retention_hours * HOUR_MS);
+    store.records.prune(now - cfg.event_retention_hours * HOUR_MS);
+  };
+  prune();
+  const pruneTimer = setInterval(prune, HOUR_MS).unref();
   sender?.start();
   if (endpoint === "") {
     deps.log.warn("no downstream data server configured (DATA_SERVER_ENDPOINT / [Stations] data_server_endpoint): results are not queued for delivery");
@@ -110,6 +98,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     }));
     return c.json({ status: "Ok", id_estacio: id, outliers });
   });
+  app.route("/", stationRecordRoutes(store, registry, limit));
   app.delete("/stations/:id", (c) => {
     const id = idParam(c);
     if (!registry.delete(id)) throw new NotFoundError(`no station ${JSON.stringify(id)}; GET /stations lists them`);
