@@ -132,7 +132,7 @@ function lazyBuiltinsPlugin(node) {
 // - V8 builds the snapshot without the globals WebAssembly, SharedArrayBuffer, Float16Array,
 //   DisposableStack, AsyncDisposableStack and SuppressedError (they appear at run time):
 //   atomic-sleep (pino's sonic-boom) tests for SharedArrayBuffer and would fall back to a busy
-//   wait. (Our own code looks WebAssembly up when used: src/deep/wasm-kernels.ts.)
+//   wait. (Our own code looks WebAssembly up when used: src/deep/inference/wasm-kernels.ts.)
 // - prom-client's process_start_time_seconds takes the time at load: it would be the build's.
 // Known and harmless: pino takes hostname and pid at load for its default `base`, which
 // src/runtime/logger.ts replaces. Nothing may draw crypto.randomUUID() at load either: its

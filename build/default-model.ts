@@ -1,14 +1,14 @@
 // Reproduces the bundled default deep model `traffic` (assets/models/traffic/): our architecture
-// (src/deep/traffic-architecture.ts), trained from scratch by our training code on our
-// deterministic synthetic traffic (src/deep/synthetic-traffic.ts), seeded throughout.
+// (src/deep/training/traffic-architecture.ts), trained from scratch by our training code on our
+// deterministic synthetic traffic (./synthetic-traffic.ts), seeded throughout.
 //   npm run model:traffic [-- --out DIR]      (about 3 minutes; default DIR: assets/models)
 // Same seed, same tfjs backend and CPU: the same weights.
 import { join } from "node:path";
-import { trafficAutoencoderConfig } from "../src/deep/traffic-architecture";
-import { syntheticTraffic } from "../src/deep/synthetic-traffic";
-import { trainInWorker } from "../src/deep/training-job";
-import { writeModelDir } from "../src/deep/model-files";
-import type { ModelMetadata } from "../src/deep/metadata";
+import { trafficAutoencoderConfig } from "../src/deep/training/traffic-architecture";
+import { syntheticTraffic } from "./synthetic-traffic";
+import { trainInWorker } from "../src/deep/training/training-job";
+import { writeModelDir } from "../src/deep/files/model-files";
+import type { ModelMetadata } from "../src/deep/files/metadata";
 import { TRAFFIC_METRICS } from "../src/druid/query-builder";
 
 export const DEFAULT_MODEL = {

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import type { Readable, Writable } from "node:stream";
 import { UsageError, type Command } from "./command";
 import { ARTIME_LEARNING_ROWS, createPipeline, DEFAULT_DETECTOR_THRESHOLD, pipelineNames, pipelineOptionsFor, selfSizingPipelines, type Pipeline } from "../detect";
+import { ISO_TIME_FORMS, isIsoTime } from "../detect/iso-time";
 
 /** Bad input data: reported with its line number, exit code 2. */
 class InputError extends Error {}
@@ -51,7 +52,9 @@ result line per input row, in input order.
   --output FILE    write FILE instead of stdout
 
 Input: a header line naming the columns timestamp and value (others are
-ignored), then one row per sample; value must be a finite number.
+ignored), then one row per sample; timestamp must be ISO 8601 (YYYY-MM-DD,
+then optionally T or a space and hh:mm[:ss[.fff]], then optionally Z or
+±hh:mm; no zone = UTC), a real date and time; value must be a finite number.
 Output: timestamp,value,anomaly_score,label. anomaly_score in [0, 1] is the
 |score| of the decision that covered the row, label 1 marks an outlier; rows
 no decision covered (before the first one, or a trailing partial batch window)
@@ -152,6 +155,7 @@ async function scoreCsv(pipeline: Pipeline, input: Readable, output: Writable, s
     const text = f[valueCol];
     const value = Number(text);
     if (timestamp === "") throw new InputError(`${source} line ${lineNo}: empty timestamp`);
+    if (!isIsoTime(timestamp)) throw new InputError(`${source} line ${lineNo}: timestamp '${timestamp}' is not a date-time ${ISO_TIME_FORMS}`);
     if (text === "" || !Number.isFinite(value)) throw new InputError(`${source} line ${lineNo}: value '${text}' is not a finite number`);
     pending.push({ timestamp, value: text, score: 0, label: 0 });
     let d;

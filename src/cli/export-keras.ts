@@ -3,8 +3,8 @@ import type { Command } from "./command";
 import { loadCommandConfig } from "./command-config";
 import { UsageError } from "./command";
 import { modelsDir } from "../config";
-import { exportKeras, iniBeside } from "../deep/keras-io";
-import { findModel, readModel } from "../deep/model-source";
+import { exportKeras, iniBeside } from "../deep/files/keras-io";
+import { findModel, readModel } from "../deep/files/model-source";
 
 export const exportKerasCommand: Command = {
   name: "export-keras",

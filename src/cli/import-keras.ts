@@ -4,8 +4,8 @@ import type { Command } from "./command";
 import { loadCommandConfig } from "./command-config";
 import { UsageError } from "./command";
 import { backupsDir, modelsDir } from "../config";
-import { importKeras, iniBeside } from "../deep/keras-io";
-import { isSafeModelName } from "../http/model-name";
+import { importKeras, iniBeside } from "../deep/files/keras-io";
+import { isSafeModelName } from "../detect/model-catalog";
 
 export const importKerasCommand: Command = {
   name: "import-keras",

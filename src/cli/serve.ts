@@ -6,9 +6,9 @@ import { setAssetCacheDir } from "../runtime/embedded-assets";
 import { createLogger, type Logger } from "../runtime/logger";
 import { logRequests } from "../runtime/access-log";
 import { createMetricsRegistry } from "../runtime/metrics";
-import { createStationService } from "../http/station-app";
-import { createTrafficService } from "../http/traffic-app";
-import type { Service } from "../http/service";
+import { createStationService } from "../app/station-service";
+import { createTrafficService } from "../app/traffic-service";
+import type { Service } from "../app/service";
 
 export const serveCommand: Command = {
   name: "serve",

@@ -4,7 +4,7 @@ import { loadCommandConfig } from "./command-config";
 import { UsageError } from "./command";
 import { backupsDir, modelsDir } from "../config";
 import { DruidClient } from "../druid/client";
-import { DEFAULT_RETRAIN_LEARNING_RATE, trainModel } from "../deep/training-job";
+import { DEFAULT_RETRAIN_LEARNING_RATE, trainModel } from "../deep/training/training-job";
 
 const positive = (v: string | undefined, flag: string, fallback: number, integer = true) => {
   if (v === undefined) return fallback;

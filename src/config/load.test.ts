@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, readConfig, ConfigError, modelsDir, pipelineKinds } from "./index";
+import { loadConfig, readConfig, ConfigError, modelsDir } from "./index";
 import { pipelineNames } from "../detect";
 
 function iniFile(text: string): string {
@@ -104,6 +104,9 @@ test("a bad value names the key and the accepted range", () => {
   };
   bad("[Stations]\nport=70000\n", /\[Stations\] port: .*65535/);
   bad("[ShallowOutliers]\ncontamination=0.9\n", /\[ShallowOutliers\] contamination/);
+  bad("[ShallowOutliers]\nmemory=sometimes\n", /\[ShallowOutliers\] memory/);
+  bad("[ShallowOutliers]\nmemory_series=0\n", /\[ShallowOutliers\] memory_series/);
+  bad("[ShallowOutliers]\nmemory_bytes=2e12\n", /\[ShallowOutliers\] memory_bytes/);
   bad("[Druid]\ndruid_endpoint=not a url\n", /\[Druid\] druid_endpoint/);
   bad("[Outliers]\nepochs=-1\n", /\[Outliers\] epochs/);
   bad("[Stations]\ndefault_pipeline=magic\n", /\[Stations\] default_pipeline: .*kalman-batch/);
@@ -197,6 +200,13 @@ auth_token=t
   assert.not.match(warnings.join("\n"), /secret/, "warnings name keys, never values");
 });
 
+test("[ShallowOutliers] series memory: on by default, bounded, can be turned off", () => {
+  const d = loadConfig({ file: iniFile("") }).ShallowOutliers;
+  assert.equal([d.memory, d.memory_series, d.memory_bytes], [true, 1000, 512 * 1024 * 1024]);
+  const c = loadConfig({ file: iniFile("[ShallowOutliers]\nmemory = false\nmemory_series = 10\nmemory_bytes = 536870912\n") }).ShallowOutliers;
+  assert.equal([c.memory, c.memory_series, c.memory_bytes], [false, 10, 536870912]);
+});
+
 test("a missing file is a ConfigError naming the file", () => {
   try {
     loadConfig({ file: "/nonexistent/config.ini" });
@@ -208,7 +218,9 @@ test("a missing file is a ConfigError naming the file", () => {
 });
 
 test("the pipeline names the config accepts are exactly the detection registry's", () => {
-  assert.equal([...pipelineKinds].sort(), Object.keys(pipelineNames).sort());
+  for (const name of Object.keys(pipelineNames))
+    assert.is(loadConfig({ overrides: { Stations: { default_pipeline: name } } }).Stations.default_pipeline, name);
+  assert.throws(() => loadConfig({ overrides: { Stations: { default_pipeline: "lstm" } } }), (e: Error) => e instanceof ConfigError && /default_pipeline/.test(e.message));
 });
 
 test.run();

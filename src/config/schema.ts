@@ -4,6 +4,7 @@
 // accepted range.
 import { Cron } from "croner";
 import { z } from "zod";
+import { pipelineNameList } from "../detect/pipeline-registry";
 
 // 0 asks the kernel for a free port (tests).
 const port = z.coerce.number().int().min(0).max(65535);
@@ -19,9 +20,6 @@ const cronPattern = z.string().trim().min(1)
     try { new Cron(v, { paused: true }).stop(); return true; } catch { return false; }
   }, { message: 'expected a cron pattern "minute hour day month weekday" (e.g. "0 15 * * *") or an hour 0-23' });
 
-export const pipelineKinds = ["default", "batch", "sliding", "kalman-batch", "kalman-sliding", "cad-ose", "artime"] as const;
-export type PipelineKindName = (typeof pipelineKinds)[number];
-
 export const configSchema = z.object({
   OutliersServerProduction: z.object({
     outliers_binding_address: host.default("0.0.0.0"),
@@ -33,7 +31,7 @@ export const configSchema = z.object({
     /** Downstream data server; also DATA_SERVER_ENDPOINT. Empty: nothing is queued for delivery. */
     data_server_endpoint: z.union([url, z.literal("")]).default(""),
     /** Pipeline of new variables when /initialize does not name one. */
-    default_pipeline: z.enum(pipelineKinds).default("default"),
+    default_pipeline: z.enum(pipelineNameList).default("default"),
     /** Largest request body accepted on the station port, bytes. */
     body_limit: positiveInt.max(1 << 30).default(1 << 20),
     /** Bytes of pipeline state kept in memory (estimated); the rest is read from SQLite on demand.
@@ -74,6 +72,13 @@ export const configSchema = z.object({
   ShallowOutliers: z.object({
     sensitivity: z.coerce.number().gt(0).lte(1).default(0.95),
     contamination: z.coerce.number().gt(0).lte(0.5).default(0.01),
+    /** Series memory of the default model (docs/traffic.md): a streaming detector per series,
+     * in <data_dir>/traffic-series.sqlite. false: every request is judged from its rows alone. */
+    memory: bool.default(true),
+    /** Most series remembered (least recently used out). */
+    memory_series: positiveInt.max(1_000_000).default(1000),
+    /** Most bytes of series memory (a series of a week of minutes takes ~0.3-0.4 MB). */
+    memory_bytes: positiveInt.max(2 ** 40).default(512 * 1024 * 1024),
   }).prefault({}),
   Druid: z.object({
     druid_endpoint: url.default("http://127.0.0.1:8082/druid/v2/"),

@@ -7,6 +7,7 @@
 // Unlike the peer server, every decided point carries its own sample's timestamp, and the whole
 // state (filter, partial window, reference, forest seed) is in toJSON at every step.
 import type { Decision, Pipeline, PipelineState } from "./pipeline-types";
+import type { DriftReport } from "./drift";
 import { initialKalmanState, kalmanStep, type KalmanState } from "./kalman";
 import { ReferenceModel, type ReferenceModelState } from "./reference-model";
 import { checkSampleValue, resolveWindowSettings, type ResolvedWindowSettings, type WindowPipelineSettings } from "./window-pipeline-options";
@@ -76,6 +77,16 @@ export class BatchPipeline implements Pipeline {
     this.timestamps = [];
     this.count = 0;
     return decision;
+  }
+
+  /** The drift test of the window `value` completes, once the forest is trained. */
+  driftTestBefore(value: number): DriftReport | undefined {
+    const w = this.settings.window;
+    if (!this.model.trained || this.count !== w - 1) return undefined;
+    const x = new Float64Array(w);
+    x.set((this.settings.kalman ? this.filtered : this.values).subarray(0, w - 1));
+    x[w - 1] = this.settings.kalman ? kalmanStep({ ...this.kalman }, value) : value;
+    return this.model.driftReport(x);
   }
 
   toJSON(): BatchPipelineState {

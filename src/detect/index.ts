@@ -14,12 +14,14 @@ export {
   restorePipeline,
   pipelineOptionsFor,
   pipelineNames,
+  pipelineNameList,
   pipelineKindNames,
   selfSizingPipelines,
   type PipelineOptions,
   type PipelineOptionsByKind,
   type PipelineKind,
   type PipelineFactory,
+  type PipelineName,
 } from "./pipeline-registry";
 export type { Decision, Pipeline, PipelineState } from "./pipeline-types";
 export { DEFAULT_DETECTOR_THRESHOLD } from "./default-detector/default-pipeline";

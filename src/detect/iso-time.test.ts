@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { epochMs, isIsoTime, wallClock } from "./iso-time";
+import { epochMs, isIsoTime, isoTimeMs, wallClock } from "./iso-time";
 
 test("isIsoTime: the forms Druid and pandas write, fields in range", () => {
   for (const ok of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00",
@@ -17,15 +17,14 @@ test("wallClock: the wall clock of an offset time is its local one", () => {
   assert.is(wallClock("yesterday"), undefined);
 });
 
-test("epochMs: the hand-read common form gives what Date.parse gives", () => {
+test("epochMs: the common form read by hand gives what Date.parse gives; impossible times are NaN", () => {
   const slow = (t: string) => Date.parse(`${t.replace(" ", "T")}Z`);
   for (const t of ["2014-04-10 07:15:00", "2014-04-10T07:15:59", "2024-02-29 23:59:59", "1970-01-01 00:00:00", "1969-12-31 23:59:59", "9999-12-31 23:59:59", "0050-06-01 12:00:00", "1000-01-01 00:00:00"]) {
     assert.is(epochMs(t), slow(t), t);
   }
-  for (const t of ["2023-02-29 12:00:00", "2014-04-10 24:00:00", "2014-13-10 07:15:00", "2014-04-10 07:15:6x"]) {
-    const before = Date.parse(`${t.trim().replace(" ", "T")}Z`);
-    assert.ok(Object.is(epochMs(t), before), `${t}: ${epochMs(t)}, as before (the general path) ${before}`);
-  }
+  // Date.parse rolls the first two over (1 March, the next day); the grammar refuses all four.
+  for (const t of ["2023-02-29 12:00:00", "2014-04-10 24:00:00", "2014-13-10 07:15:00", "2014-04-10 07:15:6x"])
+    assert.ok(Number.isNaN(epochMs(t)), `${t}: ${epochMs(t)}`);
 });
 
 test("epochMs: NAB's format, ISO 8601 with Z or an offset, naive times and dates as UTC; NaN when unreadable", () => {
@@ -34,6 +33,39 @@ test("epochMs: NAB's format, ISO 8601 with Z or an offset, naive times and dates
   assert.is(epochMs("2014-04-10T09:15:00+02:00"), Date.UTC(2014, 3, 10, 7, 15));
   assert.is(epochMs("2014-04-10"), Date.UTC(2014, 3, 10));
   assert.ok(Number.isNaN(epochMs("t12")));
+});
+
+test("isoTimeMs agrees with Date.parse on every accepted form, and refuses what Date.parse would roll over", () => {
+  for (const t of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00", "2023-09-21 09:00:00.5",
+    "2023-09-21T09:00:00-0530", "2024-02-29T23:59:59.999Z", "0050-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2023-09-21T09:00:00-23:59", "2023-09-21T09:00-03:00", "2023-09-21Z"]) {
+    const iso = t.replace(" ", "T");
+    const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) || !iso.includes("T") ? iso : `${iso}Z`;
+    assert.is(isoTimeMs(t), Date.parse(zoned.replace(/([+-]\d{2})(\d{2})$/, "$1:$2")), t);
+  }
+  assert.is(isoTimeMs("2023-09-21+0200"), Date.UTC(2023, 8, 20, 22), "a date with an offset (Date.parse reads none)");
+  // Date.parse takes these as 2 March, the next day and a time 25 hours west; the grammar does not.
+  for (const bad of ["2021-02-30 00:00:00", "2021-01-01T24:00:00Z", "2021-01-01T00:00:00+25:00", "2021-01-01T00:00:00+01:60", "not-a-time"])
+    assert.is(isoTimeMs(bad), undefined, bad);
+  assert.ok(Number.isNaN(epochMs("2021-02-30")));
+});
+
+test("epochMs: the hand-read common form equals Date.parse's reading at every field's edges; what the grammar refuses is NaN", () => {
+  const slow = (t: string) => { // Date.parse, naive read as UTC, ±hhmm written ±hh:mm for it
+    const u = t.trim().replace(" ", "T").replace(/([+-]\d{2})(\d{2})$/, "$1:$2");
+    return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(u) || !u.includes("T") ? u : `${u}Z`);
+  };
+  const cases: string[] = [];
+  for (const date of ["2024-02-29", "2023-02-29", "2023-12-31", "1970-01-01", "0099-01-01", "2024-13-01", "2024-04-31"])
+    for (const time of ["00:00:00", "23:59:59", "24:00:00", "12:60:00", "12:00:60", "07:15:00.5", "07:15:00.123", "07:15:00.1234"])
+      for (const sep of ["T", " "])
+        for (const zone of ["", "Z", "+02:00", "-05:30", "+0200", "+24:00", "z"]) cases.push(`${date}${sep}${time}${zone}`);
+  // Date.parse rolls 2023-02-29, 24:00 and +24:00 over; the grammar refuses them.
+  let accepted = 0;
+  for (const t of cases) {
+    const want = isIsoTime(t) ? (accepted++, slow(t)) : NaN;
+    assert.ok(Object.is(epochMs(t), want), `${t}: ${epochMs(t)} vs ${want}`);
+  }
+  assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
 });
 
 test.run();

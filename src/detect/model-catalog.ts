@@ -1,10 +1,18 @@
 // How the traffic API finds a model by name (docs/design.md § Traffic request). The default shallow
 // model is always there; deep models (src/deep) come from a catalog of named models that the deep
-// side provides. The API only ever calls get() with a name that passed isSafeModelName
-// (src/http/model-name.ts).
+// side provides. A model is only ever named by a safe name (isSafeModelName): the API checks the
+// request's name before get(), and the deep models' files are only read and written under such names.
 import type { TrafficModel } from "./traffic-model";
 
 export const DEFAULT_MODEL_NAME = "default";
+
+const MODEL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Only [A-Za-z0-9_-]{1,64} can name a model, so a name can never leave the models dir: no "..",
+ * slashes, encoded slashes, NUL or absolute paths. */
+export function isSafeModelName(name: string): boolean {
+  return MODEL_NAME.test(name);
+}
 
 /** What GET /api/v1/models shows for a model. */
 export interface ModelInfo {

@@ -117,6 +117,23 @@ for (const name of Object.keys(pipelineNames)) {
     assert.ok(largest[1] < 256 * 1024, `state of ${largest[1]} bytes for a window of ${WINDOW}`);
   });
 
+  test(`${name}: a drift test it reports is the one update runs (verdict = retrained), and changes nothing`, () => {
+    const p = createPipeline(pipelineOptionsFor(name, WINDOW));
+    if (!p.driftTestBefore) return; // tests no windows for drift
+    let reported = 0, drifts = 0;
+    values.forEach((v, i) => {
+      const before = JSON.stringify(p.toJSON());
+      const test = p.driftTestBefore!(v);
+      assert.is(JSON.stringify(p.toJSON()), before, `driftTestBefore changed the state at ${i}`);
+      const d = p.update(v, ts(i));
+      if (!test) return;
+      reported++;
+      if (test.drift) drifts++;
+      assert.is(d?.retrained, test.drift, `sample ${i}`);
+    });
+    assert.ok(reported >= 10 && drifts >= 1 && drifts < reported, `tests reported: ${reported}, drifts: ${drifts}`);
+  });
+
   test(`${name}: a non-finite value is refused and changes nothing`, () => {
     const p = createPipeline(pipelineOptionsFor(name, WINDOW));
     values.slice(0, 40).forEach((v, i) => p.update(v, ts(i)));

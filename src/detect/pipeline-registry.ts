@@ -1,7 +1,7 @@
 // Every streaming pipeline kind, keyed by `kind`. Adding a kind is one entry in
 // PipelineOptionsByKind (its options type) and one in `pipelineKinds` (how to create and restore
-// it); the shared contract test (pipeline-contract.test.ts) then checks it through
-// `pipelineNames`, so give it a name there too.
+// it); give it a name in `pipelineNames`, the one list of names the config, the station API and
+// the `detect` CLI accept, and the shared contract test (pipeline-contract.test.ts) checks it.
 import type { Pipeline, PipelineState } from "./pipeline-types";
 import type { WindowPipelineSettings } from "./window-pipeline-options";
 import { BatchPipeline } from "./batch-pipeline";
@@ -55,18 +55,24 @@ export function restorePipeline(state: PipelineState): Pipeline {
 
 export const pipelineKindNames: readonly PipelineKind[] = Object.keys(pipelineKinds) as PipelineKind[];
 
-/** The names stations, config and the CLI use, each mapped to its options for a window length. */
-export const pipelineNames: Record<string, (window: number) => PipelineOptions> = {
+/** The names stations, config and the CLI use, each mapped to its options for a window length
+ * (in the order messages list them). */
+export const pipelineNames = {
+  // sizes itself; a window (> 0) is its learning period
+  default: (window) => (window > 0 ? { kind: "default", learningRows: window } : { kind: "default" }),
   batch: (window) => ({ kind: "batch", kalman: false, window }),
   sliding: (window) => ({ kind: "sliding", kalman: false, window }),
   "kalman-batch": (window) => ({ kind: "batch", kalman: true, window }),
   "kalman-sliding": (window) => ({ kind: "sliding", kalman: true, window }),
-  // sizes itself; a window (> 0) is its learning period
-  default: (window) => (window > 0 ? { kind: "default", learningRows: window } : { kind: "default" }),
   // The window, when given (> 0), is the learning period that sets the value range.
   "cad-ose": (window) => ({ kind: "cad-ose", learningRows: window > 0 ? window : undefined }),
   artime: () => ({ kind: "artime" }), // learns its range over its own learning period
-};
+} satisfies Record<string, (window: number) => PipelineOptions>;
+
+export type PipelineName = keyof typeof pipelineNames;
+
+/** The keys of pipelineNames, for enums (z.enum) and messages. */
+export const pipelineNameList = Object.keys(pipelineNames) as [PipelineName, ...PipelineName[]];
 
 /** Names whose pipeline sizes itself: they need no window (pipelineOptionsFor(name, 0) gives
  * their defaults; `default` and `cad-ose` take a window as their learning period). */
@@ -76,5 +82,5 @@ export function pipelineOptionsFor(name: string, window: number): PipelineOption
   if (!Object.hasOwn(pipelineNames, name)) {
     throw new RangeError(`unknown pipeline '${name}' (known: ${Object.keys(pipelineNames).join(", ")})`);
   }
-  return pipelineNames[name](window);
+  return pipelineNames[name as PipelineName](window);
 }

@@ -1,6 +1,7 @@
 // The one interface every streaming detector implements (the four original pipelines and our own
 // detectors). Stations, the `detect` CLI and the NAB bench use only this; a shared contract test
 // (pipeline-contract.test.ts) runs every implementation through the same checks.
+import type { DriftReport } from "./drift";
 
 /** One decision: the points a pipeline decided at this update (the whole window for a batch
  * pipeline, the newest point for a sliding one). */
@@ -28,4 +29,8 @@ export interface Pipeline {
   /** Feeds one sample; returns a decision when this sample completes one. */
   update(value: number, timestamp: string): Decision | undefined;
   toJSON(): PipelineState;
+  /** For a pipeline that tests its windows for drift: the test, with its statistics, that
+   * update(value) is about to run, or undefined when it runs none then (not trained yet, the
+   * window not complete, a step that skips the test). Changes nothing. */
+  driftTestBefore?(value: number): DriftReport | undefined;
 }

@@ -3,7 +3,7 @@
 // detector comparing a new window with the reference. Its JSON holds the reference and the seed
 // the forest was grown with rather than the trees: growing is deterministic, so restoring refits
 // the identical forest and the state stays O(window) instead of O(trees x nodes).
-import { DriftDetector } from "./drift";
+import { DriftDetector, driftReport, type DriftReport } from "./drift";
 import { IsolationForest } from "./isolation-forest";
 import { Rng, type RngState } from "./rng";
 import type { ResolvedWindowSettings } from "./window-pipeline-options";
@@ -60,6 +60,12 @@ export class ReferenceModel {
     return this.settings.kalman
       ? this.detector.detect(filtered, this.filteredReference)
       : this.detector.detect(raw, this.reference);
+  }
+
+  /** drifted()'s test in full, with its statistics, for the window `x` (filtered with Kalman). */
+  driftReport(x: ArrayLike<number>): DriftReport {
+    const { alpha, slopeThreshold, kalman } = this.settings;
+    return driftReport(x, kalman ? this.filteredReference : this.reference, { alpha, slopeThreshold });
   }
 
   /** |score_samples| of each value, written to out. */

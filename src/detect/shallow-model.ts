@@ -1,46 +1,38 @@
-// The default (shallow) traffic model, after ShallowOutliers of rb-aioutliers (docs/design.md §
-// Default (shallow) model). Expected value = the triangular smoothing of the series
-// (./smoothing.ts, as the original).
+// The default traffic model, after ShallowOutliers of rb-aioutliers (docs/design.md §
+// Default (shallow) model), reworked by
+// issue 18. Expected value (the answer's `expected` and `forecast`) = the triangular smoothing of
+// the series (./smoothing.ts, as the original).
 //
-// The original then flagged the `contamination` fraction of points an isolation forest over
-// [smoothed, |value − smoothed|, sign(value − smoothed), daily_sin, weekly_cos] scored lowest
-// (sklearn's predict with contamination), so it flagged at least one point in every series, even
-// a clean one, and on long series the lowest scores went to points the wide window (505 points
-// for a week of minutes) fits badly at the series' ends and at daily peaks, crowding out real
-// spikes. Here:
-// 1. sensitivity confirms: a point can be anomalous only when its residual r = value − smoothed
-//    stands out locally: e = r − median of its ±5 neighbours' residuals (this removes the slow
-//    bias of the wide window), and |e − median e| / (1.4826·MAD e) must exceed the normal quantile
-//    at which n Gaussian residuals have chance 1 − sensitivity of any point beyond it (Bonferroni
-//    over n). A clean noisy series is flagged in about 5% of cases at the default 0.95.
-// 2. contamination caps: at most as many points as sklearn's contamination threshold flags
-//    (ceil(contamination·(n − 1)), at least 1) are reported.
-// 3. the forest ranks: when more points pass step 1 than the cap allows, the seeded forest (the
-//    original's features, fitted on every point) keeps the cap most isolated of them. When they
-//    fit under the cap the ranking cannot change the answer, so the forest is not grown.
-import { IsolationForest } from "./isolation-forest";
+// The original flagged the `contamination` fraction of points an isolation forest over
+// [smoothed, |value − smoothed|, sign(value − smoothed), daily_sin, weekly_cos] scored lowest, so
+// it flagged at least one point in every series, and, replayed the way the redborder manager polls
+// (docs/quality.md, "Traffic API"), its flags cost more than they found. Here each row gets an
+// anomaly score in [0, 1] (./series-judgement.ts):
+// 1. the station `default` detector run over the rows in time order (from scratch on the window,
+//    or continuing a series' history); anomalous when its score reaches its alarm level;
+// 2. rows it cannot judge yet (its learning period, e.g. a series shorter than that) take the
+//    residual test: a point's residual r = value − smoothed, relative to the median of its ±5
+//    neighbours' residuals (which removes the slow bias of the wide window), as a robust z-score
+//    (MAD); anomalous when the chance that none of n Gaussian residuals lies as far out exceeds
+//    `sensitivity` (Bonferroni over n; a clean noisy series is flagged in about 5% of cases at
+//    the default 0.95);
+// 3. contamination caps: at most ceil(contamination·(n − 1)) rows (at least 1) decided in one
+//    answer are anomalous, those with the highest scores.
 import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
-import { normalPpf } from "./normal";
 import { median, medianAbsoluteDeviation } from "./percentile";
+import { judgeSeries, type SeriesHistory } from "./series-judgement";
 import { smoothSeries } from "./smoothing";
-import { encodeTimes } from "./time-encoding";
-import type { TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
+import type { ColumnJudgement, TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
 
 export interface ShallowOptions {
-  /** [ShallowOutliers] contamination: the largest fraction of points reported (see above). */
+  /** [ShallowOutliers] contamination: the largest fraction of rows reported (see above). */
   contamination: number;
-  /** [ShallowOutliers] sensitivity: confidence required before a deviation counts (see above). */
+  /** [ShallowOutliers] sensitivity: confidence the residual test requires (see above). */
   sensitivity: number;
-  nEstimators?: number;
-  /** Forest seed (42, as the original's OutlierIdentifier used random_state=42). */
-  seed?: number;
 }
 
 /** Fewer points than this cannot be judged (one point smooths to NaN in the original). */
 const SHALLOW_MIN_POINTS = 2;
-
-/** [smoothed, |value − smoothed|, sign(value − smoothed), daily sin, weekly cos]. */
-const FEATURES = 5;
 
 /** Half-width of the running median that takes the slow part out of the residuals. */
 const LOCAL_HALF_WIDTH = 5;
@@ -49,9 +41,11 @@ const MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2); // fallback when more than hal
 
 export interface ShallowDecision {
   smoothed: Float64Array;
+  /** Anomaly score of each row in [0, 1]. */
+  scores: Float64Array;
   anomalous: boolean[];
-  /** Whether the forest had to rank (more confirmed points than contamination allows). */
-  forestRanked: boolean;
+  /** The series' history after this answer (for ../traffic/series-memory.ts). */
+  history: SeriesHistory;
 }
 
 /** The most points reported: what sklearn's contamination threshold (the contamination-th
@@ -123,53 +117,28 @@ function neighbourMedian(r: Float64Array, i: number, w: Float64Array): number {
   return m % 2 ? w[mid]! : (w[mid - 1]! + w[mid]!) / 2;
 }
 
-/** The forest's features column by column (feature j of point i at X[j·n + i]). */
-function forestFeatures(smoothed: Float64Array, residual: Float64Array, timestamps: readonly string[]): Float64Array {
-  const n = residual.length;
-  const X = new Float64Array(FEATURES * n);
-  for (let i = 0; i < n; i++) {
-    const r = residual[i]!;
-    X[i] = smoothed[i]!; X[n + i] = Math.abs(r); X[2 * n + i] = Math.sign(r);
-  }
-  const bad = encodeTimes(timestamps, X.subarray(3 * n, 4 * n), X.subarray(4 * n));
-  if (bad >= 0) throw new ModelInputError(`row ${bad}: timestamp ${JSON.stringify(timestamps[bad])} has no date and time`);
-  return X;
-}
-
-/** The pure core: values and their timestamps (ISO-8601, wall clock used as written). */
-export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly string[], opts: ShallowOptions): ShallowDecision {
+/** Robust z-scores of the residuals after smoothing, taken locally (see above). */
+export function residualZ(values: ArrayLike<number>, smoothed: Float64Array): Float64Array {
   const n = values.length;
-  const smoothed = smoothSeries(values);
   const residual = new Float64Array(n);
   for (let i = 0; i < n; i++) residual[i] = values[i]! - smoothed[i]!;
   const local = locallyDetrended(residual);
   const center = median(local);
   const scale = residualScale(local, center);
-  const zCut = normalPpf(1 - (1 - opts.sensitivity) / (2 * n));
-  const confirmed: number[] = [];
   for (let i = 0; i < n; i++) {
     const deviation = Math.abs(local[i]! - center);
-    if (scale > 0 ? deviation / scale > zCut : deviation > 0) confirmed.push(i);
+    local[i] = scale > 0 ? deviation / scale : deviation > 0 ? Infinity : 0;
   }
-  const anomalous = new Array<boolean>(n).fill(false);
-  const cap = contaminationCap(n, opts.contamination);
-  if (confirmed.length <= cap) {
-    for (const i of confirmed) anomalous[i] = true;
-    return { smoothed, anomalous, forestRanked: false };
-  }
-  const X = forestFeatures(smoothed, residual, timestamps);
-  const forest = new IsolationForest({ nEstimators: opts.nEstimators ?? 100, seed: opts.seed ?? 42 }).fitColumnMajor(X, n, FEATURES);
-  const candidates: number[][] = [];
-  for (const i of confirmed) {
-    const row = new Array<number>(FEATURES);
-    for (let j = 0; j < FEATURES; j++) row[j] = X[j * n + i]!;
-    candidates.push(row);
-  }
-  const scores = forest.scoreSamples(candidates);
-  // Lowest score = most isolated; ties keep input order.
-  const order = confirmed.map((_, k) => k).sort((a, b) => scores[a]! - scores[b]! || a - b);
-  for (const k of order.slice(0, cap)) anomalous[confirmed[k]!] = true;
-  return { smoothed, anomalous, forestRanked: true };
+  return local;
+}
+
+/** The pure core: values and their timestamps (ISO-8601), judged from scratch or after a
+ * series' history. */
+export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly string[], opts: ShallowOptions, history?: SeriesHistory): ShallowDecision {
+  const smoothed = smoothSeries(values);
+  const cap = contaminationCap(values.length, opts.contamination);
+  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed) }, history);
+  return { smoothed, ...judged };
 }
 
 export class ShallowModel implements TrafficModel {
@@ -178,23 +147,45 @@ export class ShallowModel implements TrafficModel {
   constructor(private readonly opts: ShallowOptions) {}
 
   /** The decision for one metric's values and their timestamps (what run() does without row
-   * objects; the traffic API's fast path writes its answer from it). */
-  judge(values: ArrayLike<number>, timestamps: readonly string[]): ShallowDecision {
+   * objects; the traffic API's fast path writes its answer from it), after the series' history
+   * when there is one. */
+  judge(values: ArrayLike<number>, timestamps: readonly string[], history?: SeriesHistory): ShallowDecision {
     if (values.length < SHALLOW_MIN_POINTS)
       throw new ModelInputError(`the default model needs at least ${SHALLOW_MIN_POINTS} points, got ${values.length}; send a longer series`);
-    return shallowOutliers(values, timestamps, this.opts);
+    return shallowOutliers(values, timestamps, this.opts, history);
+  }
+
+  /** The traffic API's fast path, judged from scratch (series memory: ../traffic/series-memory.ts). */
+  judgeColumn(values: ArrayLike<number>, timestamps: readonly string[]): ColumnJudgement {
+    return columnJudgement(this.judge(values, timestamps));
   }
 
   async run(rows: TimeseriesRow[], metric: string): Promise<TrafficModelResult> {
     const values = rows.map((r) => r.result[metric]!);
     const timestamps = rows.map((r) => r.timestamp);
-    const { smoothed, anomalous } = this.judge(values, timestamps);
+    return this.answer(values, timestamps, this.judge(values, timestamps));
+  }
+
+  /** The answer's anomalies and forecasts from a decision on these values and timestamps. */
+  answer(values: ArrayLike<number>, timestamps: readonly string[], decision: ShallowDecision): TrafficModelResult {
+    const { smoothed, scores, anomalous } = decision;
     const anomalies = [];
-    const predicted = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      predicted[i] = { timestamp: timestamps[i]!, forecast: smoothed[i]! };
-      if (anomalous[i]) anomalies.push({ timestamp: timestamps[i]!, expected: smoothed[i]!, value: values[i]! });
+    const predicted = new Array(timestamps.length);
+    for (let i = 0; i < timestamps.length; i++) {
+      predicted[i] = { timestamp: timestamps[i]!, forecast: smoothed[i]!, score: scores[i]! };
+      if (anomalous[i]) anomalies.push({ timestamp: timestamps[i]!, expected: smoothed[i]!, value: values[i]!, score: scores[i]! });
     }
     return { anomalies, predicted };
   }
+}
+
+/** A decision as the fast path's verdict: the expected value is the smoothed series. */
+export function columnJudgement(decision: ShallowDecision): ColumnJudgement {
+  return { expected: decision.smoothed, scores: decision.scores, anomalous: decision.anomalous };
+}
+
+/** The default model with the [ShallowOutliers] settings (what the traffic service and the NAB
+ * bench's traffic replay use). */
+export function defaultTrafficModel(settings: ShallowOptions): ShallowModel {
+  return new ShallowModel({ contamination: settings.contamination, sensitivity: settings.sensitivity });
 }

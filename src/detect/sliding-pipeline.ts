@@ -6,6 +6,7 @@
 // and on drift retrains; then only the newest point is decided.
 // Every decided point carries its own timestamp, and the whole state is in toJSON at every step.
 import type { Decision, Pipeline, PipelineState } from "./pipeline-types";
+import type { DriftReport } from "./drift";
 import { initialKalmanState, kalmanStep, type KalmanState } from "./kalman";
 import { ReferenceModel, type ReferenceModelState } from "./reference-model";
 import { checkSampleValue, resolveWindowSettings, type ResolvedWindowSettings, type WindowPipelineSettings } from "./window-pipeline-options";
@@ -105,6 +106,16 @@ export class SlidingPipeline implements Pipeline {
     }
     const score = this.model.absScores(raw.subarray(w - 1), this.one)[0];
     return { scores: [score], labels: [score > threshold ? 1 : 0], timestamps: [timestamp], retrained };
+  }
+
+  /** The drift test of the window `value` slides in, on the steps that run one. */
+  driftTestBefore(value: number): DriftReport | undefined {
+    const w = this.settings.window;
+    if (!this.model.trained || this.count < w || this.currentStep < this.settings.step) return undefined;
+    const x = new Float64Array(w);
+    x.set((this.settings.kalman ? this.filtered : this.values).subarray(this.head + 1, this.head + w));
+    x[w - 1] = this.settings.kalman ? kalmanStep({ ...this.kalman }, value) : value;
+    return this.model.driftReport(x);
   }
 
   toJSON(): SlidingPipelineState {

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DruidClient, queryTimeoutMs } from "./client";
+import type { DruidError } from "./druid-error";
 
 test("timeout: context.timeout when positive (number or numeric string), else none", () => {
   assert.is(queryTimeoutMs({ context: { timeout: 90000 } }), 90000);
@@ -28,7 +29,7 @@ test("user:password of the endpoint becomes Basic auth and never appears in an e
       await client.query({ queryType: "timeseries" });
       assert.unreachable();
     } catch (e) {
-      assert.is((e as { status?: number }).status, 502);
+      assert.is((e as DruidError).kind, "bad-answer");
       assert.match((e as Error).message, new RegExp(`at http://127\\.0\\.0\\.1:${port}/druid/v2/ answered HTTP 500: boom`));
       assert.not.match((e as Error).message, /s3cret|admin/);
       assert.is(authorization, `Basic ${Buffer.from("admin:s3cret").toString("base64")}`);
@@ -52,7 +53,7 @@ test("a redirect is reported with where it points (without credentials), not fol
       await client.query({ queryType: "timeseries" });
       assert.unreachable();
     } catch (e) {
-      assert.is((e as { status?: number }).status, 502);
+      assert.is((e as DruidError).kind, "bad-answer");
       assert.match((e as Error).message, /answered HTTP 307, a redirect to http:\/\/druid-router:8888\/druid\/v2\/; set \[Druid\] druid_endpoint/);
       assert.not.match((e as Error).message, /user|pw@/);
       assert.is(asked, 1);
@@ -78,7 +79,7 @@ test("an answer over max_answer_bytes is refused as soon as it is known: declare
         await client.query({ queryType: "timeseries" });
         assert.unreachable();
       } catch (e) {
-        assert.is((e as { status?: number }).status, 502, path);
+        assert.is((e as DruidError).kind, "too-large", path);
         assert.match((e as Error).message, /answered more than 1048576 bytes \(\[Druid\] max_answer_bytes\); narrow the query's intervals/);
       }
       const roomy = new DruidClient({ endpoint: `${base}${path}`, timeoutMs: 2000, maxAnswerBytes: 4 << 20 });

@@ -1,12 +1,13 @@
 // The Druid broker client: POSTs a query as JSON to [Druid] druid_endpoint and returns the
 // validated timeseries rows. Timeout: the query's context.timeout (ms, as Druid reads it), else
-// [Druid] timeout_ms. Every failure becomes an UpstreamError (502) whose message says what the
-// broker said, or that it could not be reached; never a stack trace or a local path.
+// [Druid] timeout_ms. Every failure becomes a DruidError whose kind says what went wrong and whose
+// message says what the broker said, or that it could not be reached; never a stack trace or a
+// local path.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Config } from "../config/schema";
 import type { TimeseriesRow } from "../detect/traffic-model";
-import { BadRequestError, UpstreamError } from "../http/errors";
+import { DruidError } from "./druid-error";
 import { parseTimeseries, TimeseriesError } from "./timeseries";
 import type { DruidQuery } from "./query-builder";
 
@@ -143,7 +144,7 @@ export class DruidClient {
   }
 
   /** The broker's successful answer to `query`, as text (for readers of their own, like the
-   * default model's column reader); every failure to get one is an UpstreamError. */
+   * default model's column reader); every failure to get one is a DruidError. */
   async answer(query: DruidQuery): Promise<BrokerAnswer> {
     const timeoutMs = queryTimeoutMs(query) ?? this.opts.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
@@ -152,35 +153,35 @@ export class DruidClient {
       reply = await post({ url: this.where, headers: this.headers, body: JSON.stringify(query), signal, maxBytes: this.opts.maxAnswerBytes });
     } catch (err) {
       if (signal.aborted)
-        throw new UpstreamError(`the Druid broker at ${this.where} did not answer within ${timeoutMs} ms (the query's context.timeout, else [Druid] timeout_ms)`);
+        throw new DruidError("timeout", `the Druid broker at ${this.where} did not answer within ${timeoutMs} ms (the query's context.timeout, else [Druid] timeout_ms)`);
       if (err instanceof TooLong)
-        throw new UpstreamError(`the Druid broker at ${this.where} answered more than ${this.opts.maxAnswerBytes} bytes ([Druid] max_answer_bytes); narrow the query's intervals or coarsen its granularity`);
+        throw new DruidError("too-large", `the Druid broker at ${this.where} answered more than ${this.opts.maxAnswerBytes} bytes ([Druid] max_answer_bytes); narrow the query's intervals or coarsen its granularity`);
       if (err instanceof CutOff)
-        throw new UpstreamError(`the Druid broker at ${this.where} closed the connection before its answer was complete`);
-      throw new UpstreamError(`could not reach the Druid broker at ${this.where}: ${describeFailure(err)}`);
+        throw new DruidError("bad-answer", `the Druid broker at ${this.where} closed the connection before its answer was complete`);
+      throw new DruidError("unreachable", `could not reach the Druid broker at ${this.where}: ${describeFailure(err)}`);
     }
     if (reply.status >= 300 && reply.status <= 399) // not followed: the endpoint is to be fixed
-      throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${reply.status}, a redirect${reply.location ? ` to ${excerpt(withoutCredentials(reply.location), 200)}` : ""}; set [Druid] druid_endpoint to the broker's own query URL`);
+      throw new DruidError("bad-answer", `the Druid broker at ${this.where} answered HTTP ${reply.status}, a redirect${reply.location ? ` to ${excerpt(withoutCredentials(reply.location), 200)}` : ""}; set [Druid] druid_endpoint to the broker's own query URL`);
     if (reply.status < 200 || reply.status > 299)
-      throw new UpstreamError(`the Druid broker at ${this.where} answered HTTP ${reply.status}: ${brokerError(reply.body)}`);
+      throw new DruidError("bad-answer", `the Druid broker at ${this.where} answered HTTP ${reply.status}: ${brokerError(reply.body)}`);
     return { body: reply.body, contentType: reply.contentType };
   }
 
-  /** The rows of an answer, validated; an answer that is not a timeseries is an UpstreamError,
-   * an empty one a BadRequestError (the query matched nothing). */
+  /** The rows of an answer, validated; an answer that is not a timeseries is a "bad-answer",
+   * an empty one an "empty" DruidError (the query matched nothing). */
   rows({ body, contentType }: BrokerAnswer): TimeseriesRow[] {
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
-      throw new UpstreamError(`the Druid broker at ${this.where} answered something that is not JSON (${excerpt(contentType, 60)}): ${excerpt(body, 100)}`);
+      throw new DruidError("bad-answer", `the Druid broker at ${this.where} answered something that is not JSON (${excerpt(contentType, 60)}): ${excerpt(body, 100)}`);
     }
     try {
       return parseTimeseries(json);
     } catch (e) {
       if (Array.isArray(json) && json.length === 0)
-        throw new BadRequestError("the Druid query matched no data (the broker answered an empty series); check its intervals, filter and dataSource");
-      if (e instanceof TimeseriesError) throw new UpstreamError(`the Druid broker's answer is not a usable timeseries: ${e.message}`);
+        throw new DruidError("empty", "the Druid query matched no data (the broker answered an empty series); check its intervals, filter and dataSource");
+      if (e instanceof TimeseriesError) throw new DruidError("bad-answer", `the Druid broker's answer is not a usable timeseries: ${e.message}`);
       throw e;
     }
   }

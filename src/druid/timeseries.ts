@@ -12,8 +12,19 @@ export class TimeseriesError extends Error {
 const SHAPE = 'a Druid timeseries response: a JSON array of {"timestamp": "<ISO-8601>", "result": {"<metric>": <number>, ...}}';
 
 /** Checks the shape and every value: timestamps ISO-8601, results objects whose values are finite
- * numbers (null is kept out: a missing value is reported, never guessed). */
-export function parseTimeseries(json: unknown): TimeseriesRow[] {
+ * numbers (null is kept out: a missing value is reported, never guessed). With `field`, the
+ * request field the series came from, messages begin with it. */
+export function parseTimeseries(json: unknown, field?: string): TimeseriesRow[] {
+  if (field === undefined) return checkedRows(json);
+  try {
+    return checkedRows(json);
+  } catch (e) {
+    if (e instanceof TimeseriesError) throw new TimeseriesError(`field "${field}": ${e.message}`);
+    throw e;
+  }
+}
+
+function checkedRows(json: unknown): TimeseriesRow[] {
   if (!Array.isArray(json)) {
     const what = json === null ? "null" : typeof json === "object" ? "a JSON object" : `a ${typeof json}`;
     throw new TimeseriesError(`expected ${SHAPE}, got ${what}`);

@@ -1,19 +1,54 @@
-// The one place that maps errors to responses: {"status": "error", "msg": "..."} with the
-// error's status. Anything that is not an HttpError is a fault of ours: logged with its stack,
-// answered 500 with a generic message (no stack traces or paths leak to clients).
+// The one place that maps errors to responses (as hono's one onError): the HTTP layer's own
+// HttpErrors carry their status; the domains' errors carry a kind (src/druid/druid-error.ts,
+// src/stations/station-errors.ts, ModelInputError of src/detect/model-catalog.ts, the field
+// readers' errors), mapped to a status here. The body is {"status": "error", "msg": "..."}, except
+// the original station server's {"status": "Station not initialized", "msg"} for an unknown
+// station. Anything else is a fault of ours: logged with its stack, answered 500 with a generic
+// message (no stack traces or paths leak to clients).
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
+import { ModelInputError } from "../detect/model-catalog";
+import { DruidError } from "../druid/druid-error";
+import { GranularityError } from "../druid/granularity";
+import { TimeseriesError } from "../druid/timeseries";
+import { StationError } from "../stations/station-errors";
+import { Base64FieldError } from "./base64-field";
 import { HttpError } from "./errors";
 
 export function errorBody(msg: string) {
   return { status: "error" as const, msg };
 }
 
+export interface ErrorResponse {
+  status: ContentfulStatusCode;
+  body: { status: string; msg: string };
+}
+
+/** The answer to an error a handler let through, or undefined when it is a fault of ours. */
+export function errorResponse(err: Error): ErrorResponse | undefined {
+  const answer = (status: ContentfulStatusCode) => ({ status, body: errorBody(err.message) });
+  if (err instanceof HttpError) return answer(err.status);
+  // An empty answer means the query matched nothing: the request is to change, not the broker.
+  if (err instanceof DruidError) return answer(err.kind === "empty" ? 400 : 502);
+  if (err instanceof StationError) {
+    return err.kind === "not-initialized"
+      ? { status: 404, body: { status: "Station not initialized", msg: err.message } }
+      : answer(400);
+  }
+  // Input a model cannot judge, and request fields that are not what they must be: the message
+  // says what to send.
+  if (err instanceof ModelInputError || err instanceof Base64FieldError || err instanceof GranularityError || err instanceof TimeseriesError)
+    return answer(400);
+  return undefined;
+}
+
 export function makeErrorHandler(log: Logger) {
   return (err: Error, c: Context) => {
-    if (err instanceof HttpError) {
-      if (err.status >= 500) log.warn({ status: err.status, path: c.req.path, error: err.message }, "request failed upstream");
-      return c.json(errorBody(err.message), err.status);
+    const r = errorResponse(err);
+    if (r) {
+      if (r.status >= 500) log.warn({ status: r.status, path: c.req.path, error: err.message }, "request failed upstream");
+      return c.json(r.body, r.status);
     }
     log.error({ err, path: c.req.path }, "unhandled error");
     return c.json(errorBody("internal error; see the service log"), 500);

@@ -1,5 +1,5 @@
-// The error classes every HTTP handler throws (ky-style: a small hierarchy, one place that maps
-// them to responses: ./error-handler.ts). Messages are for the operator: say what was wrong and
+// The error classes the HTTP handlers throw for what is wrong with a request (ky-style: a small
+// hierarchy, one place that maps them and the domains' errors to responses: ./error-handler.ts). Messages are for the operator: say what was wrong and
 // what is accepted. They never carry stack traces or local paths.
 export class HttpError extends Error {
   constructor(readonly status: 400 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 502 | 503 | 504, message: string) {
@@ -20,17 +20,14 @@ export class NotFoundError extends HttpError {
 }
 
 export class PayloadTooLargeError extends HttpError {
-  constructor(limitBytes: number) { super(413, `request body is larger than the limit of ${limitBytes} bytes`); }
+  /** `setting` names the config key of the limit; `advice` (optional) says what to do. */
+  constructor(limitBytes: number, setting: string, advice?: string) {
+    super(413, `request body is larger than the limit of ${limitBytes} bytes (${setting})${advice ? `; ${advice}` : ""}`);
+  }
   override name = "PayloadTooLargeError";
 }
 
 export class UnsupportedMediaTypeError extends HttpError {
   constructor(message: string) { super(415, message); }
   override name = "UnsupportedMediaTypeError";
-}
-
-/** A system we depend on (the Druid broker) failed or could not be reached (502). */
-export class UpstreamError extends HttpError {
-  constructor(message: string) { super(502, message); }
-  override name = "UpstreamError";
 }

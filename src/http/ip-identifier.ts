@@ -6,7 +6,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { attributeOutliers } from "../detect/ip-attribution";
-import { ModelInputError } from "../detect/model-catalog";
 import { decodeBase64Text, Base64FieldError } from "./base64-field";
 import { BadRequestError } from "./errors";
 import { readTrafficFields } from "./traffic-request";
@@ -58,10 +57,5 @@ export async function ipIdentifierHandler(c: Context) {
     const where = issue.path.length ? `field ${issue.path.join(".")}` : "the payload";
     throw new BadRequestError(`${where} is not as expected (${issue.message}); send ${SHAPE}`);
   }
-  try {
-    return c.json(attributeOutliers(parsed.data.outliers, parsed.data.all_ips_data));
-  } catch (e) {
-    if (e instanceof ModelInputError) throw new BadRequestError(e.message);
-    throw e;
-  }
+  return c.json(attributeOutliers(parsed.data.outliers, parsed.data.all_ips_data));
 }

@@ -1,18 +1,12 @@
-// The `model` field: base64 of a model name. Only [A-Za-z0-9_-]{1,64} can name a model (so a
-// name can never leave the models dir: no "..", slashes, encoded slashes, NUL or absolute paths);
-// anything else falls back to the default model, and the caller logs why.
+// The `model` field: base64 of a model name. Only a safe name (isSafeModelName: [A-Za-z0-9_-]{1,64})
+// can name a model; anything else falls back to the default model, and the caller logs why.
+import { isSafeModelName } from "../detect/model-catalog";
 import { decodeBase64Text, Base64FieldError } from "./base64-field";
-
-const MODEL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ModelNameChoice =
   | { kind: "default" }
   | { kind: "named"; name: string }
   | { kind: "rejected"; reason: string };
-
-export function isSafeModelName(name: string): boolean {
-  return MODEL_NAME.test(name);
-}
 
 /** Decodes the request's `model` field. Absent or empty: the default model. */
 export function chooseModelName(field: string | undefined): ModelNameChoice {

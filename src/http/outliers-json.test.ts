@@ -6,14 +6,15 @@ test("the same text JSON.stringify writes for the answer's objects", () => {
   const timestamps = ["2024-05-20T00:00:00.000Z", "2024-05-20T00:01:00+02:00", "2024-05-20 00:02:00"];
   const values = [1, -2.5e-7, 12345678901234567];
   const expected = [0.1 + 0.2, -0, 1e21];
+  const scores = [0, 0.5312, 1];
   const anomalous = [false, true, true];
   const objects = {
     status: "success", model: "default", metric: 'by"tes',
-    anomalies: [1, 2].map((i) => ({ timestamp: timestamps[i], expected: expected[i], value: values[i] })),
-    predicted: timestamps.map((timestamp, i) => ({ timestamp, forecast: expected[i] })),
+    anomalies: [1, 2].map((i) => ({ timestamp: timestamps[i], expected: expected[i], value: values[i], score: scores[i] })),
+    predicted: timestamps.map((timestamp, i) => ({ timestamp, forecast: expected[i], score: scores[i] })),
   };
-  assert.is(outliersJson("default", 'by"tes', timestamps, values, expected, anomalous).toString("utf8"), JSON.stringify(objects));
-  assert.is(outliersJson("default", "bytes", [], [], [], []).toString("utf8"), '{"status":"success","model":"default","metric":"bytes","anomalies":[],"predicted":[]}');
+  assert.is(outliersJson("default", 'by"tes', timestamps, values, expected, scores, anomalous).toString("utf8"), JSON.stringify(objects));
+  assert.is(outliersJson("default", "bytes", [], [], [], [], []).toString("utf8"), '{"status":"success","model":"default","metric":"bytes","anomalies":[],"predicted":[]}');
 });
 
 test("long answers: rows across chunk boundaries, the longest numbers, a non-ASCII model or metric", () => {
@@ -22,12 +23,13 @@ test("long answers: rows across chunk boundaries, the longest numbers, a non-ASC
     const expected = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -1.2345678901234567e-308 : i % 5 === 1 ? -Number.MAX_VALUE : (i * 1e6) / 7));
     const values = expected.map((x) => -x);
     const anomalous = expected.map((_, i) => i % 97 === 3);
+    const scores = expected.map((_, i) => (i % 3 === 0 ? 1.2345678901234567e-300 : i % 3 === 1 ? 0.0000012345678901234567 : i / n));
     const objects = {
       status: "success", model: "défaut", metric: "bytés",
-      anomalies: timestamps.flatMap((timestamp, i) => (anomalous[i] ? [{ timestamp, expected: expected[i], value: values[i] }] : [])),
-      predicted: timestamps.map((timestamp, i) => ({ timestamp, forecast: expected[i] })),
+      anomalies: timestamps.flatMap((timestamp, i) => (anomalous[i] ? [{ timestamp, expected: expected[i], value: values[i], score: scores[i] }] : [])),
+      predicted: timestamps.map((timestamp, i) => ({ timestamp, forecast: expected[i], score: scores[i] })),
     };
-    const got = outliersJson("défaut", "bytés", timestamps, values, expected, anomalous);
+    const got = outliersJson("défaut", "bytés", timestamps, values, expected, scores, anomalous);
     assert.ok(got.equals(Buffer.from(JSON.stringify(objects), "utf8")), `n = ${n}`);
   }
 });
@@ -37,8 +39,8 @@ test("the buffer is large enough for the longest numbers JavaScript writes, on e
   assert.is(String(longest).length, 25);
   const n = 1000, timestamps = Array.from({ length: n }, () => "2024-05-20");
   const expected = new Array<number>(n).fill(longest), anomalous = new Array<boolean>(n).fill(false);
-  const objects = { status: "success", model: "m", metric: "x", anomalies: [], predicted: timestamps.map((timestamp) => ({ timestamp, forecast: longest })) };
-  assert.ok(outliersJson("m", "x", timestamps, expected, expected, anomalous).equals(Buffer.from(JSON.stringify(objects))));
+  const objects = { status: "success", model: "m", metric: "x", anomalies: [], predicted: timestamps.map((timestamp) => ({ timestamp, forecast: longest, score: longest })) };
+  assert.ok(outliersJson("m", "x", timestamps, expected, expected, expected, anomalous).equals(Buffer.from(JSON.stringify(objects))));
 });
 
 test.run();

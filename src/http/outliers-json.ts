@@ -1,7 +1,8 @@
 // The success answer of POST /api/v1/outliers written as JSON straight from the columns, byte for
 // byte what JSON.stringify gives for {status, model, metric, anomalies, predicted} (see
-// docs/traffic.md), without the 10,000 objects a week of minutes would need first. Numbers are
-// written as JavaScript writes them, which is what JSON.stringify does for finite numbers.
+// docs/traffic.md; each anomaly and each predicted row ends with its anomaly `score`), without
+// the 10,000 objects a week of minutes would need first. Numbers are written as JavaScript writes
+// them, which is what JSON.stringify does for finite numbers.
 //
 // The `predicted` rows are appended to a string (V8 builds it as a rope of small pieces) that is
 // copied into the answer's bytes every CHUNK rows: the pieces die young, and the answer is copied
@@ -13,27 +14,27 @@ const CHUNK = 256;
  * form ("-1.2345678901234567e-308", 24) or integer ("-123456789012345680000", 22). */
 const LONGEST_NUMBER = 25;
 /** The most characters a row adds besides its timestamp: its fixed text, a comma, a number. */
-const ROW_EXTRA = '{"timestamp":"'.length + '","forecast":'.length + "}".length + 1 + LONGEST_NUMBER;
+const ROW_EXTRA = '{"timestamp":"'.length + '","forecast":'.length + ',"score":'.length + "}".length + 1 + 2 * LONGEST_NUMBER;
 
 /** `timestamps` must be ASCII that needs no escaping in JSON (timeseriesColumns guarantees it);
- * `expected` and `values` must be finite. */
+ * `expected`, `values` and `scores` must be finite. */
 export function outliersJson(
   model: string, metric: string, timestamps: readonly string[], values: ArrayLike<number>,
-  expected: ArrayLike<number>, anomalous: readonly boolean[],
+  expected: ArrayLike<number>, scores: ArrayLike<number>, anomalous: readonly boolean[],
 ): Buffer<ArrayBuffer> {
   const n = timestamps.length;
   const anomalies: string[] = [];
   let size = 0;
   for (let i = 0; i < n; i++) {
     size += timestamps[i]!.length + ROW_EXTRA;
-    if (anomalous[i]) anomalies.push(`{"timestamp":"${timestamps[i]}","expected":${expected[i]},"value":${values[i]}}`);
+    if (anomalous[i]) anomalies.push(`{"timestamp":"${timestamps[i]}","expected":${expected[i]},"value":${values[i]},"score":${scores[i]}}`);
   }
   const head = `{"status":"success","model":${JSON.stringify(model)},"metric":${JSON.stringify(metric)},"anomalies":[${anomalies.join(",")}],"predicted":[`;
   const out = Buffer.allocUnsafe(Buffer.byteLength(head) + size + 2);
   let at = out.write(head, 0, "utf8");
   let rows = "";
   for (let i = 0; i < n; i++) {
-    rows += (i === 0 ? '{"timestamp":"' : ',{"timestamp":"') + timestamps[i] + '","forecast":' + expected[i] + "}";
+    rows += (i === 0 ? '{"timestamp":"' : ',{"timestamp":"') + timestamps[i] + '","forecast":' + expected[i] + ',"score":' + scores[i] + "}";
     if (i % CHUNK === CHUNK - 1) { at += out.write(rows, at, "latin1"); rows = ""; }
   }
   at += out.write(rows + "]}", at, "latin1");

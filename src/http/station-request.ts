@@ -1,4 +1,5 @@
-// Reading a station API request: its JSON body and the station id of its path.
+// Reading a station API request: its JSON body and the station id of its path (the routes of
+// ./station-app.ts and ./station-record-routes.ts).
 import type { Context } from "hono";
 import { z } from "zod";
 import { BadRequestError, UnsupportedMediaTypeError } from "./errors";

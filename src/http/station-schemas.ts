@@ -3,9 +3,10 @@
 // and failed later (a string value killed a variable for good, `_` in ids broke restarts); here
 // nothing unvalidated gets past the edge.
 import { z } from "zod";
-import { pipelineKinds, type PipelineKindName } from "../config";
+import { pipelineNameList } from "../detect/pipeline-registry";
+import { ISO_TIME_FORMS, isIsoTime, isoTimeMs } from "../detect/iso-time";
+import type { DetectionRequest, InitializeRequest, MaintenanceRequest, Sample } from "../stations/requests";
 import { eventKinds } from "../stations/station-records";
-import type { MaintenanceRequest } from "../stations/maintenance";
 import { BadRequestError } from "./errors";
 
 export const MIN_WINDOW = 8;
@@ -23,7 +24,7 @@ const STATION_ID_RULE = `a string of 1-${MAX_ID_CHARS} characters: letters or di
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 const VARIABLE_RULE = `a string of 1-${MAX_ID_CHARS} characters without control characters, not "timestamp" or "values"`;
 const VALUE_RULE = "a finite number with |value| <= 1e15";
-const TIMESTAMP_RULE = `a date-time string like "2021-01-01 00:00:00" or "2021-01-01T00:00:00Z" (ISO 8601; no zone = UTC)`;
+const TIMESTAMP_RULE = `a date-time string ${ISO_TIME_FORMS}`;
 
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
@@ -62,24 +63,8 @@ export const initializeSchema = z.object({
       if (names.length > MAX_VARIABLES) ctx.addIssue({ code: "custom", message: `at most ${MAX_VARIABLES} variables per station (got ${names.length})` });
       for (const n of names) if (!isVariableName(n)) ctx.addIssue({ code: "custom", path: [n], message: `variable name must be ${VARIABLE_RULE}` });
     }),
-  pipeline: z.enum(pipelineKinds, { error: (i) => `must be one of ${pipelineKinds.join(", ")} (got ${describeValue(i.input)})` }).optional(),
-}, { error: (i) => `body must be a JSON object {"id_estacio": ..., "variables": {...}} (got ${describeValue(i.input)})` }).strict();
-
-export type InitializeRequest = { id_estacio: string; variables: Record<string, number>; pipeline?: PipelineKindName };
-
-/** Parses the sample time: ISO 8601 or "YYYY-MM-DD HH:MM:SS[.fff]"; without a zone it is UTC. */
-export function parseTimestamp(s: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
-  if (!m) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? "00"}:${m[5] ?? "00"}:${m[6] ?? "00"}${(m[7] ?? "").slice(0, 4)}${m[8] ?? "Z"}`;
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? t : undefined;
-}
-
-export interface Sample {
-  timestamp: string;
-  values: Array<[variable: string, value: number]>;
-}
+  pipeline: z.enum(pipelineNameList, { error: (i) => `must be one of ${pipelineNameList.join(", ")} (got ${describeValue(i.input)})` }).optional(),
+}, { error: (i) => `body must be a JSON object {"id_estacio": ..., "variables": {...}} (got ${describeValue(i.input)})` }).strict() satisfies z.ZodType<InitializeRequest, unknown>;
 
 function checkValue(v: unknown, ctx: z.RefinementCtx, path: (string | number)[]): v is number {
   if (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= MAX_ABS_VALUE) return true;
@@ -94,7 +79,7 @@ const sampleSchema = z.unknown().transform((raw, ctx): Sample => {
   }
   const obj = raw as Record<string, unknown>;
   const ts = obj.timestamp;
-  if (typeof ts !== "string" || parseTimestamp(ts) === undefined)
+  if (typeof ts !== "string" || !isIsoTime(ts))
     ctx.addIssue({ code: "custom", path: ["timestamp"], message: `must be ${TIMESTAMP_RULE} (got ${describeValue(ts)})` });
   const values: Sample["values"] = [];
   let source: Record<string, unknown>, prefix: string[];
@@ -136,17 +121,16 @@ export const detectionSchema = z.object({
   .superRefine((b, ctx) => {
     if (b.numero_mostres !== undefined && b.numero_mostres !== b.mostres.length)
       ctx.addIssue({ code: "custom", path: ["numero_mostres"], message: `is ${b.numero_mostres} but "mostres" holds ${b.mostres.length} samples; they must match` });
-  });
+  }) satisfies z.ZodType<DetectionRequest, unknown>;
 
-export type DetectionRequest = z.infer<typeof detectionSchema>;
+// The read side's queries (outliers; issue 15: history, events) and maintenance windows. Query
+// strings arrive as strings.
 
-// Issue 15: history, events and maintenance windows. Query strings arrive as strings.
-
-const SINCE_RULE = `a sample time like "2021-01-01 00:00:00" (ISO 8601, UTC without a zone) or epoch milliseconds`;
+const SINCE_RULE = `a sample time ${ISO_TIME_FORMS}, or epoch milliseconds`;
 /** `since`: a sample time or epoch ms, as epoch ms; absent = from the start. */
 const sinceSchema = z.string().optional().transform((v, ctx) => {
   if (v === undefined) return 0;
-  const ms = /^\d+$/.test(v) ? Number(v) : parseTimestamp(v);
+  const ms = /^\d+$/.test(v) ? Number(v) : isoTimeMs(v);
   if (ms === undefined) {
     ctx.addIssue({ code: "custom", message: `must be ${SINCE_RULE} (got ${describeValue(v)})` });
     return z.NEVER;
@@ -172,6 +156,9 @@ const cursorSchema = z.string().optional().transform((v, ctx) => {
   return Number(v);
 });
 
+/** GET /stations/:id/outliers?since=&limit= (other parameters are ignored, as they always were) */
+export const outliersQuerySchema = z.object({ since: sinceSchema, limit: limitSchema });
+
 /** GET /stations/:id/history?variable=&since=&limit=&cursor= */
 export const historyQuerySchema = z.object({
   variable: z.string({ error: "is required: the variable whose history to read" }).refine(isVariableName, { message: `must be a variable name, ${VARIABLE_RULE}` }),
@@ -194,7 +181,7 @@ const MAINTENANCE_YEARS = [2000, 2100] as const;
 const MAX_MAINTENANCE_MS = 366 * 24 * 3_600_000;
 const MAX_REASON_CHARS = 500;
 const maintenanceTime = z.string({ error: (i) => `must be ${TIMESTAMP_RULE} (got ${describeValue(i.input)})` }).superRefine((v, ctx) => {
-  const ms = parseTimestamp(v);
+  const ms = isoTimeMs(v);
   if (ms === undefined) ctx.addIssue({ code: "custom", message: `must be ${TIMESTAMP_RULE} (got ${describeValue(v)})` });
   else if (ms < Date.UTC(MAINTENANCE_YEARS[0], 0, 1) || ms >= Date.UTC(MAINTENANCE_YEARS[1], 0, 1))
     ctx.addIssue({ code: "custom", message: `must be within the years ${MAINTENANCE_YEARS[0]}-${MAINTENANCE_YEARS[1] - 1} (got ${describeValue(v)})` });
@@ -214,7 +201,7 @@ export const maintenanceSchema = z.object({
 }, { error: (i) => `body must be a JSON object {"from": ..., "to": ..., "variables"?: [...], "reason": ...} (got ${describeValue(i.input)})` })
   .strict()
   .superRefine((b, ctx) => {
-    const from = parseTimestamp(b.from), to = parseTimestamp(b.to);
+    const from = isoTimeMs(b.from), to = isoTimeMs(b.to);
     if (from === undefined || to === undefined) return;
     if (to <= from) ctx.addIssue({ code: "custom", path: ["to"], message: `must be after "from" (the window is [from, to) of sample time; got from ${b.from}, to ${b.to})` });
     else if (to - from > MAX_MAINTENANCE_MS) ctx.addIssue({ code: "custom", path: ["to"], message: `the window is ${((to - from) / 86_400_000).toFixed(1)} days long; at most 366 days` });

@@ -1,41 +1,32 @@
 // The traffic API (port 39091, docs/design.md § Traffic API): outliers of a Druid timeseries (POST
 // /api/v1/outliers and the older POST /calculate), IP attribution, the model list, health and
-// metrics.
+// metrics. The routes only: the models, the Druid client and the training schedule are built by
+// src/app.
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { Counter, Histogram } from "prom-client";
-import type { Service, ServiceDeps } from "./service";
+import { Counter, Histogram, type Registry } from "prom-client";
+import type { Logger } from "pino";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
-import { HttpError } from "./errors";
-import { catalogWithDefault, type ModelCatalog } from "../detect/model-catalog";
-import { ShallowModel } from "../detect/shallow-model";
-import { DruidClient } from "../druid/client";
-import { outliersHandler } from "./traffic-outliers";
+import { HttpError, PayloadTooLargeError } from "./errors";
+import type { ModelCatalog } from "../detect/model-catalog";
+import { outliersHandler, type OutliersDeps } from "./traffic-outliers";
 import { ipIdentifierHandler } from "./ip-identifier";
-import { startDeepModels } from "../deep/deep-service";
 
-export interface TrafficServiceOptions {
-  /** Named (deep) models; the default shallow model is always there besides them. */
-  deepModels?: ModelCatalog;
+export interface TrafficAppOptions {
+  /** The default model and the named ones. */
+  catalog: ModelCatalog;
+  druid: OutliersDeps["druid"];
+  /** [Outliers] metric. */
+  metric: string;
+  /** [Outliers] body_limit, bytes. */
+  bodyLimit: number;
+  log: Logger;
+  /** The process's metrics registry, served at /metrics. */
+  metrics: Registry;
 }
 
-export async function createTrafficService(deps: ServiceDeps, opts: TrafficServiceOptions = {}): Promise<Service> {
-  const { config, log, metrics } = deps;
-  const shallow = new ShallowModel({
-    contamination: config.ShallowOutliers.contamination,
-    sensitivity: config.ShallowOutliers.sensitivity,
-  });
-  let deep: { close(): Promise<void> } | undefined;
-  const catalog = catalogWithDefault({
-    model: shallow,
-    info: {
-      name: shallow.name, kind: "shallow",
-      description: "smoothed series + isolation forest (ShallowOutliers of rb-aioutliers), no training needed",
-      contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
-    },
-  }, opts.deepModels ?? (deep = startDeepModels(deps)).catalog);
-  const druid = DruidClient.fromConfig(config.Druid);
-
+export function createTrafficApp(o: TrafficAppOptions): Hono {
+  const { catalog, log, metrics } = o;
   const requests = new Counter({
     name: "rb_aioutliers_traffic_requests_total", help: "Traffic API requests by route and status",
     labelNames: ["route", "status"], registers: [metrics],
@@ -45,7 +36,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
     labelNames: ["route"], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60], registers: [metrics],
   });
 
-  const limit = config.Outliers.body_limit;
+  const limit = o.bodyLimit;
   const app = new Hono();
   app.onError(makeErrorHandler(log));
   app.notFound(notFoundHandler);
@@ -58,7 +49,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
     requests.inc({ route, status: String(c.res.status) });
   });
   const tooLarge = () => {
-    throw new HttpError(413, `request body is larger than the limit of ${limit} bytes ([Outliers] body_limit); send a shorter series or raise the limit`);
+    throw new PayloadTooLargeError(limit, "[Outliers] body_limit", "send a shorter series or raise the limit");
   };
   const streamLimit = bodyLimit({ maxSize: limit, onError: tooLarge });
   // A declared length is checked here, as bodyLimit checks it, without bodyLimit's look at the
@@ -70,7 +61,7 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
     if (parseInt(length, 10) > limit) tooLarge();
     await next();
   };
-  const outliers = outliersHandler({ catalog, druid, metric: config.Outliers.metric, log });
+  const outliers = outliersHandler({ catalog, druid: o.druid, metric: o.metric, log });
   app.post("/api/v1/outliers", limited, outliers);
   app.post("/calculate", limited, outliers);
   app.post("/api/v1/ip_identifier", limited, ipIdentifierHandler);
@@ -79,5 +70,5 @@ export async function createTrafficService(deps: ServiceDeps, opts: TrafficServi
   app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
-  return { app, close: async () => { await deep?.close(); } };
+  return app;
 }

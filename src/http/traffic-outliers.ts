@@ -4,20 +4,20 @@
 // to the default one. Every request the API can never satisfy is a 400 saying what to send.
 import type { Context } from "hono";
 import type { Logger } from "pino";
-import { DEFAULT_MODEL_NAME, ModelInputError, type CatalogEntry, type ModelCatalog } from "../detect/model-catalog";
+import { DEFAULT_MODEL_NAME, type CatalogEntry, type ModelCatalog } from "../detect/model-catalog";
 import type { TimeseriesRow } from "../detect/traffic-model";
-import { GranularityError, granularitySeconds } from "../druid/granularity";
+import { granularitySeconds } from "../druid/granularity";
 import type { DruidClient } from "../druid/client";
 import { withTrafficMetrics, type DruidQuery } from "../druid/query-builder";
-import { parseTimeseries, TimeseriesError } from "../druid/timeseries";
-import { ShallowModel } from "../detect/shallow-model";
+import { parseTimeseries } from "../druid/timeseries";
 import { timeseriesColumns } from "../druid/timeseries-columns";
-import { base64BytesAsText, decodeBase64Text, Base64FieldError } from "./base64-field";
+import { base64BytesAsText, decodeBase64Text } from "./base64-field";
 import { BadRequestError } from "./errors";
 import { chooseMetric, metricOfFields } from "./metric-choice";
 import { outliersJson } from "./outliers-json";
 import { chooseModelName } from "./model-name";
-import { DecodedBytes, readTrafficFields } from "./traffic-request";
+import { DecodedBytes, readTrafficFields, type TrafficFields } from "./traffic-request";
+import { namedSeriesKey, querySeriesKey } from "../traffic/series-key";
 
 export interface OutliersDeps {
   catalog: ModelCatalog;
@@ -25,6 +25,18 @@ export interface OutliersDeps {
   /** [Outliers] metric. */
   metric: string;
   log: Logger;
+}
+
+/** The `series` field names posted data's series; at most this long. */
+const SERIES_NAME_MAX = 200;
+
+/** Which series the request is about, for a model that remembers series (the default model with
+ * series memory): the query's, or the name the caller gave posted data; none for unnamed data. */
+function seriesOf(fields: TrafficFields, query: DruidQuery | undefined): ((metric: string) => string) | undefined {
+  if (fields.series !== undefined && fields.series.length > SERIES_NAME_MAX)
+    throw new BadRequestError(`field "series" is ${fields.series.length} characters long; send a name of at most ${SERIES_NAME_MAX}`);
+  if (query) return (metric) => querySeriesKey(query, metric);
+  return fields.series === undefined ? undefined : (metric) => namedSeriesKey(fields.series!, metric);
 }
 
 const NOTHING_SENT = 'send "query" (base64 of a Druid timeseries query) or "data" (base64 of a Druid timeseries response), as form fields or JSON';
@@ -39,50 +51,22 @@ function parseJsonText(field: string, text: string, what: string): unknown {
   }
 }
 
-function decodeField(field: string, value: string): string {
-  try {
-    return decodeBase64Text(field, value);
-  } catch (e) {
-    if (e instanceof Base64FieldError) throw new BadRequestError(e.message);
-    throw e;
-  }
-}
-
-function decodedText(bytes: DecodedBytes): string {
-  try {
-    return base64BytesAsText("data", Buffer.from(bytes.latin1, "latin1"));
-  } catch (e) {
-    if (e instanceof Base64FieldError) throw new BadRequestError(e.message);
-    throw e;
-  }
-}
-
 function rowsFromData(data: string | unknown[] | DecodedBytes): TimeseriesRow[] {
-  const json = typeof data === "string" ? parseJsonText("data", decodeField("data", data), "a Druid timeseries response")
-    : data instanceof DecodedBytes ? parseJsonText("data", decodedText(data), "a Druid timeseries response") : data;
-  try {
-    return parseTimeseries(json);
-  } catch (e) {
-    if (e instanceof TimeseriesError) throw new BadRequestError(`field "data": ${e.message}`);
-    throw e;
-  }
+  const json = typeof data === "string" ? parseJsonText("data", decodeBase64Text("data", data), "a Druid timeseries response")
+    : data instanceof DecodedBytes ? parseJsonText("data", base64BytesAsText("data", Buffer.from(data.latin1, "latin1")), "a Druid timeseries response") : data;
+  return parseTimeseries(json, "data");
 }
 
 /** The query as the broker will get it: checked, and rewritten for a deep model. */
 function prepareQuery(query: string | Record<string, unknown>, entry: CatalogEntry): DruidQuery {
-  const json = typeof query === "string" ? parseJsonText("query", decodeField("query", query), "a Druid timeseries query") : query;
+  const json = typeof query === "string" ? parseJsonText("query", decodeBase64Text("query", query), "a Druid timeseries query") : query;
   if (json === null || typeof json !== "object" || Array.isArray(json))
     throw new BadRequestError('field "query" must be a Druid query object, e.g. {"queryType": "timeseries", "dataSource": "rb_flow", ...}');
   const q = json as DruidQuery;
   if (q.queryType !== "timeseries")
     throw new BadRequestError(`the query's queryType is ${JSON.stringify(q.queryType) ?? "missing"}; only "timeseries" queries can be judged`);
-  try {
-    granularitySeconds(q.granularity);
-    return entry.info.kind === "deep" ? withTrafficMetrics(q) : q;
-  } catch (e) {
-    if (e instanceof GranularityError) throw new BadRequestError(e.message);
-    throw e;
-  }
+  granularitySeconds(q.granularity); // refuses a granularity without a fixed length
+  return entry.info.kind === "deep" ? withTrafficMetrics(q) : q;
 }
 
 async function pickModel(catalog: ModelCatalog, field: string | undefined, log: Logger): Promise<CatalogEntry> {
@@ -107,36 +91,27 @@ export function outliersHandler(deps: OutliersDeps) {
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
     // The broker is asked once; its answer is read by the fast path below or the general one.
-    const broker = fields.data === undefined ? await deps.druid.answer(prepareQuery(fields.query!, entry)) : undefined;
+    const query = fields.data === undefined ? prepareQuery(fields.query!, entry) : undefined;
+    const broker = query ? await deps.druid.answer(query) : undefined;
+    const series = seriesOf(fields, query);
     const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;
-    if (text !== undefined && entry.model instanceof ShallowModel) {
-      // The default model judges one column: read it without building row objects, and write
-      // the answer without building result objects (same answer; anything unusual goes the
-      // general way below).
+    if (text !== undefined && entry.model.judgeColumn) {
+      // A model that judges one column (the default model): read it without building row
+      // objects, and write the answer without building result objects (same answer; anything
+      // unusual goes the general way below).
       const columns = timeseriesColumns(text, (names) => metricOfFields(names, deps.metric));
       if (columns) {
         const { timestamps, values, metric } = columns;
-        let decision;
-        try {
-          decision = entry.model.judge(values, timestamps);
-        } catch (e) {
-          if (e instanceof ModelInputError) throw new BadRequestError(e.message);
-          throw e;
-        }
+        const decision = entry.model.judgeColumn(values, timestamps, series?.(metric));
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
-        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.smoothed, decision.anomalous);
+        const json = outliersJson(entry.model.name, metric, timestamps, values, decision.expected, decision.scores, decision.anomalous);
         return c.body(json, 200, { "content-type": "application/json" });
       }
     }
     const rows = broker ? deps.druid.rows(broker) : rowsFromData(fields.data!);
     const metric = chooseMetric(rows, deps.metric);
-    try {
-      const result = await entry.model.run(rows, metric);
-      return c.json({ status: "success", model: entry.model.name, metric, anomalies: result.anomalies, predicted: result.predicted });
-    } catch (e) {
-      if (e instanceof ModelInputError) throw new BadRequestError(e.message);
-      throw e;
-    }
+    const result = await entry.model.run(rows, metric, series?.(metric));
+    return c.json({ status: "success", model: entry.model.name, metric, anomalies: result.anomalies, predicted: result.predicted });
   };
 }

@@ -16,6 +16,8 @@ export interface TrafficFields {
    * (./form-base64.ts); else its text. */
   data?: string | unknown[] | DecodedBytes;
   model?: string;
+  /** A name for the posted `data`'s series (plain text): the default model then remembers it. */
+  series?: string;
   payload?: string | Record<string, unknown>;
 }
 
@@ -30,13 +32,14 @@ const jsonFields = z.object({
   query: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
   data: z.union([z.string(), z.array(z.unknown())]).optional(),
   model: z.string().optional(),
+  series: z.string().optional(),
   payload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
 });
 
 /** Only `data` can be bytes (formFields decodes no other field). */
 function fieldsOf(get: (name: string) => string | DecodedBytes | undefined): TrafficFields {
   const out: Record<string, string | DecodedBytes> = {};
-  for (const name of ["query", "data", "model", "payload"] as const) {
+  for (const name of ["query", "data", "model", "series", "payload"] as const) {
     const v = get(name);
     if (v !== undefined && v !== "") out[name] = v;
   }
@@ -101,7 +104,7 @@ export async function readTrafficFields(c: Context): Promise<TrafficFields> {
       throw new BadRequestError("the multipart body could not be read; send fields query, data or model as multipart/form-data parts");
     }
     const values = new Map<string, string>();
-    for (const name of ["query", "data", "model", "payload"]) {
+    for (const name of ["query", "data", "model", "series", "payload"]) {
       const v = form.get(name);
       if (v === null) continue;
       values.set(name, typeof v === "string" ? v : await v.text());

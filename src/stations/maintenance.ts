@@ -36,15 +36,6 @@ export function overlappingWindow(windows: readonly MaintenanceWindow[], w: Omit
     (o.variables === undefined || w.variables === undefined || o.variables.some((v) => w.variables!.includes(v))));
 }
 
-/** POST /stations/:id/maintenance, validated (src/http/station-schemas.ts): times in the sample
- * grammar, from < to. */
-export interface MaintenanceRequest {
-  from: string;
-  to: string;
-  variables?: string[];
-  reason: string;
-}
-
 /** Windows a station may hold at once (ended windows are pruned with the events). */
 export const MAX_WINDOWS_PER_STATION = 1000;
 

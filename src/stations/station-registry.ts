@@ -11,20 +11,15 @@
 // a maintenance window (./maintenance.ts) are recorded but neither answered nor delivered.
 import { randomUUID } from "node:crypto";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
-import { BadRequestError, NotFoundError } from "../http/errors";
-import { parseTimestamp, type DetectionRequest, type InitializeRequest } from "../http/station-schemas";
+import { StationError, StationNotInitializedError } from "./station-errors";
+import { isoTimeMs } from "../detect/iso-time";
+import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import { driftTestBefore, probeDue } from "./drift-probe";
-import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceRequest, type MaintenanceWindow } from "./maintenance";
+import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
 import type { EventRow, HistoryRow } from "./station-records";
 import type { StationStore } from "./store";
-
-export class StationNotInitializedError extends NotFoundError {
-  constructor(readonly stationId: string) {
-    super(`station ${JSON.stringify(stationId)} is not initialized; POST /initialize first`);
-  }
-}
 
 interface LiveVariable {
   name: string;
@@ -144,7 +139,7 @@ export class StationRegistry {
       for (const [name] of req.mostres[i]!.values) {
         if (live.variables.has(name)) continue;
         const known = [...live.variables.keys()].map((n) => JSON.stringify(n)).join(", ");
-        throw new BadRequestError(`mostres[${i}]: variable ${JSON.stringify(name)} is not initialized for station ${JSON.stringify(live.id)} (its variables: ${known}); send only those, or POST /initialize again with the new variable`);
+        throw new StationError("variable-unknown", `mostres[${i}]: variable ${JSON.stringify(name)} is not initialized for station ${JSON.stringify(live.id)} (its variables: ${known}); send only those, or POST /initialize again with the new variable`);
       }
     }
   }
@@ -161,10 +156,10 @@ export class StationRegistry {
     const journal: Array<[string, Array<[string, number]>]> = [];
     for (const sample of req.mostres) {
       journal.push([sample.timestamp, sample.values]);
-      const timeMs = parseTimestamp(sample.timestamp) ?? 0;
+      const timeMs = isoTimeMs(sample.timestamp) ?? 0;
       for (const [name, value] of sample.values) {
         const v = live.variables.get(name)!;
-        const probe = probeDue(v.pipelineName, v.window, v.samplesSeen) ? driftTestBefore(v.pipeline.toJSON(), value) : undefined;
+        const probe = probeDue(v.window, v.samplesSeen) ? driftTestBefore(v.pipeline, value) : undefined;
         const d = v.pipeline.update(value, sample.timestamp);
         if (probe) {
           v.lastDriftTest = JSON.stringify({ timestamp: sample.timestamp, ...probe });
@@ -191,7 +186,7 @@ export class StationRegistry {
           if (label !== 1) continue;
           let list = found.get(name);
           if (!list) found.set(name, (list = []));
-          list.push({ timestamp: d.timestamps[k]!, time_ms: parseTimestamp(d.timestamps[k]!) ?? 0, score });
+          list.push({ timestamp: d.timestamps[k]!, time_ms: isoTimeMs(d.timestamps[k]!) ?? 0, score });
           outlierCount++;
         }
       }
@@ -304,11 +299,11 @@ export class StationRegistry {
 
   /** Adds a maintenance window (the station exists; the request is validated) and its event. */
   addMaintenance(id: string, req: MaintenanceRequest): MaintenanceWindow {
-    const w = { fromMs: parseTimestamp(req.from)!, toMs: parseTimestamp(req.to)!, reason: req.reason, ...(req.variables ? { variables: req.variables } : {}) };
+    const w = { fromMs: isoTimeMs(req.from)!, toMs: isoTimeMs(req.to)!, reason: req.reason, ...(req.variables ? { variables: req.variables } : {}) };
     const now = this.now();
     return this.store.transaction(() => {
       const problem = windowProblem(this.maintenanceWindows(id), this.store.variableMeta(id).map((v) => v.name), w);
-      if (problem) throw new BadRequestError(problem);
+      if (problem) throw new StationError("window-refused", problem);
       const id_ = this.store.records.insertWindow(id, { from_ms: w.fromMs, to_ms: w.toMs, variables: w.variables ? JSON.stringify(w.variables) : null, reason: w.reason, created_ms: now });
       const created = { ...w, id: id_, createdMs: now };
       this.maintenanceEvent(id, "created", created, now);

@@ -1,6 +1,6 @@
 // Deep model bench (issue 5 part 6): predict latency for one day of 1-minute data (1,440 rows,
-// 89 slices) and for one slice, on the forward pass the service uses (src/deep/fast-forward.ts
-// with the WebAssembly SIMD kernels of src/deep/wasm-kernels.ts), tfjs-wasm and tfjs-cpu; the
+// 89 slices) and for one slice, on the forward pass the service uses (src/deep/inference/fast-forward.ts
+// with the WebAssembly SIMD kernels of src/deep/inference/wasm-kernels.ts), tfjs-wasm and tfjs-cpu; the
 // whole request path (features, slices, forward, errors, forecasts) for a day; and training seconds per epoch on 700 slices (tfjs-wasm,
 // as the training worker runs it). Model: the original's traffic.keras, imported.
 // Targets (issue 5): <= 15 ms per day, <= 1 ms per slice. The original has no comparable figure
@@ -11,13 +11,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath } from "../support/fixtures";
-import { importKeras } from "../../src/deep/keras-io";
-import { loadFastModel, loadTfModel } from "../../src/deep/runtime-model";
-import { detectAnomalies, type SliceBatch } from "../../src/deep/detect";
+import { importKeras } from "../../src/deep/files/keras-io";
+import { loadFastModel, loadTfModel } from "../../src/deep/inference/runtime-model";
+import { detectAnomalies, type SliceBatch } from "../../src/deep/inference/detect";
 import { buildFeatures } from "../../src/deep/features";
 import { rescale, sliceStarts } from "../../src/deep/preprocess";
-import { syntheticTraffic } from "../../src/deep/synthetic-traffic";
-import { trainAutoencoder, trainingSlices } from "../../src/deep/train-core";
+import { syntheticTraffic } from "../../build/synthetic-traffic";
+import { trainAutoencoder, trainingSlices } from "../../src/deep/training/train-core";
 import { loadTf } from "../../src/deep/tf-backend";
 import { measure, printTable, timeRow, type BenchRow } from "./harness";
 

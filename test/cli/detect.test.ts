@@ -21,7 +21,7 @@ function cli(args: string[], input?: string) {
 function series(n: number, spikeAt: number): { ts: string; value: string }[] {
   const rng = new Rng(3);
   return Array.from({ length: n }, (_, i) => ({
-    ts: `2024-03-01 00:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`,
+    ts: `2024-03-01 ${[Math.floor(i / 3600), Math.floor(i / 60) % 60, i % 60].map((f) => String(f).padStart(2, "0")).join(":")}`,
     value: (Math.sin(i / 8) + (rng.nextFloat() - 0.5) * 0.2 + (i === spikeAt ? 9 : 0)).toFixed(4),
   }));
 }
@@ -110,6 +110,8 @@ test("bad input stops with the line named, exit 2", () => {
     ["time,value\n2024-01-01,1\n", /line 1: missing column 'timestamp'/],
     ["", /empty input/],
     ["value,timestamp\n1\n", /line 2: expected 2 columns, got 1/],
+    ["timestamp,value\n2024-01-01,1\nnot-a-time,2\n", /line 3: timestamp 'not-a-time' is not a date-time like "2021-01-01 00:00:00"/],
+    ["timestamp,value\n2021-02-30 00:00:00,1\n", /line 2: timestamp '2021-02-30 00:00:00' is not .*no 2021-02-30 or 24:00/],
   ] as const;
   for (const [input, message] of bad) {
     const r = cli(["--pipeline", "sliding", "--window", "8"], input);

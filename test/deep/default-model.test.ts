@@ -10,9 +10,9 @@ import * as assert from "uvu/assert";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeepModelCatalog } from "../../src/deep/catalog";
-import { modelLoader } from "../../src/deep/runtime-model";
-import { injectAnomalies, syntheticTraffic, type InjectedAnomaly } from "../../src/deep/synthetic-traffic";
+import { DeepModelCatalog } from "../../src/deep/inference/catalog";
+import { modelLoader } from "../../src/deep/inference/runtime-model";
+import { injectAnomalies, syntheticTraffic, type InjectedAnomaly } from "../../build/synthetic-traffic";
 
 const catalog = new DeepModelCatalog({
   modelsDir: mkdtempSync(join(tmpdir(), "rbao-default-")), thresholdK: 5, load: modelLoader("auto"),

@@ -1,4 +1,4 @@
-// The plain forward pass (src/deep/fast-forward.ts) on real traffic: the upstream test files
+// The plain forward pass (src/deep/inference/fast-forward.ts) on real traffic: the upstream test files
 // through the imported original model. Three computations of the same network:
 //   f64 — every product and activation in float64 JavaScript (matches the float64 numpy
 //         reference to 1.4e-7 on the golden slices, keras-import.test.ts);
@@ -12,10 +12,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath, readFixtureJson } from "../support/fixtures";
-import { importKeras } from "../../src/deep/keras-io";
-import { loadFastModel, loadTfModel } from "../../src/deep/runtime-model";
-import { reconstructRows } from "../../src/deep/detect";
-import { wasmSimdAvailable } from "../../src/deep/wasm-kernels";
+import { importKeras } from "../../src/deep/files/keras-io";
+import { loadFastModel, loadTfModel } from "../../src/deep/inference/runtime-model";
+import { reconstructRows } from "../../src/deep/inference/detect";
+import { wasmSimdAvailable } from "../../src/deep/inference/wasm-kernels";
 import type { TimeseriesRow } from "../../src/detect/traffic-model";
 
 const read = (f: string) => readFixtureJson(`upstream/${f}`) as TimeseriesRow[];

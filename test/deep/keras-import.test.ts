@@ -11,12 +11,12 @@ import { join } from "node:path";
 import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { spawnSync } from "node:child_process";
 import { unzipSync, strFromU8 } from "fflate";
-import { importKeras, exportKeras } from "../../src/deep/keras-io";
-import { readModelDir } from "../../src/deep/model-files";
-import { loadTfModel } from "../../src/deep/runtime-model";
-import { reconstructRows } from "../../src/deep/detect";
+import { importKeras, exportKeras } from "../../src/deep/files/keras-io";
+import { readModelDir } from "../../src/deep/files/model-files";
+import { loadTfModel } from "../../src/deep/inference/runtime-model";
+import { reconstructRows } from "../../src/deep/inference/detect";
 import { matrix } from "../../src/deep/matrix";
-import { loadFastModel } from "../../src/deep/runtime-model";
+import { loadFastModel } from "../../src/deep/inference/runtime-model";
 
 const kerasFile = fixturePath("upstream/traffic.keras");
 const golden = readFixtureJson("golden/keras_traffic_forward.json");

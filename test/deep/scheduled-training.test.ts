@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { startService } from "../support/service-process";
-import { importKeras } from "../../src/deep/keras-io";
-import { readModelDir } from "../../src/deep/model-files";
+import { importKeras } from "../../src/deep/files/keras-io";
+import { readModelDir } from "../../src/deep/files/model-files";
 import { startStandInDruid } from "./stand-in-druid";
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");

@@ -1,10 +1,10 @@
 // A stand-in Druid broker for the training tests: answers POSTed timeseries queries (the Druid
 // broker protocol: JSON query in, JSON array of {timestamp, result} out) with the synthetic
-// traffic of src/deep/synthetic-traffic.ts for the query's interval and granularity, and records
+// traffic of build/synthetic-traffic.ts for the query's interval and granularity, and records
 // every query. `fail` makes it answer HTTP 500 with a Druid error body.
 import { createServer, type Server } from "node:http";
 import { granularitySeconds } from "../../src/druid/granularity";
-import { syntheticTraffic } from "../../src/deep/synthetic-traffic";
+import { syntheticTraffic } from "../../build/synthetic-traffic";
 
 export interface StandInDruid {
   url: string;

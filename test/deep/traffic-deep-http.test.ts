@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { startService, type RunningService } from "../support/service-process";
-import { importKeras } from "../../src/deep/keras-io";
-import { readModelDir } from "../../src/deep/model-files";
-import { modelLoader } from "../../src/deep/runtime-model";
-import { detectAnomalies } from "../../src/deep/detect";
-import { formatMetadata } from "../../src/deep/metadata";
+import { importKeras } from "../../src/deep/files/keras-io";
+import { readModelDir } from "../../src/deep/files/model-files";
+import { modelLoader } from "../../src/deep/inference/runtime-model";
+import { detectAnomalies } from "../../src/deep/inference/detect";
+import { formatMetadata } from "../../src/deep/files/metadata";
 
 const rows = readFixtureJson("upstream/outliers_test_data.json") as { timestamp: string; result: Record<string, number> }[];
 const b64 = (s: string) => Buffer.from(s).toString("base64");

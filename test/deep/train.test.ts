@@ -9,14 +9,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath } from "../support/fixtures";
-import { importKeras } from "../../src/deep/keras-io";
-import { readModelDir } from "../../src/deep/model-files";
-import { loadFastModel } from "../../src/deep/runtime-model";
-import { reconstructRows } from "../../src/deep/detect";
-import { syntheticTraffic } from "../../src/deep/synthetic-traffic";
+import { importKeras } from "../../src/deep/files/keras-io";
+import { readModelDir } from "../../src/deep/files/model-files";
+import { loadFastModel } from "../../src/deep/inference/runtime-model";
+import { reconstructRows } from "../../src/deep/inference/detect";
+import { syntheticTraffic } from "../../build/synthetic-traffic";
 import { granularitySeconds } from "../../src/druid/granularity";
 import { TRAFFIC_METRICS } from "../../src/druid/query-builder";
-import { takeTrainingLock } from "../../src/deep/training-job";
+import { takeTrainingLock } from "../../src/deep/training/training-job";
 import { startStandInDruid, type StandInDruid } from "./stand-in-druid";
 
 const repo = new URL("../..", import.meta.url).pathname;

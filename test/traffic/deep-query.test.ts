@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { importKeras } from "../../src/deep/keras-io";
+import { importKeras } from "../../src/deep/files/keras-io";
 import { TRAFFIC_METRICS } from "../../src/druid/query-builder";
 import { startService, type RunningService } from "../support/service-process";
 import { startStandInBroker, upstreamJson, type StandInBroker } from "./druid-stand-in";

@@ -39,11 +39,17 @@ test("README example as written: curl -X POST -d \"query=<base64>\" …/calculat
   assert.is(broker.queries.length, before + 1);
   assert.equal(broker.queries.at(-1), readmeQuery, "the default model sends the query unchanged");
   assert.equal(r.body.predicted.map((p: { timestamp: string }) => p.timestamp), testData.map((row) => row.timestamp));
-  for (const p of r.body.predicted) assert.type(p.forecast, "number");
+  for (const p of r.body.predicted) {
+    assert.type(p.forecast, "number");
+    assert.ok(p.score >= 0 && p.score <= 1, `score ${p.score} in [0, 1]`);
+    assert.equal(Object.keys(p), ["timestamp", "forecast", "score"], "the original's keys, then score");
+  }
   for (const a of r.body.anomalies) {
     const row = testData.find((x) => x.timestamp === a.timestamp)!;
     assert.is(a.value, row.result.bytes, "anomaly value is the bytes of its row");
     assert.type(a.expected, "number");
+    assert.equal(Object.keys(a), ["timestamp", "expected", "value", "score"]);
+    assert.is(a.score, r.body.predicted.find((p: { timestamp: string }) => p.timestamp === a.timestamp).score, "an anomaly's score is its row's");
   }
 });
 

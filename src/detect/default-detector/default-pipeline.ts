@@ -68,6 +68,23 @@ export class DefaultDetectorPipeline implements Pipeline {
     return { scores: [score], labels: [score >= this.threshold ? 1 : 0], timestamps: [timestamp], retrained };
   }
 
+  /** What update() scores, for a value at `seconds` since the epoch, without parsing a timestamp
+   * or building a Decision (the traffic model's loop over thousands of rows per request). */
+  scoreAt(value: number, seconds: number): number {
+    if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
+    return coreStep(this.core, value, seconds, DEFAULT_PARAMS);
+  }
+
+  /** Whether a score reaches this pipeline's label threshold. */
+  isOutlier(score: number): boolean {
+    return score >= this.threshold;
+  }
+
+  /** Whether the learning period is over (update() marks its last row `retrained`). */
+  get learned(): boolean {
+    return this.core.spike.n >= this.core.learningRows;
+  }
+
   toJSON(): DefaultDetectorState {
     return { kind: "default", version: DEFAULT_DETECTOR_STATE_VERSION, threshold: this.threshold, core: coreToJSON(this.core) };
   }

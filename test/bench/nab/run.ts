@@ -1,5 +1,6 @@
-// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv]`:
-// runs every registered detector (detectors.ts) over the NAB corpus (corpus.ts: test/fixtures/nab or
+// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv] [--traffic]`:
+// runs every registered detector (detectors.ts; with --traffic the traffic API's default model
+// replayed as the redborder manager polls, traffic-detectors.ts) over the NAB corpus (corpus.ts: test/fixtures/nab or
 // $NAB_DIR), scores it on the three profiles and prints a markdown table, with the published
 // detectors under <corpus>/results scored for reference. NAME matches a detector's name exactly
 // or as a prefix ("batch" selects batch-32, batch-64, batch-128). `--cv` prints instead the
@@ -8,11 +9,12 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCorpus, type Corpus } from "./corpus";
-import { detectors, type BenchDetector } from "./detectors";
+import { detectors as stationDetectors, type BenchDetector } from "./detectors";
 import { readResults, writeResults } from "./results-io";
 import { crossValidate, type Candidate } from "./cross-validation";
 import { cvHeader, cvRows } from "./cv-table";
 import { scoreAtThreshold, scoreProfiles, type CorpusScore } from "./scorer";
+import { trafficDetectors } from "./traffic-detectors";
 
 const PROFILES = [
   ["standard", "standard"],
@@ -84,12 +86,15 @@ function main(): void {
       "write-results": { type: "string" },
       "no-published": { type: "boolean" },
       cv: { type: "boolean" },
+      traffic: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
+  const detectors = values.traffic ? trafficDetectors : stationDetectors;
   if (values.help) {
-    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv]\n" +
+    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv] [--traffic]\n" +
       "  --cv  leave-one-category-out cross-validation: the threshold (and a detector's variants) chosen on the other categories\n" +
+      "  --traffic  the traffic API's default model replayed as the redborder manager polls (window 1,440, step 32)\n" +
       `detectors: ${detectors.map((d) => d.name).join(", ") || "(none registered)"}`);
     return;
   }

@@ -1,9 +1,9 @@
 // A deep model's metadata file (docs/design.md § Model files): the old `.ini` keys ([Columns]
 // metrics, timestamp; [General] avg_loss, std_loss, window_size, num_windows) plus
 // `weekday_encoding`, which says how the weekday columns were filled when the model was trained
-// (see ./features.ts).
+// (see ../features.ts).
 import { parse, stringify } from "ini";
-import { weekdayEncodings, type FeatureSpec, type WeekdayEncoding } from "./features";
+import { weekdayEncodings, type FeatureSpec, type WeekdayEncoding } from "../features";
 
 export interface ModelMetadata extends FeatureSpec {
   avgLoss: number;

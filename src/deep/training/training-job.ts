@@ -5,14 +5,14 @@
 // lock file (with the holder's pid; a stale one is taken over) guards against the service and the
 // CLI training at once.
 import { Worker } from "node:worker_threads";
-import { startWorker } from "../runtime/worker";
+import { startWorker } from "../../runtime/worker";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { TimeseriesRow } from "../detect/traffic-model";
-import type { DruidQuery } from "../druid/query-builder";
-import { BadRequestError } from "../http/errors";
-import { writeModelDir } from "./model-files";
-import { findModel, readModel } from "./model-source";
+import type { TimeseriesRow } from "../../detect/traffic-model";
+import type { DruidQuery } from "../../druid/query-builder";
+import { DruidError } from "../../druid/druid-error";
+import { writeModelDir } from "../files/model-files";
+import { findModel, readModel } from "../files/model-source";
 import { trainingQueries } from "./training-query";
 import type { EpochReport, TrainingInput, TrainingOutput } from "./train-core";
 
@@ -108,7 +108,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         o.onData?.({ granularity, rows: rows.length });
       } catch (e) {
         // The broker answering an empty series is no failure: that granularity adds nothing.
-        if (!(e instanceof BadRequestError)) throw e;
+        if (!(e instanceof DruidError && e.kind === "empty")) throw e;
         o.onData?.({ granularity, rows: 0 });
       }
       if (o.signal?.aborted) throw new TrainingError("training was interrupted");

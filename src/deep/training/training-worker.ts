@@ -3,7 +3,7 @@
 // {type: "error", message}. With a seed, Math.random is replaced by a seeded generator for this
 // thread (tfjs draws its shuffles, dropout masks and noise from it), so a run is reproducible.
 import { parentPort, workerData } from "node:worker_threads";
-import { loadTf } from "./tf-backend";
+import { loadTf } from "../tf-backend";
 import { trainAutoencoder, type TrainingInput } from "./train-core";
 
 /** mulberry32: a small, fast, well-mixed 32-bit PRNG. */

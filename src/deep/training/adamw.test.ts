@@ -1,7 +1,7 @@
 // AdamW against a hand computation of one step, and its config round trip.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadTf } from "./tf-backend";
+import { loadTf } from "../tf-backend";
 import { adamWClass } from "./adamw";
 
 test("one step: w ← w(1 − lr·wd) − lr·m̂/(√v̂ + ε) (decoupled decay, Keras' order)", async () => {

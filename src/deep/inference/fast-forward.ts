@@ -7,8 +7,8 @@
 // before the first recurrence) run once per input row instead of once per overlapping slice row,
 // the decoder LSTM's input projection once per slice (its input is a repeated vector), and all
 // slices advance through each LSTM step together. Dropout and noise are identities at inference.
-import type { KerasLayer, KerasModelConfig } from "./keras-model";
-import { weightSpecs } from "./keras-model";
+import type { KerasLayer, KerasModelConfig } from "../keras-model";
+import { weightSpecs } from "../keras-model";
 import { fastExp, fastSigmoid, fastTanh } from "./fast-math";
 import { Linear } from "./linear";
 import { WasmKernels, wasmSimdAvailable } from "./wasm-kernels";

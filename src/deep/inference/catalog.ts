@@ -3,12 +3,12 @@
 // default `traffic`). Each model is loaded once, on first use, and reloaded when its files change
 // (checked by stat on every request, which is cheap); a model whose new files fail to load keeps
 // serving its previous version.
-import type { CatalogEntry, ModelCatalog, ModelInfo } from "../detect/model-catalog";
-import type { TrafficModel } from "../detect/traffic-model";
+import type { CatalogEntry, ModelCatalog, ModelInfo } from "../../detect/model-catalog";
+import type { TrafficModel } from "../../detect/traffic-model";
 import { detectAnomalies, type Reconstruct } from "./detect";
-import type { ModelFiles } from "./model-files";
-import type { ModelMetadata } from "./metadata";
-import { findModel, modelNames, readModel, sourceStamp, type ModelSource } from "./model-source";
+import type { ModelFiles } from "../files/model-files";
+import type { ModelMetadata } from "../files/metadata";
+import { findModel, modelNames, readModel, sourceStamp, type ModelSource } from "../files/model-source";
 
 export interface LoadedModel {
   /** Which forward pass runs: the plain-TypeScript loops or a tfjs backend. */

@@ -3,12 +3,12 @@
 // averaged back per row -> per-row mean absolute error against the rescaled input; a row is
 // anomalous when its error exceeds avg_loss + k·std_loss. The forecast is the reconstructed metric,
 // de-scaled.
-import type { TimeseriesRow, TrafficModelResult } from "../detect/traffic-model";
-import { ModelInputError } from "../detect/model-catalog";
-import { buildFeatures } from "./features";
-import { descale, flatten, rescale, rowMeanAbsError, sliceStarts } from "./preprocess";
-import { sliceLength, type ModelMetadata } from "./metadata";
-import type { Matrix } from "./matrix";
+import type { TimeseriesRow, TrafficModelResult } from "../../detect/traffic-model";
+import { ModelInputError } from "../../detect/model-catalog";
+import { buildFeatures } from "../features";
+import { descale, flatten, rescale, rowMeanAbsError, sliceStarts } from "../preprocess";
+import { sliceLength, type ModelMetadata } from "../files/metadata";
+import type { Matrix } from "../matrix";
 
 /** The slices a forward pass reconstructs: `length` rows of `rows` from each start. */
 export interface SliceBatch {

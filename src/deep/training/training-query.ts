@@ -1,7 +1,7 @@
 // The Druid queries of a training run (docs/design.md § Training): datasource rb_flow, the model's
 // filter, the last 24 hours, one timeseries query per granularity, asking for the traffic metric
 // set.
-import { withTrafficMetrics, type DruidQuery } from "../druid/query-builder";
+import { withTrafficMetrics, type DruidQuery } from "../../druid/query-builder";
 
 export const TRAINING_GRANULARITIES = ["pt1m", "pt2m", "pt5m", "pt15m", "pt30m", "pt1h", "pt2h", "pt8h"] as const;
 

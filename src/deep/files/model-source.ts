@@ -1,7 +1,7 @@
 // Where a named model comes from: its directory in the models dir, else the bundled models.
 import { join } from "node:path";
 import { existsSync, readdirSync } from "node:fs";
-import { isSafeModelName } from "../http/model-name";
+import { isSafeModelName } from "../../detect/model-catalog";
 import { modelStamp, readModelDir, type ModelFiles } from "./model-files";
 import { bundledModelNames, hasBundledModel, readBundledModel } from "./bundled-models";
 

@@ -3,7 +3,7 @@
 // minute's values are a pure function of (seed, minute since the epoch): daily and weekly
 // seasonality, smooth multiplicative noise, white noise and occasional short bursts; coarser
 // buckets sum the minutes, so every granularity and every time window of the same seed agree.
-import type { TimeseriesRow } from "../detect/traffic-model";
+import type { TimeseriesRow } from "../src/detect/traffic-model";
 
 /** A uniform [0, 1) number from a 32-bit hash of (seed, key) (splitmix-like mixing). */
 export function hash01(seed: number, key: number): number {

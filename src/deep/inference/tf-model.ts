@@ -1,8 +1,8 @@
 // A Keras-config model instantiated in tfjs with given weights, and its forward pass over a batch
 // of slices (inference: dropout and noise off).
 import type * as tfjs from "@tensorflow/tfjs";
-import { buildModel, weightSpecs, type KerasModelConfig } from "./keras-model";
-import type { Tf } from "./tf-backend";
+import { buildModel, weightSpecs, type KerasModelConfig } from "../keras-model";
+import type { Tf } from "../tf-backend";
 
 export function instantiate(tf: Tf, config: KerasModelConfig, weights: Float32Array[]): tfjs.LayersModel {
   const model = buildModel(tf, config);

@@ -3,8 +3,8 @@
 // are read-only; training writes the retrained model into the models dir, where it shadows the
 // bundled one.
 import { existsSync, readdirSync } from "node:fs";
-import { embeddedManifest, readBundledAsset } from "../runtime/embedded-assets";
-import { isSafeModelName } from "../http/model-name";
+import { embeddedManifest, readBundledAsset } from "../../runtime/embedded-assets";
+import { isSafeModelName } from "../../detect/model-catalog";
 import { readModelFiles, type ModelFiles } from "./model-files";
 
 export function bundledModelNames(): string[] {
@@ -12,7 +12,7 @@ export function bundledModelNames(): string[] {
   const names = manifest
     ? Object.keys(manifest.bundled).map((p) => /^models\/([^/]+)\/model\.json$/.exec(p)?.[1]).filter((n): n is string => !!n)
     : (() => {
-      const dir = new URL("../../assets/models/", import.meta.url);
+      const dir = new URL("../../../assets/models/", import.meta.url);
       return existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(new URL(`${n}/model.json`, dir))) : [];
     })();
   return names.filter(isSafeModelName).sort();

@@ -5,6 +5,7 @@ import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import type { Config } from "../config";
 
+/** What the composition root gets from the CLI: the validated config, the logger, the metrics. */
 export interface ServiceDeps {
   config: Config;
   log: Logger;

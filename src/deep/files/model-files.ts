@@ -9,9 +9,9 @@
 // backups dir as `<name>-<UTC timestamp>/`.
 import { closeSync, cpSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { validateKerasConfig, weightSpecs, type KerasModelConfig, type WeightSpec } from "./keras-model";
+import { validateKerasConfig, weightSpecs, type KerasModelConfig, type WeightSpec } from "../keras-model";
 import { formatMetadata, parseMetadata, type ModelMetadata } from "./metadata";
-import { isSafeModelName } from "../http/model-name";
+import { isSafeModelName } from "../../detect/model-catalog";
 
 export const MODEL_FORMAT = "rb-aioutliers-deep/1";
 export const MODEL_FILES = ["model.json", "weights.bin", "metadata.ini"] as const;

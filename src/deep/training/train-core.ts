@@ -3,18 +3,18 @@
 // optimiser: AdamW with the original's weight decay. After fitting, the per-row reconstruction
 // error over the training series gives the new avg/std loss; a retrained model blends them into its
 // old ones as 0.9·old + 0.1·new (the original's trainer.py), a fresh model takes them as they are.
-import type { TimeseriesRow } from "../detect/traffic-model";
-import type { KerasModelConfig } from "./keras-model";
-import { buildModel } from "./keras-model";
-import type { ModelMetadata } from "./metadata";
-import { sliceLength } from "./metadata";
-import { buildFeatures } from "./features";
-import { rescale, slice, sliceStarts } from "./preprocess";
-import { reconstructRows } from "./detect";
-import { fastModel } from "./fast-forward";
+import type { TimeseriesRow } from "../../detect/traffic-model";
+import type { KerasModelConfig } from "../keras-model";
+import { buildModel } from "../keras-model";
+import type { ModelMetadata } from "../files/metadata";
+import { sliceLength } from "../files/metadata";
+import { buildFeatures } from "../features";
+import { rescale, slice, sliceStarts } from "../preprocess";
+import { reconstructRows } from "../inference/detect";
+import { fastModel } from "../inference/fast-forward";
 import { adamWClass } from "./adamw";
-import { getModelWeights, setModelWeights } from "./tf-model";
-import type { Tf } from "./tf-backend";
+import { getModelWeights, setModelWeights } from "../inference/tf-model";
+import type { Tf } from "../tf-backend";
 
 export interface TrainingInput {
   config: KerasModelConfig;

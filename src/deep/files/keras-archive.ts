@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, strFromU8, unzipSync, zipSync } from "fflate";
-import { h5LayerGroups, validateKerasConfig, weightSpecs, type KerasModelConfig, type WeightSpec } from "./keras-model";
+import { h5LayerGroups, validateKerasConfig, weightSpecs, type KerasModelConfig, type WeightSpec } from "../keras-model";
 
 export interface KerasArchive {
   config: KerasModelConfig;

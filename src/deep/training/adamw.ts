@@ -2,7 +2,7 @@
 // compiled its models with; tfjs has only Adam. Keras' AdamW decays each variable by
 // lr·weight_decay before the Adam step (w ← w − lr·wd·w), independent of the gradient.
 import type * as tfjs from "@tensorflow/tfjs";
-import type { Tf } from "./tf-backend";
+import type { Tf } from "../tf-backend";
 
 export interface AdamWConfig {
   learningRate: number;

@@ -5,7 +5,7 @@
 // and heads per feature group whose outputs are concatenated in input order:
 //   [metrics without granularity (sigmoid), granularity (sigmoid), minute (sigmoid), weekday (softmax)].
 // The metric head also sees the minute, weekday and granularity heads' outputs.
-import type { KerasLayer, KerasModelConfig } from "./keras-model";
+import type { KerasLayer, KerasModelConfig } from "../keras-model";
 
 export interface TrafficArchitecture {
   /** Metric columns including the trailing `granularity`. */

@@ -3,9 +3,9 @@
 // layers (it does for our autoencoders), else tfjs on the wasm backend. They agree within 1e-5
 // on real traffic (test/deep/fast-forward.test.ts).
 import type { LoadedModel, ModelLoader } from "./catalog";
-import type { ModelFiles } from "./model-files";
-import { slice } from "./preprocess";
-import { loadTf, type TfBackendName } from "./tf-backend";
+import type { ModelFiles } from "../files/model-files";
+import { slice } from "../preprocess";
+import { loadTf, type TfBackendName } from "../tf-backend";
 import { forward, instantiate } from "./tf-model";
 import { fastModel, FastForwardUnsupported } from "./fast-forward";
 

@@ -1,0 +1,51 @@
+// The station half of the service (docs/design.md § Station API; docs/stations.md), wired: the
+// SQLite store in the data dir, the registry of live pipelines, the outbox sender, the hourly
+// pruning of reported outliers, events and ended maintenance windows, and the station API's routes
+// over them.
+import { join } from "node:path";
+import { createStationApp } from "../http/station-app";
+import { OutboxSender } from "../stations/outbox-sender";
+import { createStationMetrics } from "../stations/station-metrics";
+import { StationRegistry } from "../stations/station-registry";
+import { StationStore } from "../stations/store";
+import type { Service, ServiceDeps } from "./service";
+
+const HOUR_MS = 3_600_000;
+
+export async function createStationService(deps: ServiceDeps): Promise<Service> {
+  const cfg = deps.config.Stations;
+  const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
+  const endpoint = cfg.data_server_endpoint;
+  const registry = new StationRegistry(store, {
+    defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
+  });
+  const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
+  const sender = endpoint === "" ? undefined : new OutboxSender({
+    store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
+    onAttempt: (outcome) => metrics.deliveries.inc({ outcome }),
+  });
+  const prune = () => {
+    const now = Date.now();
+    store.pruneOutliers(now - cfg.outlier_retention_hours * HOUR_MS);
+    store.records.prune(now - cfg.event_retention_hours * HOUR_MS);
+  };
+  prune();
+  const pruneTimer = setInterval(prune, HOUR_MS).unref();
+  sender?.start();
+  if (endpoint === "") {
+    deps.log.warn("no downstream data server configured (DATA_SERVER_ENDPOINT / [Stations] data_server_endpoint): results are not queued for delivery");
+    const held = store.outboxStats().depth;
+    if (held > 0) deps.log.warn({ held }, `${held} deliveries queued while a downstream was configured are kept, and sent once one is configured again`);
+  }
+  const app = createStationApp({
+    store, registry, sender, endpoint, bodyLimit: cfg.body_limit, metrics, metricsRegistry: deps.metrics, log: deps.log,
+  });
+  return {
+    app,
+    async close() {
+      clearInterval(pruneTimer);
+      await sender?.close();
+      store.close();
+    },
+  };
+}

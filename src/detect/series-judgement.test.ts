@@ -1,0 +1,99 @@
+// judgeSeries with and without a history: a series judged in overlapping windows, each continuing
+// the last one's history, scores every row as one streaming run of the default detector does;
+// rows seen before keep their decision; the history survives its JSON form.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
+import { createPipeline } from "./pipeline-registry";
+import { Rng } from "./rng";
+import { historyFromText, historyToText } from "./series-history-json";
+import { judgeSeries, KEPT_DECISIONS, type SeriesHistory } from "./series-judgement";
+
+function series(n: number, seed: number) {
+  const rng = new Rng(seed);
+  const timestamps: string[] = [], values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    timestamps.push(new Date(Date.UTC(2024, 4, 20) + i * 60_000).toISOString());
+    values.push(100 + 20 * Math.sin(i / 50) + 5 * rng.nextFloat() + (i % 700 === 650 ? 200 : 0));
+  }
+  return { timestamps, values };
+}
+
+/** Residual test stand-in: z = 0 everywhere (nothing flagged by it), for windows of n rows. */
+const opts = { sensitivity: 0.95, cap: 1000, residualZ: () => new Float64Array(0) };
+const zeros = (n: number) => ({ ...opts, residualZ: () => new Float64Array(n) });
+
+test("windows that continue a history score every row as one streaming run does", () => {
+  const { timestamps, values } = series(2500, 1);
+  const stream = createPipeline({ kind: "default" });
+  const expected = values.map((v, i) => stream.update(v, timestamps[i]!)!);
+  let history: SeriesHistory | undefined;
+  const got = new Float64Array(values.length).fill(NaN), flags = new Uint8Array(values.length);
+  for (let end = 400; end <= 2500; end += 37) {
+    const start = Math.max(0, end - 1440);
+    const j = judgeSeries(values.slice(start, end), timestamps.slice(start, end), zeros(end - start), history);
+    for (let i = start; i < end; i++) if (Number.isNaN(got[i]!)) { got[i] = j.scores[i - start]!; flags[i] = j.anomalous[i - start] ? 1 : 0; }
+    history = j.history;
+  }
+  let compared = 0;
+  for (let i = 301; i < values.length && !Number.isNaN(got[i]!); i++) { // rows ≤ 300: learning, residual test
+    assert.ok(Math.abs(got[i]! - expected[i]!.scores[0]!) <= 5e-5, `row ${i}: ${got[i]} vs ${expected[i]!.scores[0]}`);
+    assert.is(flags[i], expected[i]!.labels[0], `row ${i}`);
+    compared++;
+  }
+  assert.ok(compared > 2000);
+  assert.ok(flags.some((f) => f === 1), "the spikes are flagged");
+});
+
+test("rows seen before keep their decision: a repeated window gets the same answer, and the detector is not fed twice", () => {
+  const { timestamps, values } = series(1500, 2);
+  const first = judgeSeries(values, timestamps, zeros(1500));
+  const again = judgeSeries(values, timestamps, zeros(1500), first.history);
+  assert.equal([...again.scores], [...first.scores]);
+  assert.equal(again.anomalous, first.anomalous);
+  assert.equal(again.history.pipeline.toJSON(), first.history.pipeline.toJSON(), "no row fed again");
+  // Changed values of old rows do not change their decision (they were judged when new).
+  const edited = values.slice();
+  edited[1000] = 1e6;
+  assert.equal([...judgeSeries(edited, timestamps, zeros(1500), first.history).scores], [...first.scores]);
+});
+
+test("the history's JSON text continues identically; at most KEPT_DECISIONS decisions are kept", () => {
+  const { timestamps, values } = series(KEPT_DECISIONS + 500, 3);
+  const a = judgeSeries(values.slice(0, 2000), timestamps.slice(0, 2000), zeros(2000));
+  const restored = historyFromText(historyToText(a.history));
+  const rest = [values.slice(1000), timestamps.slice(1000)] as const;
+  const direct = judgeSeries(rest[0], rest[1], zeros(rest[0].length), a.history);
+  const viaText = judgeSeries(rest[0], rest[1], zeros(rest[0].length), restored);
+  assert.equal([...viaText.scores], [...direct.scores]);
+  assert.is(direct.history.times.length, KEPT_DECISIONS);
+  assert.equal([...direct.history.times], timestamps.slice(-KEPT_DECISIONS).map((t) => Date.parse(t)), "the newest, in order");
+  assert.equal([...direct.history.scores.slice(-100)], [...direct.scores.slice(-100)]);
+  assert.throws(() => historyFromText('{"version": 99}'), /version 99/);
+});
+
+test("rows out of time order or older than the history and unknown to it take the residual test", () => {
+  const { timestamps, values } = series(600, 4);
+  const first = judgeSeries(values.slice(300), timestamps.slice(300), zeros(300));
+  const z = new Float64Array(600);
+  z[10] = 50; // one row the residual test finds far out
+  const j = judgeSeries(values, timestamps, { ...opts, residualZ: () => z }, first.history);
+  assert.ok(j.anomalous[10] && j.scores[10] === 1);
+  assert.equal([...j.scores.slice(300)], [...first.scores]);
+});
+
+test("the detector's scoreAt/learned/isOutlier (used here) give what update() gives, bit for bit", () => {
+  const { timestamps, values } = series(1200, 5);
+  const a = new DefaultDetectorPipeline(), b = new DefaultDetectorPipeline();
+  for (let i = 0; i < values.length; i++) {
+    const learned = b.learned;
+    const d = a.update(values[i]!, timestamps[i]!);
+    const score = b.scoreAt(values[i]!, Date.parse(timestamps[i]!) / 1000);
+    assert.ok(Object.is(score, d.scores[0]), `row ${i}`);
+    assert.is(b.isOutlier(score) ? 1 : 0, d.labels[0]);
+    if (d.retrained) assert.not.ok(learned, "the row that ends learning is still a learning row");
+  }
+  assert.equal(b.toJSON(), a.toJSON());
+});
+
+test.run();

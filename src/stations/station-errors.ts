@@ -1,0 +1,24 @@
+// Why a station request cannot be applied, as the station API's callers need to tell apart. The
+// messages say what to send instead; src/http/error-handler.ts maps the kinds to statuses.
+
+export type StationErrorKind =
+  /** The station was never initialized (or was deleted): POST /initialize first. */
+  | "not-initialized"
+  /** A sample names a variable the station was not initialized with. */
+  | "variable-unknown"
+  /** A maintenance window names a variable the station lacks, overlaps another, or is one too many. */
+  | "window-refused";
+
+export class StationError extends Error {
+  constructor(readonly kind: StationErrorKind, message: string) {
+    super(message);
+  }
+  override name = "StationError";
+}
+
+export class StationNotInitializedError extends StationError {
+  constructor(readonly stationId: string) {
+    super("not-initialized", `station ${JSON.stringify(stationId)} is not initialized; POST /initialize first`);
+  }
+  override name = "StationNotInitializedError";
+}

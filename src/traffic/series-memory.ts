@@ -1,0 +1,78 @@
+// The default traffic model with series memory (issue 18 part 4): the history of a series (its
+// streaming detector and recent decisions) is recalled before the model judges a request and
+// stored after, so each row is fed to the detector once and an older row gets the decision it got
+// before (a repeated request gets the same answer). Without a key, or without a stored history
+// (the first request of a series), the model judges the window from scratch.
+import type { Logger } from "pino";
+import { historyFromText, historyToText } from "../detect/series-history-json";
+import type { SeriesHistory } from "../detect/series-judgement";
+import { columnJudgement, type ShallowDecision, type ShallowModel } from "../detect/shallow-model";
+import type { ColumnJudgement, TimeseriesRow, TrafficModel, TrafficModelResult } from "../detect/traffic-model";
+import { SeriesStore, type SeriesStoreLimits } from "./series-store";
+
+export class SeriesMemory {
+  constructor(private readonly store: SeriesStore, private readonly log?: Logger) {}
+
+  static open(file: string, limits: SeriesStoreLimits, log?: Logger): SeriesMemory {
+    return new SeriesMemory(new SeriesStore(file, limits), log);
+  }
+
+  /** The stored history of a series; a history this program cannot read (another version, a
+   * damaged row) is forgotten with a warning and the series starts again. */
+  recall(key: string): SeriesHistory | undefined {
+    const text = this.store.get(key);
+    if (text === undefined) return undefined;
+    try {
+      return historyFromText(text);
+    } catch (e) {
+      this.log?.warn({ series: key, reason: (e as Error).message }, "traffic series memory unreadable; judging the series from scratch");
+      this.store.delete(key);
+      return undefined;
+    }
+  }
+
+  remember(key: string, history: SeriesHistory): void {
+    this.store.put(key, historyToText(history));
+  }
+
+  /** Marks the series used now, its history unchanged. */
+  touch(key: string): void {
+    this.store.touch(key);
+  }
+
+  totals(): { count: number; bytes: number } { return this.store.totals(); }
+
+  close(): void { this.store.close(); }
+}
+
+/** The model's decision for a window, after the series' history when there is a memory and a key;
+ * the history after it is stored before this returns. */
+export function judgeRemembered(model: ShallowModel, memory: SeriesMemory | undefined, key: string | undefined,
+  values: ArrayLike<number>, timestamps: readonly string[]): ShallowDecision {
+  if (!memory || key === undefined) return model.judge(values, timestamps);
+  const history = memory.recall(key);
+  const decision = model.judge(values, timestamps, history);
+  // No row newer than the history's: nothing was fed or decided anew, the stored text stands.
+  if (history && decision.history.lastMs === history.lastMs) memory.touch(key);
+  else memory.remember(key, decision.history);
+  return decision;
+}
+
+/** The default model with a series memory, as the traffic API serves it when [ShallowOutliers]
+ * memory is on: a request that names its series is judged after that series' history. */
+export class RememberingModel implements TrafficModel {
+  readonly name: string;
+
+  constructor(private readonly model: ShallowModel, private readonly memory: SeriesMemory) {
+    this.name = model.name;
+  }
+
+  async run(rows: TimeseriesRow[], metric: string, series?: string): Promise<TrafficModelResult> {
+    const values = rows.map((r) => r.result[metric]!), timestamps = rows.map((r) => r.timestamp);
+    return this.model.answer(values, timestamps, judgeRemembered(this.model, this.memory, series, values, timestamps));
+  }
+
+  judgeColumn(values: ArrayLike<number>, timestamps: readonly string[], series?: string): ColumnJudgement {
+    return columnJudgement(judgeRemembered(this.model, this.memory, series, values, timestamps));
+  }
+}
