@@ -1,5 +1,5 @@
-// The station API's records (issue 15 parts 2-4; docs/stations.md § History, events and
-// maintenance): a variable's recent history, the station's events, its maintenance windows. Pages
+// The station API's records (issue 15 parts 2-4; docs/stations.md § History, events and maintenance
+// windows): a variable's recent history, the station's events, its maintenance windows. Pages
 // go by cursor: an answer's `next_cursor` (null on the last page) asks for the next one.
 import { Hono, type MiddlewareHandler } from "hono";
 import { BadRequestError, NotFoundError } from "./errors";

@@ -28,7 +28,7 @@ export interface EventRow {
   timestamp: string;
   time_ms: number;
   recorded_ms: number;
-  /** JSON object: what the event says (see docs/stations.md § Events). */
+  /** JSON object: what the event says (see docs/stations.md § History, events and maintenance windows). */
   detail: string;
 }
 
