@@ -85,7 +85,9 @@ export class StationRecords {
   constructor(db: SqliteDatabase) {
     db.exec(SCHEMA);
     this.st = {
-      insertHistory: db.prepare("INSERT OR REPLACE INTO history (station_id, variable, seq, timestamp, time_ms, value, score, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+      // A block's rows in one statement (one JSON array): per-row statements cost more than the rows.
+      insertHistory: db.prepare(`INSERT INTO history (station_id, variable, seq, timestamp, time_ms, value, score, label)
+        SELECT @station, @variable, r.value->>0, r.value->>1, r.value->>2, r.value->>3, r.value->>4, r.value->>5 FROM json_each(@rows) r`),
       decideHistory: db.prepare("UPDATE history SET score = ?, label = ? WHERE station_id = ? AND variable = ? AND seq = ?"),
       trimHistory: db.prepare("DELETE FROM history WHERE station_id = ? AND variable = ? AND seq <= ?"),
       history: db.prepare(`SELECT seq, timestamp, time_ms, value, score, label FROM history
@@ -108,13 +110,13 @@ export class StationRecords {
     };
   }
 
-  /** A sample of a variable, with its decision when the pipeline made it at this sample. */
-  insertHistory(stationId: string, variable: string, h: HistoryRow): void {
-    this.st.insertHistory.run(stationId, variable, h.seq, h.timestamp, h.time_ms, h.value, h.score, h.label);
+  /** Samples of a variable, each with its decision when the pipeline made it at that sample. */
+  insertHistory(stationId: string, variable: string, rows: readonly HistoryRow[]): void {
+    this.st.insertHistory.run({ station: stationId, variable, rows: JSON.stringify(rows.map((h) => [h.seq, h.timestamp, h.time_ms, h.value, h.score, h.label])) });
   }
-  /** The decision on a sample of an earlier block. */
-  decideHistory(stationId: string, variable: string, seq: number, score: number, label: 0 | 1): void {
-    this.st.decideHistory.run(score, label, stationId, variable, seq);
+  /** The decisions on samples of earlier blocks. */
+  decideHistory(stationId: string, variable: string, decided: ReadonlyArray<{ seq: number; score: number; label: 0 | 1 }>): void {
+    for (const d of decided) this.st.decideHistory.run(d.score, d.label, stationId, variable, d.seq);
   }
   /** Drops the variable's samples numbered up to `seq` (retention by count). */
   trimHistory(stationId: string, variable: string, seq: number): void { this.st.trimHistory.run(stationId, variable, seq); }

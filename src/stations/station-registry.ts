@@ -73,6 +73,9 @@ interface BlockHistory {
 
 type NewEvent = Omit<EventRow, "id" | "recorded_ms">;
 
+/** History rows are trimmed to the bound once per this many samples of a variable, not per block. */
+const TRIM_EVERY = 256;
+
 export class StationRegistry {
   readonly cache: StateCache<LiveStation>;
   private readonly now: () => number;
@@ -234,9 +237,11 @@ export class StationRegistry {
     const records = this.store.records, keep = this.opts.historySamples ?? 0;
     if (keep > 0) {
       for (const [v, h] of history) {
-        for (const row of h.rows) if (row.seq > v.samplesSeen - keep) records.insertHistory(id, v.name, row);
-        for (const l of h.late) records.decideHistory(id, v.name, l.seq, l.score, l.label);
-        if (v.samplesSeen > keep) records.trimHistory(id, v.name, v.samplesSeen - keep);
+        const oldest = v.samplesSeen - keep; // rows up to this one go
+        records.insertHistory(id, v.name, oldest < h.rows[0]!.seq ? h.rows : h.rows.filter((r) => r.seq > oldest));
+        if (h.late.length) records.decideHistory(id, v.name, h.late);
+        // trimmed every TRIM_EVERY samples, so a variable holds up to keep + TRIM_EVERY - 1 rows
+        if (oldest > 0 && Math.floor(oldest / TRIM_EVERY) !== Math.floor((oldest - h.rows.length) / TRIM_EVERY)) records.trimHistory(id, v.name, oldest);
       }
     }
     for (const e of events) records.insertEvent(id, { ...e, recorded_ms: now });
