@@ -1,6 +1,7 @@
 // The station half of the service (docs/design.md § Station API; docs/stations.md), wired: the
 // SQLite store in the data dir, the registry of live pipelines, the outbox sender, the hourly
-// pruning of reported outliers, and the station API's routes over them.
+// pruning of reported outliers, events and ended maintenance windows, and the station API's routes
+// over them.
 import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
 import { consoleOptions } from "./console-files";
@@ -16,15 +17,22 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
   const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, { defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, acceptOlderSamples: cfg.accept_older_samples, log: deps.log });
+  const registry = new StationRegistry(store, {
+    defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
+    acceptOlderSamples: cfg.accept_older_samples, log: deps.log,
+  });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   const sender = endpoint === "" ? undefined : new OutboxSender({
     store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
     onAttempt: (outcome) => metrics.deliveries.inc({ outcome }),
   });
-  const pruneOutliers = () => store.pruneOutliers(Date.now() - cfg.outlier_retention_hours * HOUR_MS);
-  pruneOutliers();
-  const pruneTimer = setInterval(pruneOutliers, HOUR_MS).unref();
+  const prune = () => {
+    const now = Date.now();
+    store.pruneOutliers(now - cfg.outlier_retention_hours * HOUR_MS);
+    store.records.prune(now - cfg.event_retention_hours * HOUR_MS);
+  };
+  prune();
+  const pruneTimer = setInterval(prune, HOUR_MS).unref();
   sender?.start();
   if (endpoint === "") {
     deps.log.warn("no downstream data server configured (DATA_SERVER_ENDPOINT / [Stations] data_server_endpoint): results are not queued for delivery");

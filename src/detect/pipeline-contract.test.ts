@@ -60,6 +60,8 @@ for (const name of Object.keys(pipelineNames)) {
       idx.forEach((k, j) => {
         assert.is(d.timestamps[j], ts(k), "timestamps are the samples' own");
         assert.ok(k <= i && (j === 0 || k > idx[j - 1]), "decided samples are seen, distinct and in order");
+        // the station history (src/stations/station-registry.ts) numbers them so
+        assert.is(k, i - (idx.length - 1 - j), "a decision covers the last labels.length samples");
         covered.add(d.timestamps[j]);
       });
       let minOut = Infinity, maxIn = -Infinity;

@@ -4,7 +4,7 @@
 // what a refinement enforces is stated by the schema's .meta(). Examples are the original READMEs'
 // (outlier-detection-server and rb-aioutliers), with our answers.
 import { z } from "zod";
-import { detectionSchema, initializeSchema, outliersQuerySchema, stationIdSchema } from "./station-schemas";
+import { detectionSchema, eventsQuerySchema, historyQuerySchema, initializeSchema, maintenanceSchema, outliersQuerySchema, stationIdSchema } from "./station-schemas";
 import { trafficFieldsSchema } from "./traffic-request";
 import { ipPayloadSchema } from "./ip-identifier";
 import { consoleOperations } from "./console-routes";
@@ -104,6 +104,36 @@ export function stationOpenApi(version: string): Json {
             200: okJson("the outliers", { status: "Ok", id_estacio: "station_1", outliers: [{ variable: "var_1", timestamp: "2021-01-01 00:01:00", score: 4.2, recorded_at: "2021-01-01T00:01:02.000Z" }] }),
             400: errorResponse("bad since or limit"), 404: noStation,
           },
+        },
+      },
+      "/stations/{id}/history": {
+        get: {
+          summary: "a variable's recent samples with their score and label ([Stations] history_samples; off by default)", tags: ["stations"],
+          parameters: [stationIdParameter, ...queryParameters(historyQuerySchema)],
+          responses: { 200: okJson("a page of history rows {sample, timestamp, value, score, label} and next_cursor"), 400: errorResponse("bad variable, since, limit or cursor"), 404: noStation },
+        },
+      },
+      "/stations/{id}/events": {
+        get: {
+          summary: "the station's events (drift, retrain, outlier, maintenance), newest first", tags: ["stations"],
+          parameters: [stationIdParameter, ...queryParameters(eventsQuerySchema)],
+          responses: { 200: okJson("a page of events {id, kind, variable, timestamp, recorded_at, detail} and next_cursor"), 400: errorResponse("bad since, kind, limit or cursor"), 404: noStation },
+        },
+      },
+      "/stations/{id}/maintenance": {
+        get: { summary: "the station's maintenance windows", tags: ["stations"], parameters: [stationIdParameter], responses: { 200: okJson("the windows"), 404: noStation } },
+        post: {
+          summary: "a maintenance window: outliers inside it are recorded and shown but not delivered", tags: ["stations"],
+          parameters: [stationIdParameter],
+          requestBody: jsonBody(maintenanceSchema, { from: "2024-05-20 10:00:00", to: "2024-05-20 12:00:00", variables: ["temperature"], reason: "sensor cleaning" }),
+          responses: { 201: okJson("the window created"), 400: errorResponse("reversed, overlapping or absurd window"), 404: noStation },
+        },
+      },
+      "/stations/{id}/maintenance/{wid}": {
+        delete: {
+          summary: "remove a maintenance window", tags: ["stations"],
+          parameters: [stationIdParameter, { name: "wid", in: "path", required: true, schema: { type: "string", pattern: "^[1-9]\\d{0,14}$" } }],
+          responses: { 200: okJson("removed"), 400: errorResponse("bad window id"), 404: errorResponse("no such station or window") },
         },
       },
       "/health": { get: { summary: "stations, cache and outbox state", tags: ["operations"], responses: { 200: okJson("ok or degraded") } } },

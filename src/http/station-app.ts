@@ -4,13 +4,14 @@
 // by src/app; deliveries downstream go through the outbox and its background sender, never on the
 // request path.
 import { Hono, type Context } from "hono";
-import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
-import { BadRequestError, ClientClosedRequestError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors";
-import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow, stationIdSchema } from "./station-schemas";
+import { BadRequestError, NotFoundError, PayloadTooLargeError } from "./errors";
+import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow } from "./station-schemas";
+import { idParam, readJson } from "./station-request";
+import { stationRecordRoutes } from "./station-record-routes";
 import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { stationOpenApi } from "./openapi";
 import type { StationStore } from "../stations/store";
@@ -39,35 +40,12 @@ export interface StationAppOptions {
   killAfterBlocks?: number;
 }
 
-async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type))
-    throw new UnsupportedMediaTypeError(`send the body as JSON with Content-Type: application/json (got ${type ? JSON.stringify(type) : "no Content-Type"})`);
-  const text = await c.req.text().catch((e: unknown) => {
-    // the client went away mid-upload (node's "aborted", ECONNRESET): not a fault of ours
-    if (c.req.raw.signal.aborted || (e as { code?: string }).code === "ECONNRESET") throw new ClientClosedRequestError(c.req.path);
-    throw e;
-  });
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new BadRequestError(`body is not valid JSON (${(e as Error).message}); send a JSON object`);
-  }
-}
-
 /** The Idempotency-Key header: 1-255 visible ASCII characters (a UUID is typical), or none. */
 function idempotencyKey(c: Context): string | undefined {
   const key = c.req.header("idempotency-key");
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new BadRequestError(`Idempotency-Key: must be 1-255 visible ASCII characters, e.g. a UUID (got ${key.length} characters)`);
   return key;
-}
-
-const pathIdSchema = z.object({ id_estacio: stationIdSchema });
-
-/** The station id of /stations/:id (URL-decoded), checked like the bodies' `id_estacio`. */
-function idParam(c: Context): string {
-  return parseOrThrow(pathIdSchema, { id_estacio: c.req.param("id") }).id_estacio;
 }
 
 export function createStationApp(o: StationAppOptions): Hono {
@@ -124,6 +102,7 @@ export function createStationApp(o: StationAppOptions): Hono {
     }));
     return c.json({ status: "Ok", id_estacio: id, outliers });
   });
+  app.route("/", stationRecordRoutes(store, registry, limit));
   app.delete("/stations/:id", (c) => {
     const id = idParam(c);
     if (!registry.delete(id)) throw new NotFoundError(`no station ${JSON.stringify(id)}; GET /stations lists them`);

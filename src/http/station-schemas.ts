@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { pipelineNameList } from "../detect/pipeline-registry";
 import { ISO_TIME_FORMS, isIsoTime, isoTimeMs } from "../detect/iso-time";
-import type { DetectionRequest, InitializeRequest, Sample } from "../stations/requests";
+import type { DetectionRequest, InitializeRequest, MaintenanceRequest, Sample } from "../stations/requests";
+import { eventKinds } from "../stations/station-records";
 import { BadRequestError } from "./errors";
 
 export const MIN_WINDOW = 8;
@@ -137,21 +138,94 @@ export const detectionSchema = z.object({
       ctx.addIssue({ code: "custom", path: ["numero_mostres"], message: `is ${b.numero_mostres} but "mostres" holds ${b.mostres.length} samples; they must match` });
   }) satisfies z.ZodType<DetectionRequest, unknown>;
 
-const SINCE_RULE = `a sample time ${ISO_TIME_FORMS}, or epoch milliseconds`;
+// The read side's queries (outliers; issue 15: history, events) and maintenance windows. Query
+// strings arrive as strings.
 
-/** The query of GET /stations/:id/outliers: `since` (default: from the start) and `limit` (default 1000). */
-export const outliersQuerySchema = z.object({
-  since: z.string().optional().transform((s, ctx) => {
-    if (s === undefined) return 0;
-    const ms = /^\d+$/.test(s) ? Number(s) : isoTimeMs(s);
-    if (ms === undefined) ctx.addIssue({ code: "custom", message: `must be ${SINCE_RULE} (got ${JSON.stringify(s)})` });
-    return ms ?? 0;
-  }).meta({ type: "string", description: `outliers of samples at or after this time: ${SINCE_RULE}` }),
-  limit: z.string().optional().transform((s, ctx) => {
-    const n = Number(s ?? "1000");
-    if (!Number.isInteger(n) || n < 1 || n > 100_000) ctx.addIssue({ code: "custom", message: `must be an integer in [1, 100000] (got ${JSON.stringify(s)})` });
-    return n;
-  }).meta({ type: "integer", minimum: 1, maximum: 100_000, default: 1000, description: "at most this many outliers, oldest first" }),
+const SINCE_RULE = `a sample time ${ISO_TIME_FORMS}, or epoch milliseconds`;
+/** `since`: a sample time or epoch ms, as epoch ms; absent = from the start. */
+const sinceSchema = z.string().optional().transform((v, ctx) => {
+  if (v === undefined) return 0;
+  const ms = /^\d+$/.test(v) ? Number(v) : isoTimeMs(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: "custom", message: `must be ${SINCE_RULE} (got ${describeValue(v)})` });
+    return z.NEVER;
+  }
+  return ms;
+}).meta({ type: "string", description: `samples at or after this time: ${SINCE_RULE}` });
+export const MAX_PAGE = 100_000;
+const limitSchema = z.string().optional().transform((v, ctx) => {
+  const n = Number(v ?? "1000");
+  if (!/^\d+$/.test(v ?? "1000") || n < 1 || n > MAX_PAGE) {
+    ctx.addIssue({ code: "custom", message: `must be an integer in [1, ${MAX_PAGE}] (got ${describeValue(v)})` });
+    return z.NEVER;
+  }
+  return n;
+}).meta({ type: "integer", minimum: 1, maximum: MAX_PAGE, default: 1000, description: "at most this many rows a page" });
+/** `cursor`: the `next_cursor` of the previous page; absent = the first page. */
+const cursorSchema = z.string().optional().transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(v)) {
+    ctx.addIssue({ code: "custom", message: `must be the next_cursor of the previous page, a non-negative integer (got ${describeValue(v)})` });
+    return z.NEVER;
+  }
+  return Number(v);
+}).meta({ type: "string", description: "the next_cursor of the previous page" });
+
+/** GET /stations/:id/outliers?since=&limit= (other parameters are ignored, as they always were) */
+export const outliersQuerySchema = z.object({ since: sinceSchema, limit: limitSchema });
+
+/** GET /stations/:id/history?variable=&since=&limit=&cursor= */
+export const historyQuerySchema = z.object({
+  variable: z.string({ error: "is required: the variable whose history to read" }).refine(isVariableName, { message: `must be a variable name, ${VARIABLE_RULE}` }),
+  since: sinceSchema,
+  limit: limitSchema,
+  cursor: cursorSchema,
+}).strict();
+
+/** GET /stations/:id/events?since=&kind=&limit=&cursor= */
+export const eventsQuerySchema = z.object({
+  since: sinceSchema,
+  kind: z.enum(eventKinds, { error: (i) => `must be one of ${eventKinds.join(", ")} (got ${describeValue(i.input)})` }).optional(),
+  limit: limitSchema,
+  cursor: cursorSchema,
+}).strict();
+
+/** Maintenance windows begin and end within these years (a wrong century is a typo). */
+const MAINTENANCE_YEARS = [2000, 2100] as const;
+/** The longest maintenance window: a year. A longer one is better said by removing the station. */
+const MAX_MAINTENANCE_MS = 366 * 24 * 3_600_000;
+const MAX_REASON_CHARS = 500;
+const maintenanceTime = z.string({ error: (i) => `must be ${TIMESTAMP_RULE} (got ${describeValue(i.input)})` }).superRefine((v, ctx) => {
+  const ms = isoTimeMs(v);
+  if (ms === undefined) ctx.addIssue({ code: "custom", message: `must be ${TIMESTAMP_RULE} (got ${describeValue(v)})` });
+  else if (ms < Date.UTC(MAINTENANCE_YEARS[0], 0, 1) || ms >= Date.UTC(MAINTENANCE_YEARS[1], 0, 1))
+    ctx.addIssue({ code: "custom", message: `must be within the years ${MAINTENANCE_YEARS[0]}-${MAINTENANCE_YEARS[1] - 1} (got ${describeValue(v)})` });
+});
+
+/** POST /stations/:id/maintenance {from, to, variables?, reason} */
+export const maintenanceSchema = z.object({
+  from: maintenanceTime,
+  to: maintenanceTime,
+  variables: z.array(z.string().refine(isVariableName, { message: `variable name must be ${VARIABLE_RULE}` }), { error: (i) => `must be an array of variable names, or omitted for all (got ${describeValue(i.input)})` })
+    .min(1, { error: `must name at least one variable, or be omitted for all` })
+    .max(MAX_VARIABLES, { error: `at most ${MAX_VARIABLES} variables` })
+    .refine((v) => new Set(v).size === v.length, { message: "names a variable twice" })
+    .optional(),
+  reason: z.string({ error: (i) => `must be a string saying why (got ${describeValue(i.input)})` })
+    .refine((v) => chars(v.trim()) >= 1 && chars(v) <= MAX_REASON_CHARS && !CONTROL_RE.test(v), { message: `must be 1-${MAX_REASON_CHARS} characters without control characters` }),
+}, { error: (i) => `body must be a JSON object {"from": ..., "to": ..., "variables"?: [...], "reason": ...} (got ${describeValue(i.input)})` })
+  .strict()
+  .superRefine((b, ctx) => {
+    const from = isoTimeMs(b.from), to = isoTimeMs(b.to);
+    if (from === undefined || to === undefined) return;
+    if (to <= from) ctx.addIssue({ code: "custom", path: ["to"], message: `must be after "from" (the window is [from, to) of sample time; got from ${b.from}, to ${b.to})` });
+    else if (to - from > MAX_MAINTENANCE_MS) ctx.addIssue({ code: "custom", path: ["to"], message: `the window is ${((to - from) / 86_400_000).toFixed(1)} days long; at most 366 days` });
+  }) satisfies z.ZodType<MaintenanceRequest, unknown>;
+
+/** The :wid of /stations/:id/maintenance/:wid. */
+export const maintenanceIdSchema = z.object({
+  wid: z.string().regex(/^[1-9]\d{0,14}$/, { message: "must be a maintenance window id, a positive integer (GET /stations/:id/maintenance lists them)" }).transform(Number)
+    .meta({ type: "string", description: "a maintenance window id" }),
 });
 
 function formatPath(path: PropertyKey[]): string {

@@ -23,3 +23,12 @@ export interface DetectionRequest {
   numero_mostres?: number;
   mostres: Sample[];
 }
+
+/** POST /stations/:id/maintenance: a window [from, to) of sample time (from < to), for the listed
+ * variables or, without `variables`, all of the station's (./maintenance.ts). */
+export interface MaintenanceRequest {
+  from: string;
+  to: string;
+  variables?: string[];
+  reason: string;
+}

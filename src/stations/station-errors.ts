@@ -9,7 +9,9 @@ export type StationErrorKind =
   /** A sample is older than its variable's last applied sample ([Stations] accept_older_samples). */
   | "older-sample"
   /** An Idempotency-Key names the station's last block, but the samples differ. */
-  | "key-reused";
+  | "key-reused"
+  /** A maintenance window names a variable the station lacks, overlaps another, or is one too many. */
+  | "window-refused";
 
 export class StationError extends Error {
   constructor(readonly kind: StationErrorKind, message: string) {

@@ -6,15 +6,20 @@
 // Loading a station = its snapshots + replaying its journal (pipelines are deterministic). If
 // anything fails (a pipeline, the disk), the transaction rolls back and the station's live state is
 // dropped, so the next block reloads exactly what was committed: memory never runs ahead of disk.
+// The same transaction writes the block's records (./station-records.ts): each sample's history row
+// (and the decisions on earlier samples), its drift-test, retrain and outlier events; outliers inside
+// a maintenance window (./maintenance.ts) are recorded but neither answered nor delivered.
 import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
 import { isoTimeMs } from "../detect/iso-time";
-import type { DetectionRequest, InitializeRequest } from "./requests";
+import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import { driftTestBefore, probeDue } from "./drift-probe";
+import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
+import type { EventRow, HistoryRow } from "./station-records";
 import type { StationStore, VariableRow } from "./store";
 
 interface LiveVariable {
@@ -60,6 +65,8 @@ export interface RegistryOptions {
   cacheBytes: number;
   /** Apply samples older than their variable's last applied one ([Stations] accept_older_samples). */
   acceptOlderSamples?: boolean;
+  /** Samples of history kept per variable ([Stations] history_samples); default 0, none. */
+  historySamples?: number;
   now?: () => number;
   /** Where a variable that must re-learn is reported (a stored state that cannot be restored). */
   log?: Logger;
@@ -71,6 +78,17 @@ interface Relearning {
   fromSample: number;
   reason: string;
 }
+
+/** A block's history rows of one variable, and its decisions on samples of earlier blocks. */
+interface BlockHistory {
+  rows: HistoryRow[];
+  late: Array<{ seq: number; score: number; label: 0 | 1 }>;
+}
+
+type NewEvent = Omit<EventRow, "id" | "recorded_ms">;
+
+/** History rows are trimmed to the bound once per this many samples of a variable, not per block. */
+const TRIM_EVERY = 256;
 
 export class StationRegistry {
   readonly cache: StateCache<LiveStation>;
@@ -103,6 +121,8 @@ export class StationRegistry {
       this.store.transaction(() => {
         this.store.putStation(id, now);
         for (const name of removed) this.store.deleteVariable(id, name);
+        // a fresh variable's sample numbers start again, and its old scores were another pipeline's
+        for (const name of [...removed, ...fresh]) this.store.records.deleteVariableHistory(id, name);
         for (const c of created) {
           this.store.putVariable({
             station_id: id, name: c.name, window: c.window, kind: c.pipelineName, samples_seen: 0, retrains: 0,
@@ -174,39 +194,57 @@ export class StationRegistry {
     const touched = new Set<LiveVariable>();
     // A decision may cover samples of earlier blocks (a batch window): each outlier keeps its own
     // sample's timestamp, which was validated as parseable when it arrived.
-    const found = new Map<string, Array<{ timestamp: string; score: number }>>();
+    const found = new Map<string, Array<{ timestamp: string; time_ms: number; score: number }>>();
+    const history = new Map<LiveVariable, BlockHistory>();
+    const events: NewEvent[] = [];
     let samples = 0, retrains = 0, outlierCount = 0;
     const journal: Array<[string, Array<[string, number]>]> = [];
     for (const sample of req.mostres) {
       journal.push([sample.timestamp, sample.values]);
+      const timeMs = isoTimeMs(sample.timestamp) ?? 0;
       for (const [name, value] of sample.values) {
         const v = live.variables.get(name)!;
         const probe = probeDue(v.window, v.samplesSeen) ? driftTestBefore(v.pipeline, value) : undefined;
         const d = v.pipeline.update(value, sample.timestamp);
-        if (probe) v.lastDriftTest = JSON.stringify({ timestamp: sample.timestamp, ...probe });
+        if (probe) {
+          v.lastDriftTest = JSON.stringify({ timestamp: sample.timestamp, ...probe });
+          events.push({ kind: "drift", variable: name, timestamp: sample.timestamp, time_ms: timeMs, detail: JSON.stringify({ sample: v.samplesSeen + 1, ...probe }) });
+        }
         v.samplesSeen++;
         samples++;
         touched.add(v);
+        let h = history.get(v);
+        if (!h) history.set(v, (h = { rows: [], late: [] }));
+        h.rows.push({ seq: v.samplesSeen, timestamp: sample.timestamp, time_ms: timeMs, value, score: null, label: null });
         if (!d) continue;
-        if (d.retrained) { v.retrains++; retrains++; }
+        if (d.retrained) {
+          v.retrains++; retrains++;
+          events.push({ kind: "retrain", variable: name, timestamp: sample.timestamp, time_ms: timeMs, detail: JSON.stringify({ sample: v.samplesSeen, retrains: v.retrains }) });
+        }
         v.lastDecision = JSON.stringify({ timestamp: sample.timestamp, retrained: d.retrained, sample: v.samplesSeen });
+        // A decision covers the variable's last d.labels.length samples (the Decision contract).
+        const firstSeq = v.samplesSeen - d.labels.length + 1, blockSeq = h.rows[0]!.seq;
         for (let k = 0; k < d.labels.length; k++) {
-          if (d.labels[k] !== 1) continue;
+          const seq = firstSeq + k, score = d.scores[k]!, label = d.labels[k]!;
+          if (seq >= blockSeq) Object.assign(h.rows[seq - blockSeq]!, { score, label });
+          else h.late.push({ seq, score, label });
+          if (label !== 1) continue;
           let list = found.get(name);
           if (!list) found.set(name, (list = []));
-          list.push({ timestamp: d.timestamps[k]!, score: d.scores[k]! });
+          list.push({ timestamp: d.timestamps[k]!, time_ms: isoTimeMs(d.timestamps[k]!) ?? 0, score });
           outlierCount++;
         }
       }
     }
-    const outliers: BlockOutliers[] = [...found].map(([variable, list]) => ({ id_estacio: id, variable, dates: list.map((o) => o.timestamp) }));
+    const outliers = this.recordOutliers(id, found, events);
     const now = this.now();
     this.store.transaction(() => {
       this.store.appendBlock(id, req.mostres.length, JSON.stringify(journal), now);
       for (const v of touched) this.store.saveCounters(id, v.name, { samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, last_drift_test: v.lastDriftTest });
       for (const [variable, list] of found)
         for (const o of list)
-          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: isoTimeMs(o.timestamp) ?? 0, score: o.score, recorded_ms: now });
+          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: o.time_ms, score: o.score, recorded_ms: now });
+      this.writeRecords(id, history, events, now);
       if (this.opts.deliver) {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
@@ -216,6 +254,40 @@ export class StationRegistry {
       if (live.journalSamples >= live.snapshotEvery) this.snapshot(live);
     });
     return { outliers, samples, outlierCount, retrains, replayed: false };
+  }
+
+  /** The block's outliers as answered and delivered: those outside every maintenance window. Each
+   * outlier becomes an event that says whether (and by which window) it was suppressed. */
+  private recordOutliers(id: string, found: Map<string, Array<{ timestamp: string; time_ms: number; score: number }>>, events: NewEvent[]): BlockOutliers[] {
+    if (found.size === 0) return [];
+    const windows = this.store.records.windows(id).map(windowOfRow);
+    const outliers: BlockOutliers[] = [];
+    for (const [variable, list] of found) {
+      const dates: string[] = [];
+      for (const o of list) {
+        const w = suppressingWindow(windows, variable, o.time_ms);
+        if (!w) dates.push(o.timestamp);
+        events.push({ kind: "outlier", variable, timestamp: o.timestamp, time_ms: o.time_ms, detail: JSON.stringify({ score: o.score, suppressed: w !== undefined, maintenance_id: w?.id ?? null }) });
+      }
+      if (dates.length) outliers.push({ id_estacio: id, variable, dates });
+    }
+    return outliers;
+  }
+
+  /** Inside the block's transaction: history rows (trimmed to the last historySamples per
+   * variable), late decisions and events. */
+  private writeRecords(id: string, history: Map<LiveVariable, BlockHistory>, events: NewEvent[], now: number): void {
+    const records = this.store.records, keep = this.opts.historySamples ?? 0;
+    if (keep > 0) {
+      for (const [v, h] of history) {
+        const oldest = v.samplesSeen - keep; // rows up to this one go
+        records.insertHistory(id, v.name, oldest < h.rows[0]!.seq ? h.rows : h.rows.filter((r) => r.seq > oldest));
+        if (h.late.length) records.decideHistory(id, v.name, h.late);
+        // trimmed every TRIM_EVERY samples, so a variable holds up to keep + TRIM_EVERY - 1 rows
+        if (oldest > 0 && Math.floor(oldest / TRIM_EVERY) !== Math.floor((oldest - h.rows.length) / TRIM_EVERY)) records.trimHistory(id, v.name, oldest);
+      }
+    }
+    for (const e of events) records.insertEvent(id, { ...e, recorded_ms: now });
   }
 
   /** Inside the block's transaction: every variable's whole state; the journal is emptied. */
@@ -285,6 +357,40 @@ export class StationRegistry {
   }
 
   has(id: string): boolean { return this.store.station(id) !== undefined; }
+
+  /** The station's maintenance windows, earliest first. */
+  maintenanceWindows(id: string): MaintenanceWindow[] { return this.store.records.windows(id).map(windowOfRow); }
+
+  /** Adds a maintenance window (the station exists; the request is validated) and its event. */
+  addMaintenance(id: string, req: MaintenanceRequest): MaintenanceWindow {
+    const w = { fromMs: isoTimeMs(req.from)!, toMs: isoTimeMs(req.to)!, reason: req.reason, ...(req.variables ? { variables: req.variables } : {}) };
+    const now = this.now();
+    return this.store.transaction(() => {
+      const problem = windowProblem(this.maintenanceWindows(id), this.store.variableMeta(id).map((v) => v.name), w);
+      if (problem) throw new StationError("window-refused", problem);
+      const id_ = this.store.records.insertWindow(id, { from_ms: w.fromMs, to_ms: w.toMs, variables: w.variables ? JSON.stringify(w.variables) : null, reason: w.reason, created_ms: now });
+      const created = { ...w, id: id_, createdMs: now };
+      this.maintenanceEvent(id, "created", created, now);
+      return created;
+    });
+  }
+
+  /** Deletes a maintenance window; false when the station has none with that id. */
+  deleteMaintenance(id: string, windowId: number): boolean {
+    const now = this.now();
+    return this.store.transaction(() => {
+      const row = this.store.records.window(id, windowId);
+      if (!row) return false;
+      this.store.records.deleteWindow(id, windowId);
+      this.maintenanceEvent(id, "deleted", windowOfRow(row), now);
+      return true;
+    });
+  }
+
+  private maintenanceEvent(id: string, action: "created" | "deleted", w: MaintenanceWindow, now: number): void {
+    const timestamp = new Date(now).toISOString();
+    this.store.records.insertEvent(id, { kind: "maintenance", variable: null, timestamp, time_ms: now, recorded_ms: now, detail: JSON.stringify({ action, window: windowView(w) }) });
+  }
 
   /** Deletes the station, its state and its outliers (undelivered results are still delivered). */
   delete(id: string): boolean {

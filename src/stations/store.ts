@@ -12,6 +12,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { openSqlite, type SqliteDatabase } from "../runtime/sqlite";
+import { StationRecords } from "./station-records";
 
 export type Synchronous = "full" | "normal";
 
@@ -187,6 +188,8 @@ CREATE INDEX IF NOT EXISTS outbox_heads_due ON outbox_heads(next_attempt_ms, ent
 
 export class StationStore {
   readonly db: SqliteDatabase;
+  /** History, events and maintenance windows (./station-records.ts), in the same file. */
+  readonly records: StationRecords;
   private readonly st;
 
   constructor(file: string, opts: { synchronous?: Synchronous } = {}) {
@@ -203,6 +206,7 @@ export class StationStore {
     if (version === undefined) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
     else if (Number(version) !== SCHEMA_VERSION) throw new Error(`station database ${file} has schema version ${version}; this program reads version ${SCHEMA_VERSION}`);
     const db = this.db;
+    this.records = new StationRecords(db);
     this.st = {
       station: db.prepare("SELECT * FROM stations WHERE id = ?"),
       stations: db.prepare("SELECT * FROM stations ORDER BY id"),
@@ -290,9 +294,11 @@ export class StationStore {
     this.st.clearJournal.run(id);
     this.st.journalEmptied.run(id);
   }
-  /** Deletes the station, its variables, journal and outliers; its undelivered outbox entries stay. */
+  /** Deletes the station, its variables, journal, outliers and records; its undelivered outbox
+   * entries stay. */
   deleteStation(id: string): boolean {
     this.st.deleteStationOutliers.run(id);
+    this.records.deleteStation(id);
     this.st.clearJournal.run(id);
     return this.st.deleteStation.run(id).changes > 0;
   }
