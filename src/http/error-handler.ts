@@ -37,6 +37,7 @@ export function errorResponse(err: Error): ErrorResponse | undefined {
       case "older-sample": return answer(409);
       case "key-reused": return answer(422);
       case "variable-unknown": return answer(400);
+      case "window-refused": return answer(400);
     }
   }
   // Input a model cannot judge, and request fields that are not what they must be: the message

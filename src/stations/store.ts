@@ -142,7 +142,7 @@ CREATE TABLE IF NOT EXISTS journal (
 );
 CREATE INDEX IF NOT EXISTS journal_by_station ON journal(station_id, seq);
 -- The station's last applied block, so that a retry answers the original result and applies
--- nothing (docs/stations.md § Retries): its Idempotency-Key (if sent), the hash of its validated
+-- nothing (docs/stations.md § Retries (idempotent blocks)): its Idempotency-Key (if sent), the hash of its validated
 -- samples, its answer, and each variable's last applied sample time (epoch ms, JSON object).
 CREATE TABLE IF NOT EXISTS block_receipts (
   station_id TEXT PRIMARY KEY REFERENCES stations(id) ON DELETE CASCADE,

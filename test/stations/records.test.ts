@@ -130,7 +130,8 @@ test("history: every sample with its late batch decision, the last history_sampl
 
 test("maintenance windows: outliers inside are recorded and shown as suppressed, not answered or delivered; windows survive a restart; bad windows are 400s", async () => {
   const down = await Downstream.start("ok");
-  const configIni = "[Stations]\noutbox_max_backoff_ms = 200\n";
+  // History on (it is off by default): the suppressed outliers must keep their labels there.
+  const configIni = "[Stations]\noutbox_max_backoff_ms = 200\nhistory_samples = 10080\n";
   let svc = await startService({ configIni, env: { DATA_SERVER_ENDPOINT: down.url } });
   const id = "maint_1", windows = { a: 32, b: 32 };
   const ref = { a: reference("default", 32, 0, 600), b: reference("default", 32, 1, 600) };
