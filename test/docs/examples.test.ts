@@ -106,11 +106,9 @@ const checks: Record<string, Check[]> = {
     ([traffic, init, detection], data) => {
       assertSpikesFound(traffic, data);
       assert.equal(init, { status: 200, body: { status: "Ok" } });
-      assert.is(detection.status, 200);
-      assert.is(detection.body.status, "Ok");
-      const humidity = detection.body.outliers.find((o: { variable: string }) => o.variable === "humidity");
-      assert.ok(humidity?.dates.includes("2024-05-20 12:00:00"), JSON.stringify(detection.body));
-      for (const o of detection.body.outliers) assert.is(o.id_estacio, "station_1");
+      // As README shows: humidity's jump at noon, nothing else (the default detector's learning
+      // period is the window, 32 samples, and it raises no alarm when it ends).
+      assert.equal(detection, { status: 200, body: { status: "Ok", outliers: [{ id_estacio: "station_1", variable: "humidity", dates: ["2024-05-20 12:00:00"] }] } });
     },
   ],
   "docs/stations.md": [
