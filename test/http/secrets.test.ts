@@ -80,7 +80,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15
   }
 }
 
-test("planted secrets appear nowhere after every failure path, and the endpoint's credentials are used", async () => {
+test("the service: planted secrets appear nowhere after every failure path, and the endpoint's credentials are used", async () => {
   const sink = await Downstream.start("status");
   sink.status = 401;
   const endpoint = `http://${SINK.user}:${SINK.password}@127.0.0.1:${sink.port}/ingest`;
@@ -126,7 +126,12 @@ test("planted secrets appear nowhere after every failure path, and the endpoint'
   }
   said.push(svc.output());
   for (const level of ["info", "warn", "error"]) assert.match(svc.output(), `"level":"${level}"`, `${level} lines were written (and nothing filtered: level = trace)`);
+  said.forEach((text, i) => assertNoSecret(text, `service output ${i}`));
+});
 
+test("check-config and serve with planted secrets, valid and not: none of them printed", () => {
+  said.length = 0;
+  const endpoint = `http://${SINK.user}:${SINK.password}@127.0.0.1:9/ingest`;
   // check-config on the same configuration: valid, secrets left out.
   const file = join(dir, "config.ini");
   writeFileSync(file, configText);
@@ -147,7 +152,7 @@ test("planted secrets appear nowhere after every failure path, and the endpoint'
     assert.is(r.code, 1, `${args.join(" ")}: ${r.out}${r.err}`);
     assert.match(r.err, /invalid configuration/);
   }
-  said.forEach((text, i) => assertNoSecret(text, `output ${i}`));
+  said.forEach((text, i) => assertNoSecret(text, `CLI output ${i}`));
 });
 
 test.run();
