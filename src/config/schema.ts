@@ -26,17 +26,6 @@ const bearerToken = z.string().trim().refine((v) => v === "" || /^[\x21-\x7e]{16
 });
 
 export const configSchema = z.object({
-  /** Access to both ports (docs/operations.md § Access). */
-  Server: z.object({
-    /** Bearer token every write and delete request must carry (Authorization: Bearer ...) on both
-     * ports; empty: none asked for. Also RB_AIOUTLIERS_SERVER_AUTH_TOKEN. */
-    auth_token: bearerToken.default(""),
-    /** A file holding the token (its first line), readable by the service's user and no one else
-     * but its group; instead of auth_token. */
-    auth_token_file: z.string().default(""),
-    /** With a token: reads (GET) need it too, except /health and the status page's shell. */
-    auth_reads: bool.default(false),
-  }).prefault({}),
   OutliersServerProduction: z.object({
     outliers_binding_address: host.default("0.0.0.0"),
     outliers_server_port: port.default(39091),
@@ -124,6 +113,17 @@ export const configSchema = z.object({
     log_format: z.enum(["json", "text"]).default("json"),
     /** A line per served request at info (method, path, status, ms, bytes) on both ports. */
     access_log: bool.default(true),
+  }).prefault({}),
+  /** Access to both ports (docs/operations.md § Access). */
+  Server: z.object({
+    /** Bearer token every write and delete request must carry (Authorization: Bearer ...) on both
+     * ports; empty: none asked for. Also RB_AIOUTLIERS_SERVER_AUTH_TOKEN. */
+    auth_token: bearerToken.default(""),
+    /** A file holding the token (its first line), readable by the service's user and no one else
+     * but its group; instead of auth_token. */
+    auth_token_file: z.string().default(""),
+    /** With a token: reads (GET) need it too, except /health and the status page's shell. */
+    auth_reads: bool.default(false),
   }).prefault({}),
 });
 
