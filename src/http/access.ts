@@ -33,7 +33,7 @@ export function requireToken(o: AccessOptions): MiddlewareHandler {
   const expected = digest(o.token);
   return async (c, next) => {
     const read = READS.has(c.req.method);
-    if ((read && (!o.reads || isOpen(c.req.path)))) return next();
+    if (read && (!o.reads || isOpen(c.req.path))) return next();
     const given = bearer(c.req.header("authorization"));
     if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
     const what = read ? "reading this API ([Server] auth_reads is on)" : `${c.req.method} ${c.req.path}`;
