@@ -7,6 +7,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Config } from "../config/schema";
 import type { TimeseriesRow } from "../detect/traffic-model";
+import { splitCredentials, withoutCredentials } from "../runtime/url-credentials";
 import { DruidError } from "./druid-error";
 import { parseTimeseries, TimeseriesError } from "./timeseries";
 import type { DruidQuery } from "./query-builder";
@@ -23,25 +24,6 @@ export interface DruidClientOptions {
 function excerpt(text: string, max = 200): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;
-}
-
-/** The endpoint without user:password (messages must not show them), and the Basic
- * authorization they stand for (Druid's basic auth). */
-function splitCredentials(endpoint: string): { url: string; authorization?: string } {
-  const u = new URL(endpoint);
-  if (!u.username && !u.password) return { url: u.toString() };
-  const user = decodeURIComponent(u.username), password = decodeURIComponent(u.password);
-  u.username = ""; u.password = "";
-  return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
-}
-
-/** A URL as it may be shown: without user:password. */
-function withoutCredentials(url: string): string {
-  try {
-    return splitCredentials(url).url;
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//");
-  }
 }
 
 /** context.timeout of a Druid query in ms when it is a positive number (or numeric string). */
