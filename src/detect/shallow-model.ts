@@ -29,6 +29,9 @@ export interface ShallowOptions {
   contamination: number;
   /** [ShallowOutliers] sensitivity: confidence the residual test requires (see above). */
   sensitivity: number;
+  /** The part of a window a fresh detector rehearses on (./series-judgement.ts; not a setting: the
+   * NAB bench's cross-validation tries other values). */
+  rehearsed?: number;
 }
 
 /** Fewer points than this cannot be judged (one point smooths to NaN in the original). */
@@ -137,7 +140,7 @@ export function residualZ(values: ArrayLike<number>, smoothed: Float64Array): Fl
 export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly string[], opts: ShallowOptions, history?: SeriesHistory): ShallowDecision {
   const smoothed = smoothSeries(values);
   const cap = contaminationCap(values.length, opts.contamination);
-  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed) }, history);
+  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed), rehearsed: opts.rehearsed }, history);
   return { smoothed, ...judged };
 }
 
