@@ -8,13 +8,13 @@
 // A fresh detector (no history: a request judged from scratch, or a series' first request) first
 // rehearses the window: it judges the older REHEARSED_FRACTION of the rows as they come, then is
 // fed the window again from its first row and judges the newest rows in that second pass, with the
-// older rows behind it twice (issue 18: the likelihoods and records of a detector that has seen
-// ~1,400 rows once are short of history; replayed as the manager polls, on the NAB development
-// files, the newest rows scored 52.4 standard without and 66.6 with, cross-validated 49.3 and 65.0).
-// Every row is still judged from itself and older rows only. The first rows of the second pass
-// after the rehearsed part score higher than they would in one run (their contexts are seen once
-// where the rehearsed ones were seen twice); the records settle within ~100 rows, hence a quarter of
-// the window, not the newest few rows alone (0.95 scored 58.9 where 0.75 scored 66.6).
+// older rows behind it twice (issue 18: a detector that has seen ~1,400 rows once is short of
+// history for its likelihoods and records; replayed as the manager polls, on the NAB development
+// files, the model's score went from 52.3 to 64.6 in-sample, 47.3 to 63.0 cross-validated:
+// docs/quality.md, "Traffic API"). Every row is still judged from itself and older rows only. The
+// rows just after the rehearsed part are judged after a pass over rows the detector knows (their
+// times of day too: the seasonal component's scale shrinks) and can score high until the records
+// settle, hence a quarter of the window judged in the second pass, not the newest few rows alone.
 //
 // Rows the detector cannot judge yet (its learning period) and rows that are not newer than the
 // newest row fed and were never decided take the window's residual test instead: the smoothed
