@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { epochMs, isIsoTime, isoTimeMs, wallClock } from "./iso-time";
+import { epochMs, isIsoTime, isoTimeMs, utcMs, wallClock } from "./iso-time";
 
 test("isIsoTime: the forms Druid and pandas write, fields in range", () => {
   for (const ok of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00",
@@ -66,6 +66,21 @@ test("epochMs: the hand-read common form equals Date.parse's reading at every fi
     assert.ok(Object.is(epochMs(t), want), `${t}: ${epochMs(t)} vs ${want}`);
   }
   assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
+});
+
+test("utcMs is Date.UTC for every day of years 100-9999 sampled, leap days and the ends included", () => {
+  let checked = 0;
+  for (let year = 100; year <= 9999; year += year < 2200 ? 1 : 97) {
+    for (let month = 1; month <= 12; month++) {
+      const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      for (const day of [1, 2, 15, 28, last]) {
+        const [h, m, sec, ms] = [(year * 7 + day) % 24, (month * 13) % 60, day % 60, (year + day) % 1000];
+        assert.is(utcMs(year, month, day, h, m, sec, ms), Date.UTC(year, month - 1, day, h, m, sec, ms), `${year}-${month}-${day}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 100_000);
 });
 
 test.run();

@@ -155,7 +155,19 @@ function commonFormMs(s: string): number | undefined {
     at = n;
   }
   if (at !== n) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  return utcMs(year, month, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+}
+
+/** Date.UTC(year, month − 1, …) for a valid date of years 100-9999, by arithmetic (days from the
+ * civil date, H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"): the same integer, a third
+ * of the time of the runtime call, which the traffic model makes for every row. */
+export function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400), yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468; // 719,468: days from 0000-03-01 to 1970-01-01
+  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
 }
 
 /** isoTimeMs of the trimmed timestamp, NaN when it is not one (for readers that carry on

@@ -7,7 +7,7 @@ import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
 import { createPipeline } from "./pipeline-registry";
 import { Rng } from "./rng";
 import { historyFromText, historyToText } from "./series-history-json";
-import { judgeSeries, KEPT_DECISIONS, TRAFFIC_LEARNING_ROWS, type SeriesHistory } from "./series-judgement";
+import { judgeSeries, KEPT_DECISIONS, REHEARSAL_MAX_ROWS, REHEARSED_FRACTION, TRAFFIC_LEARNING_ROWS, type SeriesHistory } from "./series-judgement";
 
 function series(n: number, seed: number) {
   const rng = new Rng(seed);
@@ -25,8 +25,10 @@ const zeros = (n: number) => ({ ...opts, residualZ: () => new Float64Array(n) })
 
 test("windows that continue a history score every row as one streaming run does", () => {
   const { timestamps, values } = series(2500, 1);
+  // The first window (400 rows) is judged from scratch: the detector rehearses its first 300 rows.
   const stream = createPipeline({ kind: "default", learningRows: TRAFFIC_LEARNING_ROWS });
-  const expected = values.map((v, i) => stream.update(v, timestamps[i]!)!);
+  const rehearsal = values.slice(0, 300).map((v, i) => stream.update(v, timestamps[i]!)!);
+  const expected = [...rehearsal, ...values.map((v, i) => stream.update(v, timestamps[i]!)!).slice(300)];
   let history: SeriesHistory | undefined;
   const got = new Float64Array(values.length).fill(NaN), flags = new Uint8Array(values.length);
   for (let end = 400; end <= 2500; end += 37) {
@@ -43,6 +45,43 @@ test("windows that continue a history score every row as one streaming run does"
   }
   assert.ok(compared > 2000);
   assert.ok(flags.some((f) => f === 1), "the spikes are flagged");
+});
+
+test("a fresh detector rehearses the older part of a window, then judges the newest rows with it behind them twice", () => {
+  const { timestamps, values } = series(1440, 6);
+  const m = Math.floor(REHEARSED_FRACTION * 1440);
+  const p = new DefaultDetectorPipeline({ learningRows: TRAFFIC_LEARNING_ROWS });
+  const older = values.slice(0, m).map((v, i) => p.scoreAt(v, Date.parse(timestamps[i]!) / 1000));
+  const again = values.map((v, i) => p.scoreAt(v, Date.parse(timestamps[i]!) / 1000));
+  const j = judgeSeries(values, timestamps, zeros(1440));
+  for (let i = TRAFFIC_LEARNING_ROWS + 1; i < m; i++) assert.ok(Math.abs(j.scores[i]! - older[i]!) <= 5e-5, `row ${i}`);
+  for (let i = m; i < 1440; i++) assert.ok(Math.abs(j.scores[i]! - again[i]!) <= 5e-5, `row ${i}`);
+  assert.equal(j.history.pipeline.toJSON(), p.toJSON(), "the history is the detector after both passes");
+  // Not rehearsed: a window whose older part is shorter than the learning period, one longer than
+  // REHEARSAL_MAX_ROWS, and a series with a history (its rows are fed once).
+  const plain = (v: number[], t: string[]) => {
+    const q = new DefaultDetectorPipeline({ learningRows: TRAFFIC_LEARNING_ROWS });
+    return v.map((x, i) => q.scoreAt(x, Date.parse(t[i]!) / 1000));
+  };
+  const short = series(399, 7), long = series(REHEARSAL_MAX_ROWS + 1, 8);
+  for (const s of [short, long]) {
+    const got = judgeSeries(s.values, s.timestamps, zeros(s.values.length)).scores;
+    const want = plain(s.values, s.timestamps);
+    for (let i = TRAFFIC_LEARNING_ROWS + 1; i < s.values.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 5e-5, `${s.values.length} rows, row ${i}`);
+  }
+});
+
+test("the cap keeps the detector's alarms before the residual test's", () => {
+  const { timestamps, values } = series(1440, 9);
+  values[1400] = 1e4; // the detector alarms on the newest rows
+  const z = new Float64Array(1440);
+  for (let i = 0; i < 5; i++) z[20 + i] = 50; // five rows in the learning period the residual test flags, scores 1
+  const flagged = (cap: number) => judgeSeries(values, timestamps, { ...opts, cap, residualZ: () => z }).anomalous.flatMap((a, i) => (a ? [i] : []));
+  const all = flagged(1000), detector = all.filter((i) => i >= TRAFFIC_LEARNING_ROWS);
+  assert.ok(detector.includes(1400));
+  assert.equal(all, [20, 21, 22, 23, 24, ...detector]);
+  assert.equal(flagged(detector.length), detector, "residual scores of 1 do not push the detector's alarms out");
+  assert.equal(flagged(detector.length + 2), [20, 21, ...detector], "then the residual test's, by score and z, earlier first");
 });
 
 test("rows seen before keep their decision: a repeated window gets the same answer, and the detector is not fed twice", () => {

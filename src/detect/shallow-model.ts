@@ -9,7 +9,8 @@
 // (docs/quality.md, "Traffic API"), its flags cost more than they found. Here each row gets an
 // anomaly score in [0, 1] (./series-judgement.ts):
 // 1. the station `default` detector run over the rows in time order (from scratch on the window,
-//    or continuing a series' history); anomalous when its score reaches its alarm level;
+//    after rehearsing its older part, or continuing a series' history); anomalous when its score
+//    reaches its alarm level;
 // 2. rows it cannot judge yet (its learning period, e.g. a series shorter than that) take the
 //    residual test: a point's residual r = value − smoothed, relative to the median of its ±5
 //    neighbours' residuals (which removes the slow bias of the wide window), as a robust z-score
@@ -17,7 +18,7 @@
 //    `sensitivity` (Bonferroni over n; a clean noisy series is flagged in about 5% of cases at
 //    the default 0.95);
 // 3. contamination caps: at most ceil(contamination·(n − 1)) rows (at least 1) decided in one
-//    answer are anomalous, those with the highest scores.
+//    answer are anomalous: the detector's first, then the residual test's, by score.
 import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
 import { median, medianAbsoluteDeviation } from "./percentile";
 import { judgeSeries, type SeriesHistory } from "./series-judgement";
@@ -29,6 +30,9 @@ export interface ShallowOptions {
   contamination: number;
   /** [ShallowOutliers] sensitivity: confidence the residual test requires (see above). */
   sensitivity: number;
+  /** The part of a window a fresh detector rehearses on (./series-judgement.ts; not a setting: the
+   * NAB bench's cross-validation tries other values). */
+  rehearsed?: number;
 }
 
 /** Fewer points than this cannot be judged (one point smooths to NaN in the original). */
@@ -137,7 +141,7 @@ export function residualZ(values: ArrayLike<number>, smoothed: Float64Array): Fl
 export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly string[], opts: ShallowOptions, history?: SeriesHistory): ShallowDecision {
   const smoothed = smoothSeries(values);
   const cap = contaminationCap(values.length, opts.contamination);
-  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed) }, history);
+  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed), rehearsed: opts.rehearsed }, history);
   return { smoothed, ...judged };
 }
 

@@ -17,6 +17,19 @@ test("the same text JSON.stringify writes for the answer's objects", () => {
   assert.is(outliersJson("default", "bytes", [], [], [], [], []).toString("utf8"), '{"status":"success","model":"default","metric":"bytes","anomalies":[],"predicted":[]}');
 });
 
+test("every 4-decimal score (the table of their texts) and scores off that grid, as JSON.stringify writes them", () => {
+  const scores = [...Array.from({ length: 10_001 }, (_, k) => k / 1e4), -0, 0.53125, 0.1 + 0.2, 1e-7, 0.99995, 1.5];
+  const n = scores.length;
+  const timestamps = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 4, 20) + i * 6e4).toISOString());
+  const expected = scores.map((_, i) => i), values = expected, anomalous = scores.map((_, i) => i % 1000 === 7 || i >= 10_001);
+  const objects = {
+    status: "success", model: "default", metric: "bytes",
+    anomalies: timestamps.flatMap((timestamp, i) => (anomalous[i] ? [{ timestamp, expected: expected[i], value: values[i], score: scores[i] }] : [])),
+    predicted: timestamps.map((timestamp, i) => ({ timestamp, forecast: expected[i], score: scores[i] })),
+  };
+  assert.is(outliersJson("default", "bytes", timestamps, values, expected, scores, anomalous).toString("utf8"), JSON.stringify(objects));
+});
+
 test("long answers: rows across chunk boundaries, the longest numbers, a non-ASCII model or metric", () => {
   for (const n of [255, 256, 257, 513, 2000]) {
     const timestamps = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 4, 20) + i * 6e4).toISOString());

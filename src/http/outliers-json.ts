@@ -16,6 +16,20 @@ const LONGEST_NUMBER = 25;
 /** The most characters a row adds besides its timestamp: its fixed text, a comma, a number. */
 const ROW_EXTRA = '{"timestamp":"'.length + '","forecast":'.length + ',"score":'.length + "}".length + 1 + 2 * LONGEST_NUMBER;
 
+/** Scores carry 4 decimals (the model rounds them), so their text is one of 10,001, written once
+ * here: JavaScript's shortest text of k / 10⁴ (what JSON.stringify writes) costs ~0.2 µs a row,
+ * 2 ms of a week of minutes. */
+const SCORE_STEPS = 1e4;
+let scoreTexts: string[] | undefined;
+
+/** The text JSON.stringify gives for a score; from the table when it is k / 10⁴. */
+function scoreText(score: number): string {
+  const k = Math.round(score * SCORE_STEPS);
+  if (!(k >= 0 && k <= SCORE_STEPS && k / SCORE_STEPS === score)) return String(score);
+  scoreTexts ??= Array.from({ length: SCORE_STEPS + 1 }, (_, j) => String(j / SCORE_STEPS));
+  return scoreTexts[k]!;
+}
+
 /** `timestamps` must be ASCII that needs no escaping in JSON (timeseriesColumns guarantees it);
  * `expected`, `values` and `scores` must be finite. */
 export function outliersJson(
@@ -27,14 +41,14 @@ export function outliersJson(
   let size = 0;
   for (let i = 0; i < n; i++) {
     size += timestamps[i]!.length + ROW_EXTRA;
-    if (anomalous[i]) anomalies.push(`{"timestamp":"${timestamps[i]}","expected":${expected[i]},"value":${values[i]},"score":${scores[i]}}`);
+    if (anomalous[i]) anomalies.push(`{"timestamp":"${timestamps[i]}","expected":${expected[i]},"value":${values[i]},"score":${scoreText(scores[i]!)}}`);
   }
   const head = `{"status":"success","model":${JSON.stringify(model)},"metric":${JSON.stringify(metric)},"anomalies":[${anomalies.join(",")}],"predicted":[`;
   const out = Buffer.allocUnsafe(Buffer.byteLength(head) + size + 2);
   let at = out.write(head, 0, "utf8");
   let rows = "";
   for (let i = 0; i < n; i++) {
-    rows += (i === 0 ? '{"timestamp":"' : ',{"timestamp":"') + timestamps[i] + '","forecast":' + expected[i] + ',"score":' + scores[i] + "}";
+    rows += (i === 0 ? '{"timestamp":"' : ',{"timestamp":"') + timestamps[i] + '","forecast":' + expected[i] + ',"score":' + scoreText(scores[i]!) + "}";
     if (i % CHUNK === CHUNK - 1) { at += out.write(rows, at, "latin1"); rows = ""; }
   }
   at += out.write(rows + "]}", at, "latin1");

@@ -57,6 +57,14 @@ function fixWidth(s: NoveltyState, p: NoveltyParams): boolean {
   return true;
 }
 
+/** Puts bin first in the newest-first history of at most maxOrder bins (what unshift and pop do,
+ * without moving the array's storage on every row: the detector's hot path). */
+function pushNewest(history: number[], bin: number, maxOrder: number): void {
+  if (history.length < maxOrder) { history.unshift(bin); return; }
+  for (let k = history.length - 1; k > 0; k--) history[k] = history[k - 1]!;
+  history[0] = bin;
+}
+
 /** Feeds one value; returns the raw novelty in [0, 1] (0 while learning). */
 export function noveltyStep(s: NoveltyState, x: number, p: NoveltyParams): number {
   s.n++;
@@ -72,9 +80,8 @@ export function noveltyStep(s: NoveltyState, x: number, p: NoveltyParams): numbe
   for (let g = 0; g < p.grids; g++) {
     // Clamped so that a huge value stays a finite (JSON-safe) bin.
     const bin = Math.max(-1e9, Math.min(1e9, Math.floor((x - s.origin) / s.width + g / p.grids)));
+    pushNewest(s.history[g], bin, p.maxOrder);
     const history = s.history[g];
-    history.unshift(bin);
-    if (history.length > p.maxOrder) history.pop();
     let h = (0x811c9dc5 ^ Math.imul(g, 0x9e3779b1)) >>> 0; // FNV-1a, seeded per grid
     for (let k = 0; k < history.length; k++) {
       h = Math.imul(h ^ (history[k] | 0), 0x01000193) >>> 0;

@@ -123,21 +123,35 @@ const MAX_INPUT = 1e150;
 /** Feeds one value at `time` (seconds since the epoch); returns its score in [0, 1). */
 export function coreStep(s: CoreState, value: number, time: number, p: DetectorParams): number {
   const x = Math.max(-MAX_INPUT, Math.min(MAX_INPUT, value));
-  const surprise = [
-    likelihoodStep(s.spikeLikelihood, residualStep(s.spike, x, p.spike), p.spikeLikelihood),
-    likelihoodStep(s.shiftLikelihood, residualStep(s.shift, x, p.shift), p.shiftLikelihood),
-    likelihoodStep(s.noveltyLikelihood, noveltyStep(s.novelty, x, p.novelty), p.noveltyLikelihood),
-    likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood),
-  ];
+  const spike = likelihoodStep(s.spikeLikelihood, residualStep(s.spike, x, p.spike), p.spikeLikelihood);
+  const shift = likelihoodStep(s.shiftLikelihood, residualStep(s.shift, x, p.shift), p.shiftLikelihood);
+  const novelty = likelihoodStep(s.noveltyLikelihood, noveltyStep(s.novelty, x, p.novelty), p.noveltyLikelihood);
+  const seasonal = likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood);
   const seasonalOn = s.seasonal.scale < p.seasonalGate * s.shift.scale;
-  const decay = Math.exp(-1 / p.recordRows);
-  let score = 0;
-  for (let k = 0; k < surprise.length; k++) {
-    const r = surprise[k] / Math.max(s.records[k], p.recordFloor);
-    if (k !== 3 || seasonalOn) score = Math.max(score, (p.weights[k] * r) / (1 + r));
-    s.records[k] = Math.max(surprise[k], s.records[k] * decay);
-  }
+  const decay = recordDecay(p.recordRows);
+  // Four scalars, not an array of them: no allocation per row (the traffic model runs this over
+  // every row of a request).
+  let score = Math.max(0, fused(s, 0, spike, p, decay));
+  score = Math.max(score, fused(s, 1, shift, p, decay));
+  score = Math.max(score, fused(s, 2, novelty, p, decay));
+  const seasonalScore = fused(s, 3, seasonal, p, decay);
+  if (seasonalOn) score = Math.max(score, seasonalScore);
   return hold(s, warmup(s, x, score, p), p);
+}
+
+/** Component k's weighted record ratio w r / (1 + r), r = surprise / max(record, floor); then its
+ * record is updated (decaying by `decay` a row). */
+function fused(s: CoreState, k: number, surprise: number, p: DetectorParams, decay: number): number {
+  const r = surprise / Math.max(s.records[k]!, p.recordFloor);
+  s.records[k] = Math.max(surprise, s.records[k]! * decay);
+  return (p.weights[k]! * r) / (1 + r);
+}
+
+let decayRows = NaN, decayPerRow = NaN;
+/** exp(−1 / recordRows), computed once per value of recordRows. */
+function recordDecay(recordRows: number): number {
+  if (recordRows !== decayRows) { decayRows = recordRows; decayPerRow = Math.exp(-1 / recordRows); }
+  return decayPerRow;
 }
 
 /** Rows 1..learningRows: 0; then the guard until matureRow; then the components' score. */
