@@ -17,8 +17,9 @@ const HOUR_MS = 3_600_000;
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
-  // WAL checkpoints in a thread of their own, every second; the WAL bounded at ~40 MB (4 KiB pages)
-  const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, log: deps.log });
+  // WAL checkpoints in a thread of their own, every second, from 5 s after the start; the WAL
+  // bounded at ~40 MB (4 KiB pages)
+  const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
   checkpointer.start();
   const endpoint = cfg.data_server_endpoint;
   const registry = new StationRegistry(store, {

@@ -51,6 +51,7 @@ test("without its thread (it failed) SQLite checkpoints inside commits again", a
   const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, log: silentLogger() });
   db.pragma("wal_autocheckpoint = 0");
   cp.start();
+  await new Promise((r) => setTimeout(r, 20)); // the thread starts after the (zero) start delay
   (cp as unknown as { worker: { emit(e: string, err: Error): void } }).worker.emit("error", new Error("boom"));
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000);
   await cp.close();

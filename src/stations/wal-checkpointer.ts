@@ -17,15 +17,22 @@ export interface CheckpointResult { busy: number; log: number; checkpointed: num
 
 export class WalCheckpointer {
   private worker?: Worker;
+  /** The start delay, then the checkpoint interval. */
   private timer?: NodeJS.Timeout;
   private pending = false;
   /** The last checkpoint's result (frames), for tests and diagnostics. */
   last?: CheckpointResult;
   private closing?: Promise<void>;
 
-  constructor(private readonly db: SqliteDatabase, private readonly o: { intervalMs: number; maxWalPages: number; log: Logger }) {}
+  constructor(private readonly db: SqliteDatabase, private readonly o: { intervalMs: number; maxWalPages: number; startDelayMs?: number; log: Logger }) {}
 
+  /** Starts the thread after `startDelayMs` (from source it loads tsx: CPU the service's own start
+   * and short-lived test services need more; SQLite checkpoints inside commits until then). */
   start(): void {
+    this.timer = setTimeout(() => this.spawn(), this.o.startDelayMs ?? 0).unref();
+  }
+
+  private spawn(): void {
     try {
       this.worker = startWorker(new URL("./wal-checkpoint-worker.ts", import.meta.url), { workerData: { file: this.db.name } });
     } catch (e) {
@@ -39,7 +46,7 @@ export class WalCheckpointer {
 
   /** Ends the thread (after closing its connection); call before closing the database. */
   close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.timer); // the start delay or the interval
     this.timer = undefined;
     const w = this.worker;
     this.worker = undefined;

@@ -109,7 +109,7 @@ async function run(svc: Target, prefix: string, stations: number, connections: n
 
 /** Ours and the floor in the same minutes: a warm-up each, then RUNS runs alternating. */
 async function scenario(name: string, stations: number, connections: number, pipeline: string, original?: typeof ORIGINAL.one, configIni?: string): Promise<BenchRow[]> {
-  const svc = await startService({ configIni });
+  const svc = await startService({ configIni, startTimeoutMs: 120_000 });
   const floor = configIni === undefined ? await startFloor() : undefined;
   try {
     await run(svc, "warm", stations, connections, pipeline);
@@ -208,7 +208,7 @@ async function probeP50(svc: RunningService, id: string, from: number, until: ()
 async function outboxScenario(pipeline: string): Promise<BenchRow[]> {
   const seconds = Number(process.env.STATIONS_BENCH_OUTBOX_SECONDS ?? 60);
   const sink = await Downstream.start("ok");
-  const svc = await startService({ env: { DATA_SERVER_ENDPOINT: sink.url }, configIni: "[Stations]\noutbox_max_backoff_ms = 500\n" });
+  const svc = await startService({ env: { DATA_SERVER_ENDPOINT: sink.url }, configIni: "[Stations]\noutbox_max_backoff_ms = 500\n", startTimeoutMs: 120_000 });
   try {
     const setup = new Agent({ keepAlive: true, maxSockets: 4 });
     const ids = Array.from({ length: 50 }, (_, i) => `ob_${i}`);
