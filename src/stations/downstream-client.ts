@@ -1,7 +1,7 @@
 // The outbox sender's HTTP client for the downstream data server: POSTs over a keep-alive
 // node:http(s) Agent, one socket per delivery in flight. `fetch` (undici) cost ~2 ms of CPU per
-// delivery under load (issue 17 part 2, docs/stations.md § Outbox backlog and drain); a plain
-// request on a reused socket is a fraction of that. The timeout covers the whole answer (headers
+// delivery under load (issue 17 part 2, docs/stations.md § Outbox backlog and drain (issue 17
+// part 2)); a plain request on a reused socket is a fraction of that. The timeout covers the whole answer (headers
 // and body), as before.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";

@@ -1,7 +1,7 @@
 // Takes SQLite's WAL checkpoints off the request path (issue 17 part 3). By default the connection
 // whose commit pushes the WAL past 1,000 pages copies them into the database and fsyncs it inside
-// that commit: every ~95th block paid several ms (docs/stations.md § Snapshot cost). Here the
-// service's connection never checkpoints (wal_autocheckpoint = 0); a worker thread with its own
+// that commit: every ~95th block paid several ms (docs/stations.md § Snapshot cost (default
+// detector state version 2)). Here the service's connection never checkpoints (wal_autocheckpoint = 0); a worker thread with its own
 // connection runs a PASSIVE checkpoint every `intervalMs` (it never blocks the writer), and a
 // RESTART when the WAL is still above `maxWalPages` after one, so the WAL stays bounded under a
 // load that never pauses (the WAL restarts from its start only once a checkpoint caught up).
