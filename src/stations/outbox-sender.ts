@@ -14,7 +14,7 @@
 // failing, how many attempts failed, how many entries are queued), and the moment the outbox is
 // empty again logs "downstream backlog flushed" with how many deliveries that took.
 import type { Logger } from "pino";
-import { splitCredentials } from "../runtime/url-credentials";
+import { DownstreamClient } from "./downstream-client";
 import type { OutboxRow, StationStore } from "./store";
 
 export interface Timers {
@@ -34,7 +34,7 @@ export type DeliveryOutcome = "delivered" | "transient" | "rejected";
 export interface OutboxSenderOptions {
   store: StationStore;
   /** Base URL of the downstream server; entry paths are appended. Its user:password, if any, is
-   * sent as Basic authorization (fetch refuses a URL with credentials). */
+   * sent as Basic authorization, never in the URL (see DownstreamClient). */
   endpoint: string;
   timeoutMs: number;
   maxBackoffMs: number;
@@ -42,7 +42,6 @@ export interface OutboxSenderOptions {
   concurrency?: number;
   log: Logger;
   timers?: Timers;
-  fetch?: typeof fetch;
   random?: () => number;
   onAttempt?: (outcome: DeliveryOutcome, ms: number) => void;
 }
@@ -60,15 +59,16 @@ export function classifyStatus(status: number): DeliveryOutcome {
 }
 
 export class OutboxSender {
-  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Stations with a delivery in flight or delivered and not yet deleted: their head is taken. */
+  private readonly busy = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  /** Delivered entries, deleted together by the next flush (one transaction per tick). */
+  private delivered: { id: number; station: string }[] = [];
   private readonly timers: Timers;
-  private readonly fetch: typeof fetch;
+  private readonly client: DownstreamClient;
   private readonly random: () => number;
   private readonly base: number;
   private readonly concurrency: number;
-  /** The endpoint without its credentials, with a trailing slash removed; the headers of a POST. */
-  private readonly url: string;
-  private readonly headers: Record<string, string>;
   private timer: unknown;
   private timerAt = Infinity;
   private pumpQueued = false;
@@ -80,13 +80,10 @@ export class OutboxSender {
 
   constructor(private readonly o: OutboxSenderOptions) {
     this.timers = o.timers ?? realTimers;
-    this.fetch = o.fetch ?? globalThis.fetch;
     this.random = o.random ?? Math.random;
     this.base = o.baseBackoffMs ?? 250;
-    this.concurrency = o.concurrency ?? 8;
-    const { url, authorization } = splitCredentials(o.endpoint);
-    this.url = url.replace(/\/+$/, "");
-    this.headers = { "content-type": "application/json", ...(authorization ? { authorization } : {}) };
+    this.concurrency = o.concurrency ?? 32;
+    this.client = new DownstreamClient(o.endpoint, { sockets: this.concurrency, timeoutMs: o.timeoutMs, timers: this.timers });
   }
 
   /** Starts delivering what the outbox already holds (entries left by a previous run). */
@@ -94,29 +91,31 @@ export class OutboxSender {
 
   /** New entries were committed: deliver them soon (never inside the caller's request). */
   wake(): void {
-    if (this.closed || this.pumpQueued || this.inFlight.size >= this.concurrency) return;
-    this.pumpQueued = true;
-    setImmediate(() => { this.pumpQueued = false; this.pump(); });
+    if (this.busy.size < this.concurrency) this.schedule();
   }
 
-  /** Stops the loop; waits for requests in flight (each bounded by the timeout). */
+  /** Stops the loop; waits for requests in flight (each bounded by the timeout) and deletes what
+   * they delivered. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    await Promise.all([...this.inFlight.values()]);
+    await Promise.all([...this.running]);
+    this.flushDelivered();
+    this.client.close();
   }
 
   private pump(): void {
     if (this.closed) return;
-    const now = this.timers.now();
-    for (const head of this.o.store.dueHeads(now, this.concurrency)) {
-      if (this.inFlight.size >= this.concurrency) break;
-      if (this.inFlight.has(head.station_id)) continue;
-      const p = this.deliver(head).finally(() => {
-        this.inFlight.delete(head.station_id);
-        this.pump();
-      });
-      this.inFlight.set(head.station_id, p);
+    const free = this.concurrency - this.busy.size;
+    // busy stations' heads are due too: ask for enough to find `free` others
+    if (free > 0) {
+      for (const head of this.o.store.dueHeads(this.timers.now(), free + this.busy.size)) {
+        if (this.busy.size >= this.concurrency) break;
+        if (this.busy.has(head.station_id)) continue;
+        this.busy.add(head.station_id);
+        const p = this.deliver(head).finally(() => this.running.delete(p));
+        this.running.add(p);
+      }
     }
     this.armTimer();
   }
@@ -125,11 +124,11 @@ export class OutboxSender {
   private armTimer(): void {
     const next = this.o.store.nextDue();
     if (next === undefined) {
-      if (this.flushing && this.inFlight.size === 0) this.reportFlushed(this.flushing);
+      if (this.flushing && this.busy.size === 0) this.reportFlushed(this.flushing);
       return;
     }
     const at = Math.max(next, this.timers.now() + 1);
-    if (this.inFlight.size > 0 && next <= this.timers.now()) return; // a completion will pump
+    if (this.busy.size > 0 && next <= this.timers.now()) return; // a completion will pump
     if (this.timer !== undefined && this.timerAt <= at) return;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timerAt = at;
@@ -138,15 +137,21 @@ export class OutboxSender {
 
   private async deliver(e: OutboxRow): Promise<void> {
     const started = this.timers.now();
-    const { outcome, detail } = await this.post(e);
-    if (this.closed && outcome !== "delivered") return; // the database may be closing; retried next run
-    this.o.onAttempt?.(outcome, this.timers.now() - started);
+    const answer = await this.client.post(e.path, e.body, e.idempotency_key);
+    const outcome = "status" in answer ? classifyStatus(answer.status) : "transient";
+    const detail = "status" in answer ? `HTTP ${answer.status}` : answer.error;
     if (outcome === "delivered") {
-      this.o.store.markDelivered(e.id);
+      // the station stays busy until its entry is deleted, so its next entry cannot overtake it
+      this.delivered.push({ id: e.id, station: e.station_id });
+      this.o.onAttempt?.(outcome, this.timers.now() - started);
       if (this.failing) this.reportRecovered(this.failing);
       if (this.flushing) this.flushing.delivered++;
+      this.schedule();
       return;
     }
+    this.busy.delete(e.station_id);
+    if (this.closed) return; // the database may be closing; retried next run
+    this.o.onAttempt?.(outcome, this.timers.now() - started);
     this.failing ??= { since: started, attempts: 0 };
     this.failing.attempts++;
     this.flushing = undefined;
@@ -156,13 +161,32 @@ export class OutboxSender {
     const fields = { station: e.station_id, path: e.path, entry: e.id, attempts, retryInMs: delay, error: detail };
     if (outcome === "rejected") this.o.log.error(fields, "downstream rejected a delivery; check DATA_SERVER_ENDPOINT");
     else this.o.log.warn(fields, "downstream delivery failed; will retry");
+    this.schedule();
+  }
+
+  /** One tick of the loop, soon: delete what was delivered, then start what is due. setImmediate
+   * runs it after this turn's I/O callbacks, so requests that arrived meanwhile go first, and the
+   * deliveries completed in the same turn share one commit. */
+  private schedule(): void {
+    if (this.closed || this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => { this.pumpQueued = false; this.flushDelivered(); this.pump(); });
+  }
+
+  /** Deletes the delivered entries in one transaction; their stations' next entries become due. */
+  private flushDelivered(): void {
+    if (this.delivered.length === 0) return;
+    const done = this.delivered;
+    this.delivered = [];
+    this.o.store.markDelivered(done.map((d) => d.id));
+    for (const d of done) this.busy.delete(d.station);
   }
 
   private reportRecovered(failing: { since: number; attempts: number }): void {
     const now = this.timers.now();
     this.failing = undefined;
     this.flushing = { since: now, delivered: 0 };
-    const queued = this.o.store.outboxStats().depth;
+    const queued = this.o.store.outboxStats().depth - this.delivered.length; // delivered, not yet deleted
     this.o.log.info({ failing_seconds: (now - failing.since) / 1000, failed_attempts: failing.attempts, queued },
       "downstream recovered; delivering the queued results");
   }
@@ -171,27 +195,5 @@ export class OutboxSender {
     this.flushing = undefined;
     this.o.log.info({ delivered: flushing.delivered, seconds: (this.timers.now() - flushing.since) / 1000 },
       "downstream backlog flushed");
-  }
-
-  private async post(e: OutboxRow): Promise<{ outcome: DeliveryOutcome; detail: string }> {
-    const ctrl = new AbortController();
-    const timer = this.timers.setTimeout(() => ctrl.abort(), this.o.timeoutMs);
-    try {
-      const res = await this.fetch(this.url + e.path, {
-        method: "POST",
-        headers: { ...this.headers, "idempotency-key": e.idempotency_key },
-        body: e.body,
-        redirect: "manual",
-        signal: ctrl.signal,
-      });
-      await res.arrayBuffer(); // read to the end (frees the connection); also under the timeout
-      return { outcome: classifyStatus(res.status), detail: `HTTP ${res.status}` };
-    } catch (err) {
-      const detail = ctrl.signal.aborted ? `no answer within ${this.o.timeoutMs} ms`
-        : String((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
-      return { outcome: "transient", detail };
-    } finally {
-      this.timers.clearTimeout(timer);
-    }
   }
 }

@@ -30,12 +30,12 @@ test("dueHeads gives each station's oldest entry, earliest due first, up to the 
   assert.equal(keys(store.dueHeads(1000, 10)), ["b1", "c1", "a1"], "a failed head waits for its backoff");
   assert.equal(keys(store.dueHeads(400, 10)), ["b1", "c1"]);
   assert.is(store.outboxStats().last_error, "HTTP 503");
-  store.markDelivered(a1!.id);
+  store.markDelivered([a1!.id]);
   assert.equal(keys(store.dueHeads(1000, 10)), ["b1", "a2", "c1"], "a's next entry is its head, due since it was queued");
   assert.is(store.outboxStats().last_error, null);
   assert.equal(store.outboxStats(), { depth: 3, oldest_ms: 110, last_error: null });
-  for (const h of store.dueHeads(1000, 10)) store.markDelivered(h.id);
-  for (const h of store.dueHeads(1000, 10)) store.markDelivered(h.id);
+  store.markDelivered(store.dueHeads(1000, 10).map((h) => h.id));
+  store.markDelivered(store.dueHeads(1000, 10).map((h) => h.id));
   assert.equal(store.dueHeads(1000, 10), []);
   assert.is(store.nextDue(), undefined);
   assert.equal(store.outboxStats(), { depth: 0, oldest_ms: null, last_error: null });

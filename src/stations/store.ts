@@ -356,13 +356,16 @@ export class StationStore {
   dueHeads(now: number, limit: number): OutboxRow[] { return this.st.dueHeads.all(now, limit) as OutboxRow[]; }
   /** When the earliest station head is due, or undefined with an empty outbox. */
   nextDue(): number | undefined { return (this.st.nextDue.get() as number | null) ?? undefined; }
-  /** Deletes a delivered head; the station's next entry, if any, becomes its head. */
-  markDelivered(id: number): void {
+  /** Deletes delivered heads, all in one transaction (one commit however many); each station's
+   * next entry, if any, becomes its head. */
+  markDelivered(ids: readonly number[]): void {
     this.atomically(() => {
-      const station = this.st.delivered.get(id) as string | undefined;
-      if (station === undefined) return;
-      this.st.dropHead.run(station);
-      this.st.nextHead.run(station);
+      for (const id of ids) {
+        const station = this.st.delivered.get(id) as string | undefined;
+        if (station === undefined) continue;
+        this.st.dropHead.run(station);
+        this.st.nextHead.run(station);
+      }
     });
   }
   markFailed(id: number, attempts: number, nextAttemptMs: number, error: string): void {

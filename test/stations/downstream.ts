@@ -18,6 +18,8 @@ export type Mode = "ok" | "down" | "status" | "hang";
 export class Downstream {
   received: Received[] = [];
   attempts = 0;
+  /** TCP connections accepted (keep-alive clients reuse theirs). */
+  connections = 0;
   status = 503;
   private server?: Server;
   private readonly hanging = new Set<ServerResponse>();
@@ -45,6 +47,7 @@ export class Downstream {
 
   private listen(): Promise<void> {
     const server = createServer((req, res) => void this.handle(req, res));
+    server.on("connection", () => this.connections++);
     this.server = server;
     return new Promise((resolve) => server.listen(this.port, "127.0.0.1", () => {
       this.port = (server.address() as AddressInfo).port;

@@ -78,6 +78,21 @@ test("delivers every entry once, in order per station, with its own Idempotency-
   store.close();
 });
 
+test("deliveries reuse their connections: 300 entries of 3 stations over at most one connection per station", async () => {
+  const store = newStore();
+  const down = await Downstream.start("ok");
+  const keys = ["s1", "s2", "s3"].map((st) => enqueue(store, st, 100));
+  const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 2000, maxBackoffMs: 1000, log: silentLogger() });
+  sender.start();
+  await until(() => store.outboxStats().depth === 0, 20_000);
+  await sender.close();
+  assert.ok(down.connections <= 3, `${down.connections} connections`);
+  for (const [i, st] of ["s1", "s2", "s3"].entries())
+    assert.equal(down.received.filter((r) => (r.body as { id_estacio: string }).id_estacio === st).map((r) => r.key), keys[i], `order of ${st}`);
+  await down.close();
+  store.close();
+});
+
 test("a downstream that is down, then answers 503, then recovers gets everything in order; retries back off", async () => {
   const store = newStore();
   const down = await Downstream.start("down");

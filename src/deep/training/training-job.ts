@@ -4,7 +4,6 @@
 // interrupted run leaves the previous model serving and intact. One run at a time per models dir: a
 // lock file (with the holder's pid; a stale one is taken over) guards against the service and the
 // CLI training at once.
-import { Worker } from "node:worker_threads";
 import { startWorker } from "../../runtime/worker";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -65,18 +64,10 @@ export function takeTrainingLock(modelsDir: string): () => void {
   throw new TrainingError("could not take the training lock");
 }
 
-/** A worker running `entry`. From source (.ts) it first registers tsx's loader in the new thread,
- * which Node 20 workers do not inherit; in the executable src/runtime/worker.ts runs the bundle. */
-function startTrainingWorker(entry: URL, workerData: unknown): Worker {
-  if (!entry.pathname.endsWith(".ts") || process.getBuiltinModule?.("node:sea")?.isSea()) return startWorker(entry, { workerData });
-  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
 /** Runs train-core in a worker thread; resolves with its output. */
 export function trainInWorker(input: TrainingInput, onEpoch: (r: EpochReport) => void, signal?: AbortSignal): Promise<TrainingOutput> {
   return new Promise((resolve, reject) => {
-    const worker = startTrainingWorker(new URL("./training-worker.ts", import.meta.url), input);
+    const worker = startWorker(new URL("./training-worker.ts", import.meta.url), { workerData: input });
     const abort = () => { void worker.terminate(); reject(new TrainingError("training was interrupted")); };
     signal?.addEventListener("abort", abort, { once: true });
     let settled = false;

@@ -1,0 +1,93 @@
+// Takes SQLite's WAL checkpoints off the request path (issue 17 part 3). By default the connection
+// whose commit pushes the WAL past 1,000 pages copies them into the database and fsyncs it inside
+// that commit: every ~95th block paid several ms (docs/stations.md § Snapshot cost (default
+// detector state version 2)). Here the service's connection never checkpoints (wal_autocheckpoint = 0); a worker thread with its own
+// connection runs a PASSIVE checkpoint every `intervalMs` (it never blocks the writer), and a
+// RESTART when the WAL is still above `maxWalPages` after one, so the WAL stays bounded under a
+// load that never pauses (the WAL restarts from its start only once a checkpoint caught up).
+// Durability is unchanged: a commit is in the WAL either way; checkpoints only move pages.
+// Until the thread's first checkpoint, and if it cannot start or fails, SQLite checkpoints inside
+// commits as before.
+import type { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import { startWorker } from "../runtime/worker";
+import type { SqliteDatabase } from "../runtime/sqlite";
+
+export interface CheckpointResult { busy: number; log: number; checkpointed: number }
+
+export class WalCheckpointer {
+  private worker?: Worker;
+  /** The start delay, then the checkpoint interval. */
+  private timer?: NodeJS.Timeout;
+  private pending = false;
+  /** The last checkpoint's result (frames), for tests and diagnostics. */
+  last?: CheckpointResult;
+  private closing?: Promise<void>;
+
+  constructor(private readonly db: SqliteDatabase, private readonly o: { intervalMs: number; maxWalPages: number; startDelayMs?: number; log: Logger }) {}
+
+  /** Starts the thread after `startDelayMs` (from source it loads tsx: CPU the service's own start
+   * and short-lived test services need more; SQLite checkpoints inside commits until then). */
+  start(): void {
+    this.timer = setTimeout(() => this.spawn(), this.o.startDelayMs ?? 0).unref();
+  }
+
+  private spawn(): void {
+    try {
+      this.worker = startWorker(new URL("./wal-checkpoint-worker.ts", import.meta.url), { workerData: { file: this.db.name } });
+    } catch (e) {
+      this.fallBack(e as Error);
+      return;
+    }
+    this.worker.on("message", (m: CheckpointResult | { error: string }) => this.onResult(m));
+    this.worker.on("error", (e) => this.fallBack(e));
+    this.timer = setInterval(() => this.tick(), this.o.intervalMs).unref();
+  }
+
+  /** Ends the thread (after closing its connection); call before closing the database. */
+  close(): Promise<void> {
+    clearTimeout(this.timer); // the start delay or the interval
+    this.timer = undefined;
+    const w = this.worker;
+    this.worker = undefined;
+    if (!w) return Promise.resolve();
+    this.closing ??= new Promise<void>((resolve) => {
+      // it closes its connection and exits; a thread stuck in a checkpoint is ended after 5 s
+      const stuck = setTimeout(() => void w.terminate(), 5000).unref();
+      w.once("exit", () => { clearTimeout(stuck); resolve(); });
+      w.postMessage({ close: true });
+    });
+    return this.closing;
+  }
+
+  private tick(mode: "PASSIVE" | "RESTART" = "PASSIVE"): void {
+    if (this.pending || !this.worker) return;
+    this.pending = true;
+    this.worker.postMessage({ mode });
+  }
+
+  private onResult(m: CheckpointResult | { error: string }): void {
+    this.pending = false;
+    if ("error" in m) {
+      this.o.log.warn({ error: m.error }, "WAL checkpoint failed; retried at the next interval");
+      return;
+    }
+    // the thread works: from now on commits leave checkpoints to it
+    if (this.last === undefined && this.db.open) this.db.pragma("wal_autocheckpoint = 0");
+    this.last = m;
+    // log = frames in the WAL. Under a load that never pauses the WAL is never found fully copied
+    // by the next commit, so it would only grow: above the bound, a RESTART (it waits for the
+    // writer, copies the few frames written since this pass, and makes the next commit restart
+    // the WAL from its beginning).
+    if (m.log > this.o.maxWalPages) this.tick("RESTART");
+  }
+
+  private fallBack(e: Error): void {
+    this.o.log.warn({ error: e.message }, "WAL checkpoint thread unavailable; SQLite checkpoints inside commits again");
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    void this.worker?.terminate();
+    this.worker = undefined;
+    if (this.db.open) this.db.pragma("wal_autocheckpoint = 1000");
+  }
+}
