@@ -29,8 +29,9 @@ export interface ErrorResponse {
 export function errorResponse(err: Error): ErrorResponse | undefined {
   const answer = (status: ContentfulStatusCode) => ({ status, body: errorBody(err.message) });
   if (err instanceof HttpError) return answer(err.status);
-  // An empty answer means the query matched nothing: the request is to change, not the broker.
-  if (err instanceof DruidError) return answer(err.kind === "empty" ? 400 : 502);
+  // An empty answer means the query matched nothing, a bad query was never sent: the request is
+  // to change, not the broker.
+  if (err instanceof DruidError) return answer(err.kind === "empty" || err.kind === "bad-query" ? 400 : 502);
   if (err instanceof StationError) {
     switch (err.kind) {
       case "not-initialized": return { status: 404, body: { status: "Station not initialized", msg: err.message } };
