@@ -13,9 +13,12 @@ import type { Service, ServiceDeps } from "./service";
 
 const HOUR_MS = 3_600_000;
 
+/** The station store's file in the data dir. */
+export const STATIONS_DB = "stations.sqlite";
+
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
-  const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
+  const store = new StationStore(join(deps.config.Paths.data_dir, STATIONS_DB), { synchronous: cfg.sqlite_synchronous });
   const endpoint = cfg.data_server_endpoint;
   const registry = new StationRegistry(store, {
     defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
