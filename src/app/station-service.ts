@@ -19,6 +19,10 @@ export const STATIONS_DB = "stations.sqlite";
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, STATIONS_DB), { synchronous: cfg.sqlite_synchronous });
+  // Test hook (test/stations/disk-full.test.ts), honoured only when set: a database that cannot
+  // grow past this many pages fails its writes with SQLITE_FULL, as a full disk does.
+  const maxPages = Number(process.env.RB_AIOUTLIERS_TEST_MAX_PAGE_COUNT ?? 0);
+  if (maxPages > 0) store.db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
   const endpoint = cfg.data_server_endpoint;
   const registry = new StationRegistry(store, {
     defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,

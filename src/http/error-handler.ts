@@ -13,6 +13,7 @@ import { DruidError } from "../druid/druid-error";
 import { GranularityError } from "../druid/granularity";
 import { TimeseriesError } from "../druid/timeseries";
 import { StationError } from "../stations/station-errors";
+import { StorageError } from "../stations/storage-health";
 import { Base64FieldError } from "./base64-field";
 import { ClientClosedRequestError, HttpError } from "./errors";
 
@@ -41,6 +42,9 @@ export function errorResponse(err: Error): ErrorResponse | undefined {
       case "window-refused": return answer(400);
     }
   }
+  // The station store's disk is full (507 Insufficient Storage, RFC 4918), read-only or failing
+  // (503): the request was not applied and can be sent again once the disk is fixed.
+  if (err instanceof StorageError) return answer(err.kind === "full" ? 507 : 503);
   // Input a model cannot judge, and request fields that are not what they must be: the message
   // says what to send.
   if (err instanceof ModelInputError || err instanceof Base64FieldError || err instanceof GranularityError || err instanceof TimeseriesError)
