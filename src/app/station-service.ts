@@ -26,7 +26,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const endpoint = cfg.data_server_endpoint;
   const registry = new StationRegistry(store, {
     defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
-    acceptOlderSamples: cfg.accept_older_samples, log: deps.log,
+    acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   const sender = endpoint === "" ? undefined : new OutboxSender({

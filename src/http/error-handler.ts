@@ -40,6 +40,7 @@ export function errorResponse(err: Error): ErrorResponse | undefined {
       case "key-reused": return answer(422);
       case "variable-unknown": return answer(400);
       case "window-refused": return answer(400);
+      case "too-costly": return answer(413);
     }
   }
   // The station store's disk is full (507 Insufficient Storage, RFC 4918), read-only or failing
