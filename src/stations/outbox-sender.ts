@@ -57,6 +57,9 @@ export function classifyStatus(status: number): DeliveryOutcome {
   return "rejected";
 }
 
+/** How long deliveries pause after the store failed to record an outcome. */
+const OUTCOME_RETRY_MS = 1000;
+
 export class OutboxSender {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly timers: Timers;
@@ -72,6 +75,8 @@ export class OutboxSender {
   private failing?: { since: number; attempts: number };
   /** After a recovery, until the outbox is empty: when it recovered and what it delivered since. */
   private flushing?: { since: number; delivered: number };
+  /** No delivery starts before this time: the store could not record an outcome (a full disk). */
+  private heldUntil = 0;
 
   constructor(private readonly o: OutboxSenderOptions) {
     this.timers = o.timers ?? realTimers;
@@ -101,10 +106,11 @@ export class OutboxSender {
   private pump(): void {
     if (this.closed) return;
     const now = this.timers.now();
+    if (now < this.heldUntil) return this.armTimer();
     for (const head of this.o.store.dueHeads(now, this.concurrency)) {
       if (this.inFlight.size >= this.concurrency) break;
       if (this.inFlight.has(head.station_id)) continue;
-      const p = this.deliver(head).finally(() => {
+      const p = this.deliver(head).catch((err) => this.outcomeNotRecorded(head, err)).finally(() => {
         this.inFlight.delete(head.station_id);
         this.pump();
       });
@@ -120,12 +126,21 @@ export class OutboxSender {
       if (this.flushing && this.inFlight.size === 0) this.reportFlushed(this.flushing);
       return;
     }
-    const at = Math.max(next, this.timers.now() + 1);
+    const at = Math.max(next, this.timers.now() + 1, this.heldUntil);
     if (this.inFlight.size > 0 && next <= this.timers.now()) return; // a completion will pump
     if (this.timer !== undefined && this.timerAt <= at) return;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = this.timers.setTimeout(() => { this.timer = undefined; this.timerAt = Infinity; this.pump(); }, at - this.timers.now());
+  }
+
+  /** The store failed to record a delivery's outcome (a full or failing disk: a StorageError of
+   * ./storage-health.ts): the entry stays as it was, so deliveries pause for a while instead of
+   * sending it again at once; the downstream may get it twice, with the same Idempotency-Key. */
+  private outcomeNotRecorded(e: OutboxRow, err: unknown): void {
+    this.heldUntil = this.timers.now() + OUTCOME_RETRY_MS;
+    this.o.log.error({ station: e.station_id, entry: e.id, error: (err as Error).message },
+      `could not record a delivery's outcome in the station store; deliveries pause for ${OUTCOME_RETRY_MS} ms`);
   }
 
   private async deliver(e: OutboxRow): Promise<void> {
