@@ -56,6 +56,13 @@ async function readPayload(c: Context): Promise<unknown> {
   return typeof payload === "string" ? payloadJson(payload) : payload;
 }
 
+/** The IPs an answer lists over all its outliers (a loop of its own for V8's OSR, docs/traffic.md). */
+function listedIps(ips: readonly { caused_by: readonly string[] }[]): number {
+  let listed = 0;
+  for (let i = 0; i < ips.length; i++) listed += ips[i]!.caused_by.length;
+  return listed;
+}
+
 export async function ipIdentifierHandler(c: Context) {
   const parsed = ipPayloadSchema.safeParse(await readPayload(c));
   if (!parsed.success) {
@@ -64,8 +71,7 @@ export async function ipIdentifierHandler(c: Context) {
     throw new BadRequestError(`${where} is not as expected (${issue.message}); send ${SHAPE}`);
   }
   const answer = attributeOutliers(parsed.data.outliers, parsed.data.all_ips_data);
-  let listed = 0;
-  for (const o of answer.ips) listed += o.caused_by.length;
+  const listed = listedIps(answer.ips);
   if (listed > MAX_ANSWER_IPS) {
     const instants = new Set(parsed.data.outliers.map((o) => o.timestamp)).size;
     throw new HttpError(422, `the answer would list ${listed} IPs over ${answer.ips.length} outliers, more than the limit of ${MAX_ANSWER_IPS}; `

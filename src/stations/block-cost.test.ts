@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { pipelineNameList } from "../detect/pipeline-registry";
-import { blockCostMs, overLimitMessage, sampleCostUs } from "./block-cost";
+import { blockCostMs, overLimitMessage, sampleCostUs, samplesByVariable } from "./block-cost";
 
 test("every pipeline has a cost; windows between the measured ones are interpolated", () => {
   for (const name of pipelineNameList) for (const w of [8, 100, 4096]) assert.ok(sampleCostUs(name, w) > 0, `${name} at ${w}`);
@@ -24,6 +24,14 @@ test("issue 17's heavy block (256 variables, sliding at 4096, 200 samples) costs
 test("the refusal gives the estimate, the limit and the block size that fits", () => {
   assert.match(overLimitMessage(332_800, 200, 256, 10_000), /200 samples of 256 variables would take about 332800 ms .* max_block_cpu_ms = 10000; send it as blocks of at most 6 samples/);
   assert.match(overLimitMessage(20_000, 1, 256, 10_000), /even for one sample; initialize the station with fewer variables, shorter windows or a cheaper pipeline/);
+});
+
+test("samples are counted per variable; a sample may name only some variables", () => {
+  const counts = samplesByVariable([
+    { timestamp: "2021-01-01 00:00:00", values: [["a", 1], ["b", 2]] },
+    { timestamp: "2021-01-01 00:01:00", values: [["a", 3]] },
+  ]);
+  assert.equal([...counts], [["a", 2], ["b", 1]]);
 });
 
 test.run();

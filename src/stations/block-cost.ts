@@ -3,6 +3,7 @@
 // sample once its window is full, by window length. A block over [Stations] max_block_cpu_ms is
 // refused whole (413) with its estimate and how to split it, before anything is applied.
 import type { PipelineName } from "../detect/pipeline-registry";
+import type { Sample } from "./requests";
 
 /** Windows of the measured points. */
 const WINDOWS = [8, 64, 256, 1024, 4096] as const;
@@ -32,6 +33,14 @@ export function sampleCostUs(pipeline: string, window: number): number {
     return costs[i - 1]! + f * (costs[i]! - costs[i - 1]!);
   }
   return costs[WINDOWS.length - 1]!;
+}
+
+/** How many samples of each variable a block holds (a block may hold 100,000 samples of 256
+ * variables: the loop is a function of its own, nothing after it, for V8's OSR; docs/traffic.md). */
+export function samplesByVariable(mostres: readonly Sample[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const sample of mostres) for (const [name] of sample.values) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return counts;
 }
 
 export interface CostedVariable { pipelineName: string; window: number }

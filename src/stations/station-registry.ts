@@ -17,7 +17,7 @@ import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
-import { blockCostMs, overLimitMessage } from "./block-cost";
+import { blockCostMs, overLimitMessage, samplesByVariable } from "./block-cost";
 import { driftTestBefore, probeDue } from "./drift-probe";
 import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
 import type { EventRow, HistoryRow } from "./station-records";
@@ -187,8 +187,7 @@ export class StationRegistry {
   private checkCost(live: LiveStation, req: DetectionRequest): void {
     const limit = this.opts.maxBlockCpuMs;
     if (limit === undefined) return;
-    const counts = new Map<string, number>();
-    for (const sample of req.mostres) for (const [name] of sample.values) counts.set(name, (counts.get(name) ?? 0) + 1);
+    const counts = samplesByVariable(req.mostres);
     const cost = blockCostMs(counts, live.variables);
     if (cost > limit) throw new StationError("too-costly", overLimitMessage(cost, req.mostres.length, counts.size, limit));
   }

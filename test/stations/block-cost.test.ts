@@ -17,7 +17,9 @@ test("a block over [Stations] max_block_cpu_ms is a 413 saying how to split it; 
     assert.is(init.status, 200, JSON.stringify(init.json));
     const started = Date.now();
     const r = await postJson(svc.stationUrl, "/detection", blockBody("heavy", 0, 200, VARS));
-    assert.ok(Date.now() - started < 5_000, `refused after ${Date.now() - started} ms`);
+    // Reading and validating 1.7 MB and loading 256 pipelines take about a second alone, several
+    // on a loaded machine; applying the block would take minutes.
+    assert.ok(Date.now() - started < 20_000, `refused after ${Date.now() - started} ms`);
     assert.is(r.status, 413, JSON.stringify(r.json));
     assert.match(r.json.msg, /this block of 200 samples of 256 variables would take about \d+ ms of CPU .* more than \[Stations\] max_block_cpu_ms = 10000; send it as blocks of at most (\d+) samples/);
     const fit = Number(/at most (\d+) samples/.exec(r.json.msg)![1]);
