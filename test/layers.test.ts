@@ -18,7 +18,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   detect: [],
   runtime: [],
   config: ["detect"],
-  druid: ["detect", "config"],
+  druid: ["detect", "config", "runtime"],
   deep: ["detect", "runtime"],
   "deep/files": ["deep", "detect", "runtime"],
   "deep/inference": ["deep", "deep/files", "detect", "runtime"],

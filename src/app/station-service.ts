@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
 import { consoleOptions } from "./console-files";
 import { OutboxSender } from "../stations/outbox-sender";
+import { withoutCredentials } from "../runtime/url-credentials";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
 import { StationStore } from "../stations/store";
@@ -47,7 +48,8 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     if (held > 0) deps.log.warn({ held }, `${held} deliveries queued while a downstream was configured are kept, and sent once one is configured again`);
   }
   const app = createStationApp({
-    store, registry, sender, endpoint, bodyLimit: cfg.body_limit, metrics, metricsRegistry: deps.metrics, log: deps.log, ...consoleOptions(),
+    store, registry, sender, endpoint: withoutCredentials(endpoint), bodyLimit: cfg.body_limit, metrics, metricsRegistry: deps.metrics, log: deps.log, ...consoleOptions(),
+    access: { token: deps.config.Server.auth_token, reads: deps.config.Server.auth_reads },
     // Test hook (test/stations/idempotency.test.ts), honoured only when set: a crash between a
     // block's commit and its answer.
     killAfterBlocks: Number(process.env.RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS ?? 0) || undefined,

@@ -38,6 +38,10 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, deep.catalog);
-  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, ...consoleOptions() });
+  const app = createTrafficApp({
+    catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, ...consoleOptions(),
+    access: { token: config.Server.auth_token, reads: config.Server.auth_reads },
+    allowedDataSources: config.Druid.allowed_datasources.split(",").map((s) => s.trim()).filter(Boolean),
+  });
   return { app, close: async () => { await deep.close(); memory?.close(); } };
 }

@@ -102,7 +102,8 @@ export function manPage(m: ManPageInput): string {
     ".TP", "\\fBRB_AIOUTLIERS_\\fISECTION\\fB_\\fIKEY\\fR",
     "Any config key, section and key upper\\-cased (e.g. RB_AIOUTLIERS_STATIONS_PORT); overrides the file. A variable of a known section with an unknown key is an error.",
     ".TP", "\\fBDATA_SERVER_ENDPOINT\\fR", "[Stations] data_server_endpoint, as the original station server read it.",
-    ".TP", "\\fBDRUID_ENDPOINT\\fR", "[Druid] druid_endpoint.");
+    ".TP", "\\fBDRUID_ENDPOINT\\fR", "[Druid] druid_endpoint.",
+    ".TP", "\\fBRB_AIOUTLIERS_SERVER_AUTH_TOKEN\\fR", "[Server] auth_token: the bearer token writes (and, with auth_reads, reads) must carry; kept out of config.ini this way, or with auth_token_file.");
   out.push(".SH FILES");
   for (const f of m.files) out.push(".TP", `\\fI${roff(f.path)}\\fR`, roff(f.what));
   out.push(".SH EXIT STATUS");

@@ -32,7 +32,13 @@ Options:
 
 Environment: DATA_SERVER_ENDPOINT (downstream server of the station API),
 DRUID_ENDPOINT, and RB_AIOUTLIERS_<SECTION>_<KEY> for any config key.
-Port 0 picks a free port; the chosen ports are logged ("listening").`,
+Port 0 picks a free port; the chosen ports are logged ("listening").
+Addresses: [OutliersServerProduction] outliers_binding_address and [Stations]
+binding_address (default 0.0.0.0; 127.0.0.1 serves this box alone).
+Access: with [Server] auth_token (or RB_AIOUTLIERS_SERVER_AUTH_TOKEN, or
+[Server] auth_token_file) every write and delete on both ports needs
+"Authorization: Bearer <token>" (else 401); [Server] auth_reads = true asks it
+of reads too, except /health and the status page's shell.`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv, strict: true,

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, readConfig, ConfigError, modelsDir } from "./index";
@@ -144,7 +144,7 @@ x = 1
   const lines = msg.split("\n").slice(1).map((l) => l.trim());
   assert.equal(lines.sort(), [
     "[Logger] levl: unknown key; did you mean level?",
-    "[Nonsense]: unknown section; known sections: [OutliersServerProduction] [Stations] [Outliers] [ShallowOutliers] [Druid] [Paths] [Logger]",
+    "[Nonsense]: unknown section; known sections: [OutliersServerProduction] [Stations] [Outliers] [ShallowOutliers] [Druid] [Paths] [Logger] [Server]",
     "[Outliers] port: unknown key here; it belongs in [Stations]",
     "[Stations] colour: unknown key; [Stations] has: binding_address, port, data_server_endpoint, default_pipeline, body_limit, state_cache_bytes, outbox_max_backoff_ms, outbox_timeout_ms, outlier_retention_hours, history_samples, event_retention_hours, sqlite_synchronous, accept_older_samples, max_block_cpu_ms",
     "[Stations] metric: unknown key here; it belongs in [Outliers]",
@@ -221,6 +221,25 @@ test("the pipeline names the config accepts are exactly the detection registry's
   for (const name of Object.keys(pipelineNames))
     assert.is(loadConfig({ overrides: { Stations: { default_pipeline: name } } }).Stations.default_pipeline, name);
   assert.throws(() => loadConfig({ overrides: { Stations: { default_pipeline: "lstm" } } }), (e: Error) => e instanceof ConfigError && /default_pipeline/.test(e.message));
+});
+
+test("[Server] auth_token_file: its first line becomes auth_token; a file open to others, or both set, is refused", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rbao-token-"));
+  const file = join(dir, "token");
+  writeFileSync(file, "0123456789abcdef0123\nsecond line\n");
+  chmodSync(file, 0o640);
+  assert.is(loadConfig({ env: { RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file } }).Server.auth_token, "0123456789abcdef0123");
+  const message = (env: NodeJS.ProcessEnv) => {
+    try { loadConfig({ env }); return "loaded"; } catch (e) { return (e as ConfigError).message; }
+  };
+  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file, RB_AIOUTLIERS_SERVER_AUTH_TOKEN: "0123456789abcdef0123" }), "auth_token is set too; set one of them");
+  chmodSync(file, 0o604);
+  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file }), `${file} has mode 0604, open to others; chmod 0600`);
+  chmodSync(file, 0o600);
+  writeFileSync(file, "short\n");
+  const short = message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file });
+  assert.match(short, `the first line of ${file} is not a token: expected at least 16`);
+  assert.not.match(short, "short\n", "the file's content is not shown");
 });
 
 test.run();

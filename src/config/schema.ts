@@ -20,6 +20,11 @@ const cronPattern = z.string().trim().min(1)
     try { new Cron(v, { paused: true }).stop(); return true; } catch { return false; }
   }, { message: 'expected a cron pattern "minute hour day month weekday" (e.g. "0 15 * * *") or an hour 0-23' });
 
+/** A bearer token: long enough not to be guessed, and writable in an HTTP header. */
+const bearerToken = z.string().trim().refine((v) => v === "" || /^[\x21-\x7e]{16,4096}$/.test(v), {
+  message: "expected at least 16 visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 32`), or nothing for no token",
+});
+
 export const configSchema = z.object({
   OutliersServerProduction: z.object({
     outliers_binding_address: host.default("0.0.0.0"),
@@ -94,6 +99,9 @@ export const configSchema = z.object({
     /** The longest broker answer read, bytes; a longer one is a 502 (64 MiB: a year of minutes
      * is ~40 MB; at most 256 MiB, well under the longest string Node can make). */
     max_answer_bytes: positiveInt.max(256 * 1024 * 1024).default(64 * 1024 * 1024),
+    /** The dataSources a traffic request's query may name (comma-separated; "*": any). Default: the
+     * datasource of the training queries (src/deep/training/training-query.ts). */
+    allowed_datasources: z.string().trim().min(1).default("rb_flow"),
   }).prefault({}),
   Paths: z.object({
     data_dir: z.string().min(1).default("./data"),
@@ -109,6 +117,17 @@ export const configSchema = z.object({
     log_format: z.enum(["json", "text"]).default("json"),
     /** A line per served request at info (method, path, status, ms, bytes) on both ports. */
     access_log: bool.default(true),
+  }).prefault({}),
+  /** Access to both ports (docs/operations.md § Access). */
+  Server: z.object({
+    /** Bearer token every write and delete request must carry (Authorization: Bearer ...) on both
+     * ports; empty: none asked for. Also RB_AIOUTLIERS_SERVER_AUTH_TOKEN. */
+    auth_token: bearerToken.default(""),
+    /** A file holding the token (its first line), readable by the service's user and no one else
+     * but its group; instead of auth_token. */
+    auth_token_file: z.string().default(""),
+    /** With a token: reads (GET) need it too, except /health and the status page's shell. */
+    auth_reads: bool.default(false),
   }).prefault({}),
 });
 

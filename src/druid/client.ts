@@ -1,12 +1,13 @@
 // The Druid broker client: POSTs a query as JSON to [Druid] druid_endpoint and returns the
 // validated timeseries rows. Timeout: the query's context.timeout (ms, as Druid reads it), else
-// [Druid] timeout_ms. A query out of ./query-limits.ts's bounds is refused before it is sent. Every failure becomes a DruidError whose kind says what went wrong and whose
-// message says what the broker said, or that it could not be reached; never a stack trace or a
-// local path.
+// [Druid] timeout_ms. A query out of ./query-limits.ts's bounds is refused before it is sent.
+// Every failure becomes a DruidError whose kind says what went wrong and whose message says what
+// the broker said, or that it could not be reached; never a stack trace or a local path.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Config } from "../config/schema";
 import type { TimeseriesRow } from "../detect/traffic-model";
+import { splitCredentials, withoutCredentials } from "../runtime/url-credentials";
 import { DruidError } from "./druid-error";
 import { parseTimeseries, TimeseriesError } from "./timeseries";
 import { checkQueryDepth, queryTimeoutMs } from "./query-limits";
@@ -24,25 +25,6 @@ export interface DruidClientOptions {
 function excerpt(text: string, max = 200): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;
-}
-
-/** The endpoint without user:password (messages must not show them), and the Basic
- * authorization they stand for (Druid's basic auth). */
-function splitCredentials(endpoint: string): { url: string; authorization?: string } {
-  const u = new URL(endpoint);
-  if (!u.username && !u.password) return { url: u.toString() };
-  const user = decodeURIComponent(u.username), password = decodeURIComponent(u.password);
-  u.username = ""; u.password = "";
-  return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
-}
-
-/** A URL as it may be shown: without user:password. */
-function withoutCredentials(url: string): string {
-  try {
-    return splitCredentials(url).url;
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//");
-  }
 }
 
 function describeFailure(err: unknown): string {

@@ -23,6 +23,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 const uiFiles: Record<string, { read: (f: ConsoleFiles) => Uint8Array | undefined; type: string }> = {
   "console.js": { read: (f) => f.asset("ui/console.js"), type: "text/javascript; charset=utf-8" },
   "console.css": { read: (f) => f.asset("ui/console.css"), type: "text/css; charset=utf-8" },
+  "console-auth.js": { read: (f) => f.asset("ui/console-auth.js"), type: "text/javascript; charset=utf-8" },
   "uPlot.iife.min.js": { read: (f) => f.packageFile("uplot/dist/uPlot.iife.min.js"), type: "text/javascript; charset=utf-8" },
   "uPlot.min.css": { read: (f) => f.packageFile("uplot/dist/uPlot.min.css"), type: "text/css; charset=utf-8" },
 };

@@ -2,7 +2,7 @@
 // hierarchy, one place that maps them and the domains' errors to responses: ./error-handler.ts). Messages are for the operator: say what was wrong and
 // what is accepted. They never carry stack traces or local paths.
 export class HttpError extends Error {
-  constructor(readonly status: 400 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 502 | 503 | 504, message: string) {
+  constructor(readonly status: 400 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 502 | 503 | 504, message: string) {
     super(message);
   }
   override name = "HttpError";
@@ -12,6 +12,12 @@ export class HttpError extends Error {
 export class BadRequestError extends HttpError {
   constructor(message: string) { super(400, message); }
   override name = "BadRequestError";
+}
+
+/** The request is understood and refused by a setting, which the message names (403). */
+export class ForbiddenError extends HttpError {
+  constructor(message: string) { super(403, message); }
+  override name = "ForbiddenError";
 }
 
 export class NotFoundError extends HttpError {

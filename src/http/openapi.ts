@@ -27,6 +27,12 @@ const okJson = (description: string, example?: unknown): Json => ({
 });
 
 const components = {
+  securitySchemes: {
+    bearerToken: {
+      type: "http", scheme: "bearer",
+      description: "[Server] auth_token (docs/operations.md § Access). When it is set, every write and delete needs it; with [Server] auth_reads, reads too, except /health and the status page's shell (/, /ui/*, /docs, /openapi.json).",
+    },
+  },
   schemas: {
     Error: {
       type: "object", required: ["status", "msg"],
@@ -35,12 +41,26 @@ const components = {
   },
 };
 
-const metricsOperation: Json = {
+const metricsOperation = {
   get: {
     summary: "Prometheus metrics of the process (both APIs, outbox, cache, Node)", tags: ["operations"],
     responses: { 200: { description: "Prometheus text exposition format", content: { "text/plain": { schema: { type: "string" } } } } },
   },
 };
+
+/** Paths no token is ever asked for (./access.ts). */
+const OPEN_PATHS = new Set(["/health", "/", "/ui/{file}", "/docs", "/openapi.json"]);
+const unauthorized = errorResponse("no bearer token, or not [Server] auth_token (with a WWW-Authenticate: Bearer challenge)");
+
+/** Each operation's security (./access.ts): writes need the token, reads only with [Server]
+ * auth_reads (so it is optional here: `{}` or the token), the open paths never. */
+function secured(paths: Record<string, Record<string, Json>>): Record<string, Record<string, Json>> {
+  return Object.fromEntries(Object.entries(paths).map(([path, item]) => [path, Object.fromEntries(Object.entries(item).map(([method, op]) => {
+    if (OPEN_PATHS.has(path)) return [method, { ...op, security: [] }];
+    const security = method === "get" ? [{}, { bearerToken: [] }] : [{ bearerToken: [] }];
+    return [method, { ...op, security, responses: { ...(op.responses as Json), 401: unauthorized } }];
+  }))]));
+}
 
 /** Query parameters of an operation from a zod object schema. */
 function queryParameters(schema: z.ZodObject): Json[] {
@@ -65,7 +85,7 @@ export function stationOpenApi(version: string): Json {
       title: "rb-aioutliers station API", version,
       description: "Stations push blocks of samples; outlier timestamps go downstream (docs/stations.md). Errors are {\"status\": \"error\", \"msg\"} with a 4xx that says what was wrong.",
     },
-    paths: {
+    paths: secured({
       "/initialize": {
         post: {
           summary: "register a station and its variables (again: reset them)", tags: ["stations"],
@@ -141,7 +161,7 @@ export function stationOpenApi(version: string): Json {
       "/health": { get: { summary: "stations, cache and outbox state", tags: ["operations"], responses: { 200: okJson("ok or degraded") } } },
       "/metrics": metricsOperation,
       ...consoleOperations,
-    },
+    }),
     components,
   };
 }
@@ -177,7 +197,8 @@ export function trafficOpenApi(version: string): Json {
         anomalies: [{ timestamp: "2023-09-28T07:00:00.000Z", expected: 36453984.6858499, value: 81234567 }],
         predicted: [{ timestamp: "2023-09-28T07:00:00.000Z", forecast: 36453984.6858499 }],
       }),
-      400: errorResponse("the request can never succeed as sent"), 413: errorResponse("body over [Outliers] body_limit"),
+      400: errorResponse("the request can never succeed as sent"), 403: errorResponse("the query's dataSource is not in [Druid] allowed_datasources"),
+      413: errorResponse("body over [Outliers] body_limit"),
       415: errorResponse("unaccepted content type"), 502: errorResponse("the Druid broker failed"),
     },
   };
@@ -187,7 +208,7 @@ export function trafficOpenApi(version: string): Json {
       title: "rb-aioutliers traffic API", version,
       description: "Anomalies of Druid timeseries, IP attribution and models (docs/traffic.md). Errors are {\"status\": \"error\", \"msg\"}.",
     },
-    paths: {
+    paths: secured({
       "/api/v1/outliers": { post: outliers },
       "/calculate": { post: { ...outliers, summary: "the original's name of POST /api/v1/outliers" } },
       "/api/v1/ip_identifier": {
@@ -211,7 +232,7 @@ export function trafficOpenApi(version: string): Json {
       "/health": { get: { summary: "liveness", tags: ["operations"], responses: { 200: okJson("ok", { status: "ok" }) } } },
       "/metrics": metricsOperation,
       ...consoleOperations,
-    },
+    }),
     components,
   };
 }

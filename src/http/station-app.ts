@@ -14,6 +14,7 @@ import { idParam, readJson } from "./station-request";
 import { stationRecordRoutes } from "./station-record-routes";
 import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { stationOpenApi } from "./openapi";
+import { requireToken, type AccessOptions } from "./access";
 import type { StationStore } from "../stations/store";
 import type { StationRegistry } from "../stations/station-registry";
 import type { StationMetrics } from "../stations/station-metrics";
@@ -24,7 +25,7 @@ export interface StationAppOptions {
   registry: StationRegistry;
   /** Woken after each block; none when no downstream endpoint is configured. */
   sender?: { wake(): void };
-  /** [Stations] data_server_endpoint ("" when none). */
+  /** [Stations] data_server_endpoint as it may be shown, without credentials ("" when none). */
   endpoint: string;
   /** [Stations] body_limit, bytes. */
   bodyLimit: number;
@@ -32,6 +33,8 @@ export interface StationAppOptions {
   /** The process's metrics registry, served at /metrics. */
   metricsRegistry: Registry;
   log: Logger;
+  /** [Server] auth_token and auth_reads (./access.ts). */
+  access: AccessOptions;
   /** The product version (the OpenAPI document's) and the status page's files. */
   version: string;
   consoleFiles: ConsoleFiles;
@@ -60,6 +63,7 @@ export function createStationApp(o: StationAppOptions): Hono {
     end({ method: c.req.method, route });
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
+  app.use(requireToken(o.access));
   const limit = bodyLimit({ maxSize: o.bodyLimit, onError: () => { throw new PayloadTooLargeError(o.bodyLimit, "[Stations] body_limit"); } });
 
   app.post("/initialize", limit, async (c) => {

@@ -13,6 +13,7 @@ import { outliersHandler, type OutliersDeps } from "./traffic-outliers";
 import { ipIdentifierHandler } from "./ip-identifier";
 import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { trafficOpenApi } from "./openapi";
+import { requireToken, type AccessOptions } from "./access";
 
 export interface TrafficAppOptions {
   /** The default model and the named ones. */
@@ -23,6 +24,10 @@ export interface TrafficAppOptions {
   /** [Outliers] body_limit, bytes. */
   bodyLimit: number;
   log: Logger;
+  /** [Server] auth_token and auth_reads (./access.ts). */
+  access: AccessOptions;
+  /** [Druid] allowed_datasources, as a list; "*" allows any. */
+  allowedDataSources: string[];
   /** The process's metrics registry, served at /metrics. */
   metrics: Registry;
   /** The product version (the OpenAPI document's) and the status page's files. */
@@ -53,6 +58,7 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     stop();
     requests.inc({ route, status: String(c.res.status) });
   });
+  app.use("*", requireToken(o.access));
   const tooLarge = () => {
     throw new PayloadTooLargeError(limit, "[Outliers] body_limit", "send a shorter series or raise the limit");
   };
@@ -66,7 +72,7 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     if (parseInt(length, 10) > limit) tooLarge();
     await next();
   };
-  const outliers = outliersHandler({ catalog, druid: o.druid, metric: o.metric, log });
+  const outliers = outliersHandler({ catalog, druid: o.druid, metric: o.metric, allowedDataSources: o.allowedDataSources, log });
   app.post("/api/v1/outliers", limited, outliers);
   app.post("/calculate", limited, outliers);
   app.post("/api/v1/ip_identifier", limited, ipIdentifierHandler);

@@ -13,6 +13,7 @@ import { parseTimeseries } from "../druid/timeseries";
 import { timeseriesColumns } from "../druid/timeseries-columns";
 import { base64BytesAsText, decodeBase64Text } from "./base64-field";
 import { BadRequestError } from "./errors";
+import { checkDataSource } from "./allowed-datasources";
 import { chooseMetric, metricOfFields } from "./metric-choice";
 import { outliersJson } from "./outliers-json";
 import { chooseModelName } from "./model-name";
@@ -24,6 +25,8 @@ export interface OutliersDeps {
   druid: Pick<DruidClient, "answer" | "rows">;
   /** [Outliers] metric. */
   metric: string;
+  /** [Druid] allowed_datasources as a list ("*": any). */
+  allowedDataSources: readonly string[];
   log: Logger;
 }
 
@@ -58,13 +61,14 @@ function rowsFromData(data: string | unknown[] | DecodedBytes): TimeseriesRow[] 
 }
 
 /** The query as the broker will get it: checked, and rewritten for a deep model. */
-function prepareQuery(query: string | Record<string, unknown>, entry: CatalogEntry): DruidQuery {
+function prepareQuery(query: string | Record<string, unknown>, entry: CatalogEntry, allowed: readonly string[]): DruidQuery {
   const json = typeof query === "string" ? parseJsonText("query", decodeBase64Text("query", query), "a Druid timeseries query") : query;
   if (json === null || typeof json !== "object" || Array.isArray(json))
     throw new BadRequestError('field "query" must be a Druid query object, e.g. {"queryType": "timeseries", "dataSource": "rb_flow", ...}');
   const q = json as DruidQuery;
   if (q.queryType !== "timeseries")
     throw new BadRequestError(`the query's queryType is ${JSON.stringify(q.queryType) ?? "missing"}; only "timeseries" queries can be judged`);
+  checkDataSource(q, allowed);
   granularitySeconds(q.granularity); // refuses a granularity without a fixed length
   return entry.info.kind === "deep" ? withTrafficMetrics(q) : q;
 }
@@ -91,7 +95,7 @@ export function outliersHandler(deps: OutliersDeps) {
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
     // The broker is asked once; its answer is read by the fast path below or the general one.
-    const query = fields.data === undefined ? prepareQuery(fields.query!, entry) : undefined;
+    const query = fields.data === undefined ? prepareQuery(fields.query!, entry, deps.allowedDataSources) : undefined;
     const broker = query ? await deps.druid.answer(query) : undefined;
     const series = seriesOf(fields, query);
     const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;

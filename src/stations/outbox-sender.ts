@@ -14,6 +14,7 @@
 // failing, how many attempts failed, how many entries are queued), and the moment the outbox is
 // empty again logs "downstream backlog flushed" with how many deliveries that took.
 import type { Logger } from "pino";
+import { splitCredentials } from "../runtime/url-credentials";
 import type { OutboxRow, StationStore } from "./store";
 
 export interface Timers {
@@ -32,7 +33,8 @@ export type DeliveryOutcome = "delivered" | "transient" | "rejected";
 
 export interface OutboxSenderOptions {
   store: StationStore;
-  /** Base URL of the downstream server; entry paths are appended. */
+  /** Base URL of the downstream server; entry paths are appended. Its user:password, if any, is
+   * sent as Basic authorization (fetch refuses a URL with credentials). */
   endpoint: string;
   timeoutMs: number;
   maxBackoffMs: number;
@@ -67,6 +69,9 @@ export class OutboxSender {
   private readonly random: () => number;
   private readonly base: number;
   private readonly concurrency: number;
+  /** The endpoint without its credentials, with a trailing slash removed; the headers of a POST. */
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
   private timer: unknown;
   private timerAt = Infinity;
   private pumpQueued = false;
@@ -84,6 +89,9 @@ export class OutboxSender {
     this.random = o.random ?? Math.random;
     this.base = o.baseBackoffMs ?? 250;
     this.concurrency = o.concurrency ?? 8;
+    const { url, authorization } = splitCredentials(o.endpoint);
+    this.url = url.replace(/\/+$/, "");
+    this.headers = { "content-type": "application/json", ...(authorization ? { authorization } : {}) };
   }
 
   /** Starts delivering what the outbox already holds (entries left by a previous run). */
@@ -184,9 +192,9 @@ export class OutboxSender {
     const ctrl = new AbortController();
     const timer = this.timers.setTimeout(() => ctrl.abort(), this.o.timeoutMs);
     try {
-      const res = await this.fetch(this.o.endpoint.replace(/\/+$/, "") + e.path, {
+      const res = await this.fetch(this.url + e.path, {
         method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": e.idempotency_key },
+        headers: { ...this.headers, "idempotency-key": e.idempotency_key },
         body: e.body,
         redirect: "manual",
         signal: ctrl.signal,

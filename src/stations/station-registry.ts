@@ -11,7 +11,7 @@
 // a maintenance window (./maintenance.ts) are recorded but neither answered nor delivered.
 import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { createPipeline, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
+import { createPipeline, pipelineNames, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
 import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
@@ -80,6 +80,8 @@ interface Relearning {
   name: string;
   fromSample: number;
   reason: string;
+  /** The pipeline name it re-learns under, when the stored one is unknown to this release. */
+  newKind?: string;
 }
 
 /** A block's history rows of one variable, and its decisions on samples of earlier blocks. */
@@ -331,8 +333,9 @@ export class StationRegistry {
     const relearning: Relearning[] = [];
     let bytes = 0, chars = 0;
     for (const row of this.store.variables(id)) {
+      const pipeline = restoreOrRelearn(row, this.opts.defaultPipeline, relearning);
       variables.set(row.name, {
-        name: row.name, window: row.window, pipelineName: row.kind, pipeline: restoreOrRelearn(row, relearning),
+        name: row.name, window: row.window, pipelineName: relearning.find((r) => r.name === row.name)?.newKind ?? row.kind, pipeline,
         samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision, lastDriftTest: row.last_drift_test,
       });
       replayed.set(row.name, row.samples_seen - row.state_samples);
@@ -360,7 +363,10 @@ export class StationRegistry {
   private relearn(live: LiveStation, relearning: Relearning[]): void {
     const now = this.now();
     this.store.transaction(() => {
-      for (const r of relearning) this.store.markRelearning(live.id, r.name, now, r.fromSample, r.reason);
+      for (const r of relearning) {
+        if (r.newKind) this.store.setVariableKind(live.id, r.name, r.newKind);
+        this.store.markRelearning(live.id, r.name, now, r.fromSample, r.reason);
+      }
       this.snapshot(live);
     });
     for (const r of relearning) {
@@ -412,13 +418,20 @@ export class StationRegistry {
   }
 }
 
-/** The variable's stored pipeline, or, if its state cannot be restored (a version this release
- * does not read, corrupt JSON), a new pipeline of the same kind and window, noted in `relearning`. */
-function restoreOrRelearn(row: VariableRow, relearning: Relearning[]): Pipeline {
+/** The variable's stored pipeline, or, if its state cannot be restored (a version or pipeline kind
+ * this release does not read, corrupt JSON), a new pipeline of the same kind and window, noted in
+ * `relearning`; a pipeline name this release does not know re-learns as `defaultPipeline`. */
+function restoreOrRelearn(row: VariableRow, defaultPipeline: string, relearning: Relearning[]): Pipeline {
   try {
     return restorePipeline(JSON.parse(row.state));
   } catch (e) {
-    relearning.push({ name: row.name, fromSample: row.state_samples, reason: e instanceof Error ? e.message : String(e) });
-    return createPipeline(pipelineOptionsFor(row.kind, row.window));
+    const reason = e instanceof Error ? e.message : String(e);
+    if (Object.hasOwn(pipelineNames, row.kind)) {
+      relearning.push({ name: row.name, fromSample: row.state_samples, reason });
+      return createPipeline(pipelineOptionsFor(row.kind, row.window));
+    }
+    const why = `pipeline ${JSON.stringify(row.kind)} is unknown to this release, so it re-learns as ${JSON.stringify(defaultPipeline)}`;
+    relearning.push({ name: row.name, fromSample: row.state_samples, reason: `${why} (${reason})`, newKind: defaultPipeline });
+    return createPipeline(pipelineOptionsFor(defaultPipeline, row.window));
   }
 }

@@ -234,6 +234,7 @@ export class StationStore {
       putVariable: db.prepare(`INSERT OR REPLACE INTO variables (station_id, name, window, kind, samples_seen, retrains, last_decision, last_drift_test)
         VALUES (@station_id, @name, @window, @kind, @samples_seen, @retrains, @last_decision, @last_drift_test)`),
       putState: db.prepare("INSERT OR REPLACE INTO variable_states (station_id, name, state, state_samples) VALUES (@station_id, @name, @state, @state_samples)"),
+      setKind: db.prepare("UPDATE variables SET kind = ? WHERE station_id = ? AND name = ?"),
       saveCounters: db.prepare("UPDATE variables SET samples_seen = ?, retrains = ?, last_decision = ?, last_drift_test = ? WHERE station_id = ? AND name = ?"),
       saveState: db.prepare(`UPDATE variable_states SET state = ?,
         state_samples = (SELECT samples_seen FROM variables v WHERE v.station_id = variable_states.station_id AND v.name = variable_states.name)
@@ -326,6 +327,10 @@ export class StationStore {
   /** A new snapshot, taken at the variable's current samples_seen (save the counters first). */
   saveState(stationId: string, name: string, state: string): void {
     this.st.saveState.run(state, stationId, name);
+  }
+  /** The variable's pipeline name, changed when its stored one is unknown to this release (it re-learns under another). */
+  setVariableKind(stationId: string, name: string, kind: string): void {
+    this.st.setKind.run(kind, stationId, name);
   }
   /** Records that the variable's stored state could not be restored and it learns from fromSample. */
   markRelearning(stationId: string, name: string, sinceMs: number, fromSample: number, reason: string): void {

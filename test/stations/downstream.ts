@@ -9,6 +9,8 @@ export interface Received {
   path: string;
   key: string;
   body: unknown;
+  /** The Authorization header it came with, if any. */
+  authorization?: string;
 }
 
 export type Mode = "ok" | "down" | "status" | "hang";
@@ -66,7 +68,7 @@ export class Downstream {
     this.attempts++;
     if (this.mode === "hang") { this.hanging.add(res); return; }
     if (this.mode === "status") { res.writeHead(this.status).end(); return; }
-    this.received.push({ path: req.url ?? "", key: String(req.headers["idempotency-key"] ?? ""), body: JSON.parse(text) });
+    this.received.push({ path: req.url ?? "", key: String(req.headers["idempotency-key"] ?? ""), body: JSON.parse(text), authorization: req.headers.authorization });
     res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
   }
 }

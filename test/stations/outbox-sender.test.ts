@@ -48,6 +48,19 @@ test("answers are classified: 2xx delivered; 5xx, 408, 425, 429 transient; other
     ["delivered", "delivered", "transient", "transient", "transient", "transient", "transient", "rejected", "rejected", "rejected", "rejected"]);
 });
 
+test("user:password of the endpoint become Basic authorization; the URL is requested without them", async () => {
+  const store = newStore();
+  const down = await Downstream.start("ok");
+  enqueue(store, "st_a", 2);
+  const endpoint = `http://us%40er:p%3Ass@127.0.0.1:${down.port}/base/`;
+  const sender = new OutboxSender({ store, endpoint, timeoutMs: 2000, maxBackoffMs: 1000, log: silentLogger() });
+  sender.start();
+  await until(() => store.outboxStats().depth === 0, 5000);
+  await sender.close();
+  await down.close();
+  assert.equal(down.received.map((r) => [r.path, r.authorization]), [1, 2].map(() => ["/base/outliers/validate", `Basic ${Buffer.from("us@er:p:ss").toString("base64")}`]));
+});
+
 test("delivers every entry once, in order per station, with its own Idempotency-Key, and prunes them", async () => {
   const store = newStore();
   const down = await Downstream.start("ok");

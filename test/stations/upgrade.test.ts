@@ -98,4 +98,34 @@ test("a stored state that cannot be restored (unknown version, corrupt JSON): th
   }
 });
 
+test("an unknown pipeline kind in stored state (a name this release does not know): re-learns as the default pipeline, says so, never a 500", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "rbao-unknown-kind-"));
+  const file = join(dataDir, "stations.sqlite");
+  cpSync(join(FIXTURE, "stations.sqlite"), file);
+  const db = openSqlite(file);
+  const press = JSON.parse(db.prepare("SELECT state FROM variable_states WHERE station_id = 'est_default' AND name = 'press'").pluck().get() as string);
+  // press: a pipeline name and state kind from another release; temp: a known name whose state names an unknown kind
+  db.prepare("UPDATE variables SET kind = 'htm-legacy' WHERE station_id = 'est_default' AND name = 'press'").run();
+  db.prepare("UPDATE variable_states SET state = ? WHERE station_id = 'est_default' AND name = 'press'").run(JSON.stringify({ ...press, kind: "htm-legacy" }));
+  db.prepare("UPDATE variable_states SET state = ? WHERE station_id = 'est_default' AND name = 'temp'").run(JSON.stringify({ ...press, kind: "htm-legacy" }));
+  db.close();
+  const svc = await startService({ dataDir });
+  try {
+    await spikeAt900(svc.stationUrl);
+    const warnings = svc.output().split("\n").filter((l) => l.includes("re-learns"));
+    assert.is(warnings.length, 2, warnings.join("\n"));
+    assert.ok(warnings.some((l) => l.includes('"variable":"press"') && l.includes("unknown to this release")), warnings.join("\n"));
+    const view = (await (await fetch(`${svc.stationUrl}/stations/est_default`)).json()) as any;
+    const byName = Object.fromEntries(view.station.variables.map((v: any) => [v.name, v]));
+    assert.is(byName.press.pipeline, "default");
+    assert.match(byName.press.relearning.reason, /pipeline "htm-legacy" is unknown to this release, so it re-learns as "default"/);
+    assert.is(byName.temp.pipeline, "default");
+    assert.match(byName.temp.relearning.reason, /unknown pipeline kind 'htm-legacy'/);
+    assert.is(byName.hum.relearning, null);
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
+  assert.not.match(svc.output(), /"level":"(error|fatal)"/, "no error logged");
+});
+
 test.run();

@@ -183,5 +183,39 @@ if (!existsSync(CHROMIUM)) {
     }
   });
 
+  test("with [Server] auth_token and auth_reads: the page asks for the token, then every request carries it", async () => {
+    const token = "console-token-0123456789";
+    const guarded = await startService({ configIni: `[Server]\nauth_token = ${token}\nauth_reads = true\n` });
+    const { page, errors, outside, close } = await openPage(guarded.stationUrl);
+    try {
+      const r = await fetch(`${guarded.stationUrl}/initialize`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ id_estacio: "station_9", variables: { level: 8 } }), signal: AbortSignal.timeout(STEP_MS) });
+      assert.is(r.status, 200);
+      const apiRequests: Array<{ path: string; authorization?: string }> = [];
+      page.on("request", (req) => {
+        const path = new URL(req.url()).pathname;
+        if (!path.startsWith("/ui/") && path !== "/") apiRequests.push({ path, authorization: req.headers().authorization });
+      });
+      await page.goto(`${guarded.stationUrl}/`);
+      await page.locator("#auth-form").waitFor();
+      assert.match(await page.locator("#auth-why").innerText(), /asks for a token/);
+      assert.equal(await axeViolations(page), []);
+      await page.screenshot({ path: join(outDir, "token.png"), fullPage: true });
+      await page.locator("#auth-token").fill(token);
+      apiRequests.length = 0;
+      await page.locator("#auth-token").press("Enter");
+      await page.locator("#station-table a", { hasText: "station_9" }).waitFor();
+      await page.waitForFunction("Number(document.body.dataset.refreshed ?? 0) >= 1");
+      assert.ok(await page.locator("#auth-form").count() === 0, "no form once the token is accepted");
+      assert.ok(apiRequests.some((q) => q.path === "/stations") && apiRequests.some((q) => q.path === "/metrics"), JSON.stringify(apiRequests));
+      for (const q of apiRequests) assert.is(q.authorization, `Bearer ${token}`, q.path);
+      // The 401s before the token was given are the console errors Chromium logs for them, nothing else.
+      assert.equal(errors.filter((e) => !/status of 401/.test(e)), []);
+      assert.equal(outside, []);
+    } finally {
+      await close();
+      await guarded.stop();
+    }
+  });
+
   test.run();
 }

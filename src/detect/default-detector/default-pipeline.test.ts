@@ -126,8 +126,10 @@ test("no silent warm-up: with window W, a value 10 robust SDs (MAD) from the las
 
 test("no false alarm at the end of learning: 20 clean series, nothing flagged within 50 rows after learning or after the hand-over", () => {
   // Issue 12 part 5: N(0,1), random walk, daily sine + noise (5-minute rows), 5,000 points each,
-  // seeded. The whole-series total is reported in docs/quality.md (the ≤ 2 target is not met yet).
+  // seeded. The issue's target of at most 2 flags in total is not met: 34 today (docs/quality.md,
+  // "Issue 12 part 5"); the total is held at that so that a change cannot add clean-series flags unseen.
   const gauss = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r.nextFloat())) * Math.cos(2 * Math.PI * r.nextFloat());
+  const total = new Map<number, number>();
   for (let k = 0; k < 20; k++) {
     const r = new Rng(500 + k);
     let walk = 0;
@@ -138,8 +140,10 @@ test("no false alarm at the end of learning: 20 clean series, nothing flagged wi
       const flagged = xs.flatMap((v, i) => (p.update(v, stamp(i))!.labels[0] ? [i] : []));
       const early = flagged.filter((i) => (i >= learning && i < learning + 50) || (i >= MATURE_ROWS && i < MATURE_ROWS + 60));
       assert.equal(early, [], `series ${k} (${["N(0,1)", "random walk", "sine"][k % 3]}), learning ${learning}: flagged rows ${flagged.join(", ")}`);
+      total.set(learning, (total.get(learning) ?? 0) + flagged.length);
     }
   }
+  for (const [learning, n] of total) assert.ok(n <= 34, `learning ${learning}: ${n} flags over the 20 clean series (34 measured; the target is 2)`);
 });
 
 test("a state of release 2.0.0 (version 2) is migrated: it continues, learning period 300", () => {

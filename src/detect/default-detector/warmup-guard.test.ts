@@ -14,6 +14,24 @@ test("robust z: distance from the median in units of 1.4826 MAD", () => {
   assert.ok(Math.abs(robustZ([5, 1, 4, 2, 1000], 3 + 1.4826 * 7) - robustZ([5, 1, 4, 2, 6], 3 + 1.4826 * 7)) < 2);
 });
 
+test("robust z: when the MAD is 0 (over half the window one value), sqrt(pi/2) times the mean absolute deviation", () => {
+  // [0 x 6, 10 x 4]: median 0, MAD 0; |v - 0| has mean 4, so the scale is 4 sqrt(pi / 2) = 5.013
+  const window = [0, 0, 0, 0, 0, 0, 10, 10, 10, 10];
+  assert.ok(Math.abs(robustZ(window, 10) - 10 / (4 * Math.sqrt(Math.PI / 2))) < 1e-12);
+  assert.ok(robustZ(window, 60) >= GUARD_Z, "a value far beyond both levels still alarms");
+});
+
+test("a square wave holding its new level: one alarm at the step, none while it holds", () => {
+  // Issue 12: with the MAD of a half-flat window at 0, the guard re-alarmed every 11 rows.
+  const xs = Array.from({ length: 300 }, (_, i) => (Math.floor(i / 100) % 2 === 0 ? 0 : 10));
+  const alarms: number[] = [];
+  for (let i = 100; i < xs.length; i++) {
+    if (i > 100 && alarms.length && i - alarms[alarms.length - 1] <= 10) continue; // the detector's alarm hold
+    if (guardScore(xs.slice(i - 100, i), xs[i], 0.53) >= 0.53) alarms.push(i);
+  }
+  assert.equal(alarms, [100, 200]);
+});
+
 test("robust z: flat history; too little history", () => {
   assert.is(robustZ([7, 7, 7, 7], 7), 0);
   assert.is(robustZ([7, 7, 7, 7], 7.001), Infinity);

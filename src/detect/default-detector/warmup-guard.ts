@@ -4,24 +4,37 @@
 //   z = |x - median| / (1.4826 * MAD)   (1.4826 * MAD estimates a normal standard deviation),
 // so an extreme value is flagged from sample W + 1 on instead of going unseen for hundreds of rows.
 // The score z / (z + c) reaches the alarm level exactly at GUARD_Z robust standard deviations.
+// When more than half the window is one value the MAD is 0, and every other value would be
+// infinitely far: a step or square wave then re-alarmed every 11 rows (after each alarm hold) while
+// it held a new level. Then the scale is the mean absolute deviation from the median instead
+// (times sqrt(pi / 2), again a normal standard deviation), which is 0 only on a flat window, where
+// any different value still alarms (docs/quality.md, "Short files").
 
 /** Robust standard deviations at which the guard alarms. */
 export const GUARD_Z = 10;
 const MAD_TO_SD = 1.4826;
+const MEAN_AD_TO_SD = Math.sqrt(Math.PI / 2);
+
+function mean(v: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i];
+  return sum / v.length;
+}
 
 function median(sorted: Float64Array): number {
   const m = sorted.length >> 1;
   return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
-/** |x - median(recent)| in robust standard deviations of `recent`; Infinity when the recent values
- * are all equal and x differs from them, 0 when it does not (or with fewer than 3 values). */
+/** |x - median(recent)| in robust standard deviations of `recent` (1.4826 MAD, or sqrt(pi / 2) times
+ * the mean absolute deviation when the MAD is 0); Infinity when the recent values are all equal and
+ * x differs from them, 0 when it does not (or with fewer than 3 values). */
 export function robustZ(recent: readonly number[], x: number): number {
   if (recent.length < 3) return 0;
   const v = Float64Array.from(recent).sort();
   const med = median(v);
   for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i] - med);
-  const sd = MAD_TO_SD * median(v.sort());
+  const sd = MAD_TO_SD * median(v.sort()) || MEAN_AD_TO_SD * mean(v);
   const d = Math.abs(x - med);
   if (sd > 0) return d / sd;
   return d > 0 ? Infinity : 0;

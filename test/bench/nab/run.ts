@@ -1,14 +1,15 @@
-// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv] [--traffic]`:
+// `npm run bench:nab [-- --detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv] [--traffic] [--rows N]`:
 // runs every registered detector (detectors.ts; with --traffic the traffic API's default model
 // replayed as the redborder manager polls, traffic-detectors.ts) over the NAB corpus (corpus.ts: test/fixtures/nab or
 // $NAB_DIR), scores it on the three profiles and prints a markdown table, with the published
 // detectors under <corpus>/results scored for reference. NAME matches a detector's name exactly
 // or as a prefix ("batch" selects batch-32, batch-64, batch-128). `--cv` prints instead the
-// leave-one-category-out cross-validated figures beside the in-sample ones (cv-table.ts).
+// leave-one-category-out cross-validated figures beside the in-sample ones (cv-table.ts). `--rows N`
+// cuts every file to its first N rows (short files; truncateCorpus in corpus.ts).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadCorpus, type Corpus } from "./corpus";
+import { loadCorpus, truncateCorpus, type Corpus } from "./corpus";
 import { detectors as stationDetectors, type BenchDetector } from "./detectors";
 import { readResults, writeResults } from "./results-io";
 import { crossValidate, type Candidate } from "./cross-validation";
@@ -73,6 +74,16 @@ function runDetector(corpus: Corpus, d: BenchDetector) {
   return { scores, labels: labels.size === corpus.files.length ? labels : undefined, seconds };
 }
 
+/** A published detector's scores, each file's cut to the corpus's rows (--rows). */
+function publishedScores(corpus: Corpus, name: string): Map<string, Float64Array> {
+  const scores = readResults(join(corpus.dir, "results"), name, corpus.files);
+  for (const f of corpus.files) {
+    const s = scores.get(f.name);
+    if (s) scores.set(f.name, s.subarray(0, f.length));
+  }
+  return scores;
+}
+
 function publishedDetectors(corpus: Corpus): string[] {
   const dir = join(corpus.dir, "results");
   if (!existsSync(dir)) return [];
@@ -87,20 +98,22 @@ function main(): void {
       "no-published": { type: "boolean" },
       cv: { type: "boolean" },
       traffic: { type: "boolean" },
+      rows: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   const detectors = values.traffic ? trafficDetectors : stationDetectors;
   if (values.help) {
-    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv] [--traffic]\n" +
+    console.log("usage: npm run bench:nab -- [--detector NAME[,NAME...]] [--write-results DIR] [--no-published] [--cv] [--traffic] [--rows N]\n" +
       "  --cv  leave-one-category-out cross-validation: the threshold (and a detector's variants) chosen on the other categories\n" +
       "  --traffic  the traffic API's default model replayed as the redborder manager polls (window 1,440, step 32)\n" +
+      "  --rows N  every file cut to its first N rows (windows starting within them kept, cut; the published results too)\n" +
       `detectors: ${detectors.map((d) => d.name).join(", ") || "(none registered)"}`);
     return;
   }
   const filters = (values.detector ?? []).flatMap((s) => s.split(",")).filter(Boolean);
   const selected = detectors.filter((d) => matches(d.name, filters));
-  const corpus = loadCorpus();
+  const corpus = values.rows === undefined ? loadCorpus() : truncateCorpus(loadCorpus(), Number(values.rows));
   const published = values["no-published"] ? [] : publishedDetectors(corpus).filter((d) => matches(d, filters));
   if (selected.length === 0 && published.length === 0) {
     throw new Error(`no detector matches ${filters.join(", ")}; registered: ${detectors.map((d) => d.name).join(", ")}`);
@@ -120,7 +133,7 @@ function main(): void {
     console.log(format({ detector: d.name, window, scores: scoreProfiles(corpus, scores, corpus.profiles), ownLabels, seconds, rows }));
   }
   for (const name of published) {
-    const scores = readResults(join(corpus.dir, "results"), name, corpus.files);
+    const scores = publishedScores(corpus, name);
     console.log(format({ detector: `${name} (published)`, window: "—", scores: scoreProfiles(corpus, scores, corpus.profiles), rows }));
   }
 }
@@ -141,7 +154,7 @@ function crossValidated(corpus: Corpus, selected: BenchDetector[], published: st
     for (const line of cvRows(d.name, candidates, crossValidate(corpus, candidates, corpus.profiles), PROFILES, seconds)) console.log(line);
   }
   for (const name of published) {
-    const candidates = [{ label: name, scores: readResults(join(corpus.dir, "results"), name, corpus.files) }];
+    const candidates = [{ label: name, scores: publishedScores(corpus, name) }];
     for (const line of cvRows(`${name} (published)`, candidates, crossValidate(corpus, candidates, corpus.profiles), PROFILES)) console.log(line);
   }
 }
