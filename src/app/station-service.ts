@@ -15,9 +15,16 @@ import type { Service, ServiceDeps } from "./service";
 
 const HOUR_MS = 3_600_000;
 
+/** The station store's file in the data dir. */
+export const STATIONS_DB = "stations.sqlite";
+
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
-  const store = new StationStore(join(deps.config.Paths.data_dir, "stations.sqlite"), { synchronous: cfg.sqlite_synchronous });
+  const store = new StationStore(join(deps.config.Paths.data_dir, STATIONS_DB), { synchronous: cfg.sqlite_synchronous });
+  // Test hook (test/stations/disk-full.test.ts), honoured only when set: a database that cannot
+  // grow past this many pages fails its writes with SQLITE_FULL, as a full disk does.
+  const maxPages = Number(process.env.RB_AIOUTLIERS_TEST_MAX_PAGE_COUNT ?? 0);
+  if (maxPages > 0) store.db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
   // WAL checkpoints in a thread of their own, every second, from 5 s after the start; the WAL
   // bounded at ~40 MB (4 KiB pages)
   const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
@@ -25,7 +32,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const endpoint = cfg.data_server_endpoint;
   const registry = new StationRegistry(store, {
     defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
-    acceptOlderSamples: cfg.accept_older_samples, log: deps.log,
+    acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   const sender = endpoint === "" ? undefined : new OutboxSender({

@@ -12,11 +12,14 @@ import { consoleOptions } from "./console-files";
 import { RememberingModel, SeriesMemory } from "../traffic/series-memory";
 import type { Service, ServiceDeps } from "./service";
 
+/** The series memory's file in the data dir. */
+export const SERIES_DB = "traffic-series.sqlite";
+
 export async function createTrafficService(deps: ServiceDeps): Promise<Service> {
   const { config, log, metrics } = deps;
   const shallow = defaultTrafficModel(config.ShallowOutliers);
   const memory = config.ShallowOutliers.memory
-    ? SeriesMemory.open(join(config.Paths.data_dir, "traffic-series.sqlite"), { maxSeries: config.ShallowOutliers.memory_series, maxBytes: config.ShallowOutliers.memory_bytes }, log)
+    ? SeriesMemory.open(join(config.Paths.data_dir, SERIES_DB), { maxSeries: config.ShallowOutliers.memory_series, maxBytes: config.ShallowOutliers.memory_bytes }, log)
     : undefined;
   const druid = DruidClient.fromConfig(config.Druid);
   const outliers = config.Outliers;

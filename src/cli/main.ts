@@ -1,9 +1,10 @@
 // Entry point of the rb-aioutliers executable and of `npm run cli -- <subcommand>`.
 import { startupSnapshot } from "node:v8";
 import { commands, defaultCommand, overview } from "./commands";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes";
+import { EXIT_DATA_DIR, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import { UsageError } from "./command";
 import { ConfigError, loadConfig } from "../config";
+import { DataDirError } from "../runtime/data-dir";
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -34,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       console.error(`rb-aioutliers ${command.name}: ${e.message}`);
       return EXIT_FAILURE;
+    }
+    if (e instanceof DataDirError) {
+      console.error(`rb-aioutliers ${command.name}: ${e.message}`);
+      return EXIT_DATA_DIR;
     }
     throw e;
   }

@@ -6,8 +6,9 @@ import { setAssetCacheDir } from "../runtime/embedded-assets";
 import { createLogger, type Logger } from "../runtime/logger";
 import { logRequests } from "../runtime/access-log";
 import { createMetricsRegistry } from "../runtime/metrics";
-import { createStationService } from "../app/station-service";
-import { createTrafficService } from "../app/traffic-service";
+import { checkDataDir } from "../runtime/data-dir";
+import { createStationService, STATIONS_DB } from "../app/station-service";
+import { createTrafficService, SERIES_DB } from "../app/traffic-service";
 import type { Service } from "../app/service";
 
 export const serveCommand: Command = {
@@ -51,6 +52,7 @@ of reads too, except /health and the status page's shell.`,
     if (values["station-port"] !== undefined) overrides.Stations = { port: values["station-port"] };
     if (values["data-dir"] !== undefined) overrides.Paths = { data_dir: values["data-dir"] };
     const { config, warnings } = readConfig({ file: values.config, env: process.env, overrides });
+    checkDataDir(config.Paths.data_dir, [STATIONS_DB, SERIES_DB]);
     setAssetCacheDir(cacheDir(config));
     const log = createLogger({ level: config.Logger.level, file: config.Logger.log_file, format: config.Logger.log_format });
     for (const w of warnings) log.warn(w);

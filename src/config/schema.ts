@@ -60,6 +60,10 @@ export const configSchema = z.object({
     sqlite_synchronous: z.enum(["normal", "full"]).default("normal"),
     /** Apply samples older than their variable's last applied sample (default: refused with 409). */
     accept_older_samples: bool.default(false),
+    /** The most CPU a /detection block may take, ms, estimated from its variables' pipelines and
+     * windows (src/stations/block-cost.ts); a costlier block is refused with a 413 saying how to
+     * split it. */
+    max_block_cpu_ms: positiveInt.max(3_600_000).default(10_000),
   }).prefault({}),
   Outliers: z.object({
     metric: z.string().min(1).default("bytes"),

@@ -5,14 +5,43 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DruidClient, queryTimeoutMs } from "./client";
-import type { DruidError } from "./druid-error";
+import { DruidClient } from "./client";
+import { DruidError } from "./druid-error";
+import { QUERY_MAX_DEPTH, QUERY_TIMEOUT_MAX_MS, checkQueryDepth, queryTimeoutMs } from "./query-limits";
 
-test("timeout: context.timeout when positive (number or numeric string), else none", () => {
+test("timeout: context.timeout (number or numeric string) when in 1..an hour, none when absent", () => {
   assert.is(queryTimeoutMs({ context: { timeout: 90000 } }), 90000);
   assert.is(queryTimeoutMs({ context: { timeout: "1500" } }), 1500);
-  for (const q of [{}, { context: null }, { context: { timeout: 0 } }, { context: { timeout: "soon" } }, { context: "x" }])
+  assert.is(queryTimeoutMs({ context: { timeout: 1 } }), 1);
+  assert.is(queryTimeoutMs({ context: { timeout: QUERY_TIMEOUT_MAX_MS } }), QUERY_TIMEOUT_MAX_MS);
+  for (const q of [{}, { context: null }, { context: { timeout: null } }, { context: "x" }])
     assert.is(queryTimeoutMs(q as Record<string, unknown>), undefined, JSON.stringify(q));
+});
+
+test("timeout: anything else present is a bad query naming the accepted range", () => {
+  for (const t of [0, 0.5, -5, 1e12, 3e9, QUERY_TIMEOUT_MAX_MS + 1, "soon", "", true, [1000], { ms: 1 }]) {
+    try {
+      queryTimeoutMs({ context: { timeout: t } });
+      assert.unreachable(`timeout ${JSON.stringify(t)} accepted`);
+    } catch (e) {
+      assert.instance(e, DruidError, JSON.stringify(t));
+      assert.is((e as DruidError).kind, "bad-query");
+      assert.match((e as Error).message, `from 1 to ${QUERY_TIMEOUT_MAX_MS}`);
+    }
+  }
+});
+
+test("depth: QUERY_MAX_DEPTH levels pass, one more is a bad query; 20k levels do not overflow the check", () => {
+  const nested = (levels: number) => {
+    let q: Record<string, unknown> = { type: "selector", dimension: "a", value: "b" };
+    for (let i = 1; i < levels; i++) q = { type: "not", field: q };
+    return q;
+  };
+  checkQueryDepth(nested(QUERY_MAX_DEPTH));
+  for (const levels of [QUERY_MAX_DEPTH + 1, 20_000])
+    assert.throws(() => checkQueryDepth(nested(levels)), (e: unknown) => e instanceof DruidError && e.kind === "bad-query" && e.message.includes(`${QUERY_MAX_DEPTH} levels`));
+  // arrays count as levels too
+  assert.throws(() => checkQueryDepth({ a: JSON.parse("[".repeat(QUERY_MAX_DEPTH) + "]".repeat(QUERY_MAX_DEPTH)) }));
 });
 
 test("user:password of the endpoint becomes Basic auth and never appears in an error message", async () => {

@@ -1,8 +1,8 @@
 // The Druid broker client: POSTs a query as JSON to [Druid] druid_endpoint and returns the
 // validated timeseries rows. Timeout: the query's context.timeout (ms, as Druid reads it), else
-// [Druid] timeout_ms. Every failure becomes a DruidError whose kind says what went wrong and whose
-// message says what the broker said, or that it could not be reached; never a stack trace or a
-// local path.
+// [Druid] timeout_ms. A query out of ./query-limits.ts's bounds is refused before it is sent.
+// Every failure becomes a DruidError whose kind says what went wrong and whose message says what
+// the broker said, or that it could not be reached; never a stack trace or a local path.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Config } from "../config/schema";
@@ -10,6 +10,7 @@ import type { TimeseriesRow } from "../detect/traffic-model";
 import { splitCredentials, withoutCredentials } from "../runtime/url-credentials";
 import { DruidError } from "./druid-error";
 import { parseTimeseries, TimeseriesError } from "./timeseries";
+import { checkQueryDepth, queryTimeoutMs } from "./query-limits";
 import type { DruidQuery } from "./query-builder";
 
 export interface DruidClientOptions {
@@ -24,14 +25,6 @@ export interface DruidClientOptions {
 function excerpt(text: string, max = 200): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;
-}
-
-/** context.timeout of a Druid query in ms when it is a positive number (or numeric string). */
-export function queryTimeoutMs(query: DruidQuery): number | undefined {
-  const ctx = query.context;
-  if (!ctx || typeof ctx !== "object") return undefined;
-  const t = Number((ctx as Record<string, unknown>).timeout);
-  return Number.isFinite(t) && t > 0 ? t : undefined;
 }
 
 function describeFailure(err: unknown): string {
@@ -128,6 +121,7 @@ export class DruidClient {
   /** The broker's successful answer to `query`, as text (for readers of their own, like the
    * default model's column reader); every failure to get one is a DruidError. */
   async answer(query: DruidQuery): Promise<BrokerAnswer> {
+    checkQueryDepth(query);
     const timeoutMs = queryTimeoutMs(query) ?? this.opts.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     let reply: Reply;

@@ -13,6 +13,7 @@ import { DruidError } from "../druid/druid-error";
 import { GranularityError } from "../druid/granularity";
 import { TimeseriesError } from "../druid/timeseries";
 import { StationError } from "../stations/station-errors";
+import { StorageError } from "../stations/storage-health";
 import { Base64FieldError } from "./base64-field";
 import { ClientClosedRequestError, HttpError } from "./errors";
 
@@ -29,8 +30,9 @@ export interface ErrorResponse {
 export function errorResponse(err: Error): ErrorResponse | undefined {
   const answer = (status: ContentfulStatusCode) => ({ status, body: errorBody(err.message) });
   if (err instanceof HttpError) return answer(err.status);
-  // An empty answer means the query matched nothing: the request is to change, not the broker.
-  if (err instanceof DruidError) return answer(err.kind === "empty" ? 400 : 502);
+  // An empty answer means the query matched nothing, a bad query was never sent: the request is
+  // to change, not the broker.
+  if (err instanceof DruidError) return answer(err.kind === "empty" || err.kind === "bad-query" ? 400 : 502);
   if (err instanceof StationError) {
     switch (err.kind) {
       case "not-initialized": return { status: 404, body: { status: "Station not initialized", msg: err.message } };
@@ -38,8 +40,12 @@ export function errorResponse(err: Error): ErrorResponse | undefined {
       case "key-reused": return answer(422);
       case "variable-unknown": return answer(400);
       case "window-refused": return answer(400);
+      case "too-costly": return answer(413);
     }
   }
+  // The station store's disk is full (507 Insufficient Storage, RFC 4918), read-only or failing
+  // (503): the request was not applied and can be sent again once the disk is fixed.
+  if (err instanceof StorageError) return answer(err.kind === "full" ? 507 : 503);
   // Input a model cannot judge, and request fields that are not what they must be: the message
   // says what to send.
   if (err instanceof ModelInputError || err instanceof Base64FieldError || err instanceof GranularityError || err instanceof TimeseriesError)

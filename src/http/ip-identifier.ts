@@ -7,8 +7,14 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { attributeOutliers } from "../detect/ip-attribution";
 import { decodeBase64Text, Base64FieldError } from "./base64-field";
-import { BadRequestError } from "./errors";
+import { BadRequestError, HttpError } from "./errors";
 import { readTrafficFields } from "./traffic-request";
+
+/** The most IPs one answer lists, counted over all outliers (~20 MB of JSON). Outliers at one
+ * instant share their list, so attribution stays linear however many there are; writing the list
+ * once per outlier is what grows (100k outliers × 1,000 IPs would be gigabytes), so an answer
+ * over this is refused before it is written (issue 17 part 1). */
+export const MAX_ANSWER_IPS = 1_000_000;
 
 const SHAPE = '{"outliers": [{"timestamp": "..."}], "all_ips_data": {"<ip>": [{"timestamp": "...", "result": {"bytes": <number>}}]}}';
 
@@ -50,6 +56,13 @@ async function readPayload(c: Context): Promise<unknown> {
   return typeof payload === "string" ? payloadJson(payload) : payload;
 }
 
+/** The IPs an answer lists over all its outliers (a loop of its own for V8's OSR, docs/traffic.md). */
+function listedIps(ips: readonly { caused_by: readonly string[] }[]): number {
+  let listed = 0;
+  for (let i = 0; i < ips.length; i++) listed += ips[i]!.caused_by.length;
+  return listed;
+}
+
 export async function ipIdentifierHandler(c: Context) {
   const parsed = ipPayloadSchema.safeParse(await readPayload(c));
   if (!parsed.success) {
@@ -57,5 +70,12 @@ export async function ipIdentifierHandler(c: Context) {
     const where = issue.path.length ? `field ${issue.path.join(".")}` : "the payload";
     throw new BadRequestError(`${where} is not as expected (${issue.message}); send ${SHAPE}`);
   }
-  return c.json(attributeOutliers(parsed.data.outliers, parsed.data.all_ips_data));
+  const answer = attributeOutliers(parsed.data.outliers, parsed.data.all_ips_data);
+  const listed = listedIps(answer.ips);
+  if (listed > MAX_ANSWER_IPS) {
+    const instants = new Set(parsed.data.outliers.map((o) => o.timestamp)).size;
+    throw new HttpError(422, `the answer would list ${listed} IPs over ${answer.ips.length} outliers, more than the limit of ${MAX_ANSWER_IPS}; `
+      + `send each outlier time once (this request has ${answer.ips.length} outliers at ${instants} distinct times; outliers at one time get the same IPs), or split the outliers over several requests of at most ${Math.max(1, Math.floor(answer.ips.length * MAX_ANSWER_IPS / listed))} each`);
+  }
+  return c.json(answer);
 }

@@ -117,8 +117,9 @@ export function createStationApp(o: StationAppOptions): Hono {
     const o = store.outboxStats();
     // Failing deliveries, or deliveries held with no downstream configured to send them to.
     const failing = o.last_error !== null || (endpoint === "" && o.depth > 0);
+    const storage = store.health.problem;
     return c.json({
-      status: failing ? "degraded" : "ok",
+      status: failing || storage ? "degraded" : "ok",
       stations: store.stationCount(),
       cached_stations: registry.cache.size,
       outbox: {
@@ -127,6 +128,8 @@ export function createStationApp(o: StationAppOptions): Hono {
         oldest_age_seconds: o.oldest_ms === null ? 0 : (Date.now() - o.oldest_ms) / 1000,
         last_error: o.last_error,
       },
+      // The last write's disk fault (full, read-only, failing), until a write succeeds again.
+      storage: { path: store.health.path, error: storage?.error ?? null, since: storage ? new Date(storage.since_ms).toISOString() : null },
     });
   });
   app.get("/metrics", async (c) => c.text(await o.metricsRegistry.metrics(), 200, { "content-type": o.metricsRegistry.contentType }));

@@ -58,6 +58,9 @@ export function classifyStatus(status: number): DeliveryOutcome {
   return "rejected";
 }
 
+/** How long deliveries pause after the store failed to record an outcome. */
+const OUTCOME_RETRY_MS = 1000;
+
 export class OutboxSender {
   /** Stations with a delivery in flight or delivered and not yet deleted: their head is taken. */
   private readonly busy = new Set<string>();
@@ -72,6 +75,9 @@ export class OutboxSender {
   private timer: unknown;
   private timerAt = Infinity;
   private pumpQueued = false;
+  /** Deliveries pause until then after the store failed to record an outcome (a full disk). */
+  private heldUntil = 0;
+  private retryArmed = false;
   private closed = false;
   /** Since when deliveries fail, and how many attempts failed; undefined while they succeed. */
   private failing?: { since: number; attempts: number };
@@ -106,6 +112,7 @@ export class OutboxSender {
 
   private pump(): void {
     if (this.closed) return;
+    if (this.timers.now() < this.heldUntil) return; // the retry timer of hold() pumps again
     const free = this.concurrency - this.busy.size;
     // busy stations' heads are due too: ask for enough to find `free` others
     if (free > 0) {
@@ -113,7 +120,9 @@ export class OutboxSender {
         if (this.busy.size >= this.concurrency) break;
         if (this.busy.has(head.station_id)) continue;
         this.busy.add(head.station_id);
-        const p = this.deliver(head).finally(() => this.running.delete(p));
+        const p = this.deliver(head)
+          .catch((err) => { this.busy.delete(head.station_id); this.hold(err, head); })
+          .finally(() => this.running.delete(p));
         this.running.add(p);
       }
     }
@@ -133,6 +142,19 @@ export class OutboxSender {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = this.timers.setTimeout(() => { this.timer = undefined; this.timerAt = Infinity; this.pump(); }, at - this.timers.now());
+  }
+
+  /** The store failed to record an outcome (a full or failing disk: a StorageError of
+   * ./storage-health.ts). Deliveries pause for a while instead of hammering the store, then the
+   * loop goes on: delivered entries stay queued for deletion (nothing is sent twice), a failure
+   * not recorded is retried with the same Idempotency-Key. */
+  private hold(err: unknown, e?: OutboxRow): void {
+    this.heldUntil = this.timers.now() + OUTCOME_RETRY_MS;
+    this.o.log.error({ station: e?.station_id, entry: e?.id, error: (err as Error).message },
+      `could not record a delivery's outcome in the station store; deliveries pause for ${OUTCOME_RETRY_MS} ms`);
+    if (this.retryArmed) return;
+    this.retryArmed = true;
+    this.timers.setTimeout(() => { this.retryArmed = false; this.schedule(); }, OUTCOME_RETRY_MS);
   }
 
   private async deliver(e: OutboxRow): Promise<void> {
@@ -178,7 +200,13 @@ export class OutboxSender {
     if (this.delivered.length === 0) return;
     const done = this.delivered;
     this.delivered = [];
-    this.o.store.markDelivered(done.map((d) => d.id));
+    try {
+      this.o.store.markDelivered(done.map((d) => d.id));
+    } catch (err) {
+      this.delivered = done.concat(this.delivered); // their stations stay busy: order is kept
+      if (!this.closed) this.hold(err);
+      return;
+    }
     for (const d of done) this.busy.delete(d.station);
   }
 

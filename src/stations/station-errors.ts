@@ -11,7 +11,9 @@ export type StationErrorKind =
   /** An Idempotency-Key names the station's last block, but the samples differ. */
   | "key-reused"
   /** A maintenance window names a variable the station lacks, overlaps another, or is one too many. */
-  | "window-refused";
+  | "window-refused"
+  /** A block whose estimated CPU time is over [Stations] max_block_cpu_ms (./block-cost.ts). */
+  | "too-costly";
 
 export class StationError extends Error {
   constructor(readonly kind: StationErrorKind, message: string) {

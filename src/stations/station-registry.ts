@@ -17,6 +17,7 @@ import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes, snapshotInterval } from "./state-layout";
+import { blockCostMs, overLimitMessage, samplesByVariable } from "./block-cost";
 import { driftTestBefore, probeDue } from "./drift-probe";
 import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
 import type { EventRow, HistoryRow } from "./station-records";
@@ -68,6 +69,8 @@ export interface RegistryOptions {
   /** Samples of history kept per variable ([Stations] history_samples); default 0, none. */
   historySamples?: number;
   now?: () => number;
+  /** The most estimated CPU ms a block may take ([Stations] max_block_cpu_ms); none when undefined. */
+  maxBlockCpuMs?: number;
   /** Where a variable that must re-learn is reported (a stored state that cannot be restored). */
   log?: Logger;
 }
@@ -149,6 +152,7 @@ export class StationRegistry {
     const id = req.id_estacio;
     const live = this.live(id);
     this.checkVariables(live, req);
+    this.checkCost(live, req);
     const hash = createHash("sha256").update(JSON.stringify(req.mostres)).digest("hex");
     const last = this.store.receipt(id);
     if (last && (idempotencyKey === undefined ? last.block_hash === hash : last.idempotency_key === idempotencyKey)) {
@@ -179,6 +183,15 @@ export class StationRegistry {
         if (before === undefined || t > before) clocks.set(name, t);
       }
     }
+  }
+
+  /** Refuses a block whose estimated CPU time is over the limit, before anything is applied. */
+  private checkCost(live: LiveStation, req: DetectionRequest): void {
+    const limit = this.opts.maxBlockCpuMs;
+    if (limit === undefined) return;
+    const counts = samplesByVariable(req.mostres);
+    const cost = blockCostMs(counts, live.variables);
+    if (cost > limit) throw new StationError("too-costly", overLimitMessage(cost, req.mostres.length, counts.size, limit));
   }
 
   private checkVariables(live: LiveStation, req: DetectionRequest): void {

@@ -13,6 +13,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { openSqlite, type SqliteDatabase } from "../runtime/sqlite";
 import { StationRecords } from "./station-records";
+import { StorageHealth } from "./storage-health";
 
 export type Synchronous = "full" | "normal";
 
@@ -190,11 +191,14 @@ export class StationStore {
   readonly db: SqliteDatabase;
   /** History, events and maintenance windows (./station-records.ts), in the same file. */
   readonly records: StationRecords;
+  /** The last write's disk fault, if any (./storage-health.ts). */
+  readonly health: StorageHealth;
   private readonly st;
 
   constructor(file: string, opts: { synchronous?: Synchronous } = {}) {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     this.db = openSqlite(file);
+    this.health = new StorageHealth(file);
     this.db.pragma("journal_mode = WAL");
     // NORMAL in WAL mode: a commit is durable against a process crash (kill -9) as soon as it
     // returns; only an OS crash or power loss can lose the last commits. FULL also fsyncs the WAL
@@ -268,9 +272,10 @@ export class StationStore {
     this.transaction(() => { this.st.clearHeads.run(); this.st.rebuildHeads.run(); });
   }
 
-  /** Runs fn in one transaction (BEGIN IMMEDIATE); any throw rolls everything back. */
+  /** Runs fn in one transaction (BEGIN IMMEDIATE); any throw rolls everything back. A full or
+   * failing disk is thrown as a StorageError naming the file (./storage-health.ts). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.health.guard(() => this.db.transaction(fn).immediate());
   }
 
   /** fn as part of the caller's transaction, or in its own when none is open. */

@@ -79,6 +79,34 @@ test("slow broker: the query's context.timeout wins, else [Druid] timeout_ms", a
   assert.ok(withConfig >= CONFIG_TIMEOUT_MS - 20 && withConfig < 4000, `${withConfig} ms`);
 });
 
+test("context.timeout outside 1..3600000 ms → 400 naming the range; the broker is not asked", async () => {
+  broker.reply = { kind: "json", body: testData };
+  const before = broker.queries.length;
+  for (const timeout of [1e12, 0.5, 3e9, 0, "soon"]) {
+    const r = await ask({ ...readmeQuery, context: { timeout } });
+    assert.is(r.status, 400, `${timeout}: ${JSON.stringify(r.body)}`);
+    assert.match(r.body.msg, /context\.timeout is .*from 1 to 3600000/);
+  }
+  assert.is(broker.queries.length, before);
+});
+
+test("a filter nested 20k deep → 400 naming the depth limit, not a broker failure", async () => {
+  broker.reply = { kind: "json", body: testData };
+  const before = broker.queries.length;
+  // Built as text: JSON.stringify of such an object would overflow this test's own stack.
+  const levels = 20_000;
+  const filter = '{"type":"not","field":'.repeat(levels - 1) + '{"type":"selector","dimension":"a","value":"b"}' + "}".repeat(levels - 1);
+  const text = JSON.stringify({ ...readmeQuery, filter: "FILTER" }).replace('"FILTER"', filter);
+  const r = await postForm(`${url}/calculate`, { query: b64(text) });
+  assert.is(r.status, 400, JSON.stringify(r.body).slice(0, 300));
+  assert.match(r.body.msg, /more than 64 levels deep \(the limit\)/);
+  assert.is(broker.queries.length, before);
+  // the same query as a JSON body
+  const j = await fetch(`${url}/calculate`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"query":${text}}` });
+  assert.is(j.status, 400);
+  assert.match(((await j.json()) as { msg: string }).msg, /64 levels deep/);
+});
+
 test("broker stops mid-answer: closed → 502 saying so; stalled → 502 at the timeout", async () => {
   broker.reply = { kind: "cut", bytes: 300, body: testData };
   assertBadGateway(await ask(), /closed the connection before its answer was complete/);

@@ -1,0 +1,68 @@
+// `serve` with a data dir it cannot use (issue 17 part 7): one line on stderr with the path, the
+// cause and the fix, exit code 3 (src/cli/exit-codes.ts), no stack trace. Permissions are tested
+// as an unprivileged user: run as root, the service is started as nobody (65534), for whom the
+// mode bits hold (root would pass them all).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serviceCommand } from "../support/service-process";
+import { EXIT_DATA_DIR } from "../../src/cli/exit-codes";
+
+const asRoot = process.getuid?.() === 0;
+const base = mkdtempSync(join(tmpdir(), "rbao-datadir-"));
+chmodSync(base, 0o777); // the unprivileged user makes its dirs in here
+
+function serve(dataDir: string) {
+  const [cmd, ...pre] = serviceCommand();
+  const r = spawnSync(cmd, [...pre, "serve", "--traffic-port", "0", "--station-port", "0", "--data-dir", dataDir], {
+    encoding: "utf8", cwd: new URL("../..", import.meta.url).pathname, timeout: 30_000,
+    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+  });
+  return { code: r.status, err: r.stderr, out: r.stdout };
+}
+
+function assertOneLine(r: ReturnType<typeof serve>, path: string, cause: RegExp) {
+  assert.is(r.code, EXIT_DATA_DIR, r.err + r.out);
+  const lines = r.err.trim().split("\n");
+  assert.is(lines.length, 1, r.err);
+  assert.ok(lines[0]!.startsWith(`rb-aioutliers serve: data dir ${path}: `), lines[0]);
+  assert.match(lines[0]!, cause);
+  assert.match(lines[0]!, /set \[Paths\] data_dir \(or --data-dir\)/);
+  assert.not.match(r.err, /\n\s+at |Error:/);
+}
+
+test("a data dir that is a file", () => {
+  const file = join(base, "a-file");
+  writeFileSync(file, "x");
+  assertOneLine(serve(file), file, /is a file, not a directory; remove or move the file/);
+});
+
+test("a data dir under a file cannot be created", () => {
+  const file = join(base, "parent-file");
+  writeFileSync(file, "x");
+  assertOneLine(serve(join(file, "data")), join(file, "data"), /cannot be created \(a part of the path is a file, not a directory\)/);
+});
+
+test("an unreadable data dir, and a read-only one", () => {
+  for (const [name, mode] of [["unreadable", 0o000], ["read-only", 0o555]] as const) {
+    const dir = join(base, name);
+    mkdirSync(dir);
+    chmodSync(dir, mode);
+    if (asRoot) spawnSync("chown", ["65534:65534", dir]);
+    assertOneLine(serve(dir), dir, /cannot be read and written \(permission denied\); make it the service user's \(chown, chmod u\+rwx\)/);
+  }
+});
+
+test("a station database the service cannot write", () => {
+  const dir = join(base, "db-read-only");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "stations.sqlite"), "");
+  chmodSync(join(dir, "stations.sqlite"), 0o444);
+  if (asRoot) spawnSync("chown", ["-R", "65534:65534", dir]);
+  assertOneLine(serve(dir), dir, /stations\.sqlite cannot be read and written \(permission denied\)/);
+});
+
+test.run();
