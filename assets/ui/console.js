@@ -126,18 +126,73 @@
   };
   const toSeconds = (ts) => Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(ts) ? ts.replace(" ", "T") : `${ts.replace(" ", "T")}Z`) / 1000;
 
+  /** Samples of history drawn per variable at most: a week of one-minute samples. */
+  const HISTORY_SHOWN = 10080;
   /**
-   * HOOK (issue 15 part 2, station history): when GET /stations/:id/history exists, return the
-   * variable's recent samples {t: seconds[], value: number[], score: number[]} here; the plot then
-   * draws the values as a line with the flagged points on it. Until then: undefined, and the plot
-   * shows the flagged points alone (their score over time).
+   * A variable's recent history (GET /stations/:id/history): its last HISTORY_SHOWN samples
+   * {t, value, score, flagged} (arrays; score null while undecided), and `kept`, the service's
+   * [Stations] history_samples (0: history is off and nothing is kept).
    */
-  async function history(_id, _variable) { return undefined; }
+  async function history(id, variable, samplesSeen) {
+    const cursor = Math.max(0, samplesSeen - HISTORY_SHOWN);
+    const h = await getJson(`/stations/${encodeURIComponent(id)}/history?variable=${encodeURIComponent(variable)}&limit=${HISTORY_SHOWN}&cursor=${cursor}`);
+    const rows = h.history;
+    return {
+      kept: h.history_samples,
+      t: rows.map((r) => toSeconds(r.timestamp)), value: rows.map((r) => r.value),
+      score: rows.map((r) => r.score), flagged: rows.map((r) => (r.label === 1 ? r.value : null)),
+    };
+  }
   /**
-   * HOOK (issue 15 part 3, events): when GET /stations/:id/events exists, return its drift and
-   * retrain events here to be marked on the time axis. Until then: none.
+   * The marks on a station's time axes (GET /stations/:id/events, /maintenance): per variable its
+   * drift tests (`found` when the test said drift) and retrains, and the maintenance windows
+   * [from, to) with the variables they cover (null: all).
    */
-  async function events(_id) { return []; }
+  async function marks(id) {
+    const path = `/stations/${encodeURIComponent(id)}`;
+    const [drift, retrain, maintenance] = await Promise.all([
+      getJson(`${path}/events?kind=drift&limit=1000`), getJson(`${path}/events?kind=retrain&limit=1000`), getJson(`${path}/maintenance`),
+    ]);
+    const at = (e) => ({ variable: e.variable, t: toSeconds(e.timestamp), found: e.detail?.drift === true });
+    return {
+      drift: drift.events.map(at), retrain: retrain.events.map(at),
+      windows: maintenance.windows.map((w) => ({ ...w, t0: Date.parse(w.from) / 1000, t1: Date.parse(w.to) / 1000 })),
+    };
+  }
+  const MARK = { drift: "#8a4b00", retrain: "#0b57d0", maintenance: "rgba(74, 85, 96, 0.18)" };
+
+  /** A uPlot plugin drawing a variable's marks: maintenance bands, drift-test ticks, retrain lines. */
+  function marksPlugin(m) {
+    return {
+      hooks: {
+        draw: [(u) => {
+          const { ctx, bbox } = u;
+          const x = (t) => u.valToPos(t, "x", true);
+          ctx.save();
+          ctx.fillStyle = MARK.maintenance;
+          for (const w of m.windows) {
+            const x0 = Math.max(bbox.left, x(w.t0)), x1 = Math.min(bbox.left + bbox.width, x(w.t1));
+            if (x1 > x0) ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+          }
+          const line = (t, colour, from, dash) => {
+            const px = x(t);
+            if (px < bbox.left || px > bbox.left + bbox.width) return;
+            ctx.strokeStyle = colour;
+            ctx.setLineDash(dash);
+            ctx.beginPath();
+            ctx.moveTo(px, bbox.top + bbox.height * from);
+            ctx.lineTo(px, bbox.top + bbox.height);
+            ctx.stroke();
+          };
+          ctx.lineWidth = 1.5;
+          // Every drift test a short tick at the bottom; one that found drift the full height, dashed.
+          for (const d of m.drift) line(d.t, MARK.drift, d.found ? 0 : 0.85, d.found ? [4, 3] : []);
+          for (const r of m.retrain) line(r.t, MARK.retrain, 0, []);
+          ctx.restore();
+        }],
+      },
+    };
+  }
 
   /** The x range: the data's, padded; an hour either side of a lone point. */
   function timeRange(t) {
@@ -146,53 +201,147 @@
     return [min - pad, max + pad];
   }
 
-  function drawPlot(area, variable, flagged, past) {
-    if (!past && flagged.length === 0) {
-      area.replaceChildren(el("p", { class: "muted" }, "no flagged points"));
-      return undefined;
-    }
-    area.replaceChildren();
-    const t = flagged.map((o) => toSeconds(o.timestamp));
-    const at = new Set(t);
-    const data = past ? [past.t, past.value, past.t.map((x, i) => (at.has(x) ? past.value[i] : null))] : [t, flagged.map((o) => o.score)];
-    const points = { label: past ? "flagged" : "score of flagged point", stroke: "#a50e0e", paths: () => null, points: { show: true, size: 8, fill: "#a50e0e" } };
-    const series = past ? [{}, { label: variable, stroke: "#4a5560", width: 1 }, points] : [{}, points];
+  const FLAGGED = "#a50e0e";
+  const flaggedSeries = (label) => ({ label, stroke: FLAGGED, paths: () => null, points: { show: true, size: 8, fill: FLAGGED } });
+  // Sample times are UTC (as the API gives them): the axis too.
+  const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
+
+  /**
+   * A variable's plots into `area`: with history, its values with the flagged points and the marks,
+   * and its score beneath (cursors synced); without, the flagged points' scores alone. Returns the
+   * uPlot instances.
+   */
+  function drawPlots(area, variable, flagged, past, m) {
     const width = Math.max(320, area.clientWidth || 1200);
-    // Sample times are UTC (as the API gives them): the axis too.
-    const opts = { width, height: 180, series, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"), scales: { x: { time: true, range: timeRange(data[0]) } }, axes: [{}, { label: past ? "value" : "score" }] };
-    return new uPlot(opts, data, area);
+    if (past && past.t.length) {
+      const range = timeRange(past.t);
+      const sync = { key: `variable-${variable}` };
+      const common = { width, tzDate: utc, scales: { x: { time: true, range } }, cursor: { sync } };
+      const values = new uPlot({
+        ...common, height: 180, plugins: [marksPlugin(m)],
+        series: [{}, { label: variable, stroke: "#4a5560", width: 1 }, flaggedSeries("flagged")], axes: [{}, { label: "value" }],
+      }, [past.t, past.value, past.flagged], area);
+      const scores = new uPlot({
+        ...common, height: 110, plugins: [marksPlugin(m)],
+        series: [{}, { label: "anomaly score", stroke: "#0b57d0", width: 1 }, flaggedSeries("flagged")], axes: [{}, { label: "score" }],
+      }, [past.t, past.score, past.t.map((_, i) => (past.flagged[i] === null ? null : past.score[i]))], area);
+      return [values, scores];
+    }
+    if (flagged.length === 0) {
+      area.append(el("p", { class: "muted" }, "no flagged points"));
+      return [];
+    }
+    const t = flagged.map((o) => toSeconds(o.timestamp));
+    return [new uPlot({
+      width, height: 180, tzDate: utc, scales: { x: { time: true, range: timeRange(t) } }, plugins: [marksPlugin(m)],
+      series: [{}, flaggedSeries("score of flagged point")], axes: [{}, { label: "score" }],
+    }, [t, flagged.map((o) => o.score)], area)];
+  }
+
+  /** What the history line above a variable's plots says. */
+  function historyNote(past) {
+    if (past.kept === 0) return "history off ([Stations] history_samples = 0): the flagged points' scores alone are plotted";
+    if (!past.t.length) return `history on (the last ${past.kept} samples kept), none recorded yet`;
+    return `history: the last ${past.t.length} of ${past.kept} samples kept; marks: drift test (brown tick; dashed when drift was found), retrain (blue), maintenance (grey band)`;
+  }
+
+  /**
+   * A write to the service (POST, DELETE): the answer's JSON, or an Error carrying the service's
+   * message (a 400 says what was wrong and what is accepted).
+   */
+  async function send(method, path, body) {
+    const r = await fetch(path, {
+      method, headers: body === undefined ? {} : { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(`HTTP ${r.status}: ${answer.msg ?? r.statusText}`);
+    return answer;
+  }
+
+  // ---- one station's maintenance windows: listed, deleted, and created from the form
+  let drawnWindows, drawnVariables;
+  function drawMaintenance(id, names, windows) {
+    const varsSignature = JSON.stringify([id, names]);
+    if (varsSignature !== drawnVariables) {
+      drawnVariables = varsSignature;
+      $("#mw-variables span").replaceChildren(...names.map((n, i) =>
+        el("label", { class: "check" }, el("input", { type: "checkbox", id: `mw-var-${i}`, value: n }), ` ${n}`)));
+    }
+    const signature = JSON.stringify([id, windows.map((w) => w.id)]);
+    if (signature === drawnWindows) return;
+    drawnWindows = signature;
+    $("#maintenance-table tbody").replaceChildren(...(windows.length ? windows.map((w) => {
+      const remove = el("button", { type: "button", "aria-label": `delete maintenance window ${w.id}` }, "Delete");
+      remove.addEventListener("click", () => void send("DELETE", `/stations/${encodeURIComponent(id)}/maintenance/${w.id}`)
+        .then(() => { $("#mw-message").textContent = `window ${w.id} deleted`; }, (e) => { $("#mw-message").textContent = e.message; })
+        .then(refreshStationSoon));
+      return el("tr", { "data-window": String(w.id) }, el("td", {}, String(w.id)), el("td", {}, w.from), el("td", {}, w.to),
+        el("td", {}, w.variables === null ? "all" : w.variables.join(", ")), el("td", {}, w.reason), el("td", {}, w.created_at), el("td", {}, remove));
+    }) : [el("tr", {}, el("td", { colspan: "7", class: "muted" }, "none"))]));
+  }
+
+  async function createWindow(event) {
+    event.preventDefault();
+    const id = selected();
+    if (id === undefined) return;
+    const body = { from: $("#mw-from").value.trim(), to: $("#mw-to").value.trim(), reason: $("#mw-reason").value };
+    const ticked = [...document.querySelectorAll("#mw-variables input:checked")].map((i) => i.value);
+    if (ticked.length) body.variables = ticked;
+    const message = $("#mw-message");
+    message.classList.remove("bad");
+    try {
+      const { window: w } = await send("POST", `/stations/${encodeURIComponent(id)}/maintenance`, body);
+      message.textContent = `window ${w.id} created: ${w.from} to ${w.to}`;
+      await refreshStationSoon();
+    } catch (e) {
+      message.textContent = `not created: ${e.message}`;
+      message.classList.add("bad");
+    }
   }
 
   async function refreshStation() {
     const id = selected();
     $("#station").hidden = id === undefined;
     if (id === undefined) return;
-    const [{ station }, { outliers }, marks] = await Promise.all([
+    const [{ station }, { outliers }, m] = await Promise.all([
       getJson(`/stations/${encodeURIComponent(id)}`),
       getJson(`/stations/${encodeURIComponent(id)}/outliers?limit=100000`),
-      events(id),
+      marks(id),
     ]);
     $("#station-title").textContent = `Station ${station.id_estacio}`;
-    $("#station-facts").textContent = `${station.blocks} blocks, ${station.samples} samples, updated ${station.updated_at}` + (marks.length ? `, ${marks.length} events` : "");
+    $("#station-facts").textContent = `${station.blocks} blocks, ${station.samples} samples, updated ${station.updated_at}; ${m.drift.length} drift tests, ${m.retrain.length} retrains, ${m.windows.length} maintenance windows`;
+    drawMaintenance(id, station.variables.map((v) => v.name), m.windows);
     const container = $("#plots");
     const names = station.variables.map((v) => v.name);
-    for (const [name, p] of plots) if (!names.includes(name) || container.dataset.station !== id) { p.plot?.destroy(); plots.delete(name); }
+    for (const [name, p] of plots) if (!names.includes(name) || container.dataset.station !== id) { p.plots.forEach((u) => u.destroy()); plots.delete(name); }
     if (container.dataset.station !== id) { container.replaceChildren(); container.dataset.station = id; }
     for (const v of station.variables) {
       const flagged = outliers.filter((o) => o.variable === v.name);
-      const signature = `${flagged.length}:${flagged.at(-1)?.timestamp ?? ""}:${v.samples_seen}`;
-      let entry = plots.get(v.name);
+      const mine = {
+        drift: m.drift.filter((d) => d.variable === v.name), retrain: m.retrain.filter((r) => r.variable === v.name),
+        windows: m.windows.filter((w) => w.variables === null || w.variables.includes(v.name)),
+      };
+      const signature = JSON.stringify([flagged.length, flagged.at(-1)?.timestamp, v.samples_seen, mine.drift.length, mine.retrain.length, mine.windows.map((w) => w.id)]);
+      const entry = plots.get(v.name);
       if (entry?.signature === signature) continue;
       let box = container.querySelector(`[data-variable="${CSS.escape(v.name)}"]`);
       if (!box) {
-        box = el("figure", { class: "plot", "data-variable": v.name }, el("h3", {}), el("div", { class: "plot-area" }));
+        box = el("figure", { class: "plot", "data-variable": v.name }, el("h3", {}), el("p", { class: "muted history-note" }), el("div", { class: "plot-area" }));
         container.append(box);
       }
+      const past = await history(id, v.name, v.samples_seen);
       box.querySelector("h3").textContent = `${v.name}: ${v.pipeline}, window ${v.window}, ${v.samples_seen} samples, ${v.retrains} retrains, ${flagged.length} flagged`;
-      entry?.plot?.destroy();
+      box.querySelector(".history-note").textContent = historyNote(past);
+      entry?.plots.forEach((u) => u.destroy());
+      const area = box.querySelector(".plot-area");
+      area.replaceChildren();
+      const drawn = drawPlots(area, v.name, flagged, past.kept ? past : undefined, mine);
+      box.dataset.history = past.kept ? String(past.t.length) : "off";
+      box.dataset.drawnFlagged = String(past.t.length ? past.flagged.filter((x) => x !== null).length : flagged.length);
+      box.dataset.marks = `drift:${mine.drift.length} retrain:${mine.retrain.length} maintenance:${mine.windows.length}`;
       box.dataset.flagged = String(flagged.length);
-      const plot = drawPlot(box.querySelector(".plot-area"), v.name, flagged, await history(id, v.name));
-      plots.set(v.name, { signature, plot });
+      plots.set(v.name, { signature, plots: drawn });
     }
   }
 
@@ -222,6 +371,7 @@
   $("#models").hidden = api !== "traffic";
   $("#stations").hidden = api !== "station";
   $("#station-search").addEventListener("input", drawStationList);
+  $("#maintenance-form").addEventListener("submit", (e) => void createWindow(e));
   window.addEventListener("hashchange", () => void refreshStationSoon().catch((e) => { $("#refreshed").textContent = e.message; }));
   void refresh();
   setInterval(() => void refresh(), REFRESH_MS);

@@ -81,7 +81,8 @@ if (!existsSync(CHROMIUM)) {
 
   test.before(async () => {
     mkdirSync(outDir, { recursive: true });
-    svc = await startService();
+    // History on, as the page's plots want it (the default may say otherwise: set here either way).
+    svc = await startService({ configIni: "[Stations]\nhistory_samples = 10080\n" });
     // The README's example: station_1's temperature and humidity over a day, humidity jumping at 12:00.
     const dir = mkdtempSync(join(tmpdir(), "rbao-ui-"));
     execFileSync(process.execPath, [join(repoRoot, "docs/examples/example-data.mjs"), "--out", dir]);
@@ -113,12 +114,13 @@ if (!existsSync(CHROMIUM)) {
         await figure.waitFor();
         const count = flagged[`station_1/${variable}`] ?? 0;
         assert.is(await figure.getAttribute("data-flagged"), String(count), variable);
-        if (count === 0) {
-          assert.is(await figure.locator("canvas").count(), 0);
-          assert.match(await figure.innerText(), /no flagged points/);
-        } else {
-          assert.ok(await redPixels(figure.locator("canvas").first()) > 0, `${variable}: ${count} flagged points drawn`);
-        }
+        // The day's 1,440 samples are all in the history; its labels are the API's flagged points.
+        assert.is(await figure.getAttribute("data-history"), "1440", variable);
+        assert.is(await figure.getAttribute("data-drawn-flagged"), String(count), variable);
+        assert.match(await figure.locator(".history-note").innerText(), /^history: the last 1440 of 10080 samples kept/);
+        const canvases = figure.locator("canvas");
+        assert.is(await canvases.count(), 2, `${variable}: values and the score beneath`);
+        if (count > 0) assert.ok(await redPixels(canvases.first()) > 0, `${variable}: ${count} flagged points drawn`);
       }
       await page.waitForFunction("Number(document.body.dataset.refreshed ?? 0) >= 1");
       assert.match(await page.locator("#overview-facts").innerText(), /version\s+\d+\.\d+\.\d+/);
@@ -146,10 +148,71 @@ if (!existsSync(CHROMIUM)) {
       const figure = page.locator('figure[data-variable="level"][data-flagged]');
       await figure.waitFor();
       assert.is(await figure.getAttribute("data-flagged"), String(flagged["station_2/level"]));
+      assert.is(await figure.getAttribute("data-drawn-flagged"), String(flagged["station_2/level"]));
+      assert.ok(await redPixels(figure.locator("canvas").first()) > 0);
+      console.log(`station_2/level marks: ${await figure.getAttribute("data-marks")}`);
+      assert.equal(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("station page: a maintenance window created from the page (the 400's message first), listed, marked, deleted", async () => {
+    const { page, errors, outside, close } = await openPage(svc.stationUrl);
+    try {
+      await page.goto(`${svc.stationUrl}/#station=station_2`);
+      const figure = page.locator('figure[data-variable="level"][data-flagged]');
+      await figure.waitFor();
+      assert.match(await figure.getAttribute("data-marks") ?? "", /maintenance:0$/);
+      // Reversed: the service's 400 is shown as it said it.
+      await page.locator("#mw-from").fill("2021-01-01 12:00:00");
+      await page.locator("#mw-to").fill("2021-01-01 10:00:00");
+      await page.locator("#mw-reason").fill("sensor cleaning");
+      await page.locator("#maintenance-form button[type=submit]").click();
+      await page.locator("#mw-message", { hasText: "not created" }).waitFor();
+      assert.match(await page.locator("#mw-message").innerText(), /^not created: HTTP 400: to: must be after "from"/);
+      // Corrected, with the keyboard: the window is created and listed, and marked on the plot.
+      await page.locator("#mw-to").fill("2021-01-01 14:00:00");
+      await page.locator("#mw-variables input[value=level]").check();
+      await page.locator("#mw-reason").focus();
+      await page.keyboard.press("Enter");
+      await page.locator("#maintenance-table tbody tr[data-window]").waitFor();
+      const row = await page.locator("#maintenance-table tbody tr[data-window]").innerText();
+      assert.match(row, /2021-01-01T12:00:00.000Z\s+2021-01-01T14:00:00.000Z\s+level\s+sensor cleaning/);
+      const listed = await (await fetch(`${svc.stationUrl}/stations/station_2/maintenance`)).json() as { windows: Array<{ reason: string; variables: string[] }> };
+      assert.equal(listed.windows.map((w) => [w.reason, w.variables]), [["sensor cleaning", ["level"]]]);
+      await page.waitForFunction(`document.querySelector('figure[data-variable="level"]').dataset.marks.endsWith("maintenance:1")`);
+      await page.screenshot({ path: join(outDir, "maintenance.png"), fullPage: true });
+      assert.equal(await axeViolations(page), []);
+      await page.locator("#maintenance-table button", { hasText: "Delete" }).click();
+      await page.locator("#maintenance-table tbody tr[data-window]").waitFor({ state: "detached" });
+      assert.equal((await (await fetch(`${svc.stationUrl}/stations/station_2/maintenance`)).json() as { windows: unknown[] }).windows, []);
+      assert.equal(errors.filter((e) => !/status of 400/.test(e)), []); // the browser logs the refused POST itself
+      assert.equal(outside, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("station page with history off: says so, and plots the flagged points' scores", async () => {
+    const off = await startService({ configIni: "[Stations]\nhistory_samples = 0\n" });
+    const { page, errors, close } = await openPage(off.stationUrl);
+    try {
+      const r = await fetch(`${off.stationUrl}/initialize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id_estacio: "station_2", variables: { level: 32 } }) });
+      assert.is(r.status, 200);
+      const d = await fetch(`${off.stationUrl}/detection`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(blockBody("station_2", 0, 1000, ["level"])) });
+      assert.is(d.status, 200);
+      await page.goto(`${off.stationUrl}/#station=station_2`);
+      const figure = page.locator('figure[data-variable="level"][data-flagged]');
+      await figure.waitFor();
+      assert.is(await figure.getAttribute("data-history"), "off");
+      assert.match(await figure.locator(".history-note").innerText(), /^history off \(\[Stations\] history_samples = 0\)/);
+      assert.is(await figure.locator("canvas").count(), 1);
       assert.ok(await redPixels(figure.locator("canvas").first()) > 0);
       assert.equal(errors, []);
     } finally {
       await close();
+      await off.stop();
     }
   });
 
