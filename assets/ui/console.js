@@ -97,6 +97,70 @@
       el("tr", {}, el("td", {}, m.name), el("td", {}, m.kind ?? ""), el("td", {}, m.description ?? m.version ?? ""))));
   }
 
+  // ---- plot helpers
+  /** A sample time as the API gives it (UTC when it names no zone) -> epoch seconds. */
+  const toSeconds = (ts) => Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(ts) ? ts.replace(" ", "T") : `${ts.replace(" ", "T")}Z`) / 1000;
+  /** The x range: the data's, padded; an hour either side of a lone point. */
+  function timeRange(t) {
+    const min = Math.min(...t), max = Math.max(...t);
+    const pad = max - min < 60 ? 3600 : (max - min) * 0.02;
+    return [min - pad, max + pad];
+  }
+
+  const FLAGGED = "#a50e0e";
+  const flaggedSeries = (label) => ({ label, stroke: FLAGGED, paths: () => null, points: { show: true, size: 8, fill: FLAGGED } });
+  // Sample times are UTC (as the API gives them): the axis too.
+  const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
+
+  // ---- traffic requests (traffic port): the last ones answered, and one plotted with its forecast
+  const chosenRequest = () => {
+    const m = /^#request=(\d+)$/.exec(location.hash);
+    return m ? Number(m[1]) : undefined;
+  };
+  let drawnRequests, requestPlot;
+  async function refreshRequests() {
+    const { requests } = await getJson("/api/v1/requests");
+    const signature = JSON.stringify([requests.map((r) => r.id), chosenRequest()]);
+    if (signature === drawnRequests) return;
+    drawnRequests = signature;
+    const id = chosenRequest() ?? requests[0]?.id;
+    $("#requests-table tbody").replaceChildren(...(requests.length ? requests.map((r) => el("tr", r.id === id ? { "aria-current": "true", class: "current" } : {},
+      el("td", {}, el("a", { href: `#request=${r.id}` }, `#${r.id}`)), el("td", {}, r.at),
+      el("td", {}, r.source === "query" ? `query on ${r.datasource}` : r.series_name === null ? "posted data" : `posted data "${r.series_name}"`),
+      el("td", {}, String(r.points)), el("td", {}, r.model), el("td", {}, r.metric), el("td", {}, String(r.anomalies)), el("td", {}, `${r.ms} ms`)))
+      : [el("tr", {}, el("td", { colspan: "8", class: "muted" }, "no outlier request since the service started"))]));
+    await drawRequest(id);
+  }
+  async function drawRequest(id) {
+    const figure = $("#request-plot");
+    requestPlot?.destroy();
+    requestPlot = undefined;
+    figure.hidden = id === undefined;
+    if (id === undefined) return;
+    const area = figure.querySelector(".plot-area");
+    area.replaceChildren();
+    let request;
+    try {
+      ({ request } = await getJson(`/api/v1/requests/${id}`));
+    } catch (e) {
+      figure.querySelector("h3").textContent = `request #${id}`;
+      figure.querySelector("p").textContent = `no longer kept (${e.message})`;
+      delete figure.dataset.request;
+      return;
+    }
+    const s = request.series;
+    figure.querySelector("h3").textContent = `request #${request.id}: ${request.metric} with the ${request.model} model's forecast, ${request.anomalies} anomalies`;
+    figure.querySelector("p").textContent = s.left_out ? `its last ${s.timestamps.length} of ${request.points} points` : `all ${request.points} points`;
+    const t = s.timestamps.map(toSeconds);
+    requestPlot = new uPlot({
+      width: Math.max(320, area.clientWidth || 1200), height: 220, tzDate: utc, scales: { x: { time: true, range: timeRange(t) } },
+      series: [{}, { label: request.metric, stroke: "#4a5560", width: 1 }, { label: "forecast", stroke: "#0b57d0", width: 1.5, dash: [6, 3] }, flaggedSeries("anomaly")],
+      axes: [{}, { label: request.metric, size: 100 }],
+    }, [t, s.values, s.forecast, s.values.map((v, i) => (s.anomalous[i] ? v : null))], area);
+    figure.dataset.request = String(request.id);
+    figure.dataset.anomalies = String(s.anomalous.filter(Boolean).length);
+  }
+
   // ---- stations (station port): a searchable list, drawn MAX_ROWS at a time
   let stations = [];
   let drawnList;
@@ -124,7 +188,7 @@
     const m = /^#station=(.+)$/.exec(location.hash);
     return m ? decodeURIComponent(m[1]) : undefined;
   };
-  const toSeconds = (ts) => Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(ts) ? ts.replace(" ", "T") : `${ts.replace(" ", "T")}Z`) / 1000;
+
 
   /** Samples of history drawn per variable at most: a week of one-minute samples. */
   const HISTORY_SHOWN = 10080;
@@ -193,18 +257,6 @@
       },
     };
   }
-
-  /** The x range: the data's, padded; an hour either side of a lone point. */
-  function timeRange(t) {
-    const min = Math.min(...t), max = Math.max(...t);
-    const pad = max - min < 60 ? 3600 : (max - min) * 0.02;
-    return [min - pad, max + pad];
-  }
-
-  const FLAGGED = "#a50e0e";
-  const flaggedSeries = (label) => ({ label, stroke: FLAGGED, paths: () => null, points: { show: true, size: 8, fill: FLAGGED } });
-  // Sample times are UTC (as the API gives them): the axis too.
-  const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
 
   /**
    * A variable's plots into `area`: with history, its values with the flagged points and the marks,
@@ -359,7 +411,7 @@
   // ---- refresh loop
   const parts = [refreshOverview];
   if (api === "station") parts.push(refreshStations, refreshStationSoon);
-  if (api === "traffic") parts.push(refreshModels);
+  if (api === "traffic") parts.push(refreshModels, refreshRequests);
   async function refresh() {
     const results = await Promise.allSettled(parts.map((p) => p()));
     const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason.message);
@@ -370,9 +422,10 @@
   $("#api-name").textContent = `${api} API`;
   $("#models").hidden = api !== "traffic";
   $("#stations").hidden = api !== "station";
+  $("#traffic").hidden = api !== "traffic";
   $("#station-search").addEventListener("input", drawStationList);
   $("#maintenance-form").addEventListener("submit", (e) => void createWindow(e));
-  window.addEventListener("hashchange", () => void refreshStationSoon().catch((e) => { $("#refreshed").textContent = e.message; }));
+  window.addEventListener("hashchange", () => void (api === "station" ? refreshStationSoon() : refreshRequests()).catch((e) => { $("#refreshed").textContent = e.message; }));
   void refresh();
   setInterval(() => void refresh(), REFRESH_MS);
 })();

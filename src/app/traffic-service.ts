@@ -10,6 +10,7 @@ import { DruidClient } from "../druid/client";
 import { createTrafficApp } from "../http/traffic-app";
 import { consoleOptions } from "./console-files";
 import { RememberingModel, SeriesMemory } from "../traffic/series-memory";
+import { RecentRequests } from "../traffic/recent-requests";
 import type { Service, ServiceDeps } from "./service";
 
 export async function createTrafficService(deps: ServiceDeps): Promise<Service> {
@@ -35,6 +36,6 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, deep.catalog);
-  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, ...consoleOptions() });
+  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, recent: new RecentRequests(), ...consoleOptions() });
   return { app, close: async () => { await deep.close(); memory?.close(); } };
 }

@@ -8,6 +8,7 @@ import { detectionSchema, eventsQuerySchema, historyQuerySchema, initializeSchem
 import { trafficFieldsSchema } from "./traffic-request";
 import { ipPayloadSchema } from "./ip-identifier";
 import { consoleOperations } from "./console-routes";
+import { CAPACITY, SERIES_POINTS } from "../traffic/recent-requests";
 
 type Json = Record<string, unknown>;
 
@@ -205,6 +206,24 @@ export function trafficOpenApi(version: string): Json {
         },
       },
       "/api/v1/models": { get: { summary: "the models a request can name", tags: ["traffic"], responses: { 200: okJson("the models") } } },
+      "/api/v1/requests": {
+        get: {
+          summary: `the last ${CAPACITY} outlier requests answered, newest first (kept in memory for the status page)`, tags: ["operations"],
+          responses: {
+            200: okJson("the requests", {
+              status: "success",
+              requests: [{ id: 7, at: "2026-12-07T00:30:00.000Z", source: "query", datasource: "rb_flow", series_name: null, model: "default", metric: "bytes", points: 60, anomalies: 1, ms: 4.2 }],
+            }),
+          },
+        },
+      },
+      "/api/v1/requests/{id}": {
+        get: {
+          summary: `one of the last requests with its series (the last ${SERIES_POINTS} points): values, forecast and anomaly flags`, tags: ["operations"],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[1-9]\\d{0,15}$" }, description: "a request id as GET /api/v1/requests lists them" }],
+          responses: { 200: okJson("the request and its series {timestamps, values, forecast, anomalous, left_out}"), 400: errorResponse("not a request id"), 404: errorResponse("not among the requests kept") },
+        },
+      },
       "/health": { get: { summary: "liveness", tags: ["operations"], responses: { 200: okJson("ok", { status: "ok" }) } } },
       "/metrics": metricsOperation,
       ...consoleOperations,

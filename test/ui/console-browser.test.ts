@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { startService, type RunningService } from "../support/service-process";
 import { blockBody } from "../stations/stream";
+import { startStandInBroker, upstreamJson, type StandInBroker } from "../traffic/druid-stand-in";
+import { b64, readmeQuery } from "../traffic/http-helpers";
 
 const CHROMIUM = "/usr/bin/chromium";
 const STEP_MS = 15_000;
@@ -31,6 +33,9 @@ if (!existsSync(CHROMIUM)) {
 
   let svc: RunningService;
   let browser: Browser;
+  let broker: StandInBroker;
+  /** The traffic requests sent: [source text the page shows, anomalies answered]. */
+  const trafficSent: Array<[string, number]> = [];
   /** Flagged points per "station/variable", as the /detection answers gave them. */
   const flagged: Record<string, number> = {};
 
@@ -82,7 +87,9 @@ if (!existsSync(CHROMIUM)) {
   test.before(async () => {
     mkdirSync(outDir, { recursive: true });
     // History on, as the page's plots want it (the default may say otherwise: set here either way).
-    svc = await startService({ configIni: "[Stations]\nhistory_samples = 10080\n" });
+    // The traffic port asks a stand-in Druid broker answering the upstream test data.
+    broker = await startStandInBroker({ kind: "json", body: upstreamJson("outliers_test_data.json") });
+    svc = await startService({ configIni: `[Stations]\nhistory_samples = 10080\n[Druid]\ndruid_endpoint = ${broker.endpoint}\n` });
     // The README's example: station_1's temperature and humidity over a day, humidity jumping at 12:00.
     const dir = mkdtempSync(join(tmpdir(), "rbao-ui-"));
     execFileSync(process.execPath, [join(repoRoot, "docs/examples/example-data.mjs"), "--out", dir]);
@@ -93,6 +100,13 @@ if (!existsSync(CHROMIUM)) {
     await post("/detection", blockBody("station_2", 0, 1000, ["level"]));
     await post("/detection", blockBody("station_2", 1000, 1000, ["level"]));
     assert.ok(flagged["station_1/humidity"]! > 0 && flagged["station_2/level"]! > 1, `flagged points to draw: ${JSON.stringify(flagged)}`);
+    // Two traffic requests: the README's query (asked of the broker), then a posted, named series.
+    for (const [fields, source] of [[{ query: b64(readmeQuery) }, `query on ${readmeQuery.dataSource}`], [{ data: b64(upstreamJson("shallow_outliers_test_data.json")), series: "hourly" }, 'posted data "hourly"']] as const) {
+      const r = await fetch(`${svc.trafficUrl}/api/v1/outliers`, { method: "POST", body: new URLSearchParams(fields), signal: AbortSignal.timeout(STEP_MS) });
+      const text = await r.text();
+      assert.is(r.status, 200, text);
+      trafficSent.push([source, (JSON.parse(text) as { anomalies: unknown[] }).anomalies.length]);
+    }
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true, timeout: STEP_MS,
       // Playwright adds --no-sandbox (chromiumSandbox: false) and a fresh --user-data-dir itself.
@@ -103,6 +117,7 @@ if (!existsSync(CHROMIUM)) {
   test.after(async () => {
     await browser?.close();
     await svc?.stop();
+    await broker?.close();
   });
 
   test("station page: each variable plotted with the API's flagged points; no error, nothing outside the box", async () => {
@@ -181,7 +196,7 @@ if (!existsSync(CHROMIUM)) {
       assert.match(row, /2021-01-01T12:00:00.000Z\s+2021-01-01T14:00:00.000Z\s+level\s+sensor cleaning/);
       const listed = await (await fetch(`${svc.stationUrl}/stations/station_2/maintenance`)).json() as { windows: Array<{ reason: string; variables: string[] }> };
       assert.equal(listed.windows.map((w) => [w.reason, w.variables]), [["sensor cleaning", ["level"]]]);
-      await page.waitForFunction(`document.querySelector('figure[data-variable="level"]').dataset.marks.endsWith("maintenance:1")`);
+      await page.locator('figure[data-variable="level"][data-marks$="maintenance:1"]').waitFor();
       await page.screenshot({ path: join(outDir, "maintenance.png"), fullPage: true });
       assert.equal(await axeViolations(page), []);
       await page.locator("#maintenance-table button", { hasText: "Delete" }).click();
@@ -216,13 +231,30 @@ if (!existsSync(CHROMIUM)) {
     }
   });
 
-  test("traffic page: overview and models; no error, nothing outside the box, no axe violation", async () => {
+  test("traffic page: models, the last requests, one plotted with its forecast and anomalies; no error, nothing outside the box, no axe violation", async () => {
     const { page, errors, outside, close } = await openPage(svc.trafficUrl);
     try {
       await page.goto(`${svc.trafficUrl}/`);
       await page.locator("#models tbody tr").first().waitFor();
       assert.match(await page.locator("#models tbody").innerText(), /default/);
       assert.ok(await page.locator("#stations").isHidden());
+      // Newest first: the posted series, then the query; the newest is plotted unless one is chosen.
+      const rows = page.locator("#requests-table tbody tr");
+      await rows.nth(1).waitFor();
+      const texts = await rows.allInnerTexts();
+      for (const [i, [source, anomalies]] of [...trafficSent].reverse().entries()) {
+        assert.match(texts[i]!, new RegExp(`^#${2 - i}\\s.*\\s${source.replace(/[."]/g, "\\$&")}\\s.*\\sdefault\\s+\\w+\\s+${anomalies}\\s`), texts[i]);
+      }
+      const plot = page.locator("#request-plot[data-request]");
+      await plot.waitFor();
+      assert.is(await plot.getAttribute("data-request"), "2");
+      assert.is(await plot.getAttribute("data-anomalies"), String(trafficSent[1]![1]));
+      // The query's request, chosen with the keyboard: its series replaces the plot.
+      await page.locator("#requests-table a", { hasText: "#1" }).focus();
+      await page.keyboard.press("Enter");
+      await page.locator('#request-plot[data-request="1"]').waitFor(); // (waitForFunction with a string is refused by the page's CSP)
+      assert.is(await plot.getAttribute("data-anomalies"), String(trafficSent[0]![1]));
+      if (trafficSent[0]![1] > 0) assert.ok(await redPixels(plot.locator("canvas")) > 0, "the query's anomalies drawn");
       await page.screenshot({ path: join(outDir, "traffic.png"), fullPage: true });
       assert.equal(await axeViolations(page), []);
       assert.equal(errors, []);
