@@ -57,9 +57,10 @@
   let previous; // the last refresh's counters, for rates
 
   async function refreshOverview() {
-    const [metrics, health] = await Promise.all([
+    const [metrics, health, status] = await Promise.all([
       fetch("/metrics").then((r) => r.text()).then(parseMetrics),
       getJson("/health"),
+      getJson("/status"),
     ]);
     const now = Date.now() / 1000;
     const dl = $("#overview-facts");
@@ -77,6 +78,15 @@
       fact(dl, "last delivery error", health.outbox.last_error ?? "none", health.outbox.last_error !== null);
       fact(dl, "stations (in memory)", `${health.stations} (${health.cached_stations})`);
     }
+    const disk = status.data_dir;
+    fact(dl, "data dir on disk", `${mib(disk.bytes)} (${mib(disk.filesystem_free_bytes)} free of ${mib(disk.filesystem_total_bytes)})`, disk.filesystem_free_bytes < 0.05 * disk.filesystem_total_bytes);
+    for (const b of Object.values(status.budgets ?? {}))
+      fact(dl, b.setting, `${mib(b.used_bytes)} of ${mib(b.bytes)} used`, b.used_bytes > b.bytes);
+    if (status.druid) {
+      const c = status.druid.last_contact;
+      fact(dl, "Druid broker", c ? `${c.ok ? "answered" : "failed"} at ${c.at}${c.ok ? "" : `: ${c.detail}`}` : "not asked since the service started", c !== null && !c.ok);
+    }
+    if ("next_training" in status) fact(dl, "next training", status.next_training ?? "none scheduled ([Outliers] training_enabled is off)");
     const rows = apis.map((a) => {
       const count = sum(metrics, a.requests);
       const seconds = sum(metrics, `${a.latency}_sum`), done = sum(metrics, `${a.latency}_count`);
@@ -92,9 +102,61 @@
 
   // ---- models (traffic port)
   async function refreshModels() {
-    const { models } = await getJson("/api/v1/models");
+    const [{ models }, status] = await Promise.all([getJson("/api/v1/models"), getJson("/status")]);
+    const version = new Map((status.models ?? []).map((m) => [m.name, m.version]));
     $("#models tbody").replaceChildren(...models.map((m) =>
-      el("tr", {}, el("td", {}, m.name), el("td", {}, m.kind ?? ""), el("td", {}, m.description ?? m.version ?? ""))));
+      el("tr", {}, el("td", {}, m.name), el("td", {}, m.kind ?? ""), el("td", {}, version.get(m.name) ?? (m.kind === "shallow" ? "built in" : "")), el("td", {}, m.description ?? ""))));
+  }
+
+  // ---- training (traffic port): the runs and their progress, a run started now, backups restored
+  let drawnBackups;
+  async function refreshTraining() {
+    const [training, { backups }] = await Promise.all([getJson("/api/v1/training"), getJson("/api/v1/backups")]);
+    $("#training-next").textContent = `next scheduled training: ${training.next_training ?? "none ([Outliers] training_enabled is off)"}; a run trains ${training.defaults.model_names} for ${training.defaults.epochs} epochs unless told otherwise`;
+    const num = (x, digits = 6) => (x === null ? "—" : x.toPrecision(digits));
+    $("#runs-table tbody").replaceChildren(...(training.runs.length ? training.runs.map((r) => el("tr", { "data-run": String(r.id), "data-result": r.result },
+      el("td", {}, `#${r.id}`), el("td", {}, r.model), el("td", {}, r.trigger), el("td", {}, r.host), el("td", {}, r.started_at),
+      el("td", {}, r.duration_s === null ? "running" : `${r.duration_s} s`), el("td", {}, `${r.epoch} of ${r.epochs}`),
+      el("td", {}, num(r.loss)), el("td", {}, num(r.avg_loss)), el("td", r.result === "failed" ? { class: "bad" } : {}, r.error ? `${r.result}: ${r.error}` : r.result)))
+      : [el("tr", {}, el("td", { colspan: "10", class: "muted" }, "no training run yet"))]));
+    // Redrawn only when they changed: a redraw would take the keyboard focus off a button.
+    const signature = JSON.stringify(backups);
+    if (signature === drawnBackups) return;
+    drawnBackups = signature;
+    $("#backups-table tbody").replaceChildren(...(backups.length ? backups.map((b) => {
+      const restore = el("button", { type: "button", "aria-label": `restore ${b.backup}` }, "Restore");
+      restore.addEventListener("click", () => void restoreBackup(b));
+      return el("tr", { "data-backup": b.backup }, el("td", {}, b.backup), el("td", {}, b.model), el("td", {}, b.saved_at), el("td", {}, restore));
+    }) : [el("tr", {}, el("td", { colspan: "4", class: "muted" }, "no backup"))]));
+  }
+  async function restoreBackup(b) {
+    const message = $("#train-message");
+    message.classList.remove("bad");
+    try {
+      const r = await send("POST", `/api/v1/models/${encodeURIComponent(b.model)}/restore`, { backup: b.backup });
+      message.textContent = `model ${r.model} restored from ${r.restored}` + (r.backup ? `; the model it replaced is backed up` : "");
+    } catch (e) {
+      message.textContent = `not restored: ${e.message}`;
+      message.classList.add("bad");
+    }
+    await refreshTraining();
+  }
+  async function trainNow(event) {
+    event.preventDefault();
+    const body = {};
+    const model = $("#train-model").value.trim(), epochs = $("#train-epochs").value.trim();
+    if (model) body.model = model;
+    if (epochs) body.epochs = Number(epochs);
+    const message = $("#train-message");
+    message.classList.remove("bad");
+    try {
+      const { started } = await send("POST", "/api/v1/training", body);
+      message.textContent = `training ${started.models.join(", ")} for ${started.epochs} epochs: its progress is in the table`;
+    } catch (e) {
+      message.textContent = `not started: ${e.message}`;
+      message.classList.add("bad");
+    }
+    await refreshTraining();
   }
 
   // ---- plot helpers
@@ -411,7 +473,7 @@
   // ---- refresh loop
   const parts = [refreshOverview];
   if (api === "station") parts.push(refreshStations, refreshStationSoon);
-  if (api === "traffic") parts.push(refreshModels, refreshRequests);
+  if (api === "traffic") parts.push(refreshModels, refreshRequests, refreshTraining);
   async function refresh() {
     const results = await Promise.allSettled(parts.map((p) => p()));
     const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason.message);
@@ -423,6 +485,8 @@
   $("#models").hidden = api !== "traffic";
   $("#stations").hidden = api !== "station";
   $("#traffic").hidden = api !== "traffic";
+  $("#training").hidden = api !== "traffic";
+  $("#train-form").addEventListener("submit", (e) => void trainNow(e));
   $("#station-search").addEventListener("input", drawStationList);
   $("#maintenance-form").addEventListener("submit", (e) => void createWindow(e));
   window.addEventListener("hashchange", () => void (api === "station" ? refreshStationSoon() : refreshRequests()).catch((e) => { $("#refreshed").textContent = e.message; }));

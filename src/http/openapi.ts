@@ -9,6 +9,7 @@ import { trafficFieldsSchema } from "./traffic-request";
 import { ipPayloadSchema } from "./ip-identifier";
 import { consoleOperations } from "./console-routes";
 import { CAPACITY, SERIES_POINTS } from "../traffic/recent-requests";
+import { backupsQuerySchema, restoreBodySchema, trainingBodySchema } from "./model-routes";
 
 type Json = Record<string, unknown>;
 
@@ -206,6 +207,43 @@ export function trafficOpenApi(version: string): Json {
         },
       },
       "/api/v1/models": { get: { summary: "the models a request can name", tags: ["traffic"], responses: { 200: okJson("the models") } } },
+      "/api/v1/training": {
+        get: {
+          summary: "the training runs (when, which box, duration, loss, result; the running one with its progress), newest first, and the next scheduled one", tags: ["models"],
+          responses: {
+            200: okJson("the runs", {
+              status: "success", next_training: "2026-12-07T15:00:00.000Z", defaults: { model_names: "traffic", epochs: 20, batch_size: 32 },
+              runs: [{ id: 3, model: "traffic", trigger: "request", host: "sensor-1", started_at: "2026-12-07T00:40:00.000Z", finished_at: "2026-12-07T00:41:10.000Z", duration_s: 70, epochs: 20, epoch: 20, loss: 0.0123, avg_loss: 0.0131, std_loss: 0.004, result: "done", error: null, backup: "/var/lib/rb-aioutliers/backups/traffic-2026-12-07T00-41-10Z" }],
+            }),
+          },
+        },
+        post: {
+          summary: "train now (in a worker; the loaded model keeps serving): the settings are checked as `rb-aioutliers train` checks its flags", tags: ["models"],
+          requestBody: jsonBody(trainingBodySchema, { model: "traffic", epochs: 5 }),
+          responses: {
+            202: okJson("started; GET /api/v1/training shows its progress", { status: "success", started: { models: ["traffic"], epochs: 5, batch_size: 32, learning_rate: 0.0001 } }),
+            400: errorResponse("a setting is not as accepted"), 409: errorResponse("a training run is in progress"), 415: errorResponse("not JSON"),
+          },
+        },
+      },
+      "/api/v1/backups": {
+        get: {
+          summary: "the backups of replaced models, newest first", tags: ["models"],
+          parameters: queryParameters(backupsQuerySchema),
+          responses: { 200: okJson("the backups", { status: "success", backups: [{ backup: "traffic-2026-12-07T00-41-10Z", model: "traffic", saved_at: "2026-12-07T00:41:10Z" }] }), 400: errorResponse("unknown query parameter") },
+        },
+      },
+      "/api/v1/models/{name}/restore": {
+        post: {
+          summary: "make a backup the model again (the model it replaces is backed up in turn)", tags: ["models"],
+          parameters: [{ name: "name", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } }],
+          requestBody: jsonBody(restoreBodySchema, { backup: "traffic-2026-12-07T00-41-10Z" }),
+          responses: {
+            200: okJson("restored", { status: "success", model: "traffic", restored: "traffic-2026-12-07T00-41-10Z", backup: "/var/lib/rb-aioutliers/backups/traffic-2026-12-07T00-45-00Z" }),
+            400: errorResponse("bad model name or body"), 404: errorResponse("no such backup of the model"), 409: errorResponse("a training run is in progress"),
+          },
+        },
+      },
       "/api/v1/requests": {
         get: {
           summary: `the last ${CAPACITY} outlier requests answered, newest first (kept in memory for the status page)`, tags: ["operations"],

@@ -14,6 +14,7 @@ import { ipIdentifierHandler } from "./ip-identifier";
 import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { trafficOpenApi } from "./openapi";
 import type { RecentRequests } from "../traffic/recent-requests";
+import { modelRoutes, type ModelAdmin } from "./model-routes";
 
 export interface TrafficAppOptions {
   /** The default model and the named ones. */
@@ -29,8 +30,12 @@ export interface TrafficAppOptions {
   /** The product version (the OpenAPI document's) and the status page's files. */
   version: string;
   consoleFiles: ConsoleFiles;
+  /** What GET /status answers (src/app/console-files.ts). */
+  status: () => Record<string, unknown>;
   /** The last requests answered, kept for the status page (GET /api/v1/requests). */
   recent: RecentRequests;
+  /** Model management: training runs, training now, backups, restore. */
+  models: ModelAdmin;
 }
 
 export function createTrafficApp(o: TrafficAppOptions): Hono {
@@ -48,7 +53,7 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
   const app = new Hono();
   app.onError(makeErrorHandler(log));
   app.notFound(notFoundHandler);
-  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/api/v1/requests", "/health", "/metrics", "/", "/openapi.json", "/docs"]);
+  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/api/v1/requests", "/api/v1/training", "/api/v1/backups", "/health", "/metrics", "/", "/status", "/openapi.json", "/docs"]);
   app.use("*", async (c, next) => {
     const route = routes.has(c.req.path) ? c.req.path : "other"; // bounded label values
     const stop = seconds.startTimer({ route });
@@ -84,8 +89,9 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     if (!request) throw new NotFoundError(`request ${id} is not among the last requests kept; GET /api/v1/requests lists them`);
     return c.json({ status: "success", request });
   });
+  app.route("/", modelRoutes(o.models, limited));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
-  mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles);
+  mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles, o.status);
   return app;
 }
