@@ -1,7 +1,9 @@
 // The status page (issue 15 part 1), served at / on both ports (src/http/console-routes.ts). Plain
 // browser JavaScript, no build step: it reads the same endpoints as any client (/metrics, /health,
-// /stations..., /api/v1/models) every REFRESH_MS and draws with uPlot (window.uPlot, docs/design.md
-// § Status page and OpenAPI says why uPlot). Nothing leaves the page's own origin (its CSP forbids it).
+// /status, /stations/... with their history, events and maintenance windows; /api/v1/models,
+// /requests, /training, /backups) every REFRESH_MS, writes through send() alone (maintenance
+// windows, training, restore), and draws with uPlot (window.uPlot, docs/design.md § Status page
+// and OpenAPI says why uPlot). Nothing leaves the page's own origin (its CSP forbids it).
 "use strict";
 (() => {
   const REFRESH_MS = 5000;

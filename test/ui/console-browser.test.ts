@@ -6,22 +6,14 @@
 // Skipped, saying so, only when /usr/bin/chromium is absent (CI installs it: .ci/apt-packages).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { startService, type RunningService } from "../support/service-process";
+import { startService } from "../support/service-process";
 import { blockBody } from "../stations/stream";
-import { startStandInBroker, upstreamJson, type StandInBroker } from "../traffic/druid-stand-in";
-import { b64, readmeQuery } from "../traffic/http-helpers";
+import { AXE_RUN, axeSource, outDir, redPixelsFunction, startFedService, STEP_MS, type FedService } from "./fed-service";
 
 const CHROMIUM = "/usr/bin/chromium";
-const STEP_MS = 15_000;
-const repoRoot = new URL("../..", import.meta.url).pathname;
-const outDir = join(repoRoot, "test/output/ui");
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (!existsSync(CHROMIUM)) {
   console.log(`SKIP test/ui/console-browser.test.ts: ${CHROMIUM} is absent (apt-get install chromium; CI installs it from .ci/apt-packages)`);
@@ -31,21 +23,10 @@ if (!existsSync(CHROMIUM)) {
   // Never hang: whatever step stalls, the file ends (test/run.mjs has its own, longer bound).
   setTimeout(() => { console.error("console-browser.test.ts: over 150 s, giving up"); process.exit(1); }, 150_000).unref();
 
-  let svc: RunningService;
+  let fed: FedService;
   let browser: Browser;
-  let broker: StandInBroker;
-  /** The traffic requests sent: [source text the page shows, anomalies answered]. */
-  const trafficSent: Array<[string, number]> = [];
-  /** Flagged points per "station/variable", as the /detection answers gave them. */
-  const flagged: Record<string, number> = {};
-
-  async function post(path: string, body: unknown) {
-    const r = await fetch(svc.stationUrl + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(STEP_MS) });
-    const text = await r.text();
-    assert.is(r.status, 200, `${path}: ${text}`);
-    for (const o of (JSON.parse(text) as { outliers?: Array<{ id_estacio: string; variable: string; dates: string[] }> }).outliers ?? [])
-      flagged[`${o.id_estacio}/${o.variable}`] = (flagged[`${o.id_estacio}/${o.variable}`] ?? 0) + o.dates.length;
-  }
+  // Set in test.before; read by the tests.
+  let svc: FedService["svc"], flagged: FedService["flagged"], trafficSent: FedService["trafficSent"];
 
   /** A page that records console errors, page errors and every request that is not to `base`'s origin (aborted). */
   async function openPage(base: string) {
@@ -67,46 +48,17 @@ if (!existsSync(CHROMIUM)) {
   }
 
   /** Pixels of the flagged points' colour (#a50e0e) on a plot's canvas. */
-  function redPixels(canvas: Locator): Promise<number> {
-    return canvas.evaluate((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data as Uint8ClampedArray;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i]! > 140 && d[i + 1]! < 40 && d[i + 2]! < 40 && d[i + 3]! > 200) n++;
-      return n;
-    });
-  }
+  const redPixels = (canvas: Locator): Promise<number> => canvas.evaluate(redPixelsFunction);
 
   async function axeViolations(page: Page): Promise<string[]> {
     await page.evaluate(axeSource); // evaluated by the debugger protocol: the page's CSP does not apply
-    // Browser code as text: the project's TypeScript has no DOM types.
-    const result = await page.evaluate<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>(
-      `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })`);
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    return page.evaluate<string[]>(AXE_RUN); // browser code as text: the project's TypeScript has no DOM types
   }
 
   test.before(async () => {
     mkdirSync(outDir, { recursive: true });
-    // History on, as the page's plots want it (the default may say otherwise: set here either way).
-    // The traffic port asks a stand-in Druid broker answering the upstream test data.
-    broker = await startStandInBroker({ kind: "json", body: upstreamJson("outliers_test_data.json") });
-    svc = await startService({ configIni: `[Stations]\nhistory_samples = 10080\n[Druid]\ndruid_endpoint = ${broker.endpoint}\n` });
-    // The README's example: station_1's temperature and humidity over a day, humidity jumping at 12:00.
-    const dir = mkdtempSync(join(tmpdir(), "rbao-ui-"));
-    execFileSync(process.execPath, [join(repoRoot, "docs/examples/example-data.mjs"), "--out", dir]);
-    await post("/initialize", { id_estacio: "station_1", variables: { temperature: 32, humidity: 32 } });
-    await post("/detection", JSON.parse(readFileSync(join(dir, "block.json"), "utf8")));
-    // And the station tests' stream: level shifts and a spike every 97 samples, in two blocks.
-    await post("/initialize", { id_estacio: "station_2", variables: { level: 32 } });
-    await post("/detection", blockBody("station_2", 0, 1000, ["level"]));
-    await post("/detection", blockBody("station_2", 1000, 1000, ["level"]));
-    assert.ok(flagged["station_1/humidity"]! > 0 && flagged["station_2/level"]! > 1, `flagged points to draw: ${JSON.stringify(flagged)}`);
-    // Two traffic requests: the README's query (asked of the broker), then a posted, named series.
-    for (const [fields, source] of [[{ query: b64(readmeQuery) }, `query on ${readmeQuery.dataSource}`], [{ data: b64(upstreamJson("shallow_outliers_test_data.json")), series: "hourly" }, 'posted data "hourly"']] as const) {
-      const r = await fetch(`${svc.trafficUrl}/api/v1/outliers`, { method: "POST", body: new URLSearchParams(fields), signal: AbortSignal.timeout(STEP_MS) });
-      const text = await r.text();
-      assert.is(r.status, 200, text);
-      trafficSent.push([source, (JSON.parse(text) as { anomalies: unknown[] }).anomalies.length]);
-    }
+    fed = await startFedService();
+    ({ svc, flagged, trafficSent } = fed);
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true, timeout: STEP_MS,
       // Playwright adds --no-sandbox (chromiumSandbox: false) and a fresh --user-data-dir itself.
@@ -116,8 +68,7 @@ if (!existsSync(CHROMIUM)) {
 
   test.after(async () => {
     await browser?.close();
-    await svc?.stop();
-    await broker?.close();
+    await fed?.stop();
   });
 
   test("station page: each variable plotted with the API's flagged points; no error, nothing outside the box", async () => {
