@@ -1,9 +1,33 @@
-// What the status page and /docs are served from (src/http/console-routes.ts): the product version
-// and the files, embedded in the executable or read from the work tree and node_modules from source.
+// What the status page and /docs are served from (src/http/console-routes.ts): the product version,
+// the files (embedded in the executable or read from the work tree and node_modules from source),
+// and GET /status: the process's memory, the data dir's disk use, and what the API's half adds
+// (its budgets and their use; on the traffic port Druid's last contact, the models' versions and
+// the next training).
+import type { Config } from "../config";
 import type { ConsoleFiles } from "../http/console-routes";
 import { readBundledAsset, readPackageFile } from "../runtime/embedded-assets";
+import { directoryBytes, filesystemBytes } from "../runtime/disk-use";
 import { productVersion } from "../runtime/version";
 
-export function consoleOptions(): { version: string; consoleFiles: ConsoleFiles } {
-  return { version: productVersion(), consoleFiles: { asset: readBundledAsset, packageFile: readPackageFile } };
+/** The data dir is walked at most once per this long, however often the page refreshes. */
+const DISK_EVERY_MS = 60_000;
+
+type Status = Record<string, unknown>;
+
+/** `more`: the API's own part of GET /status. */
+export function consoleOptions(config: Config, more: () => Status): { version: string; consoleFiles: ConsoleFiles; status: () => Status } {
+  const dataDir = config.Paths.data_dir;
+  let disk: { at: number; value: Status } | undefined;
+  const diskUse = (): Status => {
+    if (!disk || Date.now() - disk.at >= DISK_EVERY_MS) {
+      const fs = filesystemBytes(dataDir);
+      disk = { at: Date.now(), value: { path: dataDir, bytes: directoryBytes(dataDir), filesystem_free_bytes: fs.free, filesystem_total_bytes: fs.total, measured_at: new Date().toISOString() } };
+    }
+    return disk.value;
+  };
+  const status = (): Status => {
+    const m = process.memoryUsage();
+    return { version: productVersion(), data_dir: diskUse(), memory: { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, external_bytes: m.external }, ...more() };
+  };
+  return { version: productVersion(), consoleFiles: { asset: readBundledAsset, packageFile: readPackageFile }, status };
 }

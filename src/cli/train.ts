@@ -5,13 +5,10 @@ import { UsageError } from "./command";
 import { backupsDir, modelsDir } from "../config";
 import { DruidClient } from "../druid/client";
 import { DEFAULT_RETRAIN_LEARNING_RATE, trainModel } from "../deep/training/training-job";
+import { trainingSettings, TrainingRequestError } from "../deep/training/training-request";
 
-const positive = (v: string | undefined, flag: string, fallback: number, integer = true) => {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new UsageError(`${flag} must be a positive ${integer ? "integer" : "number"}, got '${v}'`);
-  return n;
-};
+/** The flags as the messages name them. */
+const FLAGS = { model: "--model NAME", epochs: "--epochs", batchSize: "--batch-size", learningRate: "--learning-rate" };
 
 export const trainCommand: Command = {
   name: "train",
@@ -42,11 +39,14 @@ Options:
     });
     void positionals;
     const config = loadCommandConfig(values);
-    const epochs = positive(values.epochs, "--epochs", config.Outliers.epochs);
-    const batchSize = positive(values["batch-size"], "--batch-size", config.Outliers.batch_size);
-    const learningRate = positive(values["learning-rate"], "--learning-rate", DEFAULT_RETRAIN_LEARNING_RATE, false);
-    const names = values.model ? [values.model] : config.Outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean);
-    if (names.length === 0) throw new UsageError("no model to train: give --model NAME or set [Outliers] model_names");
+    let settings;
+    try {
+      settings = trainingSettings({ model: values.model, epochs: values.epochs, batchSize: values["batch-size"], learningRate: values["learning-rate"] },
+        { modelNames: config.Outliers.model_names, epochs: config.Outliers.epochs, batchSize: config.Outliers.batch_size }, FLAGS);
+    } catch (e) {
+      throw e instanceof TrainingRequestError ? new UsageError(e.message) : e;
+    }
+    const { names, epochs, batchSize, learningRate } = settings;
     const druid = DruidClient.fromConfig(config.Druid);
     const abort = new AbortController();
     const onSignal = () => abort.abort();

@@ -98,14 +98,30 @@ export interface BrokerAnswer {
   contentType: string;
 }
 
+/** How the last request to the broker went (the status page's Druid reachability). */
+export interface DruidContact {
+  at: string;
+  ok: boolean;
+  /** What the broker answered, or why there was no usable answer. */
+  detail: string;
+}
+
 export class DruidClient {
   private readonly where: string;
   private readonly headers: Record<string, string>;
+  /** The last contact with the broker, by any request (the status page reads this instead of
+   * asking the broker on every refresh); undefined before the first. */
+  lastContact: DruidContact | undefined;
 
   constructor(private readonly opts: DruidClientOptions) {
     const { url, authorization } = splitCredentials(opts.endpoint);
     this.where = url;
     this.headers = { "content-type": "application/json", accept: "application/json", ...(authorization ? { authorization } : {}) };
+  }
+
+  /** The broker's URL without user:password (as messages show it). */
+  get endpoint(): string {
+    return this.where;
   }
 
   /** A client for the [Druid] section of the config. */
@@ -121,8 +137,20 @@ export class DruidClient {
   /** The broker's successful answer to `query`, as text (for readers of their own, like the
    * default model's column reader); every failure to get one is a DruidError. */
   async answer(query: DruidQuery): Promise<BrokerAnswer> {
+    // a query out of bounds is refused before the broker is asked (it is no contact)
     checkQueryDepth(query);
     const timeoutMs = queryTimeoutMs(query) ?? this.opts.timeoutMs;
+    try {
+      const a = await this.ask(query, timeoutMs);
+      this.lastContact = { at: new Date().toISOString(), ok: true, detail: `answered ${a.body.length} characters` };
+      return a;
+    } catch (e) {
+      this.lastContact = { at: new Date().toISOString(), ok: false, detail: (e as Error).message };
+      throw e;
+    }
+  }
+
+  private async ask(query: DruidQuery, timeoutMs: number): Promise<BrokerAnswer> {
     const signal = AbortSignal.timeout(timeoutMs);
     let reply: Reply;
     try {

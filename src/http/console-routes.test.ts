@@ -17,7 +17,7 @@ function app() {
   const a = new Hono();
   a.onError(makeErrorHandler(pino({ level: "silent" })));
   a.notFound(notFoundHandler);
-  mountConsole(a, "station", doc, files);
+  mountConsole(a, "station", doc, files, () => ({ memory: { rss_bytes: 1 } }));
   return a;
 }
 
@@ -56,6 +56,10 @@ test("/openapi.json and /docs serve the document given", async () => {
   const a = app();
   assert.equal(await (await a.request("/openapi.json")).json(), doc);
   assert.match(await (await a.request("/docs")).text(), /<code>GET \/<\/code>/);
+});
+
+test("/status answers what it is given", async () => {
+  assert.equal(await (await app().request("/status")).json(), { status: "success", memory: { rss_bytes: 1 } });
 });
 
 test.run();

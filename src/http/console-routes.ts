@@ -30,8 +30,9 @@ const uiFiles: Record<string, { read: (f: ConsoleFiles) => Uint8Array | undefine
 
 const html = { "content-type": "text/html; charset=utf-8", "content-security-policy": CSP };
 
-/** Adds GET /, /ui/:file, /openapi.json and /docs to an API's app; `openapi` is that API's document. */
-export function mountConsole(app: Hono, api: ConsoleApi, openapi: Record<string, unknown>, files: ConsoleFiles): void {
+/** Adds GET /, /ui/:file, /status, /openapi.json and /docs to an API's app; `openapi` is that
+ * API's document, `status` what GET /status answers (built by src/app). */
+export function mountConsole(app: Hono, api: ConsoleApi, openapi: Record<string, unknown>, files: ConsoleFiles, status: () => Record<string, unknown>): void {
   const docs = renderDocsPage(openapi);
   const loaded = new Map<string, Uint8Array>(); // read once, on first request
   const uiFile = (name: string): Uint8Array => {
@@ -54,6 +55,7 @@ export function mountConsole(app: Hono, api: ConsoleApi, openapi: Record<string,
     const bytes = uiFile(name);
     return c.body(new Uint8Array(bytes), 200, { "content-type": uiFiles[name]!.type, "cache-control": "no-cache" });
   });
+  app.get("/status", (c) => c.json({ status: "success", ...status() }));
   app.get("/openapi.json", (c) => c.json(openapi));
   app.get("/docs", (c) => c.body(docs, 200, html));
 }
@@ -72,6 +74,7 @@ export const consoleOperations = {
       responses: { 200: { description: "the file" }, 404: { description: "no such file" } },
     },
   },
+  "/status": page("what the status page's overview shows besides /metrics and /health: memory, the data dir's disk use, budgets and their use; on the traffic port Druid's last contact (no request of its own), the models' versions and the next training", { "application/json": { schema: { type: "object" } } }),
   "/openapi.json": page("this document", { "application/json": { schema: { type: "object" } } }),
   "/docs": page("this document as a page", { "text/html": { schema: { type: "string" } } }),
 };

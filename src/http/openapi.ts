@@ -8,6 +8,8 @@ import { detectionSchema, eventsQuerySchema, historyQuerySchema, initializeSchem
 import { trafficFieldsSchema } from "./traffic-request";
 import { ipPayloadSchema } from "./ip-identifier";
 import { consoleOperations } from "./console-routes";
+import { CAPACITY, SERIES_POINTS } from "../traffic/recent-requests";
+import { backupsQuerySchema, restoreBodySchema, trainingBodySchema } from "./model-routes";
 
 type Json = Record<string, unknown>;
 
@@ -132,7 +134,7 @@ export function stationOpenApi(version: string): Json {
         get: {
           summary: "a variable's recent samples with their score and label ([Stations] history_samples; off by default)", tags: ["stations"],
           parameters: [stationIdParameter, ...queryParameters(historyQuerySchema)],
-          responses: { 200: okJson("a page of history rows {sample, timestamp, value, score, label} and next_cursor"), 400: errorResponse("bad variable, since, limit or cursor"), 404: noStation },
+          responses: { 200: okJson("a page of history rows {sample, timestamp, value, score, label}, next_cursor, and history_samples (what is kept per variable; 0: history is off)"), 400: errorResponse("bad variable, since, limit or cursor"), 404: noStation },
         },
       },
       "/stations/{id}/events": {
@@ -229,6 +231,61 @@ export function trafficOpenApi(version: string): Json {
         },
       },
       "/api/v1/models": { get: { summary: "the models a request can name", tags: ["traffic"], responses: { 200: okJson("the models") } } },
+      "/api/v1/training": {
+        get: {
+          summary: "the training runs (when, which box, duration, loss, result; the running one with its progress), newest first, and the next scheduled one", tags: ["models"],
+          responses: {
+            200: okJson("the runs", {
+              status: "success", next_training: "2026-12-07T15:00:00.000Z", defaults: { model_names: "traffic", epochs: 20, batch_size: 32 },
+              runs: [{ id: 3, model: "traffic", trigger: "request", host: "sensor-1", started_at: "2026-12-07T00:40:00.000Z", finished_at: "2026-12-07T00:41:10.000Z", duration_s: 70, epochs: 20, epoch: 20, loss: 0.0123, avg_loss: 0.0131, std_loss: 0.004, result: "done", error: null, backup: "/var/lib/rb-aioutliers/backups/traffic-2026-12-07T00-41-10Z" }],
+            }),
+          },
+        },
+        post: {
+          summary: "train now (in a worker; the loaded model keeps serving): the settings are checked as `rb-aioutliers train` checks its flags", tags: ["models"],
+          requestBody: jsonBody(trainingBodySchema, { model: "traffic", epochs: 5 }),
+          responses: {
+            202: okJson("started; GET /api/v1/training shows its progress", { status: "success", started: { models: ["traffic"], epochs: 5, batch_size: 32, learning_rate: 0.0001 } }),
+            400: errorResponse("a setting is not as accepted"), 409: errorResponse("a training run is in progress"), 415: errorResponse("not JSON"),
+          },
+        },
+      },
+      "/api/v1/backups": {
+        get: {
+          summary: "the backups of replaced models, newest first", tags: ["models"],
+          parameters: queryParameters(backupsQuerySchema),
+          responses: { 200: okJson("the backups", { status: "success", backups: [{ backup: "traffic-2026-12-07T00-41-10Z", model: "traffic", saved_at: "2026-12-07T00:41:10Z" }] }), 400: errorResponse("unknown query parameter") },
+        },
+      },
+      "/api/v1/models/{name}/restore": {
+        post: {
+          summary: "make a backup the model again (the model it replaces is backed up in turn)", tags: ["models"],
+          parameters: [{ name: "name", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" } }],
+          requestBody: jsonBody(restoreBodySchema, { backup: "traffic-2026-12-07T00-41-10Z" }),
+          responses: {
+            200: okJson("restored", { status: "success", model: "traffic", restored: "traffic-2026-12-07T00-41-10Z", backup: "/var/lib/rb-aioutliers/backups/traffic-2026-12-07T00-45-00Z" }),
+            400: errorResponse("bad model name or body"), 404: errorResponse("no such backup of the model"), 409: errorResponse("a training run is in progress"),
+          },
+        },
+      },
+      "/api/v1/requests": {
+        get: {
+          summary: `the last ${CAPACITY} outlier requests answered, newest first (kept in memory for the status page)`, tags: ["operations"],
+          responses: {
+            200: okJson("the requests", {
+              status: "success",
+              requests: [{ id: 7, at: "2026-12-07T00:30:00.000Z", source: "query", datasource: "rb_flow", series_name: null, model: "default", metric: "bytes", points: 60, anomalies: 1, ms: 4.2 }],
+            }),
+          },
+        },
+      },
+      "/api/v1/requests/{id}": {
+        get: {
+          summary: `one of the last requests with its series (the last ${SERIES_POINTS} points): values, forecast and anomaly flags`, tags: ["operations"],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[1-9]\\d{0,15}$" }, description: "a request id as GET /api/v1/requests lists them" }],
+          responses: { 200: okJson("the request and its series {timestamps, values, forecast, anomalous, left_out}"), 400: errorResponse("not a request id"), 404: errorResponse("not among the requests kept") },
+        },
+      },
       "/health": { get: { summary: "liveness", tags: ["operations"], responses: { 200: okJson("ok", { status: "ok" }) } } },
       "/metrics": metricsOperation,
       ...consoleOperations,

@@ -30,6 +30,8 @@ export function stationRecordRoutes(store: StationStore, registry: StationRegist
     const rows = store.records.history(id, q.variable, q.cursor ?? 0, q.since, q.limit);
     return c.json({
       status: "Ok", id_estacio: id, variable: q.variable,
+      // What is kept per variable ([Stations] history_samples); 0: history is off, none is kept.
+      history_samples: registry.historySamples,
       history: rows.map((h) => ({ sample: h.seq, timestamp: h.timestamp, value: h.value, score: h.score, label: h.label })),
       next_cursor: rows.length === q.limit ? rows[rows.length - 1]!.seq : null,
     });

@@ -7,13 +7,15 @@ import { bodyLimit } from "hono/body-limit";
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { Logger } from "pino";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
-import { HttpError, PayloadTooLargeError } from "./errors";
+import { BadRequestError, HttpError, NotFoundError, PayloadTooLargeError } from "./errors";
 import type { ModelCatalog } from "../detect/model-catalog";
 import { outliersHandler, type OutliersDeps } from "./traffic-outliers";
 import { ipIdentifierHandler } from "./ip-identifier";
 import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { trafficOpenApi } from "./openapi";
 import { requireToken, type AccessOptions } from "./access";
+import type { RecentRequests } from "../traffic/recent-requests";
+import { modelRoutes, type ModelAdmin } from "./model-routes";
 
 export interface TrafficAppOptions {
   /** The default model and the named ones. */
@@ -33,6 +35,12 @@ export interface TrafficAppOptions {
   /** The product version (the OpenAPI document's) and the status page's files. */
   version: string;
   consoleFiles: ConsoleFiles;
+  /** What GET /status answers (src/app/console-files.ts). */
+  status: () => Record<string, unknown>;
+  /** The last requests answered, kept for the status page (GET /api/v1/requests). */
+  recent: RecentRequests;
+  /** Model management: training runs, training now, backups, restore. */
+  models: ModelAdmin;
 }
 
 export function createTrafficApp(o: TrafficAppOptions): Hono {
@@ -50,7 +58,7 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
   const app = new Hono();
   app.onError(makeErrorHandler(log));
   app.notFound(notFoundHandler);
-  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/health", "/metrics", "/", "/openapi.json", "/docs"]);
+  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/api/v1/requests", "/api/v1/training", "/api/v1/backups", "/health", "/metrics", "/", "/status", "/openapi.json", "/docs"]);
   app.use("*", async (c, next) => {
     const route = routes.has(c.req.path) ? c.req.path : "other"; // bounded label values
     const stop = seconds.startTimer({ route });
@@ -72,15 +80,24 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     if (parseInt(length, 10) > limit) tooLarge();
     await next();
   };
-  const outliers = outliersHandler({ catalog, druid: o.druid, metric: o.metric, allowedDataSources: o.allowedDataSources, log });
+  const outliers = outliersHandler({ catalog, druid: o.druid, metric: o.metric, allowedDataSources: o.allowedDataSources, log, recent: o.recent });
   app.post("/api/v1/outliers", limited, outliers);
   app.post("/calculate", limited, outliers);
   app.post("/api/v1/ip_identifier", limited, ipIdentifierHandler);
   for (const path of ["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier"])
     app.all(path, (c) => { throw new HttpError(405, `${c.req.method} ${path} is not supported; send POST with form, multipart or JSON fields (see docs/traffic.md)`); });
   app.get("/api/v1/models", async (c) => c.json({ status: "success", models: await catalog.list() }));
+  app.get("/api/v1/requests", (c) => c.json({ status: "success", requests: o.recent.list() }));
+  app.get("/api/v1/requests/:id", (c) => {
+    const id = c.req.param("id");
+    if (!/^[1-9]\d{0,15}$/.test(id)) throw new BadRequestError(`request id: must be a positive integer, as GET /api/v1/requests lists them (got ${JSON.stringify(id.slice(0, 40))})`);
+    const request = o.recent.get(Number(id));
+    if (!request) throw new NotFoundError(`request ${id} is not among the last requests kept; GET /api/v1/requests lists them`);
+    return c.json({ status: "success", request });
+  });
+  app.route("/", modelRoutes(o.models, limited));
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
-  mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles);
+  mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles, o.status);
   return app;
 }

@@ -19,6 +19,7 @@ import { outliersJson } from "./outliers-json";
 import { chooseModelName } from "./model-name";
 import { DecodedBytes, readTrafficFields, type TrafficFields } from "./traffic-request";
 import { namedSeriesKey, querySeriesKey } from "../traffic/series-key";
+import type { JudgedSeries, RecentRequests } from "../traffic/recent-requests";
 
 export interface OutliersDeps {
   catalog: ModelCatalog;
@@ -28,6 +29,8 @@ export interface OutliersDeps {
   /** [Druid] allowed_datasources as a list ("*": any). */
   allowedDataSources: readonly string[];
   log: Logger;
+  /** Where answered requests are kept for the status page; none: not kept. */
+  recent?: RecentRequests;
 }
 
 /** The `series` field names posted data's series; at most this long. */
@@ -89,8 +92,18 @@ async function pickModel(catalog: ModelCatalog, field: string | undefined, log: 
   return entry;
 }
 
+/** The general path's answer as aligned columns (the status page's view of a request). */
+function judgedOfResult(rows: TimeseriesRow[], metric: string, predicted: Array<{ timestamp: string; forecast: number }>, anomalies: Array<{ timestamp: string }>): JudgedSeries {
+  const flagged = new Set(anomalies.map((a) => a.timestamp));
+  return {
+    timestamps: rows.map((r) => r.timestamp), values: rows.map((r) => r.result[metric]!),
+    forecast: predicted.map((p) => p.forecast), anomalous: rows.map((r) => flagged.has(r.timestamp)),
+  };
+}
+
 export function outliersHandler(deps: OutliersDeps) {
   return async (c: Context) => {
+    const started = performance.now();
     const fields = await readTrafficFields(c);
     if (fields.data === undefined && fields.query === undefined) throw new BadRequestError(`no "query" or "data" in the request; ${NOTHING_SENT}`);
     const entry = await pickModel(deps.catalog, fields.model, deps.log);
@@ -98,6 +111,11 @@ export function outliersHandler(deps: OutliersDeps) {
     const query = fields.data === undefined ? prepareQuery(fields.query!, entry, deps.allowedDataSources) : undefined;
     const broker = query ? await deps.druid.answer(query) : undefined;
     const series = seriesOf(fields, query);
+    const remember = (model: string, metric: string, judged: JudgedSeries) => deps.recent?.add({
+      at: new Date().toISOString(), source: query ? "query" : "data",
+      datasource: query ? (typeof query.dataSource === "string" ? query.dataSource : JSON.stringify(query.dataSource ?? null)) : null,
+      series_name: fields.series ?? null, model, metric, ms: Math.round((performance.now() - started) * 10) / 10,
+    }, judged);
     const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;
     if (text !== undefined && entry.model.judgeColumn) {
       // A model that judges one column (the default model): read it without building row
@@ -110,12 +128,14 @@ export function outliersHandler(deps: OutliersDeps) {
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
         const json = outliersJson(entry.model.name, metric, timestamps, values, decision.expected, decision.scores, decision.anomalous);
+        remember(entry.model.name, metric, { timestamps, values, forecast: decision.expected, anomalous: decision.anomalous });
         return c.body(json, 200, { "content-type": "application/json" });
       }
     }
     const rows = broker ? deps.druid.rows(broker) : rowsFromData(fields.data!);
     const metric = chooseMetric(rows, deps.metric);
     const result = await entry.model.run(rows, metric, series?.(metric));
+    remember(entry.model.name, metric, judgedOfResult(rows, metric, result.predicted, result.anomalies));
     return c.json({ status: "success", model: entry.model.name, metric, anomalies: result.anomalies, predicted: result.predicted });
   };
 }

@@ -104,6 +104,11 @@ export class StationRegistry {
     this.now = opts.now ?? Date.now;
   }
 
+  /** Samples of history kept per variable; 0: history is off. */
+  get historySamples(): number {
+    return this.opts.historySamples ?? 0;
+  }
+
   /** Creates or updates a station. Variables with the same window and pipeline keep their state;
    * a new or changed variable starts fresh; variables no longer listed are removed. */
   initialize(req: InitializeRequest): { kept: string[]; fresh: string[]; removed: string[] } {

@@ -6,20 +6,14 @@
 // Skipped, saying so, only when /usr/bin/chromium is absent (CI installs it: .ci/apt-packages).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { startService, type RunningService } from "../support/service-process";
+import { startService } from "../support/service-process";
 import { blockBody } from "../stations/stream";
+import { AXE_RUN, axeSource, outDir, redPixelsFunction, startFedService, STEP_MS, type FedService } from "./fed-service";
 
 const CHROMIUM = "/usr/bin/chromium";
-const STEP_MS = 15_000;
-const repoRoot = new URL("../..", import.meta.url).pathname;
-const outDir = join(repoRoot, "test/output/ui");
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (!existsSync(CHROMIUM)) {
   console.log(`SKIP test/ui/console-browser.test.ts: ${CHROMIUM} is absent (apt-get install chromium; CI installs it from .ci/apt-packages)`);
@@ -29,18 +23,10 @@ if (!existsSync(CHROMIUM)) {
   // Never hang: whatever step stalls, the file ends (test/run.mjs has its own, longer bound).
   setTimeout(() => { console.error("console-browser.test.ts: over 150 s, giving up"); process.exit(1); }, 150_000).unref();
 
-  let svc: RunningService;
+  let fed: FedService;
   let browser: Browser;
-  /** Flagged points per "station/variable", as the /detection answers gave them. */
-  const flagged: Record<string, number> = {};
-
-  async function post(path: string, body: unknown) {
-    const r = await fetch(svc.stationUrl + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(STEP_MS) });
-    const text = await r.text();
-    assert.is(r.status, 200, `${path}: ${text}`);
-    for (const o of (JSON.parse(text) as { outliers?: Array<{ id_estacio: string; variable: string; dates: string[] }> }).outliers ?? [])
-      flagged[`${o.id_estacio}/${o.variable}`] = (flagged[`${o.id_estacio}/${o.variable}`] ?? 0) + o.dates.length;
-  }
+  // Set in test.before; read by the tests.
+  let svc: FedService["svc"], flagged: FedService["flagged"], trafficSent: FedService["trafficSent"];
 
   /** A page that records console errors, page errors and every request that is not to `base`'s origin (aborted). */
   async function openPage(base: string) {
@@ -62,36 +48,17 @@ if (!existsSync(CHROMIUM)) {
   }
 
   /** Pixels of the flagged points' colour (#a50e0e) on a plot's canvas. */
-  function redPixels(canvas: Locator): Promise<number> {
-    return canvas.evaluate((c: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data as Uint8ClampedArray;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i]! > 140 && d[i + 1]! < 40 && d[i + 2]! < 40 && d[i + 3]! > 200) n++;
-      return n;
-    });
-  }
+  const redPixels = (canvas: Locator): Promise<number> => canvas.evaluate(redPixelsFunction);
 
   async function axeViolations(page: Page): Promise<string[]> {
     await page.evaluate(axeSource); // evaluated by the debugger protocol: the page's CSP does not apply
-    // Browser code as text: the project's TypeScript has no DOM types.
-    const result = await page.evaluate<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>(
-      `axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })`);
-    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+    return page.evaluate<string[]>(AXE_RUN); // browser code as text: the project's TypeScript has no DOM types
   }
 
   test.before(async () => {
     mkdirSync(outDir, { recursive: true });
-    svc = await startService();
-    // The README's example: station_1's temperature and humidity over a day, humidity jumping at 12:00.
-    const dir = mkdtempSync(join(tmpdir(), "rbao-ui-"));
-    execFileSync(process.execPath, [join(repoRoot, "docs/examples/example-data.mjs"), "--out", dir]);
-    await post("/initialize", { id_estacio: "station_1", variables: { temperature: 32, humidity: 32 } });
-    await post("/detection", JSON.parse(readFileSync(join(dir, "block.json"), "utf8")));
-    // And the station tests' stream: level shifts and a spike every 97 samples, in two blocks.
-    await post("/initialize", { id_estacio: "station_2", variables: { level: 32 } });
-    await post("/detection", blockBody("station_2", 0, 1000, ["level"]));
-    await post("/detection", blockBody("station_2", 1000, 1000, ["level"]));
-    assert.ok(flagged["station_1/humidity"]! > 0 && flagged["station_2/level"]! > 1, `flagged points to draw: ${JSON.stringify(flagged)}`);
+    fed = await startFedService();
+    ({ svc, flagged, trafficSent } = fed);
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true, timeout: STEP_MS,
       // Playwright adds --no-sandbox (chromiumSandbox: false) and a fresh --user-data-dir itself.
@@ -101,7 +68,7 @@ if (!existsSync(CHROMIUM)) {
 
   test.after(async () => {
     await browser?.close();
-    await svc?.stop();
+    await fed?.stop();
   });
 
   test("station page: each variable plotted with the API's flagged points; no error, nothing outside the box", async () => {
@@ -113,12 +80,13 @@ if (!existsSync(CHROMIUM)) {
         await figure.waitFor();
         const count = flagged[`station_1/${variable}`] ?? 0;
         assert.is(await figure.getAttribute("data-flagged"), String(count), variable);
-        if (count === 0) {
-          assert.is(await figure.locator("canvas").count(), 0);
-          assert.match(await figure.innerText(), /no flagged points/);
-        } else {
-          assert.ok(await redPixels(figure.locator("canvas").first()) > 0, `${variable}: ${count} flagged points drawn`);
-        }
+        // The day's 1,440 samples are all in the history; its labels are the API's flagged points.
+        assert.is(await figure.getAttribute("data-history"), "1440", variable);
+        assert.is(await figure.getAttribute("data-drawn-flagged"), String(count), variable);
+        assert.match(await figure.locator(".history-note").innerText(), /^history: the last 1440 of 10080 samples kept/);
+        const canvases = figure.locator("canvas");
+        assert.is(await canvases.count(), 2, `${variable}: values and the score beneath`);
+        if (count > 0) assert.ok(await redPixels(canvases.first()) > 0, `${variable}: ${count} flagged points drawn`);
       }
       await page.waitForFunction("Number(document.body.dataset.refreshed ?? 0) >= 1");
       assert.match(await page.locator("#overview-facts").innerText(), /version\s+\d+\.\d+\.\d+/);
@@ -146,23 +114,112 @@ if (!existsSync(CHROMIUM)) {
       const figure = page.locator('figure[data-variable="level"][data-flagged]');
       await figure.waitFor();
       assert.is(await figure.getAttribute("data-flagged"), String(flagged["station_2/level"]));
+      assert.is(await figure.getAttribute("data-drawn-flagged"), String(flagged["station_2/level"]));
       assert.ok(await redPixels(figure.locator("canvas").first()) > 0);
+      console.log(`station_2/level marks: ${await figure.getAttribute("data-marks")}`);
       assert.equal(errors, []);
     } finally {
       await close();
     }
   });
 
-  test("traffic page: overview and models; no error, nothing outside the box, no axe violation", async () => {
+  test("station page: a maintenance window created from the page (the 400's message first), listed, marked, deleted", async () => {
+    const { page, errors, outside, close } = await openPage(svc.stationUrl);
+    try {
+      await page.goto(`${svc.stationUrl}/#station=station_2`);
+      const figure = page.locator('figure[data-variable="level"][data-flagged]');
+      await figure.waitFor();
+      assert.match(await figure.getAttribute("data-marks") ?? "", /maintenance:0$/);
+      // Reversed: the service's 400 is shown as it said it.
+      await page.locator("#mw-from").fill("2021-01-01 12:00:00");
+      await page.locator("#mw-to").fill("2021-01-01 10:00:00");
+      await page.locator("#mw-reason").fill("sensor cleaning");
+      await page.locator("#maintenance-form button[type=submit]").click();
+      await page.locator("#mw-message", { hasText: "not created" }).waitFor();
+      assert.match(await page.locator("#mw-message").innerText(), /^not created: HTTP 400: to: must be after "from"/);
+      // Corrected, with the keyboard: the window is created and listed, and marked on the plot.
+      await page.locator("#mw-to").fill("2021-01-01 14:00:00");
+      await page.locator("#mw-variables input[value=level]").check();
+      await page.locator("#mw-reason").focus();
+      await page.keyboard.press("Enter");
+      await page.locator("#maintenance-table tbody tr[data-window]").waitFor();
+      const row = await page.locator("#maintenance-table tbody tr[data-window]").innerText();
+      assert.match(row, /2021-01-01T12:00:00.000Z\s+2021-01-01T14:00:00.000Z\s+level\s+sensor cleaning/);
+      const listed = await (await fetch(`${svc.stationUrl}/stations/station_2/maintenance`)).json() as { windows: Array<{ reason: string; variables: string[] }> };
+      assert.equal(listed.windows.map((w) => [w.reason, w.variables]), [["sensor cleaning", ["level"]]]);
+      await page.locator('figure[data-variable="level"][data-marks$="maintenance:1"]').waitFor();
+      await page.screenshot({ path: join(outDir, "maintenance.png"), fullPage: true });
+      assert.equal(await axeViolations(page), []);
+      await page.locator("#maintenance-table button", { hasText: "Delete" }).click();
+      await page.locator("#maintenance-table tbody tr[data-window]").waitFor({ state: "detached" });
+      assert.equal((await (await fetch(`${svc.stationUrl}/stations/station_2/maintenance`)).json() as { windows: unknown[] }).windows, []);
+      assert.equal(errors.filter((e) => !/status of 400/.test(e)), []); // the browser logs the refused POST itself
+      assert.equal(outside, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("station page with history off: says so, and plots the flagged points' scores", async () => {
+    const off = await startService({ configIni: "[Stations]\nhistory_samples = 0\n" });
+    const { page, errors, close } = await openPage(off.stationUrl);
+    try {
+      const r = await fetch(`${off.stationUrl}/initialize`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id_estacio: "station_2", variables: { level: 32 } }) });
+      assert.is(r.status, 200);
+      const d = await fetch(`${off.stationUrl}/detection`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(blockBody("station_2", 0, 1000, ["level"])) });
+      assert.is(d.status, 200);
+      await page.goto(`${off.stationUrl}/#station=station_2`);
+      const figure = page.locator('figure[data-variable="level"][data-flagged]');
+      await figure.waitFor();
+      assert.is(await figure.getAttribute("data-history"), "off");
+      assert.match(await figure.locator(".history-note").innerText(), /^history off \(\[Stations\] history_samples = 0\)/);
+      assert.is(await figure.locator("canvas").count(), 1);
+      assert.ok(await redPixels(figure.locator("canvas").first()) > 0);
+      assert.equal(errors, []);
+    } finally {
+      await close();
+      await off.stop();
+    }
+  });
+
+  test("traffic page: models, the last requests, one plotted with its forecast and anomalies; no error, nothing outside the box, no axe violation", async () => {
     const { page, errors, outside, close } = await openPage(svc.trafficUrl);
     try {
       await page.goto(`${svc.trafficUrl}/`);
       await page.locator("#models tbody tr").first().waitFor();
       assert.match(await page.locator("#models tbody").innerText(), /default/);
       assert.ok(await page.locator("#stations").isHidden());
+      // Newest first: the posted series, then the query; the newest is plotted unless one is chosen.
+      const rows = page.locator("#requests-table tbody tr");
+      await rows.nth(1).waitFor();
+      const texts = await rows.allInnerTexts();
+      for (const [i, [source, anomalies]] of [...trafficSent].reverse().entries()) {
+        assert.match(texts[i]!, new RegExp(`^#${2 - i}\\s.*\\s${source.replace(/[."]/g, "\\$&")}\\s.*\\sdefault\\s+\\w+\\s+${anomalies}\\s`), texts[i]);
+      }
+      const plot = page.locator("#request-plot[data-request]");
+      await plot.waitFor();
+      assert.is(await plot.getAttribute("data-request"), "2");
+      assert.is(await plot.getAttribute("data-anomalies"), String(trafficSent[1]![1]));
+      // The query's request, chosen with the keyboard: its series replaces the plot.
+      await page.locator("#requests-table a", { hasText: "#1" }).focus();
+      await page.keyboard.press("Enter");
+      await page.locator('#request-plot[data-request="1"]').waitFor(); // (waitForFunction with a string is refused by the page's CSP)
+      assert.is(await plot.getAttribute("data-anomalies"), String(trafficSent[0]![1]));
+      if (trafficSent[0]![1] > 0) assert.ok(await redPixels(plot.locator("canvas")) > 0, "the query's anomalies drawn");
+      // The overview: Druid's last contact (the query's), the next training, the data dir.
+      const facts = await page.locator("#overview-facts").innerText();
+      assert.match(facts, /Druid broker\s+answered at \d{4}-/);
+      assert.match(facts, /next training\s+\d{4}-\d\d-\d\dT15:00:00/);
+      assert.match(facts, /data dir on disk\s+\d+\.\d MiB \(/);
+      // Training: none yet; a run asked with a wrong setting shows the service's 400 as it is.
+      await page.locator("#runs-table tbody", { hasText: "no training run yet" }).waitFor();
+      await page.locator("#train-epochs").fill("0");
+      await page.locator("#train-epochs").press("Enter");
+      await page.locator("#train-message", { hasText: "not started" }).waitFor();
+      assert.is(await page.locator("#train-message").innerText(), `not started: HTTP 400: "epochs" must be a positive integer, got '0'`);
       await page.screenshot({ path: join(outDir, "traffic.png"), fullPage: true });
       assert.equal(await axeViolations(page), []);
-      assert.equal(errors, []);
+      assert.equal(errors.filter((e) => !/status of 400/.test(e)), []); // the browser logs the refused POST itself
       assert.equal(outside, []);
     } finally {
       await close();

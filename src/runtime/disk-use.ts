@@ -1,0 +1,21 @@
+// Disk use of a directory (the data dir, for the status page): the bytes of the files under it,
+// and what the filesystem holding it has free.
+import { readdirSync, statfsSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** Bytes of the regular files under `dir` (recursively; symbolic links are not followed). */
+export function directoryBytes(dir: string): number {
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) bytes += directoryBytes(path);
+    else if (e.isFile()) bytes += statSync(path).size;
+  }
+  return bytes;
+}
+
+/** Free bytes (for an unprivileged user) and total bytes of the filesystem holding `path`. */
+export function filesystemBytes(path: string): { free: number; total: number } {
+  const s = statfsSync(path);
+  return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
+}

@@ -1,0 +1,93 @@
+// The traffic API's last requests, for the status page's traffic section (issue 15 part 1): which
+// query or posted series, how many points, which model, how many anomalies, and the tail of the
+// series with its forecast and anomalies to plot. A small ring in memory, lost on restart by
+// design (it shows what the box is doing now, not a record): at most CAPACITY requests, each with
+// at most SERIES_POINTS points of its series (the latest), so it holds a few MB at worst.
+
+/** Requests kept: the newest replace the oldest. */
+export const CAPACITY = 20;
+/** Points of a request's series kept (its last ones): two days of one-minute points. */
+export const SERIES_POINTS = 2880;
+
+export interface RecentRequest {
+  /** 1 for the first request since the process started. */
+  id: number;
+  /** When it was answered (ISO 8601). */
+  at: string;
+  /** "query" (asked of Druid) or "data" (posted). */
+  source: "query" | "data";
+  /** The query's dataSource, or null for posted data. */
+  datasource: string | null;
+  /** The series name the request carried (its `series` field), or null. */
+  series_name: string | null;
+  model: string;
+  metric: string;
+  points: number;
+  anomalies: number;
+  /** Time to answer, ms. */
+  ms: number;
+}
+
+/** A request's series as judged: timestamps, values, forecast and anomaly flags, aligned. */
+export interface JudgedSeries {
+  timestamps: readonly string[];
+  values: ArrayLike<number>;
+  forecast: ArrayLike<number>;
+  anomalous: readonly boolean[];
+}
+
+export interface KeptSeries {
+  timestamps: string[];
+  values: number[];
+  forecast: number[];
+  anomalous: boolean[];
+  /** Points of the request before the kept ones (not kept). */
+  left_out: number;
+}
+
+/** The last `keep` elements of `a` as an array (copied: the request's arrays are not held). */
+function tail<T>(a: ArrayLike<T>, keep: number): T[] {
+  const from = Math.max(0, a.length - keep);
+  const out = new Array<T>(a.length - from);
+  for (let i = from; i < a.length; i++) out[i - from] = a[i]!;
+  return out;
+}
+
+function countTrue(flags: readonly boolean[]): number {
+  let n = 0;
+  for (let i = 0; i < flags.length; i++) if (flags[i]) n++;
+  return n;
+}
+
+export class RecentRequests {
+  private readonly ring: Array<{ request: RecentRequest; series: KeptSeries }> = [];
+  private next = 1;
+
+  constructor(private readonly capacity = CAPACITY, private readonly seriesPoints = SERIES_POINTS) {}
+
+  /** Records an answered request; returns its id. */
+  add(request: Omit<RecentRequest, "id" | "points" | "anomalies">, judged: JudgedSeries): number {
+    const id = this.next++;
+    const points = judged.timestamps.length;
+    const anomalies = countTrue(judged.anomalous);
+    const keep = this.seriesPoints;
+    const series: KeptSeries = {
+      timestamps: tail(judged.timestamps, keep), values: tail(judged.values, keep),
+      forecast: tail(judged.forecast, keep), anomalous: tail(judged.anomalous, keep), left_out: Math.max(0, points - keep),
+    };
+    this.ring.push({ request: { id, ...request, points, anomalies }, series });
+    if (this.ring.length > this.capacity) this.ring.shift();
+    return id;
+  }
+
+  /** The kept requests, newest first. */
+  list(): RecentRequest[] {
+    return this.ring.map((r) => r.request).reverse();
+  }
+
+  /** A kept request with its series, or undefined when it is not (or no longer) kept. */
+  get(id: number): (RecentRequest & { series: KeptSeries }) | undefined {
+    const r = this.ring.find((e) => e.request.id === id);
+    return r && { ...r.request, series: r.series };
+  }
+}
