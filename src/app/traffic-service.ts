@@ -4,6 +4,8 @@
 import { join } from "node:path";
 import { backupsDir, modelsDir } from "../config";
 import { startDeepModels } from "./deep-models";
+import { startCluster } from "./cluster";
+import { rollbackModel } from "./model-rollback";
 import { catalogWithDefault } from "../detect/model-catalog";
 import { defaultTrafficModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";
@@ -20,10 +22,12 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
     : undefined;
   const druid = DruidClient.fromConfig(config.Druid);
   const outliers = config.Outliers;
+  const modelNames = outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean);
+  const cluster = await startCluster(config, modelNames, log);
   const deep = startDeepModels({
-    modelsDir: modelsDir(config), backupsDir: backupsDir(config), thresholdK: outliers.threshold_k, log,
+    modelsDir: modelsDir(config), backupsDir: backupsDir(config), thresholdK: outliers.threshold_k, log, cluster,
     training: outliers.training_enabled ? {
-      schedule: outliers.schedule_hour, modelNames: outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean),
+      schedule: outliers.schedule_hour, modelNames,
       epochs: outliers.epochs, batchSize: outliers.batch_size, druid,
     } : undefined,
   });
@@ -35,6 +39,10 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, deep.catalog);
-  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, ...consoleOptions() });
-  return { app, close: async () => { await deep.close(); memory?.close(); } };
+  const app = createTrafficApp({
+    catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, ...consoleOptions(),
+    clusterHealth: () => cluster.health(),
+    rollback: (name, version) => rollbackModel(cluster, name, version, log),
+  });
+  return { app, close: async () => { await deep.close(); await cluster.close(); memory?.close(); } };
 }
