@@ -63,7 +63,8 @@ export class ModelSync {
       } catch (e) {
         const msg = (e as Error).message;
         if ((e as Error).name === "ObjectStoreError") unreachable ??= msg;
-        else this.o.log.error({ model: name, err: msg }, "model from S3 refused; the previous version keeps serving");
+        else if ((e as Error).name === "ModelStoreError") this.o.log.error({ model: name, err: msg }, "model from S3 refused; the previous version keeps serving");
+        else this.o.log.error({ model: name, err: msg }, "model from S3 could not be installed; the previous version keeps serving");
       }
     }
     if (unreachable) {

@@ -129,7 +129,10 @@ export function writeModelDir(modelsDir: string, name: string, m: ModelFiles, op
     writeInto(fresh, m);
     if (opts.backupsDir && existsSync(target)) {
       mkdirSync(opts.backupsDir, { recursive: true });
-      backup = join(opts.backupsDir, `${name}-${backupStamp(opts.now ?? new Date())}`);
+      // A second backup within the same second (models synchronised from S3) gets -2, -3, ...
+      const stem = join(opts.backupsDir, `${name}-${backupStamp(opts.now ?? new Date())}`);
+      backup = stem;
+      for (let n = 2; existsSync(backup); n++) backup = `${stem}-${n}`;
       cpSync(target, backup, { recursive: true, errorOnExist: true, force: false });
       fsyncDir(dirname(backup));
     }
