@@ -1,4 +1,4 @@
-// Deep models in S3 (docs/cluster.md § What is stored where):
+// Deep models in S3 (docs/cluster.md § Models shared through S3):
 //   <prefix>models/<name>/v<version>/model.json, weights.bin, metadata.ini, filter.json,
 //                                    <name>.keras (the same model for Keras)
 //   <prefix>models/<name>/manifest.json   written last (./manifest.ts)

@@ -14,6 +14,8 @@ import { ModelSync } from "../../src/cluster/model-sync";
 import { readBundledModel } from "../../src/deep/files/bundled-models";
 import type { ModelFiles } from "../../src/deep/files/model-files";
 import { startS3, type S3Server } from "../support/cluster-servers";
+import { spawn } from "node:child_process";
+import { serviceCommand } from "../support/service-process";
 
 let s3: S3Server;
 let objects: ObjectStore;
@@ -94,6 +96,33 @@ test("S3 stopped: the sync says unreachable and keeps the model; reached again w
   await s3.start();
   await sync.pollOnce();
   assert.is(sync.health().state, "ok");
+});
+
+test("models rollback <name> [version] (CLI): goes back cluster-wide; an unknown version lists the kept ones, exit 1", async () => {
+  const store = new ModelStore(objects, { prefix: "p4/", kept: 3, box: "box-a" });
+  await store.publish("traffic", variant(1), 1);
+  await store.publish("traffic", variant(2), 2);
+  const [cmd, ...pre] = serviceCommand();
+  const env = {
+    ...process.env, RB_AIOUTLIERS_AWS_S3_HOSTNAME: s3.endpoint, RB_AIOUTLIERS_AWS_S3_BUCKET: s3.bucket, RB_AIOUTLIERS_AWS_KEY_PREFIX: "p4/",
+    RB_AIOUTLIERS_AWS_S3_PUBLIC_KEY: "S3RVER", RB_AIOUTLIERS_AWS_S3_PRIVATE_KEY: "planted-cli-secret",
+  };
+  // Not spawnSync: s3rver runs in this process and must keep answering.
+  const cli = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const c = spawn(cmd, [...pre, "models", "rollback", ...args], { env, timeout: 60_000 });
+    let stdout = "", stderr = "";
+    c.stdout.on("data", (b) => (stdout += b));
+    c.stderr.on("data", (b) => (stderr += b));
+    c.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+  const ok = await cli("traffic");
+  assert.is(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /traffic: version 2 -> 1/);
+  assert.is((await store.manifest("traffic"))!.current, 1);
+  const bad = await cli("traffic", "9");
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /'traffic' has no version 9; kept: 2, 1/);
+  assert.not.match(ok.stdout + ok.stderr + bad.stdout + bad.stderr, /planted/);
 });
 
 test.run();
