@@ -55,8 +55,9 @@ export function startDeepModels(o: DeepModelsOptions): DeepModels {
   const cluster = o.cluster ?? {};
   let running: Promise<void> | undefined;
   /** Trains `name` (stopped by `signal`) and, with S3, publishes it as `version`. */
-  const trainOne = async (t: Training, name: string, signal: AbortSignal, version?: number) => {
-    log.info({ model: name, version }, "scheduled training started");
+  const trainOne = async (t: Training, name: string, signal: AbortSignal, shared?: { version: number; tick: number }) => {
+    const version = shared?.version;
+    log.info({ model: name, version, tick: shared && new Date(shared.tick).toISOString() }, "scheduled training started");
     const r = await trainModel({
       name, modelsDir: o.modelsDir, backupsDir: o.backupsDir, druid: t.druid,
       epochs: t.epochs, batchSize: t.batchSize, signal,
@@ -84,7 +85,7 @@ export function startDeepModels(o: DeepModelsOptions): DeepModels {
       }
       const { lease } = answer;
       try {
-        await trainOne(t, name, AbortSignal.any([abort.signal, lease.lost]), lease.fence);
+        await trainOne(t, name, AbortSignal.any([abort.signal, lease.lost]), { version: lease.fence, tick });
         await lease.finish();
       } catch (e) {
         if (lease.lost.aborted) {
