@@ -23,11 +23,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "deep/files": ["deep", "detect", "runtime"],
   "deep/inference": ["deep", "deep/files", "detect", "runtime"],
   "deep/training": ["deep", "deep/files", "deep/inference", "detect", "druid", "runtime"],
+  cluster: ["deep", "deep/files", "detect", "runtime"],
   stations: ["detect", "runtime"],
   traffic: ["detect", "druid", "runtime"],
   http: ["detect", "druid", "stations", "traffic"],
-  app: ["http", "stations", "traffic", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
-  cli: ["app", "stations", "traffic", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
+  app: ["http", "cluster", "stations", "traffic", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
+  cli: ["app", "cluster", "stations", "traffic", "deep", "deep/files", "deep/inference", "deep/training", "druid", "detect", "runtime", "config"],
 };
 
 /** Layers that may import no package but these (the pure core: arrays in, values out). */

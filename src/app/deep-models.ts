@@ -3,7 +3,11 @@
 // asked over HTTP, now (issue 15 part 5), the history of those runs, and the backups of replaced
 // models listed and restored. Training runs in a worker thread (src/deep/training/training-job.ts),
 // one run at a time; requests keep being served by the loaded model, which the catalog swaps for
-// the new one when its files change.
+// the new one when its files change. In cluster mode (./cluster.ts, docs/cluster.md) a box trains
+// a model at a tick only while it holds that model's lease, publishes the result to S3, and the
+// other boxes wait for the tick to be over (taking the lease over if its holder dies).
+import { setTimeout as sleep } from "node:timers/promises";
+import { join } from "node:path";
 import { Cron } from "croner";
 import type { Logger } from "pino";
 import type { TimeseriesRow } from "../detect/traffic-model";
@@ -14,6 +18,8 @@ import { DEFAULT_RETRAIN_LEARNING_RATE, takeTrainingLock, trainModel, TrainingEr
 import { TrainingRuns, type TrainingRun } from "../deep/training/training-runs";
 import type { TrainingDefaults, TrainingSettings } from "../deep/training/training-request";
 import { listBackups, restoreBackup, type Backup } from "../deep/files/backups";
+import { readModelDir } from "../deep/files/model-files";
+import type { Cluster } from "./cluster";
 
 export interface DeepModelsOptions {
   /** [Paths] models_dir, and where replaced models are backed up. */
@@ -30,6 +36,7 @@ export interface DeepModelsOptions {
    * [Outliers] training_enabled is off. */
   schedule?: string;
   log: Logger;
+  cluster?: Pick<Cluster, "lease" | "store" | "sync">;
 }
 
 export interface DeepModels {
@@ -57,29 +64,78 @@ export function startDeepModels(o: DeepModelsOptions): DeepModels {
   });
   const history = new TrainingRuns(o.runsFile);
   const abort = new AbortController();
+  const cluster = o.cluster ?? {};
   let running: Promise<void> | undefined;
-  const trainAll = async (s: TrainingSettings, trigger: TrainingRun["trigger"]) => {
+  const verb = (trigger: TrainingRun["trigger"]) => (trigger === "schedule" ? "scheduled" : "requested");
+  /** Trains `name` (stopped by `signal`), recorded in the run history; with S3, publishes it (as
+   * `shared.version` when the lease gave one). */
+  const trainOne = async (s: TrainingSettings, name: string, trigger: TrainingRun["trigger"], signal: AbortSignal, shared?: { version: number; tick: number }) => {
+    log.info({ model: name, trigger, version: shared?.version, tick: shared && new Date(shared.tick).toISOString() }, `${verb(trigger)} training started`);
+    const run = history.start(name, trigger, s.epochs);
+    try {
+      const r = await trainModel({
+        name, modelsDir: o.modelsDir, backupsDir: o.backupsDir, druid: o.druid,
+        epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, signal,
+        onEpoch: (e) => { history.epoch(run, e); log.info({ model: name, epoch: e.epoch, epochs: e.epochs, loss: e.loss }, "training epoch"); },
+      });
+      history.finish(run, { result: r });
+      log.info({ model: name, trigger, slices: r.slices, avg_loss: r.avgLoss, std_loss: r.stdLoss, backup: r.backup }, `${verb(trigger)} training done`);
+    } catch (e) {
+      history.finish(run, { error: (e as Error).message, interrupted: signal.aborted });
+      throw e;
+    }
+    if (!cluster.store) return;
+    const published = await cluster.store.publish(name, readModelDir(join(o.modelsDir, name)), shared?.version);
+    cluster.sync?.markInstalled(name, published);
+    log.info({ model: name, version: published }, "model published to S3");
+  };
+  /** One model at one tick, cluster-wide: take the lease, or wait until the tick is over. */
+  const trainShared = async (s: TrainingSettings, name: string, tick: number, deadline: number) => {
+    const shared = cluster.lease!;
+    while (!abort.signal.aborted && Date.now() < deadline) {
+      if (!shared.reachable()) {
+        log.warn({ model: name }, "Redis cannot be reached: not training this tick");
+        return;
+      }
+      const answer = await shared.lease.tryTake(name, tick);
+      if (answer.kind === "done") return;
+      if (answer.kind === "busy") {
+        await sleep(Math.min(1000, shared.leaseMs / 3), undefined, { signal: abort.signal }).catch(() => {});
+        continue;
+      }
+      const { lease } = answer;
+      try {
+        await trainOne(s, name, "schedule", AbortSignal.any([abort.signal, lease.lost]), { version: lease.fence, tick });
+        await lease.finish();
+      } catch (e) {
+        if (lease.lost.aborted) {
+          log.error({ model: name, err: String(lease.lost.reason) }, "training lease lost; another box trains this tick");
+          return;
+        }
+        log.error({ model: name, err: (e as Error).message }, "scheduled training failed; the previous model keeps serving");
+        await lease.finish(); // the tick had its one try
+      } finally {
+        await lease.release();
+      }
+      return;
+    }
+  };
+  /** A scheduled run with its tick (the scheduled time, the same on every box) shares the work
+   * through the cluster's lease; a requested run, or any run without a cluster, trains here. */
+  const trainAll = async (s: TrainingSettings, trigger: TrainingRun["trigger"], tick?: { at: number; deadline: number }) => {
     for (const name of s.names) {
       if (abort.signal.aborted) return;
-      log.info({ model: name, trigger }, `${trigger === "schedule" ? "scheduled" : "requested"} training started`);
-      const run = history.start(name, trigger, s.epochs);
       try {
-        const r = await trainModel({
-          name, modelsDir: o.modelsDir, backupsDir: o.backupsDir, druid: o.druid,
-          epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, signal: abort.signal,
-          onEpoch: (e) => { history.epoch(run, e); log.info({ model: name, epoch: e.epoch, epochs: e.epochs, loss: e.loss }, "training epoch"); },
-        });
-        history.finish(run, { result: r });
-        log.info({ model: name, trigger, slices: r.slices, avg_loss: r.avgLoss, std_loss: r.stdLoss, backup: r.backup }, `${trigger === "schedule" ? "scheduled" : "requested"} training done`);
+        if (cluster.lease && tick) await trainShared(s, name, tick.at, tick.deadline);
+        else await trainOne(s, name, trigger, abort.signal);
       } catch (e) {
-        history.finish(run, { error: (e as Error).message, interrupted: abort.signal.aborted });
-        log.error({ model: name, trigger, err: (e as Error).message }, `${trigger === "schedule" ? "scheduled" : "requested"} training failed; the previous model keeps serving`);
+        log.error({ model: name, trigger, err: (e as Error).message }, `${verb(trigger)} training failed; the previous model keeps serving`);
       }
     }
   };
   /** One run at a time in this process (the lock file keeps other processes out). */
-  const launch = (s: TrainingSettings, trigger: TrainingRun["trigger"]) => {
-    running = trainAll(s, trigger).finally(() => (running = undefined));
+  const launch = (s: TrainingSettings, trigger: TrainingRun["trigger"], tick?: { at: number; deadline: number }) => {
+    running = trainAll(s, trigger, tick).finally(() => (running = undefined));
     return running;
   };
   const scheduled: TrainingSettings = {
@@ -87,9 +143,16 @@ export function startDeepModels(o: DeepModelsOptions): DeepModels {
     epochs: o.defaults.epochs, batchSize: o.defaults.batchSize, learningRate: DEFAULT_RETRAIN_LEARNING_RATE,
   };
   // protect: a run still going when the next tick comes is not started twice; nor is one while
-  // a requested run goes on.
+  // a requested run goes on. A tick is named by its scheduled time, the same on every box whatever
+  // its delay; a box waits for it until the next.
   const cron = o.schedule === undefined ? undefined
-    : new Cron(o.schedule, { protect: true, catch: true }, () => running ?? launch(scheduled, "schedule"));
+    : new Cron(o.schedule, { protect: true, catch: true }, (self: Cron) => {
+      if (running) return running;
+      const now = Date.now();
+      const at = self.previousRuns(1, new Date(now + 1))[0]?.getTime() ?? now;
+      const deadline = self.nextRun()?.getTime() ?? now + 86_400_000;
+      return launch(scheduled, "schedule", { at, deadline });
+    });
   return {
     catalog,
     defaults: o.defaults,

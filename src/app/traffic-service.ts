@@ -7,6 +7,8 @@ import { productVersion } from "../runtime/version";
 import { backupsDir, modelsDir } from "../config";
 import { startDeepModels } from "./deep-models";
 import { modelAdmin } from "./model-admin";
+import { startCluster } from "./cluster";
+import { rollbackModel } from "./model-rollback";
 import { catalogWithDefault } from "../detect/model-catalog";
 import { defaultTrafficModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";
@@ -40,9 +42,11 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
     : undefined;
   const druid = DruidClient.fromConfig(config.Druid);
   const outliers = config.Outliers;
+  const modelNames = outliers.model_names.split(",").map((s) => s.trim()).filter(Boolean);
+  const cluster = await startCluster(config, modelNames, log);
   const deep = startDeepModels({
     modelsDir: modelsDir(config), backupsDir: backupsDir(config), runsFile: join(config.Paths.data_dir, "training-runs.json"),
-    thresholdK: outliers.threshold_k, log, druid,
+    thresholdK: outliers.threshold_k, log, druid, cluster,
     defaults: { modelNames: outliers.model_names, epochs: outliers.epochs, batchSize: outliers.batch_size },
     ...(outliers.training_enabled ? { schedule: outliers.schedule_hour } : {}),
   });
@@ -65,6 +69,8 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
         series_memory: { setting: "[ShallowOutliers] memory_bytes", bytes: config.ShallowOutliers.memory_bytes, used_bytes: memory?.totals().bytes ?? 0 },
       },
     })),
+    clusterHealth: () => cluster.health(),
+    rollback: (name, version) => rollbackModel(cluster, name, version, log),
   });
-  return { app, close: async () => { await deep.close(); memory?.close(); } };
+  return { app, close: async () => { await deep.close(); await cluster.close(); memory?.close(); } };
 }

@@ -9,8 +9,9 @@ import { exportKerasCommand } from "./export-keras";
 import { trainCommand } from "./train";
 import { detectCommand } from "./detect";
 import { healthcheckCommand } from "./healthcheck";
+import { modelsCommand } from "./models";
 
-export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand, trainCommand, detectCommand, healthcheckCommand];
+export const commands: Command[] = [serveCommand, checkConfigCommand, versionCommand, importKerasCommand, exportKerasCommand, trainCommand, detectCommand, healthcheckCommand, modelsCommand];
 export const defaultCommand = "serve";
 
 /** The text of `rb-aioutliers --help`. */

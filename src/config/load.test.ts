@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, readConfig, ConfigError, modelsDir } from "./index";
+import { loadConfig, readConfig, ConfigError, modelsDir, redactSecrets } from "./index";
 import { pipelineNames } from "../detect";
 
 function iniFile(text: string): string {
@@ -144,7 +144,7 @@ x = 1
   const lines = msg.split("\n").slice(1).map((l) => l.trim());
   assert.equal(lines.sort(), [
     "[Logger] levl: unknown key; did you mean level?",
-    "[Nonsense]: unknown section; known sections: [OutliersServerProduction] [Stations] [Outliers] [ShallowOutliers] [Druid] [Paths] [Logger] [Server]",
+    "[Nonsense]: unknown section; known sections: [OutliersServerProduction] [Stations] [Outliers] [ShallowOutliers] [Druid] [Paths] [Logger] [Server] [AWS] [Redis]",
     "[Outliers] port: unknown key here; it belongs in [Stations]",
     "[Stations] colour: unknown key; [Stations] has: binding_address, port, data_server_endpoint, default_pipeline, body_limit, state_cache_bytes, outbox_max_backoff_ms, outbox_timeout_ms, outlier_retention_hours, history_samples, event_retention_hours, sqlite_synchronous, accept_older_samples, max_block_cpu_ms",
     "[Stations] metric: unknown key here; it belongs in [Outliers]",
@@ -153,9 +153,10 @@ x = 1
   ].sort());
 });
 
-test("a key before any section, and a misspelt key of an ignored section, are errors", () => {
+test("a key before any section, and misspelt keys of the original's sections, are errors", () => {
   assert.match(errorOf({ file: iniFile("port = 1\n[Stations]\n") }), /port: a key outside any section; put it under \[Stations\]/);
   assert.match(errorOf({ file: iniFile("[AWS]\ns3_bukcet = b\n") }), /\[AWS\] s3_bukcet: unknown key; did you mean s3_bucket\?/);
+  assert.match(errorOf({ file: iniFile("[NTP]\nntp_sever = b\n") }), /\[NTP\] ntp_sever: unknown key; did you mean ntp_server\?/);
 });
 
 test("an RB_AIOUTLIERS_ variable of a known section with an unknown key is an error; other tools' variables are not", () => {
@@ -187,12 +188,11 @@ zk_hosts=zk:2181
 auth_token=t
 `) });
   assert.is(config.OutliersServerProduction.outliers_server_port, 39091);
+  assert.equal([config.AWS.s3_hostname, config.Redis.rd_hostname, config.Redis.rd_port], ["http://s3.local", "10.0.0.1", 16379], "[AWS] and [Redis] are read (docs/cluster.md)");
   assert.equal(warnings, [
     "[OutliersServerProduction] outliers_server_workers is ignored: one process serves both APIs",
     "[OutliersServerProduction] outliers_server_threads is ignored: one process serves both APIs",
     "[Outliers] target_sensors is ignored: the Druid query's filter chooses the sensors",
-    "[AWS] is ignored: not used yet: models are not synchronised through S3 (copy model directories between boxes instead)",
-    "[Redis] is ignored: not used yet: nothing is shared through Redis",
     "[NTP] is ignored: times come from the system clock; keep it synchronised with chronyd or ntpd",
     "[ZooKeeper] is ignored: no ZooKeeper coordination: every box trains on its own schedule",
     "[Rails] is ignored: the manager's API is not called",
@@ -205,6 +205,31 @@ test("[ShallowOutliers] series memory: on by default, bounded, can be turned off
   assert.equal([d.memory, d.memory_series, d.memory_bytes], [true, 1000, 512 * 1024 * 1024]);
   const c = loadConfig({ file: iniFile("[ShallowOutliers]\nmemory = false\nmemory_series = 10\nmemory_bytes = 536870912\n") }).ShallowOutliers;
   assert.equal([c.memory, c.memory_series, c.memory_bytes], [false, 10, 536870912]);
+});
+
+test("[AWS] and [Redis]: off by default, our keys' defaults, values checked", () => {
+  const c = loadConfig({ file: iniFile("") });
+  assert.equal([c.AWS.s3_hostname, c.AWS.key_prefix, c.AWS.sync_interval_s, c.AWS.versions_kept, c.AWS.s3_tls], ["", "rbaioutliers/", 60, 5, false]);
+  assert.equal([c.Redis.rd_hostname, c.Redis.rd_port, c.Redis.key_prefix, c.Redis.lease_ms, c.Redis.rd_tls], ["", 6379, "rbaioutliers/", 30_000, false]);
+  const e = errorOf({ file: iniFile("[AWS]\nsync_interval_s = 0\nkey_prefix = a b\n[Redis]\nrd_port = 70000\nlease_ms = 10\n") });
+  for (const key of ["[AWS] sync_interval_s", "[AWS] key_prefix", "[Redis] rd_port", "[Redis] lease_ms"]) assert.ok(e.includes(key), `${key} in ${e}`);
+});
+
+test("secrets: from the environment, or from a file only the service user may read; never printed by redactSecrets", () => {
+  assert.is(loadConfig({ env: { RB_AIOUTLIERS_REDIS_RD_SECRET: "from-env" } }).Redis.rd_secret, "from-env");
+  const dir = mkdtempSync(join(tmpdir(), "rbao-secret-"));
+  const own = join(dir, "s3.key"), open = join(dir, "open.key");
+  writeFileSync(own, "from-file\n", { mode: 0o600 });
+  writeFileSync(open, "x", { mode: 0o644 });
+  chmodSync(open, 0o644);
+  const c = loadConfig({ file: iniFile(`[AWS]\ns3_private_key_file = ${own}\n`) });
+  assert.is(c.AWS.s3_private_key, "from-file", "the file's text, its trailing newline dropped");
+  assert.match(errorOf({ file: iniFile(`[Redis]\nrd_secret_file = ${open}\n`) }), /\[Redis\] rd_secret_file: .*open\.key may be read by other users \(mode 644\); make it readable by the service user only/);
+  assert.match(errorOf({ file: iniFile(`[AWS]\ns3_private_key = a\ns3_private_key_file = ${own}\n`) }), /give s3_private_key or s3_private_key_file, not both/);
+  assert.match(errorOf({ file: iniFile(`[AWS]\ns3_private_key_file = ${dir}/none\n`) }), /cannot read .*none: ENOENT/);
+  const shown = JSON.stringify(redactSecrets(c));
+  assert.not.match(shown, /from-file/);
+  assert.match(shown, /"s3_private_key":"REDACTED"/);
 });
 
 test("a missing file is a ConfigError naming the file", () => {

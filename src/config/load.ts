@@ -9,6 +9,7 @@ import { configSchema, schemaKeys, type Config } from "./schema";
 import { checkEnvKeys, checkKeys } from "./check-keys";
 import { ConfigError } from "./config-error";
 import { readSecretFile } from "./secret-file";
+import { readSecretFiles } from "./secrets";
 
 type RawSections = Record<string, Record<string, unknown>>;
 
@@ -72,8 +73,9 @@ export function readConfig(opts: LoadOptions = {}): LoadedConfig {
   const keys = checkKeys(fromFile);
   const env = opts.env ?? {};
   const raw = merge(fromFile, envOverrides(env), opts.overrides ?? {});
+  const secretErrors = readSecretFiles(raw);
   const parsed = configSchema.safeParse(raw);
-  const errors = [...keys.errors, ...checkEnvKeys(env), ...(parsed.success ? [] : parsed.error.issues.map(describeIssue))];
+  const errors = [...keys.errors, ...checkEnvKeys(env), ...secretErrors, ...(parsed.success ? [] : parsed.error.issues.map(describeIssue))];
   if (parsed.success) errors.push(...resolveTokenFile(parsed.data));
   if (errors.length || !parsed.success)
     throw new ConfigError(`invalid configuration${opts.file ? ` in ${opts.file}` : ""}:\n  ${errors.join("\n  ")}`);

@@ -14,11 +14,6 @@ const server = ["outliers_binding_address", "outliers_server_port", "outliers_se
 export const ignoredSections: Readonly<Record<string, IgnoredSection>> = {
   OutliersServerTraining: { keys: server, reason: "training runs inside the service ([Outliers] schedule_hour, training_enabled)" },
   OutliersServerTesting: { keys: server, reason: "there is no separate testing server" },
-  AWS: {
-    keys: ["s3_hostname", "s3_public_key", "s3_private_key", "s3_region", "s3_bucket"],
-    reason: "not used yet: models are not synchronised through S3 (copy model directories between boxes instead)",
-  },
-  Redis: { keys: ["rd_hostname", "rd_port", "rd_secret"], reason: "not used yet: nothing is shared through Redis" },
   NTP: { keys: ["ntp_server"], reason: "times come from the system clock; keep it synchronised with chronyd or ntpd" },
   redBorder: { keys: ["api_endpoint", "api_oauth_token"], reason: "the manager's API is not called" },
   Rails: { keys: ["endpoint", "auth_token"], reason: "the manager's API is not called" },

@@ -129,6 +129,41 @@ export const configSchema = z.object({
     /** With a token: reads (GET) need it too, except /health and the status page's shell. */
     auth_reads: bool.default(false),
   }).prefault({}),
+  /** S3 model sharing (docs/cluster.md): the original's keys plus ours. Off while s3_hostname is empty. */
+  AWS: z.object({
+    /** The S3 endpoint: a host[:port] (scheme from s3_tls) or a URL, as the original wrote it ("http://s3.service"). */
+    s3_hostname: z.string().default(""),
+    s3_public_key: z.string().default(""),
+    /** A secret: better from RB_AIOUTLIERS_AWS_S3_PRIVATE_KEY or s3_private_key_file. */
+    s3_private_key: z.string().default(""),
+    /** A file holding s3_private_key, readable by the service user only (mode 0600 or 0400); "" = none. */
+    s3_private_key_file: z.string().default(""),
+    s3_region: z.string().min(1).default("us-east-1"),
+    s3_bucket: z.string().min(1).default("bucket"),
+    /** https for an s3_hostname without a scheme. */
+    s3_tls: bool.default(false),
+    /** Every object's key starts with it. */
+    key_prefix: z.string().regex(/^[A-Za-z0-9._\-/]*$/, "letters, digits, '.', '_', '-' and '/' only").default("rbaioutliers/"),
+    /** How often every box looks for a new model version, seconds. */
+    sync_interval_s: positiveInt.max(86_400).default(60),
+    /** Versions of each model kept in S3 (the newest first); older ones are deleted. */
+    versions_kept: positiveInt.max(1000).default(5),
+  }).prefault({}),
+  /** The training lease (docs/cluster.md): the original's keys plus ours. Off while rd_hostname is empty. */
+  Redis: z.object({
+    rd_hostname: z.string().default(""),
+    rd_port: port.default(6379),
+    /** A secret (Redis AUTH password): better from RB_AIOUTLIERS_REDIS_RD_SECRET or rd_secret_file. */
+    rd_secret: z.string().default(""),
+    /** A file holding rd_secret, readable by the service user only (mode 0600 or 0400); "" = none. */
+    rd_secret_file: z.string().default(""),
+    rd_tls: bool.default(false),
+    /** Every Redis key starts with it. */
+    key_prefix: z.string().min(1).default("rbaioutliers/"),
+    /** How long a training box holds its lease without renewing it (renewed every third of it): the
+     * longest a killed box keeps others from training, milliseconds. */
+    lease_ms: positiveInt.min(500).max(3_600_000).default(30_000),
+  }).prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

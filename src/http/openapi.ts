@@ -286,7 +286,22 @@ export function trafficOpenApi(version: string): Json {
           responses: { 200: okJson("the request and its series {timestamps, values, forecast, anomalous, left_out}"), 400: errorResponse("not a request id"), 404: errorResponse("not among the requests kept") },
         },
       },
-      "/health": { get: { summary: "liveness", tags: ["operations"], responses: { 200: okJson("ok", { status: "ok" }) } } },
+      "/api/v1/models/{name}/rollback": {
+        post: {
+          summary: "make an older kept version of a model current on every box (cluster mode, docs/cluster.md)", tags: ["traffic"],
+          parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: {
+            required: false,
+            content: { "application/json": { schema: { type: "object", properties: { version: { type: "integer", minimum: 1, description: "a kept version; absent: the one before the current" } } }, example: { version: 3 } } },
+          },
+          responses: {
+            200: okJson("rolled back", { status: "success", model: "traffic", from: 4, to: 3 }),
+            400: errorResponse("the body is not as accepted"), 404: errorResponse("no such model or version in S3"),
+            409: errorResponse("S3 is not configured on this box"), 502: errorResponse("S3 cannot be reached"),
+          },
+        },
+      },
+      "/health": { get: { summary: "liveness; in cluster mode also Redis and S3 (degraded, still 200, when one cannot be reached)", tags: ["operations"], responses: { 200: okJson("ok or degraded", { status: "ok" }) } } },
       "/metrics": metricsOperation,
       ...consoleOperations,
     }),

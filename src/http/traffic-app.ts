@@ -41,6 +41,22 @@ export interface TrafficAppOptions {
   recent: RecentRequests;
   /** Model management: training runs, training now, backups, restore. */
   models: ModelAdmin;
+  /** Cluster mode's state for /health (docs/cluster.md); undefined when standalone. */
+  clusterHealth?: () => { status: "ok" | "degraded" } | undefined;
+  /** Makes an older kept version of a model current cluster-wide. */
+  rollback?: (name: string, version: number | undefined) => Promise<{ ok: true; from: number; to: number } | { ok: false; status: 404 | 409 | 502; message: string }>;
+}
+
+/** The optional `{"version": N}` body of a rollback; none (or empty) = the version before the current. */
+async function rollbackVersion(req: Request): Promise<number | undefined> {
+  const text = await req.text();
+  if (!text.trim()) return undefined;
+  let body: unknown;
+  try { body = JSON.parse(text); } catch { throw new BadRequestError('the body must be empty or JSON {"version": N} (N a kept version, a whole number >= 1)'); }
+  const v = (body as { version?: unknown } | null)?.version;
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || (v as number) < 1) throw new BadRequestError(`"version" must be a whole number >= 1 (a kept version), got ${JSON.stringify(v)}`);
+  return v as number;
 }
 
 export function createTrafficApp(o: TrafficAppOptions): Hono {
@@ -58,9 +74,10 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
   const app = new Hono();
   app.onError(makeErrorHandler(log));
   app.notFound(notFoundHandler);
-  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/api/v1/requests", "/api/v1/training", "/api/v1/backups", "/health", "/metrics", "/", "/status", "/openapi.json", "/docs"]);
+  const routes = new Set(["/api/v1/outliers", "/calculate", "/api/v1/ip_identifier", "/api/v1/models", "/api/v1/requests", "/api/v1/training", "/api/v1/backups", "/api/v1/models/rollback", "/health", "/metrics", "/", "/status", "/openapi.json", "/docs"]);
   app.use("*", async (c, next) => {
-    const route = routes.has(c.req.path) ? c.req.path : "other"; // bounded label values
+    const path = c.req.path.replace(/^\/api\/v1\/models\/[^/]+\/rollback$/, "/api/v1/models/rollback");
+    const route = routes.has(path) ? path : "other"; // bounded label values
     const stop = seconds.startTimer({ route });
     await next();
     stop();
@@ -96,7 +113,19 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     return c.json({ status: "success", request });
   });
   app.route("/", modelRoutes(o.models, limited));
-  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.post("/api/v1/models/:name/rollback", limited, async (c) => {
+    const name = c.req.param("name");
+    const version = await rollbackVersion(c.req.raw);
+    if (!o.rollback) throw new HttpError(409, "models are not shared through S3 on this box: set [AWS] s3_hostname (docs/cluster.md)");
+    const r = await o.rollback(name, version);
+    if (!r.ok) throw new HttpError(r.status, r.message);
+    return c.json({ status: "success", model: name, from: r.from, to: r.to });
+  });
+  // Degraded (Redis or S3 unreachable) is still 200: the box serves (docs/cluster.md).
+  app.get("/health", (c) => {
+    const cluster = o.clusterHealth?.();
+    return c.json(cluster ? { status: cluster.status, cluster } : { status: "ok" });
+  });
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
   mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles, o.status);
   return app;

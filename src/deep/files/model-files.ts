@@ -74,10 +74,9 @@ export function modelStamp(dir: string): string | undefined {
   } catch { return undefined; }
 }
 
-function writeSynced(file: string, data: Uint8Array | string): void {
+function writeSynced(file: string, bytes: Uint8Array): void {
   const fd = openSync(file, "w");
   try {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     for (let off = 0; off < bytes.byteLength;) off += writeSync(fd, bytes, off);
     fsyncSync(fd);
   } finally { closeSync(fd); }
@@ -88,7 +87,8 @@ function fsyncDir(dir: string): void {
   try { fsyncSync(fd); } finally { closeSync(fd); }
 }
 
-function writeInto(dir: string, m: ModelFiles): void {
+/** The model's files as bytes, by file name (model.json last, as it is written last). */
+export function modelFileBytes(m: ModelFiles): Map<string, Uint8Array> {
   const specs = weightSpecs(m.config);
   if (specs.length !== m.weights.length) throw new ModelFilesError(`the model has ${specs.length} weights, got ${m.weights.length}`);
   const total = m.weights.reduce((n, w) => n + w.length, 0);
@@ -98,10 +98,15 @@ function writeInto(dir: string, m: ModelFiles): void {
     if (w.length !== specs[i].shape.reduce((a, b) => a * b, 1)) throw new ModelFilesError(`${specs[i].path}: ${w.length} values for shape [${specs[i].shape}]`);
     all.set(w, off); off += w.length;
   });
-  writeSynced(join(dir, "weights.bin"), new Uint8Array(all.buffer));
-  writeSynced(join(dir, "metadata.ini"), formatMetadata(m.metadata));
-  if (m.filter !== undefined) writeSynced(join(dir, "filter.json"), JSON.stringify(m.filter, null, 2) + "\n");
-  writeSynced(join(dir, "model.json"), JSON.stringify({ format: MODEL_FORMAT, keras: m.config, weights: specs }) + "\n");
+  const text = (t: string) => Buffer.from(t, "utf8");
+  const files = new Map<string, Uint8Array>([["weights.bin", new Uint8Array(all.buffer)], ["metadata.ini", text(formatMetadata(m.metadata))]]);
+  if (m.filter !== undefined) files.set("filter.json", text(JSON.stringify(m.filter, null, 2) + "\n"));
+  files.set("model.json", text(JSON.stringify({ format: MODEL_FORMAT, keras: m.config, weights: specs }) + "\n"));
+  return files;
+}
+
+function writeInto(dir: string, m: ModelFiles): void {
+  for (const [file, bytes] of modelFileBytes(m)) writeSynced(join(dir, file), bytes);
   fsyncDir(dir);
 }
 
@@ -124,7 +129,10 @@ export function writeModelDir(modelsDir: string, name: string, m: ModelFiles, op
     writeInto(fresh, m);
     if (opts.backupsDir && existsSync(target)) {
       mkdirSync(opts.backupsDir, { recursive: true });
-      backup = join(opts.backupsDir, `${name}-${backupStamp(opts.now ?? new Date())}`);
+      // A second backup within the same second (models synchronised from S3) gets -2, -3, ...
+      const stem = join(opts.backupsDir, `${name}-${backupStamp(opts.now ?? new Date())}`);
+      backup = stem;
+      for (let n = 2; existsSync(backup); n++) backup = `${stem}-${n}`;
       cpSync(target, backup, { recursive: true, errorOnExist: true, force: false });
       fsyncDir(dirname(backup));
     }
