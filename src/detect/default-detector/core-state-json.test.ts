@@ -70,6 +70,16 @@ test("malformed or tampered states are refused, naming the field", () => {
   assert.throws(tamper((s) => { s.core.novelty.history = [[1]]; }), /core\.novelty\.history is not 4 lists/);
   assert.throws(tamper((s) => { delete s.core.seasonal; }), /core\.seasonal is not an object/);
   assert.throws(tamper((s) => { s.version = 1; }), /version 1 is not supported/);
+  assert.throws(tamper((s) => { s.core.walk.ring = new Array(65).fill(0); }), /core\.walk\.ring is not at most 64 values/);
+});
+
+test("a state written before the random-walk test (no core.walk) restores and starts a fresh test", () => {
+  const s = JSON.parse(JSON.stringify(fed(1000).toJSON())) as AnyState;
+  delete s.core.walk;
+  const restored = restorePipeline(s);
+  const walk = (restored.toJSON() as AnyState).core.walk;
+  assert.equal([walk.n, walk.ring.length], [0, 0]);
+  for (const x of scores(restored, 1000, 100)) assert.ok(x >= 0 && x < 1);
 });
 
 test.run();

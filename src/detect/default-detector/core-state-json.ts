@@ -11,6 +11,7 @@ import type { LikelihoodState } from "./anomaly-likelihood";
 import type { NoveltyState } from "./context-novelty";
 import type { ResidualState } from "./residual-surprise";
 import type { SeasonalState } from "./seasonal-residual";
+import { newVarianceRatio, type VarianceRatioState } from "./variance-ratio";
 
 export interface NoveltyJSON extends Omit<NoveltyState, "counts"> {
   counts: string | SparseFloat64;
@@ -46,6 +47,7 @@ export function coreToJSON(core: CoreState): CoreJSON {
       day: encodeTypedArray(seasonal.day), daySeen: encodeTypedArray(seasonal.daySeen),
     },
     seasonalLikelihood: likelihoodJSON(core.seasonalLikelihood),
+    walk: { ...core.walk, ring: core.walk.ring.slice() },
     records: core.records.slice(),
     sinceAlarm: core.sinceAlarm,
     learningRows: core.learningRows,
@@ -81,6 +83,16 @@ function likelihoodFromJSON(x: unknown, shortWindow: number, what: string): Like
   return { ...s, ring: numbers(s.ring, `${what}.ring`, shortWindow) };
 }
 
+/** The random-walk test's state; a state written before it existed (version 3 of 2026-12) has
+ * none and starts a fresh test (it counts as a walk until it has seen enough steps). */
+function walkFromJSON(x: unknown, lag: number): VarianceRatioState {
+  if (x === undefined) return newVarianceRatio();
+  const w = object<VarianceRatioState>(x, "core.walk");
+  const ring = numbers(w.ring, "core.walk.ring");
+  if (ring.length > lag || !(Number.isInteger(w.pos) && w.pos >= 0 && w.pos < Math.max(ring.length, 1))) throw new RangeError(`default detector state: core.walk.ring is not at most ${lag} values with a position in it`);
+  return { ...w, ring };
+}
+
 /** Reads what coreToJSON wrote (after a JSON round trip), checking the tables' shapes. */
 export function coreFromJSON(json: unknown, p: DetectorParams): CoreState {
   const c = object<CoreJSON>(json, "core");
@@ -102,6 +114,7 @@ export function coreFromJSON(json: unknown, p: DetectorParams): CoreState {
     noveltyLikelihood: likelihoodFromJSON(c.noveltyLikelihood, p.noveltyLikelihood.shortWindow, "core.noveltyLikelihood"),
     seasonal: { ...s, week, weekSeen, day, daySeen },
     seasonalLikelihood: likelihoodFromJSON(c.seasonalLikelihood, p.seasonalLikelihood.shortWindow, "core.seasonalLikelihood"),
+    walk: walkFromJSON(c.walk, p.walk.lag),
     records: numbers(c.records, "core.records", 4),
     sinceAlarm: c.sinceAlarm,
     learningRows: positiveInteger(c.learningRows, "core.learningRows"),

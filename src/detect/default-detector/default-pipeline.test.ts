@@ -124,10 +124,11 @@ test("no silent warm-up: with window W, a value 10 robust SDs (MAD) from the las
   }
 });
 
-test("no false alarm at the end of learning: 20 clean series, nothing flagged within 50 rows after learning or after the hand-over", () => {
+test("clean series: nothing flagged within 50 rows after learning or after the hand-over, at most 2 flags over 20 series", () => {
   // Issue 12 part 5: N(0,1), random walk, daily sine + noise (5-minute rows), 5,000 points each,
-  // seeded. The issue's target of at most 2 flags in total is not met: 34 today (docs/quality.md,
-  // "Issue 12 part 5"); the total is held at that so that a change cannot add clean-series flags unseen.
+  // seeded; the issue's target is at most 2 flags in total. Measured: 2 (both on N(0,1), rows 2,631
+  // and 4,244: new extremes of the noise), with either learning period; 34 before the random-walk
+  // test and the seasonal floor (docs/quality.md, "Issue 12 part 5").
   const gauss = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r.nextFloat())) * Math.cos(2 * Math.PI * r.nextFloat());
   const total = new Map<number, number>();
   for (let k = 0; k < 20; k++) {
@@ -143,7 +144,7 @@ test("no false alarm at the end of learning: 20 clean series, nothing flagged wi
       total.set(learning, (total.get(learning) ?? 0) + flagged.length);
     }
   }
-  for (const [learning, n] of total) assert.ok(n <= 34, `learning ${learning}: ${n} flags over the 20 clean series (34 measured; the target is 2)`);
+  for (const [learning, n] of total) assert.ok(n <= 2, `learning ${learning}: ${n} flags over the 20 clean series (at most 2: issue 12 part 5)`);
 });
 
 test("a state of release 2.0.0 (version 2) is migrated: it continues, learning period 300", () => {

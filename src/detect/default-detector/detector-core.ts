@@ -4,7 +4,9 @@
 //          ├─ shift:    (x - slow EW level) / EW mean |error|, averaged ───────┤ each through an
 //          ├─ novelty:  has the run of the last 1..3 coarse bins been seen? ──┤ anomaly likelihood,
 //          └─ seasonal: (x - time-of-week/day profile) / scale, averaged ──────┘ then a record ratio
-//   score = max_k w_k r_k / (1 + r_k),  r_k = L_k / max(decaying record of L_k, floor)
+//   score = max_k w_k r_k / (1 + r_k),  r_k = L_k / max(decaying record of L_k, floor_k)
+//   (the seasonal floor 1.65 × the others'; the novelty's r_k times 0 on a series that passes a
+//   random-walk test, variance-ratio.ts: a walk enters unseen bins by ordinary steps again and again)
 //   alarm hold: after an output >= alarmLevel, the next alarmHoldRows rows output 0.
 //   warm-up: rows 1..learningRows (the station's window W) output 0; from W + 1 until the
 //   components have MATURE_ROWS of history, the warm-up guard (robust z against the last W values).
@@ -19,6 +21,7 @@ import { likelihoodStep, newLikelihood, type LikelihoodParams, type LikelihoodSt
 import { newNovelty, noveltyStep, type NoveltyParams, type NoveltyState } from "./context-novelty";
 import { newResidual, residualStep, type ResidualParams, type ResidualState } from "./residual-surprise";
 import { newSeasonal, seasonalStep, type SeasonalParams, type SeasonalState } from "./seasonal-residual";
+import { randomWalkZ, newVarianceRatio, varianceRatioStep, type VarianceRatioParams, type VarianceRatioState } from "./variance-ratio";
 import { guardScore } from "./warmup-guard";
 
 export interface DetectorParams {
@@ -30,6 +33,11 @@ export interface DetectorParams {
   noveltyLikelihood: LikelihoodParams;
   seasonal: SeasonalParams;
   seasonalLikelihood: LikelihoodParams;
+  /** The random-walk test that damps the novelty term (issue 12 part 5): a walk's range keeps
+   * growing, so it enters unseen bins again and again although nothing happens. The term is
+   * multiplied by 0 while the test's |z| <= walkZ[0] (a walk), by 1 from |z| >= walkZ[1]
+   * (stationary, or steps that persist), linearly between. */
+  walk: VarianceRatioParams & { walkZ: [number, number] };
   /** Per component (spike, shift, novelty, seasonal): the score is w r / (1 + r), so a component
    * reaches alarmLevel when r >= alarmLevel / (w - alarmLevel). */
   weights: [number, number, number, number];
@@ -37,6 +45,10 @@ export interface DetectorParams {
   recordRows: number;
   /** Records below this count as this (a quiet stretch must not make small surprises alarm). */
   recordFloor: number;
+  /** The seasonal component's floor is recordFloor times this (issue 12 part 5): at 0.2 × 1.65 it
+   * alarms from L >= 0.37, a tail of 2e-4, where 0.2 let ordinary Gaussian residual averages
+   * (tail 5.5e-3) alarm on clean sines every few thousand rows. */
+  seasonalFloorScale: number;
   /** The seasonal component counts only while its residual scale is below this fraction of the
    * shift component's: the profile must explain most of the variation about the level (0.35:
    * roughly 90 % of it, if the scales were standard deviations); a weak profile's residual adds
@@ -69,9 +81,11 @@ export const DEFAULT_PARAMS: DetectorParams = {
   noveltyLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: MATURE_ROWS, minStd: 0.0173, twoSided: false },
   seasonal: { slotAlpha: 0.2, scaleAlpha: 0.01, levelAlpha: 0.01, learningRows: 50 },
   seasonalLikelihood: { shortWindow: SHORT, longMemory: HISTORY, learningRows: MATURE_ROWS, minStd: 0.01, twoSided: true },
+  walk: { lag: 64, memoryRows: HISTORY, walkZ: [1.5, 2] },
   weights: [0.8, 0.8, 1, 1],
   recordRows: 1000,
   recordFloor: 0.2,
+  seasonalFloorScale: 1.65,
   seasonalGate: 0.35,
   alarmLevel: 0.53,
   alarmHoldRows: SHORT,
@@ -86,6 +100,7 @@ export interface CoreState {
   noveltyLikelihood: LikelihoodState;
   seasonal: SeasonalState;
   seasonalLikelihood: LikelihoodState;
+  walk: VarianceRatioState;
   records: number[];
   sinceAlarm: number;
   /** Rows that output 0 (the station's window W, else DEFAULT_LEARNING_ROWS). */
@@ -110,6 +125,7 @@ export function newCore(p: DetectorParams, learningRows = DEFAULT_LEARNING_ROWS)
     noveltyLikelihood: newLikelihood(p.noveltyLikelihood),
     seasonal: newSeasonal(),
     seasonalLikelihood: newLikelihood(p.seasonalLikelihood),
+    walk: newVarianceRatio(),
     records: [0, 0, 0, 0],
     sinceAlarm: p.alarmHoldRows + 1,
     learningRows,
@@ -127,22 +143,26 @@ export function coreStep(s: CoreState, value: number, time: number, p: DetectorP
   const shift = likelihoodStep(s.shiftLikelihood, residualStep(s.shift, x, p.shift), p.shiftLikelihood);
   const novelty = likelihoodStep(s.noveltyLikelihood, noveltyStep(s.novelty, x, p.novelty), p.noveltyLikelihood);
   const seasonal = likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood);
+  varianceRatioStep(s.walk, x, p.walk);
+  const [z0, z1] = p.walk.walkZ;
+  // the novelty term fades out while the series looks like a random walk (docs/quality.md)
+  const notWalk = Math.min(1, Math.max(0, (Math.abs(randomWalkZ(s.walk, p.walk)) - z0) / (z1 - z0)));
   const seasonalOn = s.seasonal.scale < p.seasonalGate * s.shift.scale;
   const decay = recordDecay(p.recordRows);
   // Four scalars, not an array of them: no allocation per row (the traffic model runs this over
   // every row of a request).
-  let score = Math.max(0, fused(s, 0, spike, p, decay));
-  score = Math.max(score, fused(s, 1, shift, p, decay));
-  score = Math.max(score, fused(s, 2, novelty, p, decay));
-  const seasonalScore = fused(s, 3, seasonal, p, decay);
+  let score = Math.max(0, fused(s, 0, spike, p, decay, p.recordFloor, 1));
+  score = Math.max(score, fused(s, 1, shift, p, decay, p.recordFloor, 1));
+  score = Math.max(score, fused(s, 2, novelty, p, decay, p.recordFloor, notWalk));
+  const seasonalScore = fused(s, 3, seasonal, p, decay, p.recordFloor * p.seasonalFloorScale, 1);
   if (seasonalOn) score = Math.max(score, seasonalScore);
   return hold(s, warmup(s, x, score, p), p);
 }
 
 /** Component k's weighted record ratio w r / (1 + r), r = surprise / max(record, floor); then its
  * record is updated (decaying by `decay` a row). */
-function fused(s: CoreState, k: number, surprise: number, p: DetectorParams, decay: number): number {
-  const r = surprise / Math.max(s.records[k]!, p.recordFloor);
+function fused(s: CoreState, k: number, surprise: number, p: DetectorParams, decay: number, floor: number, damp: number): number {
+  const r = (surprise / Math.max(s.records[k]!, floor)) * damp;
   s.records[k] = Math.max(surprise, s.records[k]! * decay);
   return (p.weights[k]! * r) / (1 + r);
 }
