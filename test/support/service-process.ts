@@ -58,19 +58,30 @@ export async function startService(opts: ServiceOptions = {}): Promise<RunningSe
   const ports = await new Promise<{ traffic: number; station: number }>((resolve, reject) => {
     const found: Record<string, number> = {};
     const timer = setTimeout(() => reject(new Error(`service did not start in time:\n${out}`)), opts.startTimeoutMs ?? 30_000);
+    // Only the lines not yet read are parsed, and only until both ports are known: with the access
+    // log on, re-reading the whole output per chunk made the test client's cost quadratic.
+    let pending = "";
     const onData = (b: Buffer) => {
-      out += b;
-      for (const line of out.split("\n")) {
+      pending += b;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
         if (!line.startsWith("{")) continue;
         try {
           const j = JSON.parse(line) as { msg?: string; api?: string; port?: number };
           if (j.msg === "listening" && j.api && j.port) found[j.api] = j.port;
-        } catch { /* partial line */ }
+        } catch { /* not a JSON log line */ }
       }
-      if (found.traffic && found.station) { clearTimeout(timer); resolve({ traffic: found.traffic, station: found.station }); }
+      if (found.traffic && found.station) {
+        clearTimeout(timer);
+        child.stdout!.off("data", onData);
+        resolve({ traffic: found.traffic, station: found.station });
+      }
     };
+    const append = (b: Buffer) => (out += b);
+    child.stdout!.on("data", append);
     child.stdout!.on("data", onData);
-    child.stderr!.on("data", (b: Buffer) => (out += b));
+    child.stderr!.on("data", append);
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`service exited with ${code} before listening:\n${out}`)); });
   });
   return {
