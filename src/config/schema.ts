@@ -45,7 +45,8 @@ export const configSchema = z.object({
     /** How long reported outliers stay queryable at /stations/:id/outliers, hours. */
     outlier_retention_hours: positiveInt.default(24 * 7),
     /** Samples of history (value, score, label) kept per station for /stations/:id/history: a week
-     * of one-minute samples by default; 0 = none (docs/stations.md § History for its cost). */
+     * of one-minute samples by default; 0 = none (its cost: docs/stations.md § History, events and
+     * maintenance windows). */
     history_samples: z.coerce.number().int().min(0).max(1_000_000).default(10_080),
     /** How long station events (/stations/:id/events) and ended maintenance windows are kept, hours. */
     event_retention_hours: positiveInt.default(24 * 7),

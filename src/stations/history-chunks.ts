@@ -1,7 +1,8 @@
 // The packed form of a station's history (issue 15 part 2): ONE SQLite row per block (all its
 // variables) instead of one per sample, because per-row costs (a B-tree insert and a statement
 // step each, pages dirtied in the commit) were what made the row-per-sample history cost +70-80 %
-// CPU per block (docs/stations.md § History). Pure functions; ./station-records.ts stores their output.
+// CPU per block (docs/stations.md § History, events and maintenance windows). Pure functions;
+// ./station-records.ts stores their output.
 //
 // A block row holds the block's timestamps once (a JSON array, as sent) and:
 // - `vars`, JSON [[key, firstSeq, n, positions], ...]: per variable its key, the sample number of its

@@ -35,10 +35,10 @@ export interface MaintenanceRow {
 }
 
 const SCHEMA = `
--- History, packed (./history-chunks.ts; docs/stations.md § History): one row per block of a station
--- (all its variables, each by a small integer key), appended at the end of the table; upto is
--- the number of the station's samples with history up to the block's end, which orders a
--- station's rows and drives retention by count.
+-- History, packed (./history-chunks.ts), see docs/stations.md § History, events and maintenance windows
+-- One row per block of a station (all its variables, each by a small integer key),
+-- appended at the end of the table; upto is the number of the station's samples with history up
+-- to the block's end, which orders a station's rows and drives retention by count.
 CREATE TABLE IF NOT EXISTS history_keys (
   key INTEGER PRIMARY KEY,
   station_id TEXT NOT NULL,
