@@ -49,10 +49,10 @@ export const configSchema = z.object({
     outbox_timeout_ms: positiveInt.default(10_000),
     /** How long reported outliers stay queryable at /stations/:id/outliers, hours. */
     outlier_retention_hours: positiveInt.default(24 * 7),
-    /** Samples of history (value, score, label) kept per variable for /stations/:id/history; 0 =
-     * none, the default until its cost fits issue 15's 10 % of station throughput (docs/stations.md:
-     * today +70-90 % CPU per block); 10080 keeps a week of one-minute samples. */
-    history_samples: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    /** Samples of history (value, score, label) kept per station for /stations/:id/history: a week
+     * of one-minute samples by default; 0 = none (its cost: docs/stations.md § History, events and
+     * maintenance windows). */
+    history_samples: z.coerce.number().int().min(0).max(1_000_000).default(10_080),
     /** How long station events (/stations/:id/events) and ended maintenance windows are kept, hours. */
     event_retention_hours: positiveInt.default(24 * 7),
     /** SQLite synchronous mode of the station state: "normal" survives a process crash (kill -9),

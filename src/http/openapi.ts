@@ -132,7 +132,7 @@ export function stationOpenApi(version: string): Json {
       },
       "/stations/{id}/history": {
         get: {
-          summary: "a variable's recent samples with their score and label ([Stations] history_samples; off by default)", tags: ["stations"],
+          summary: "a variable's recent samples with their score and label ([Stations] history_samples)", tags: ["stations"],
           parameters: [stationIdParameter, ...queryParameters(historyQuerySchema)],
           responses: { 200: okJson("a page of history rows {sample, timestamp, value, score, label}, next_cursor, and history_samples (what is kept per variable; 0: history is off)"), 400: errorResponse("bad variable, since, limit or cursor"), 404: noStation },
         },

@@ -6,8 +6,8 @@
 // Loading a station = its snapshots + replaying its journal (pipelines are deterministic). If
 // anything fails (a pipeline, the disk), the transaction rolls back and the station's live state is
 // dropped, so the next block reloads exactly what was committed: memory never runs ahead of disk.
-// The same transaction writes the block's records (./station-records.ts): each sample's history row
-// (and the decisions on earlier samples), its drift-test, retrain and outlier events; outliers inside
+// The same transaction writes the block's records (./station-records.ts): its history row (every
+// sample with its decision, and the decisions on earlier samples), its drift-test, retrain and outlier events; outliers inside
 // a maintenance window (./maintenance.ts) are recorded but neither answered nor delivered.
 import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
@@ -20,7 +20,7 @@ import { estimateLiveBytes, snapshotInterval } from "./state-layout";
 import { blockCostMs, overLimitMessage, samplesByVariable } from "./block-cost";
 import { driftTestBefore, probeDue } from "./drift-probe";
 import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
-import type { EventRow, HistoryRow } from "./station-records";
+import type { EventRow, VariableChunk } from "./station-records";
 import type { StationStore, VariableRow } from "./store";
 
 interface LiveVariable {
@@ -32,6 +32,8 @@ interface LiveVariable {
   retrains: number;
   lastDecision: string | null;
   lastDriftTest: string | null;
+  /** Its history's key (./station-records.ts), once it has one. */
+  historyKey: number | undefined;
 }
 
 interface LiveStation {
@@ -41,6 +43,8 @@ interface LiveStation {
   /** Samples journaled since the snapshots, and how many to journal before the next ones. */
   journalSamples: number;
   snapshotEvery: number;
+  /** Its samples with history so far: the `upto` of its last history row (./station-records.ts). */
+  historyUpto: number;
 }
 
 export interface BlockOutliers {
@@ -66,7 +70,7 @@ export interface RegistryOptions {
   cacheBytes: number;
   /** Apply samples older than their variable's last applied one ([Stations] accept_older_samples). */
   acceptOlderSamples?: boolean;
-  /** Samples of history kept per variable ([Stations] history_samples); default 0, none. */
+  /** Samples of history kept per station ([Stations] history_samples); 0 or absent: none. */
   historySamples?: number;
   now?: () => number;
   /** The most estimated CPU ms a block may take ([Stations] max_block_cpu_ms); none when undefined. */
@@ -85,10 +89,7 @@ interface Relearning {
 }
 
 /** A block's history rows of one variable, and its decisions on samples of earlier blocks. */
-interface BlockHistory {
-  rows: HistoryRow[];
-  late: Array<{ seq: number; score: number; label: 0 | 1 }>;
-}
+type BlockHistory = Omit<VariableChunk, "key">;
 
 type NewEvent = Omit<EventRow, "id" | "recorded_ms">;
 
@@ -219,7 +220,8 @@ export class StationRegistry {
     const events: NewEvent[] = [];
     let samples = 0, retrains = 0, outlierCount = 0;
     const journal: Array<[string, Array<[string, number]>]> = [];
-    for (const sample of req.mostres) {
+    for (let i = 0; i < req.mostres.length; i++) {
+      const sample = req.mostres[i]!;
       journal.push([sample.timestamp, sample.values]);
       const timeMs = isoTimeMs(sample.timestamp) ?? 0;
       for (const [name, value] of sample.values) {
@@ -234,8 +236,9 @@ export class StationRegistry {
         samples++;
         touched.add(v);
         let h = history.get(v);
-        if (!h) history.set(v, (h = { rows: [], late: [] }));
+        if (!h) history.set(v, (h = { rows: [], positions: [], late: [] }));
         h.rows.push({ seq: v.samplesSeen, timestamp: sample.timestamp, time_ms: timeMs, value, score: null, label: null });
+        h.positions.push(i);
         if (!d) continue;
         if (d.retrained) {
           v.retrains++; retrains++;
@@ -264,7 +267,7 @@ export class StationRegistry {
       for (const [variable, list] of found)
         for (const o of list)
           this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: o.time_ms, score: o.score, recorded_ms: now });
-      this.writeRecords(id, history, events, now);
+      this.writeRecords(live, req, history, events, now);
       if (this.opts.deliver) {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
@@ -294,18 +297,17 @@ export class StationRegistry {
     return outliers;
   }
 
-  /** Inside the block's transaction: history rows (trimmed to the last historySamples per
-   * variable), late decisions and events. */
-  private writeRecords(id: string, history: Map<LiveVariable, BlockHistory>, events: NewEvent[], now: number): void {
-    const records = this.store.records, keep = this.opts.historySamples ?? 0;
+  /** Inside the block's transaction: the block's history row (rows beyond the last historySamples
+   * samples of the station are dropped every TRIM_EVERY samples) and its events. */
+  private writeRecords(live: LiveStation, req: DetectionRequest, history: Map<LiveVariable, BlockHistory>, events: NewEvent[], now: number): void {
+    const records = this.store.records, keep = this.opts.historySamples ?? 0, id = live.id;
     if (keep > 0) {
-      for (const [v, h] of history) {
-        const oldest = v.samplesSeen - keep; // rows up to this one go
-        records.insertHistory(id, v.name, oldest < h.rows[0]!.seq ? h.rows : h.rows.filter((r) => r.seq > oldest));
-        if (h.late.length) records.decideHistory(id, v.name, h.late);
-        // trimmed every TRIM_EVERY samples, so a variable holds up to keep + TRIM_EVERY - 1 rows
-        if (oldest > 0 && Math.floor(oldest / TRIM_EVERY) !== Math.floor((oldest - h.rows.length) / TRIM_EVERY)) records.trimHistory(id, v.name, oldest);
-      }
+      const chunks: VariableChunk[] = [];
+      for (const [v, h] of history) chunks.push({ key: (v.historyKey ??= records.newHistoryKey(id, v.name)), ...h });
+      const before = live.historyUpto, upto = (live.historyUpto += req.mostres.length);
+      records.insertHistory(id, upto, req.mostres.map((s) => s.timestamp), maxTimeMs(history), chunks);
+      // so a station holds up to keep + TRIM_EVERY + (samples per block) - 2 samples
+      if (upto > keep && Math.floor((upto - keep) / TRIM_EVERY) !== Math.floor((before - keep) / TRIM_EVERY)) records.trimHistory(id, upto - keep);
     }
     for (const e of events) records.insertEvent(id, { ...e, recorded_ms: now });
   }
@@ -337,11 +339,13 @@ export class StationRegistry {
     const replayed = new Map<string, number>();
     const relearning: Relearning[] = [];
     let bytes = 0, chars = 0;
+    const historyKeys = this.store.records.historyKeys(id);
     for (const row of this.store.variables(id)) {
       const pipeline = restoreOrRelearn(row, this.opts.defaultPipeline, relearning);
       variables.set(row.name, {
         name: row.name, window: row.window, pipelineName: relearning.find((r) => r.name === row.name)?.newKind ?? row.kind, pipeline,
         samplesSeen: row.samples_seen, retrains: row.retrains, lastDecision: row.last_decision, lastDriftTest: row.last_drift_test,
+        historyKey: historyKeys.get(row.name),
       });
       replayed.set(row.name, row.samples_seen - row.state_samples);
       bytes += estimateLiveBytes(row.kind, row.window);
@@ -357,7 +361,10 @@ export class StationRegistry {
     }
     for (const [name, left] of replayed)
       if (left !== 0) throw new Error(`station ${JSON.stringify(id)} variable ${JSON.stringify(name)}: journal and snapshot disagree by ${left} samples`);
-    const live: LiveStation = { id, variables, bytes, journalSamples: station.journal_samples, snapshotEvery: snapshotInterval(chars, variables.size) };
+    const live: LiveStation = {
+      id, variables, bytes, journalSamples: station.journal_samples, snapshotEvery: snapshotInterval(chars, variables.size),
+      historyUpto: this.store.records.historyUpto(id),
+    };
     if (relearning.length) this.relearn(live, relearning);
     this.cache.set(id, live);
     return live;
@@ -421,6 +428,13 @@ export class StationRegistry {
     this.cache.delete(id);
     return this.store.transaction(() => this.store.deleteStation(id));
   }
+}
+
+/** The latest sample time of a block's history. */
+function maxTimeMs(history: Map<LiveVariable, BlockHistory>): number {
+  let max = 0;
+  for (const h of history.values()) for (const r of h.rows) if (r.time_ms > max) max = r.time_ms;
+  return max;
 }
 
 /** The variable's stored pipeline, or, if its state cannot be restored (a version or pipeline kind

@@ -1,17 +1,20 @@
 // Issue 12 part 6: a data dir made by release 2.0.0 (test/fixtures/upgrade-2.0.0: default-detector
 // state version 2, a snapshot plus a journal to replay) keeps working under the current service:
 // the stations read back, their variables keep detecting (the v2 states are migrated), the window
-// pipeline continues exactly as an uninterrupted run, and nothing answers 500.
+// pipeline continues exactly as an uninterrupted run, and nothing answers 500. And a data dir whose
+// history is a row per sample (test/fixtures/history-rows, made by main before issue 15's packed
+// history) answers the same history, migrated at open.
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { openSqlite } from "../../src/runtime/sqlite";
+import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { startService } from "../support/service-process";
 import { blockBody, postJson, referenceOutliers, timestampOf } from "./stream";
 
-const FIXTURE = new URL("../fixtures/upgrade-2.0.0/", import.meta.url).pathname;
+const FIXTURE = fixturePath("upgrade-2.0.0/");
 const DEFAULT_VARS = ["temp", "hum", "press"];
 
 /** Samples 600..999 of the fixture's stream to est_default, 10,000 on every variable at sample 900:
@@ -126,6 +129,32 @@ test("an unknown pipeline kind in stored state (a name this release does not kno
     assert.is(await svc.stop(), 0);
   }
   assert.not.match(svc.output(), /"level":"(error|fatal)"/, "no error logged");
+});
+
+test("a data dir whose history is a row per sample (main before the packed history): the same answers, then it continues and is trimmed", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "rbao-history-rows-"));
+  cpSync(fixturePath("history-rows/stations.sqlite"), join(dataDir, "stations.sqlite"));
+  const before = readFixtureJson<Record<string, { history: unknown[] }>>("history-rows/history.json");
+  const configIni = "[Stations]\nhistory_samples = 200\n";
+  const svc = await startService({ dataDir, configIni });
+  const history = async (id: string, v: string) => ((await (await fetch(`${svc.stationUrl}/stations/${id}/history?variable=${v}&limit=100000`)).json()) as any).history as any[];
+  try {
+    for (const [path, answer] of Object.entries(before)) {
+      const [id, v] = path.split("/") as [string, string];
+      assert.equal(await history(id, v), answer.history, `${path}: the answer the row-per-sample release gave`);
+    }
+    // 200 more samples: the sample numbers continue; retention (200 samples, trimmed every 256)
+    // has dropped the migrated rows of samples 1..256 and keeps 257..500
+    for (let from = 300; from < 500; from += 10) assert.is((await postJson(svc.stationUrl, "/detection", blockBody("hist_batch", from, 10, ["a", "b"]))).status, 200);
+    const a = await history("hist_batch", "a");
+    assert.equal(a.map((h) => h.sample), Array.from({ length: 244 }, (_, i) => 257 + i));
+    assert.equal(a.map((h) => h.timestamp), Array.from({ length: 244 }, (_, i) => timestampOf(256 + i)));
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
+  const db = openSqlite(join(dataDir, "stations.sqlite"));
+  assert.is(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'history'").pluck().get(), 0, "the per-sample table is gone");
+  db.close();
 });
 
 test.run();
