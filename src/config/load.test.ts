@@ -224,7 +224,7 @@ test("secrets: from the environment, or from a file only the service user may re
   chmodSync(open, 0o644);
   const c = loadConfig({ file: iniFile(`[AWS]\ns3_private_key_file = ${own}\n`) });
   assert.is(c.AWS.s3_private_key, "from-file", "the file's text, its trailing newline dropped");
-  assert.match(errorOf({ file: iniFile(`[Redis]\nrd_secret_file = ${open}\n`) }), /\[Redis\] rd_secret_file: .*open\.key may be read by other users \(mode 644\); make it readable by the service user only/);
+  assert.match(errorOf({ file: iniFile(`[Redis]\nrd_secret_file = ${open}\n`) }), /\[Redis\] rd_secret_file: .*open\.key has mode 0644, open to others; chmod 0600/);
   assert.match(errorOf({ file: iniFile(`[AWS]\ns3_private_key = a\ns3_private_key_file = ${own}\n`) }), /give s3_private_key or s3_private_key_file, not both/);
   assert.match(errorOf({ file: iniFile(`[AWS]\ns3_private_key_file = ${dir}/none\n`) }), /cannot read .*none: ENOENT/);
   const shown = JSON.stringify(redactSecrets(c));

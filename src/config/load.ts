@@ -89,7 +89,7 @@ function resolveTokenFile(config: Config): string[] {
   if (server.auth_token !== "") return ["[Server] auth_token_file: auth_token is set too; set one of them"];
   const read = readSecretFile(server.auth_token_file);
   if ("error" in read) return [`[Server] auth_token_file: ${read.error}`];
-  const token = configSchema.shape.Server.unwrap().shape.auth_token.safeParse(read.token);
+  const token = configSchema.shape.Server.unwrap().shape.auth_token.safeParse(read.secret);
   if (!token.success || token.data === "") return [`[Server] auth_token_file: the first line of ${server.auth_token_file} is not a token: ${token.success ? "it is empty" : token.error.issues[0]!.message}`];
   server.auth_token = token.data;
   return [];

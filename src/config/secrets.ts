@@ -1,7 +1,7 @@
 // The secrets of the configuration: each may be written in config.ini, set in the environment
-// (RB_AIOUTLIERS_<SECTION>_<KEY>, as any key) or read from `<key>_file`, a file the service user
-// alone may read. A secret is never printed: check-config shows it as REDACTED.
-import { readFileSync, statSync } from "node:fs";
+// (RB_AIOUTLIERS_<SECTION>_<KEY>, as any key) or read from `<key>_file`, a file not open to others
+// (./secret-file.ts, as [Server] auth_token_file). A secret is never printed: check-config shows it as REDACTED.
+import { readSecretFile } from "./secret-file";
 import type { Config } from "./schema";
 
 /** [section, key] of every secret; `<key>_file` is the key naming its file. */
@@ -12,7 +12,7 @@ export const REDACTED = "REDACTED";
 type RawSections = Record<string, Record<string, unknown>>;
 
 /**
- * Replaces each `<key>_file` of `raw` by the file's text (trailing newline dropped) under `<key>`;
+ * Replaces each `<key>_file` of `raw` by the file's first line under `<key>`;
  * returns the problems (both given, unreadable, readable by others).
  */
 export function readSecretFiles(raw: RawSections): string[] {
@@ -26,16 +26,9 @@ export function readSecretFiles(raw: RawSections): string[] {
       errors.push(`${name}: give ${key} or ${key}_file, not both`);
       continue;
     }
-    try {
-      const mode = statSync(file).mode;
-      if (mode & 0o077) {
-        errors.push(`${name}: ${file} may be read by other users (mode ${(mode & 0o777).toString(8)}); make it readable by the service user only (chmod 600)`);
-        continue;
-      }
-      values[key] = readFileSync(file, "utf8").replace(/\r?\n$/, "");
-    } catch (e) {
-      errors.push(`${name}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
+    const read = readSecretFile(file);
+    if ("error" in read) errors.push(`${name}: ${read.error}`);
+    else values[key] = read.secret;
   }
   return errors;
 }
