@@ -33,6 +33,11 @@ export const restoreBodySchema = z.object({
   backup: z.string({ error: "is required: the backup to restore, as GET /api/v1/backups names it" }),
 }, { error: 'body must be a JSON object {"backup": "<name>-<UTC stamp>"}' }).strict();
 
+/** POST /api/v1/models/:name/rollback (cluster mode): an empty body, or the version to go back to. */
+export const rollbackBodySchema = z.object({
+  version: z.number().int().min(1).optional().meta({ description: "a kept version; absent: the one before the current" }),
+}, { error: 'body must be empty or a JSON object {"version": N} (N a kept version, a whole number >= 1)' }).strict();
+
 export const backupsQuerySchema = z.object({
   model: z.string().optional().meta({ description: "only this model's backups" }),
 }).strict();

@@ -9,7 +9,7 @@ import { trafficFieldsSchema } from "./traffic-request";
 import { ipPayloadSchema } from "./ip-identifier";
 import { consoleOperations } from "./console-routes";
 import { CAPACITY, SERIES_POINTS } from "../traffic/recent-requests";
-import { backupsQuerySchema, restoreBodySchema, trainingBodySchema } from "./model-routes";
+import { backupsQuerySchema, restoreBodySchema, rollbackBodySchema, trainingBodySchema } from "./model-routes";
 
 type Json = Record<string, unknown>;
 
@@ -290,10 +290,7 @@ export function trafficOpenApi(version: string): Json {
         post: {
           summary: "make an older kept version of a model current on every box (cluster mode, docs/cluster.md)", tags: ["traffic"],
           parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
-          requestBody: {
-            required: false,
-            content: { "application/json": { schema: { type: "object", properties: { version: { type: "integer", minimum: 1, description: "a kept version; absent: the one before the current" } } }, example: { version: 3 } } },
-          },
+          requestBody: { ...jsonBody(rollbackBodySchema, { version: 3 }), required: false },
           responses: {
             200: okJson("rolled back", { status: "success", model: "traffic", from: 4, to: 3 }),
             400: errorResponse("the body is not as accepted"), 404: errorResponse("no such model or version in S3"),

@@ -15,7 +15,8 @@ import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { trafficOpenApi } from "./openapi";
 import { requireToken, type AccessOptions } from "./access";
 import type { RecentRequests } from "../traffic/recent-requests";
-import { modelRoutes, type ModelAdmin } from "./model-routes";
+import { modelRoutes, rollbackBodySchema, type ModelAdmin } from "./model-routes";
+import { parseOrThrow } from "./station-schemas";
 
 export interface TrafficAppOptions {
   /** The default model and the named ones. */
@@ -53,10 +54,7 @@ async function rollbackVersion(req: Request): Promise<number | undefined> {
   if (!text.trim()) return undefined;
   let body: unknown;
   try { body = JSON.parse(text); } catch { throw new BadRequestError('the body must be empty or JSON {"version": N} (N a kept version, a whole number >= 1)'); }
-  const v = (body as { version?: unknown } | null)?.version;
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || (v as number) < 1) throw new BadRequestError(`"version" must be a whole number >= 1 (a kept version), got ${JSON.stringify(v)}`);
-  return v as number;
+  return parseOrThrow(rollbackBodySchema, body).version;
 }
 
 export function createTrafficApp(o: TrafficAppOptions): Hono {
