@@ -35,7 +35,7 @@ export async function modelStoreFromConfig(config: Config): Promise<ModelStore |
     endpoint: a.s3_hostname, tls: a.s3_tls, accessKeyId: a.s3_public_key, secretAccessKey: a.s3_private_key,
     region: a.s3_region, bucket: a.s3_bucket,
   });
-  return new ModelStore(objects, { prefix: a.key_prefix, kept: a.versions_kept, box: boxName() });
+  return new ModelStore(objects, { prefix: a.key_prefix, kept: a.versions_kept, box: boxName(), writeOriginalLayout: a.write_original_layout });
 }
 
 export async function startCluster(config: Config, modelNames: string[], log: Logger): Promise<Cluster> {

@@ -3,9 +3,11 @@
 //                                    <name>.keras (the same model for Keras)
 //   <prefix>models/<name>/manifest.json   written last (./manifest.ts)
 // A version's objects are never rewritten; going back is writing the manifest with an older
-// `current`.
+// `current`. With [AWS] write_original_layout, a publish also writes the original's layout
+// (./original-layout.ts) after the manifest.
 import { writeKerasArchive } from "../deep/files/keras-archive";
 import { modelFileBytes, readModelFiles, type ModelFiles } from "../deep/files/model-files";
+import { readOriginal, writeOriginal, type OriginalModel } from "./original-layout";
 import { checkFiles, describeVersion, parseManifest, withVersion, type Manifest } from "./manifest";
 import type { ObjectStore } from "./object-store";
 
@@ -20,6 +22,8 @@ export interface ModelStoreOptions {
   kept: number;
   /** This box's name in the manifest. */
   box: string;
+  /** [AWS] write_original_layout. */
+  writeOriginalLayout?: boolean;
 }
 
 export class ModelStore {
@@ -48,12 +52,27 @@ export class ModelStore {
     const v = version ?? newest + 1;
     if (v <= newest) throw new ModelStoreError(`version ${v} of '${name}' is not newer than ${newest} in ${this.store.describe(this.manifestKey(name))}; not published`);
     const bytes = modelFileBytes(files);
-    bytes.set(`${name}.keras`, await writeKerasArchive(files.config, files.weights, now));
+    const keras = await writeKerasArchive(files.config, files.weights, now);
+    bytes.set(`${name}.keras`, keras);
     for (const [file, b] of bytes) await this.store.put(this.fileKey(name, v, file), b);
     const { manifest, dropped } = withVersion(prior, name, describeVersion(v, this.o.box, bytes, now), this.o.kept);
     await this.writeManifest(manifest);
     for (const old of dropped) for (const file of Object.keys(old.files)) await this.store.delete(this.fileKey(name, old.version, file));
+    if (this.o.writeOriginalLayout) await writeOriginal(this.store, this.o.prefix, name, files, keras);
     return v;
+  }
+
+  /**
+   * The model the original service left under `<prefix>latest/` (read only for a model without a
+   * manifest of ours); "unchanged" when its .keras has SHA-256 `known`. Refusals are ModelStoreErrors.
+   */
+  async original(name: string, known?: string): Promise<OriginalModel | "unchanged" | undefined> {
+    try {
+      return await readOriginal(this.store, this.o.prefix, name, known);
+    } catch (e) {
+      if ((e as Error).name === "ObjectStoreError") throw e;
+      throw new ModelStoreError((e as Error).message);
+    }
   }
 
   /** Version `version` of the model, every file checked against the manifest and the model read back. */

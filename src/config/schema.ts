@@ -148,6 +148,8 @@ export const configSchema = z.object({
     sync_interval_s: positiveInt.max(86_400).default(60),
     /** Versions of each model kept in S3 (the newest first); older ones are deleted. */
     versions_kept: positiveInt.max(1000).default(5),
+    /** After each publish, also write the original's latest/<model>.keras, .ini, _filter.json (mixed clusters). */
+    write_original_layout: bool.default(false),
   }).prefault({}),
   /** The training lease (docs/cluster.md): the original's keys plus ours. Off while rd_hostname is empty. */
   Redis: z.object({

@@ -1,7 +1,8 @@
 // Models shared through S3, on a real S3-protocol server (s3rver on loopback): versions published
 // with a manifest written last, read back checked, old versions deleted past versions_kept,
 // rollback, a stale publisher refused, and the sync refusing a corrupt object (naming it) while
-// the previous model keeps its place in the models dir.
+// the previous model keeps its place in the models dir; mixed clusters: the original's latest/
+// layout imported when there is no manifest, and written back with write_original_layout.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -13,6 +14,11 @@ import { ModelStore } from "../../src/cluster/model-store";
 import { ModelSync } from "../../src/cluster/model-sync";
 import { readBundledModel } from "../../src/deep/files/bundled-models";
 import type { ModelFiles } from "../../src/deep/files/model-files";
+import { readKerasArchive } from "../../src/deep/files/keras-archive";
+import { readModelDir } from "../../src/deep/files/model-files";
+import { readOriginal } from "../../src/cluster/original-layout";
+import { sha256 } from "../../src/cluster/manifest";
+import { fixturePath } from "../support/fixtures";
 import { startS3, type S3Server } from "../support/cluster-servers";
 import { spawn } from "node:child_process";
 import { serviceCommand } from "../support/service-process";
@@ -123,6 +129,54 @@ test("models rollback <name> [version] (CLI): goes back cluster-wide; an unknown
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /'traffic' has no version 9; kept: 2, 1/);
   assert.not.match(ok.stdout + ok.stderr + bad.stdout + bad.stderr, /planted/);
+});
+
+test("mixed cluster: the original's latest/<model>.keras, .ini, _filter.json are imported and served until a version of ours; write_original_layout writes them back", async () => {
+  const keras = readFileSync(fixturePath("upstream/traffic.keras"));
+  const filter = { type: "selector", dimension: "sensor_name", value: "ASR" };
+  await objects.put("p5/latest/traffic.keras", keras);
+  await objects.put("p5/latest/traffic.ini", readFileSync(fixturePath("upstream/traffic.ini")));
+  await objects.put("p5/latest/traffic_filter.json", Buffer.from(JSON.stringify(filter)));
+  const store = new ModelStore(objects, { prefix: "p5/", kept: 3, box: "box-a", writeOriginalLayout: true });
+  const modelsDir = mkdtempSync(join(tmpdir(), "rbao-models-"));
+  const { log, lines } = capture();
+  const sync = new ModelSync({ store, modelsDir, backupsDir: mkdtempSync(join(tmpdir(), "rbao-backups-")), names: ["traffic"], intervalMs: 60_000, log });
+  await sync.pollOnce();
+  await sync.pollOnce();
+  const imported = lines.filter((l) => l.msg === "model from the original's S3 layout installed");
+  assert.is(imported.length, 1, "imported once; the second poll sees the same .keras");
+  const served = readModelDir(join(modelsDir, "traffic"));
+  const original = await readKerasArchive(keras);
+  assert.equal(Array.from(served.weights[0]), Array.from(original.weights[0]), "the original's weights, exactly");
+  assert.equal([served.metadata.windowSize, served.metadata.weekdayEncoding, served.filter], [16, "drop-first-present", filter], "its ini (the original's weekday encoding) and filter");
+  assert.equal(sync.health().original_layout, { traffic: sha256(keras).slice(0, 12) });
+
+  // Our box publishes: the manifest of ours wins from now on, and the original's layout is rewritten.
+  const v = await store.publish("traffic", variant(2));
+  const m = (await store.manifest("traffic"))!;
+  const written = (await objects.get("p5/latest/traffic.keras"))!;
+  assert.is(sha256(written), m.versions[0].files["traffic.keras"].sha256, "latest/traffic.keras is the version's own .keras export");
+  const back = await readOriginal(objects, "p5/", "traffic");
+  assert.ok(back && back !== "unchanged");
+  assert.equal(Array.from(back.files.weights[0]), Array.from(variant(2).weights[0]), "the original layout reads back as the published model");
+  assert.equal([back.files.metadata, back.files.filter], [base.metadata, base.filter]);
+  await sync.pollOnce();
+  assert.equal([sync.health().versions, sync.health().original_layout], [{ traffic: v }, undefined]);
+  assert.equal(Array.from(readModelDir(join(modelsDir, "traffic")).weights[0]), Array.from(variant(2).weights[0]));
+});
+
+test("mixed cluster: a .keras without its .ini is refused naming the object, the model in place keeps serving", async () => {
+  await objects.put("p6/latest/traffic.keras", readFileSync(fixturePath("upstream/traffic.keras")));
+  const store = new ModelStore(objects, { prefix: "p6/", kept: 3, box: "box-a" });
+  const modelsDir = mkdtempSync(join(tmpdir(), "rbao-models-"));
+  const { log, lines } = capture();
+  const sync = new ModelSync({ store, modelsDir, backupsDir: mkdtempSync(join(tmpdir(), "rbao-backups-")), names: ["traffic"], intervalMs: 60_000, log });
+  await sync.pollOnce();
+  const refused = lines.find((l) => l.msg === "model from S3 refused; the previous version keeps serving");
+  assert.match(String(refused?.err), /p6\/latest\/traffic\.ini: missing/);
+  assert.equal([sync.health().state, sync.health().original_layout], ["ok", undefined]);
+  await store.publish("traffic", variant(1));
+  assert.is(await objects.get("p6/latest/traffic.ini"), undefined, "write_original_layout off: nothing written under latest/");
 });
 
 test.run();

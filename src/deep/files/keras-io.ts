@@ -19,19 +19,25 @@ export interface ImportOptions {
 }
 
 /**
- * Reads the archive and its ini and writes model `name`. An ini without `weekday_encoding` is the
- * original's, so the model keeps the original's weekday encoding (see ./features.ts).
+ * The model in a .keras archive and its ini (`where` names them in errors). An ini without
+ * `weekday_encoding` is the original's, so the model keeps the original's weekday encoding (see
+ * ../features.ts).
  */
-export async function importKeras(o: ImportOptions): Promise<ModelFiles> {
-  const archive = await readKerasArchive(readFileSync(o.kerasFile));
-  const iniFile = o.iniFile ?? iniBeside(o.kerasFile);
-  const metadata = parseMetadata(readFileSync(iniFile, "utf8"), iniFile);
+export async function modelFromKeras(kerasBytes: Uint8Array, iniText: string, filter: unknown, where: { keras: string; ini: string }): Promise<ModelFiles> {
+  const archive = await readKerasArchive(kerasBytes);
+  const metadata = parseMetadata(iniText, where.ini);
   const cols = metadata.metrics.length + metadata.timestamp.length;
   const input = archive.config.config.layers.find((l) => l.class_name === "InputLayer")?.config.batch_input_shape as number[] | undefined;
   if (input && (input[1] !== metadata.windowSize * metadata.numWindows || input[2] !== cols))
-    throw new Error(`${o.kerasFile} takes slices of ${input[1]} rows × ${input[2]} columns, but ${iniFile} describes ${metadata.windowSize * metadata.numWindows} × ${cols}`);
+    throw new Error(`${where.keras} takes slices of ${input[1]} rows × ${input[2]} columns, but ${where.ini} describes ${metadata.windowSize * metadata.numWindows} × ${cols}`);
+  return { config: archive.config, weights: archive.weights, metadata, filter };
+}
+
+/** Reads the archive, its ini and filter, and writes model `name`. */
+export async function importKeras(o: ImportOptions): Promise<ModelFiles> {
+  const iniFile = o.iniFile ?? iniBeside(o.kerasFile);
   const filter = o.filterFile ? JSON.parse(readFileSync(o.filterFile, "utf8")) : undefined;
-  const files: ModelFiles = { config: archive.config, weights: archive.weights, metadata, filter };
+  const files = await modelFromKeras(readFileSync(o.kerasFile), readFileSync(iniFile, "utf8"), filter, { keras: o.kerasFile, ini: iniFile });
   writeModelDir(o.modelsDir, o.name, files, { backupsDir: o.backupsDir });
   return files;
 }
