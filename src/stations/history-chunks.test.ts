@@ -51,6 +51,12 @@ test("late decisions: runs of consecutive samples, the last decision of a sample
   applyLate(packed.late!, packed.lateData!, 2, other);
   assert.is(other.get(9)!.label, null);
   assert.is(packBlock(1, [{ key: 1, rows: [a[0]!], positions: [0], late: [] }]).late, null, "no late decisions: null");
+  // in sample order (a batch window, the usual case) with a gap: two runs, each decision kept
+  const inOrder = packBlock(1, [{ key: 3, rows: [a[0]!], positions: [0], late: [1, 2, 3, 5, 6].map((seq) => ({ seq, score: seq / 10, label: (seq % 2) as 0 | 1 })) }]);
+  assert.equal(JSON.parse(inOrder.late!), [[3, 1, 3], [3, 5, 2]]);
+  const decided = new Map([1, 2, 3, 4, 5, 6].map((seq) => [seq, row(seq, 0, 0, null, null)]));
+  applyLate(inOrder.late!, inOrder.lateData!, 3, decided);
+  assert.equal([...decided.values()].map((r) => [r.score, r.label]), [[0.1, 1], [0.2, 0], [0.3, 1], [null, null], [0.5, 1], [0.6, 0]]);
 });
 
 test.run();

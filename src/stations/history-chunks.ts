@@ -85,9 +85,7 @@ function packRows(rows: readonly HistoryRow[]): Buffer {
 /** Consecutive runs of the decisions by sample number; a sample decided twice keeps its last. */
 function decisionRuns(decided: readonly SampleDecision[]): SampleDecision[][] {
   if (decided.length === 0) return [];
-  const bySeq = new Map<number, SampleDecision>();
-  for (const d of decided) bySeq.set(d.seq, d);
-  const sorted = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const sorted = increasing(decided) ? decided : lastBySeq(decided);
   const runs: SampleDecision[][] = [];
   let start = 0;
   while (start < sorted.length) {
@@ -97,6 +95,19 @@ function decisionRuns(decided: readonly SampleDecision[]): SampleDecision[][] {
     start = end;
   }
   return runs;
+}
+
+/** True when no sample is decided twice and the decisions come in sample order: the usual case
+ * (a batch pipeline's windows do not overlap), which needs no map and no sort. */
+function increasing(decided: readonly SampleDecision[]): boolean {
+  for (let i = 1; i < decided.length; i++) if (decided[i]!.seq <= decided[i - 1]!.seq) return false;
+  return true;
+}
+
+function lastBySeq(decided: readonly SampleDecision[]): SampleDecision[] {
+  const bySeq = new Map<number, SampleDecision>();
+  for (const d of decided) bySeq.set(d.seq, d);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
 function packRun(run: readonly SampleDecision[]): Buffer {

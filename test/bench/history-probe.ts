@@ -1,0 +1,44 @@
+// In-process probe of the history's cost (issue 15 part 2), without HTTP: one station, blocks of 10
+// samples x 3 variables (windows 32/128/256), registries with history_samples 0 and 10080 on files
+// of their own fed the same blocks alternately; CPU ms per block and WAL frames per block (the WAL's
+// growth, automatic checkpoints off; a checkpoint every 32 blocks counted in the CPU), after 256 blocks of warm-up. Retention runs from block 1008.
+//   PROBE_PIPELINE=batch PROBE_BLOCKS=2560 npx tsx test/bench/history-probe.ts
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { StationStore } from "../../src/stations/store";
+import { StationRegistry } from "../../src/stations/station-registry";
+import { detectionSchema, initializeSchema, parseOrThrow } from "../../src/http/station-schemas";
+
+const pipeline = process.env.PROBE_PIPELINE ?? "batch", BLOCKS = Number(process.env.PROBE_BLOCKS ?? 1024), VARS = { a: 32, b: 128, c: 256 };
+const value = (k: number, v: number) => Math.sin(k / 9 + v) + 0.2 * ((Math.sin(k * 12.9898 + v * 78.233) * 43758.5453) % 1) + (k % 97 === 0 ? 12 : 0);
+function setup(history: number) {
+  const file = join(mkdtempSync(join(tmpdir(), "rbao-hp-")), "s.sqlite");
+  const store = new StationStore(file);
+  store.db.pragma("wal_autocheckpoint = 0");
+  const reg = new StationRegistry(store, { defaultPipeline: pipeline, deliver: false, cacheBytes: 1 << 30, historySamples: history });
+  reg.initialize(parseOrThrow(initializeSchema, { id_estacio: "s", pipeline, variables: VARS }));
+  return { file, store, reg, cpu: 0, frames: 0 };
+}
+const sides = [setup(0), setup(10080)];
+const pageSize = sides[0]!.store.db.pragma("page_size", { simple: true }) as number;
+for (let b = 0; b < BLOCKS; b++) {
+  const mostres = Array.from({ length: 10 }, (_, i) => {
+    const k = b * 10 + i;
+    return { timestamp: new Date(Date.UTC(2021, 0, 1) + k * 60_000).toISOString(), values: { a: value(k, 0), b: value(k, 1), c: value(k, 2) } };
+  });
+  const req = parseOrThrow(detectionSchema, { id_estacio: "s", numero_mostres: 10, mostres });
+  for (const s of b % 2 ? sides : [...sides].reverse()) {
+    const wal = statSync(s.file + "-wal").size, t = process.cpuUsage();
+    s.reg.detect(req);
+    const grown = statSync(s.file + "-wal").size - wal;
+    // the service's checkpoints copy the frames into the database (./src/stations/wal-checkpointer.ts)
+    if (b % 32 === 31) s.store.db.pragma("wal_checkpoint(TRUNCATE)");
+    const d = process.cpuUsage(t);
+    if (b >= 256) s.cpu += (d.user + d.system) / 1000;
+    if (b >= 256) s.frames += grown / (pageSize + 24);
+  }
+}
+const n = BLOCKS - 256;
+for (const [i, s] of sides.entries()) console.log(`history ${i ? 10080 : 0}: ${(s.cpu / n).toFixed(3)} ms CPU/block, ${(s.frames / n).toFixed(2)} WAL frames/block`);
+console.log(`cost: ${((sides[1]!.cpu / sides[0]!.cpu - 1) * 100).toFixed(1)} % CPU`);
