@@ -15,6 +15,13 @@ const asRoot = process.getuid?.() === 0;
 const base = mkdtempSync(join(tmpdir(), "rbao-datadir-"));
 chmodSync(base, 0o777); // the unprivileged user makes its dirs in here
 
+// As nobody, the service must be able to read the checkout (a clone under a 0700 directory is not).
+if (asRoot) {
+  const root = new URL("../..", import.meta.url).pathname;
+  const probe = spawnSync(process.execPath, ["-e", `require("fs").accessSync(${JSON.stringify(join(root, "node_modules/tsx/package.json"))})`], { uid: 65534, gid: 65534 });
+  if (probe.status !== 0) throw new Error(`user 65534 cannot read the checkout at ${root}: make it and its parent directories readable by others (chmod o+rx)`);
+}
+
 function serve(dataDir: string) {
   const [cmd, ...pre] = serviceCommand();
   const r = spawnSync(cmd, [...pre, "serve", "--traffic-port", "0", "--station-port", "0", "--data-dir", dataDir], {
