@@ -4,7 +4,7 @@
 // so the catalog serves the old or the new model, never a mix). Anything refused is logged with
 // the object's name and the previous model keeps serving. A model with no manifest of ours is taken
 // from the original's layout (<prefix>latest/<name>.keras, .ini, _filter.json) when it is there:
-// docs/cluster.md § Mixed clusters.
+// docs/cluster.md § Mixed clusters: moving from the original one box at a time.
 import type { Logger } from "pino";
 import { writeModelDir } from "../deep/files/model-files";
 import type { ModelStore } from "./model-store";

@@ -1,5 +1,5 @@
 // The original rb-aioutliers' S3 layout, for clusters that move to this service one box at a time
-// (docs/cluster.md § Mixed clusters): the Python service uploaded each trained model as
+// (docs/cluster.md § Mixed clusters: moving from the original one box at a time): the Python service uploaded each trained model as
 //   <prefix>latest/<name>.keras, <prefix>latest/<name>.ini, <prefix>latest/<name>_filter.json
 // (issue 14; the original's README) and every node downloaded them. It has no version and no
 // checksum, so a reader keys on the .keras object's SHA-256 and checks the archive against the ini
