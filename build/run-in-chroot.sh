@@ -11,13 +11,23 @@
 set -eu
 root=$1 user=$2 enosys=$3
 shift 3
-for arg in "$@"; do
-  path=${arg#*=}
-  case $path in
-    /tmp/?*) top=/tmp/$(echo "${path#/tmp/}" | cut -d/ -f1)
+# Also the /tmp paths a --config file and the RB_AIOUTLIERS_* variables name (a token file, say).
+hand_over() {
+  case $1 in
+    /tmp/?*) top=/tmp/$(echo "${1#/tmp/}" | cut -d/ -f1)
              [ -e "$top" ] && chown -R "$user" "$top" ;;
   esac
+}
+config=""
+for arg in "$@"; do
+  [ "$config" = next ] && config=$arg
+  [ "$arg" = --config ] && config=next
+  hand_over "${arg#*=}"
 done
+if [ -n "$config" ] && [ -f "$config" ]; then
+  for path in $(grep -o '/tmp/[^[:space:]]*' "$config" || true); do hand_over "$path"; done
+fi
+for path in $(env | grep '^RB_AIOUTLIERS_[A-Z_]*=/tmp/' | grep -v '^RB_AIOUTLIERS_CMD=' | cut -d= -f2-); do hand_over "$path"; done
 export RB_AIOUTLIERS_PATHS_CACHE_DIR=/var/cache/rb-aioutliers
 # The host's Node settings mean nothing to the executable (its CA file is not in the chroot).
 unset NODE_OPTIONS NODE_EXTRA_CA_CERTS

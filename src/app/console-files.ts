@@ -8,11 +8,23 @@ import type { ConsoleFiles } from "../http/console-routes";
 import { readBundledAsset, readPackageFile } from "../runtime/embedded-assets";
 import { directoryBytes, filesystemBytes } from "../runtime/disk-use";
 import { productVersion } from "../runtime/version";
+import { getHeapStatistics } from "node:v8";
 
 /** The data dir is walked at most once per this long, however often the page refreshes. */
 const DISK_EVERY_MS = 60_000;
 
 type Status = Record<string, unknown>;
+
+/** The process's memory. The resident set is read from /proc, which a chroot may lack: then it is
+ * null and the heap figures (from V8) still answer. */
+function memoryUse(): Status {
+  const heap = getHeapStatistics();
+  let rss: number | null = null;
+  try {
+    rss = process.memoryUsage.rss();
+  } catch { /* no /proc */ }
+  return { rss_bytes: rss, heap_used_bytes: heap.used_heap_size, external_bytes: heap.external_memory };
+}
 
 /** `more`: the API's own part of GET /status. */
 export function consoleOptions(config: Config, more: () => Status): { version: string; consoleFiles: ConsoleFiles; status: () => Status } {
@@ -26,8 +38,7 @@ export function consoleOptions(config: Config, more: () => Status): { version: s
     return disk.value;
   };
   const status = (): Status => {
-    const m = process.memoryUsage();
-    return { version: productVersion(), data_dir: diskUse(), memory: { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, external_bytes: m.external }, ...more() };
+    return { version: productVersion(), data_dir: diskUse(), memory: memoryUse(), ...more() };
   };
   return { version: productVersion(), consoleFiles: { asset: readBundledAsset, packageFile: readPackageFile }, status };
 }

@@ -9,9 +9,20 @@ export function directoryBytes(dir: string): number {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, e.name);
     if (e.isDirectory()) bytes += directoryBytes(path);
-    else if (e.isFile()) bytes += statSync(path).size;
+    else if (e.isFile()) bytes += sizeOf(path);
   }
   return bytes;
+}
+
+/** A file's size; 0 when it went away since the directory was read (SQLite's -journal files come
+ * and go). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return 0;
+    throw e;
+  }
 }
 
 /** Free bytes (for an unprivileged user) and total bytes of the filesystem holding `path`. */

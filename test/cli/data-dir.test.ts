@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { serviceCommand } from "../support/service-process";
 import { EXIT_DATA_DIR } from "../../src/cli/exit-codes";
 
-const asRoot = process.getuid?.() === 0;
+// Run as root, the service is started as nobody; under test:package's wrapper (RB_AIOUTLIERS_CMD)
+// it already runs as the service's own user (build/run-in-chroot.sh).
+const asRoot = process.getuid?.() === 0 && !process.env.RB_AIOUTLIERS_CMD;
 const base = mkdtempSync(join(tmpdir(), "rbao-datadir-"));
 chmodSync(base, 0o777); // the unprivileged user makes its dirs in here
 
