@@ -27,7 +27,7 @@ import { printTable, rateRow, timeRow, type BenchRow } from "./harness";
 
 const WINDOWS = { v32: 32, v128: 128, v256: 256 };
 const VARS = Object.keys(WINDOWS);
-const BLOCK = 10, BLOCKS = 2560, RUNS = 5;
+const BLOCK = 10, BLOCKS = 2560, RUNS = Number(process.env.STATIONS_BENCH_RUNS ?? 5);
 // The original server (Flask + scikit-learn) is not run by this bench: these are its figures,
 // measured with this bench's client on this kind of machine (issue 3), so "× original" compares
 // with constants, not with a run of the same minutes.
