@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { epochMs, isIsoTime, isoTimeMs, utcMs, wallClock } from "./iso-time";
+import { epochMs, isIsoTime, isoTimeMs, isoTimeMsAt, utcMs, wallClock } from "./iso-time";
 
 test("isIsoTime: the forms Druid and pandas write, fields in range", () => {
   for (const ok of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00",
@@ -64,6 +64,21 @@ test("epochMs: the hand-read common form equals Date.parse's reading at every fi
   for (const t of cases) {
     const want = isIsoTime(t) ? (accepted++, slow(t)) : NaN;
     assert.ok(Object.is(epochMs(t), want), `${t}: ${epochMs(t)} vs ${want}`);
+  }
+  assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
+});
+
+test("isoTimeMsAt: epochMs of what isIsoTime accepts, NaN otherwise, read in place inside a longer text", () => {
+  const cases: string[] = [];
+  for (const date of ["2024-02-29", "2023-02-29", "0050-01-01", "2024-13-01"])
+    for (const time of ["", "T00:00", " 23:59:59", "T12:00:60", "T07:15:00.5", "T07:15:00.123", "T07:15:00.1234", "T07:15:00."])
+      for (const zone of ["", "Z", "+02:00", "-0530", "+24:00", "z", " "]) cases.push(`${date}${time}${zone}`);
+  let accepted = 0;
+  for (const t of cases) {
+    const want = isIsoTime(t) ? (accepted++, epochMs(t)) : NaN;
+    // Digits after the end must not be read as the timestamp's (the reader's text goes on).
+    for (const [before, after] of [["", ""], ['{"timestamp":"', '","result":{}}'], ["9", "123Z"]])
+      assert.ok(Object.is(isoTimeMsAt(before + t + after, before.length, before.length + t.length), want), `${before}|${t}|${after}`);
   }
   assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
 });

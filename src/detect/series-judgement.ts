@@ -208,6 +208,8 @@ export interface JudgeOptions {
   /** The part of the window a fresh detector rehearses on; default REHEARSED_FRACTION (the NAB
    * bench's cross-validation tries others). */
   rehearsed?: number;
+  /** Epoch ms of the timestamps when the caller has read them (epochMs); else they are read here. */
+  times?: Float64Array;
 }
 
 /** Scores and decisions for every row of a window (rows in time order, as Druid answers), from
@@ -215,7 +217,7 @@ export interface JudgeOptions {
  * Scores are rounded to 4 decimals after the decisions are made. */
 export function judgeSeries(values: ArrayLike<number>, timestamps: readonly string[], opts: JudgeOptions, history: SeriesHistory = newHistory()): SeriesJudgement {
   const n = values.length;
-  const times = rowTimes(timestamps);
+  const times = opts.times ?? rowTimes(timestamps);
   const h: SeriesHistory = { ...history };
   const scores = new Float64Array(n).fill(NaN), flags = new Uint8Array(n);
   const fresh = new Uint8Array(n), decided = new Uint8Array(n);

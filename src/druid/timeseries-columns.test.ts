@@ -2,15 +2,17 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { timeseriesColumns } from "./timeseries-columns";
 import { parseTimeseries } from "./timeseries";
+import { epochMs } from "../detect/iso-time";
 
 const first = (names: string[]) => (names.includes("bytes") ? "bytes" : names[0]);
 
-/** The general path: JSON.parse + parseTimeseries, then the chosen metric's column. */
+/** The general path: JSON.parse + parseTimeseries, then the chosen metric's column (and the
+ * timestamps' epoch ms, as the model would read them). */
 function general(text: string) {
   try {
     const rows = parseTimeseries(JSON.parse(text));
     const metric = first(Object.keys(rows[0]!.result))!;
-    return { timestamps: rows.map((r) => r.timestamp), values: Float64Array.from(rows, (r) => r.result[metric]!), metric };
+    return { timestamps: rows.map((r) => r.timestamp), times: Float64Array.from(rows, (r) => epochMs(r.timestamp)), values: Float64Array.from(rows, (r) => r.result[metric]!), metric };
   } catch {
     return undefined;
   }

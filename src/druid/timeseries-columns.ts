@@ -7,11 +7,14 @@
 // (ISO-8601 timestamps, finite numbers only). Anything else (escapes, other keys, nested values,
 // a defect of any kind) gives up (undefined) and the caller takes JSON.parse + parseTimeseries,
 // which answers the same or says exactly what is wrong. Giving up is always safe.
-import { isIsoTime, isIsoTimeAt } from "../detect/iso-time";
+import { isoTimeMsAt } from "../detect/iso-time";
 
 export interface TimeseriesColumns {
   /** The rows' timestamps as written; they need no escaping in JSON (no '"', '\', controls). */
   timestamps: string[];
+  /** Epoch ms of every timestamp (epochMs), read while checking it: the model reads no timestamp
+   * again. */
+  times: Float64Array;
   /** The chosen metric of every row. */
   values: Float64Array;
   metric: string;
@@ -62,11 +65,14 @@ class Scanner {
   private metric = "";
   /** "<metric>": as it starts a result field. */
   private metricKey = new Uint8Array(0);
-  /** The value compactRow read. */
+  private times: Float64Array<ArrayBuffer>;
+  /** The value and the time compactRow read. */
   private value = NaN;
+  private ms = NaN;
 
   constructor(private readonly s: string) {
     this.values = new Float64Array(Math.max(16, s.length >> 6));
+    this.times = new Float64Array(this.values.length);
   }
 
   series(chooseMetric: MetricChooser): TimeseriesColumns {
@@ -74,7 +80,7 @@ class Scanner {
     const n = this.rows(chooseMetric);
     this.skipSpace();
     if (this.i !== this.s.length) throw giveUp;
-    return { timestamps: this.timestamps, values: this.values.slice(0, n), metric: this.metric };
+    return { timestamps: this.timestamps, times: this.times.slice(0, n), values: this.values.slice(0, n), metric: this.metric };
   }
 
   /** Reads the rows up to the closing ']' into this.timestamps and this.values; their number.
@@ -89,7 +95,8 @@ class Scanner {
       if (n > 0) {
         const timestamp = this.compactRow(this.metric);
         if (timestamp !== undefined) {
-          if (n === this.values.length) this.values = grown(this.values);
+          if (n === this.values.length) { this.values = grown(this.values); this.times = grown(this.times); }
+          this.times[n] = this.ms;
           this.values[n++] = this.value;
           timestamps.push(timestamp);
           const c = this.next();
@@ -102,15 +109,16 @@ class Scanner {
       this.expect(123 /* { */);
       let timestamp: string | undefined;
       let haveResult = false;
-      let value = NaN;
+      let value = NaN, ms = NaN;
       for (;;) {
         const keyStart = this.keyStart();
         if (this.isKey(keyStart, "timestamp") && timestamp === undefined) {
           this.expect(QUOTE);
           const start = this.i;
           this.i = this.stringEnd(start);
+          ms = isoTimeMsAt(s, start, this.i);
           timestamp = s.slice(start, this.i++);
-          if (!isIsoTime(timestamp)) throw giveUp;
+          if (Number.isNaN(ms)) throw giveUp;
         } else if (this.isKey(keyStart, "result") && !haveResult) {
           haveResult = true;
           if (n === 0) {
@@ -129,7 +137,8 @@ class Scanner {
         if (c !== COMMA) throw giveUp;
       }
       if (timestamp === undefined || !haveResult) throw giveUp;
-      if (n === this.values.length) this.values = grown(this.values);
+      if (n === this.values.length) { this.values = grown(this.values); this.times = grown(this.times); }
+      this.times[n] = ms;
       this.values[n++] = value;
       timestamps.push(timestamp);
       const c = this.next();
@@ -139,15 +148,18 @@ class Scanner {
   }
 
   /** A row written as Druid writes it, {"timestamp":"…","result":{…}} without white space:
-   * its timestamp (its value in this.value), or undefined when the general reader must read it
-   * (from the same place). */
+   * its timestamp (its value in this.value, its time in this.ms), or undefined when the general
+   * reader must read it (from the same place). */
   private compactRow(metric: string): string | undefined {
     const { s } = this;
     const start = this.i + TIMESTAMP_KEY.length;
     if (!startsAt(s, this.i, TIMESTAMP_CODES)) return undefined;
     const end = s.indexOf('"', start);
-    // isIsoTimeAt admits only digits and "-:T .Z+": nothing that JSON would escape.
-    if (end < 0 || !isIsoTimeAt(s, start, end) || !startsAt(s, end, RESULT_CODES)) return undefined;
+    if (end < 0) return undefined;
+    // isoTimeMsAt admits only digits and "-:T .Z+": nothing that JSON would escape.
+    const ms = isoTimeMsAt(s, start, end);
+    if (Number.isNaN(ms) || !startsAt(s, end, RESULT_CODES)) return undefined;
+    this.ms = ms;
     const timestamp = s.slice(start, end);
     const fields = end + RESULT_KEY.length; // just after the result's '{'
     // The common result, the metric alone: {"<metric>":<number>}}

@@ -123,8 +123,8 @@ export function outliersHandler(deps: OutliersDeps) {
       // unusual goes the general way below).
       const columns = timeseriesColumns(text, (names) => metricOfFields(names, deps.metric));
       if (columns) {
-        const { timestamps, values, metric } = columns;
-        const decision = entry.model.judgeColumn(values, timestamps, series?.(metric));
+        const { timestamps, times, values, metric } = columns;
+        const decision = entry.model.judgeColumn(values, timestamps, series?.(metric), times);
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
         const json = outliersJson(entry.model.name, metric, timestamps, values, decision.expected, decision.scores, decision.anomalous);

@@ -46,12 +46,13 @@ export class SeriesMemory {
 }
 
 /** The model's decision for a window, after the series' history when there is a memory and a key;
- * the history after it is stored before this returns. */
+ * the history after it is stored before this returns. `times`: epoch ms of the timestamps, when
+ * the caller has read them. */
 export function judgeRemembered(model: ShallowModel, memory: SeriesMemory | undefined, key: string | undefined,
-  values: ArrayLike<number>, timestamps: readonly string[]): ShallowDecision {
-  if (!memory || key === undefined) return model.judge(values, timestamps);
+  values: ArrayLike<number>, timestamps: readonly string[], times?: Float64Array): ShallowDecision {
+  if (!memory || key === undefined) return model.judge(values, timestamps, undefined, times);
   const history = memory.recall(key);
-  const decision = model.judge(values, timestamps, history);
+  const decision = model.judge(values, timestamps, history, times);
   // No row newer than the history's: nothing was fed or decided anew, the stored text stands.
   if (history && decision.history.lastMs === history.lastMs) memory.touch(key);
   else memory.remember(key, decision.history);
@@ -72,7 +73,7 @@ export class RememberingModel implements TrafficModel {
     return this.model.answer(values, timestamps, judgeRemembered(this.model, this.memory, series, values, timestamps));
   }
 
-  judgeColumn(values: ArrayLike<number>, timestamps: readonly string[], series?: string): ColumnJudgement {
-    return columnJudgement(judgeRemembered(this.model, this.memory, series, values, timestamps));
+  judgeColumn(values: ArrayLike<number>, timestamps: readonly string[], series?: string, times?: Float64Array): ColumnJudgement {
+    return columnJudgement(judgeRemembered(this.model, this.memory, series, values, timestamps, times));
   }
 }
