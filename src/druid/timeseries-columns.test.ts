@@ -56,6 +56,18 @@ test("later compact rows: the metric alone, beside others, repeated, or spaced, 
   }
 });
 
+test("timestamps of changing lengths: the closing quote guessed from the previous row's, wherever it falls", () => {
+  const stamps = ["2024-05-20T00:00:00.000Z", "2024-05-21", "2024-05-21T00:01:00Z", "2024-05-21T00:02:00.000+02:00", "2024-05-21T00:03:00.000Z", "2024-05-22"];
+  for (let len = 1; len <= 16; len++) {
+    const metric = "m".repeat(len);
+    const text = `[${stamps.map((ts, i) => `{"timestamp":"${ts}","result":{"${metric}":${i},"x":1}}`).join(",")}]`;
+    const got = timeseriesColumns(text, (names) => names[0]);
+    assert.ok(got, metric);
+    assert.equal(got, general(text), metric);
+    assert.equal(got!.timestamps, stamps);
+  }
+});
+
 test("gives up on everything else, never accepting what the general path refuses", () => {
   const ok = '{"timestamp":"2024-05-20T00:00:00Z","result":{"bytes":1}}';
   const texts = [

@@ -69,6 +69,8 @@ class Scanner {
   /** The value and the time compactRow read. */
   private value = NaN;
   private ms = NaN;
+  /** The length of the timestamp compactRow read last. */
+  private stampLength = 0;
 
   constructor(private readonly s: string) {
     this.values = new Float64Array(Math.max(16, s.length >> 6));
@@ -154,8 +156,13 @@ class Scanner {
     const { s } = this;
     const start = this.i + TIMESTAMP_KEY.length;
     if (!startsAt(s, this.i, TIMESTAMP_CODES)) return undefined;
-    const end = s.indexOf('"', start);
+    // The closing quote where the previous timestamp's length puts it (a series' rows are written
+    // alike; indexOf is a runtime call), else the first one. A guess that skips an earlier quote
+    // is safe: isoTimeMsAt then refuses the text, and the general reader reads the row.
+    let end = start + this.stampLength;
+    if (s.charCodeAt(end) !== QUOTE) end = s.indexOf('"', start);
     if (end < 0) return undefined;
+    this.stampLength = end - start;
     // isoTimeMsAt admits only digits and "-:T .Z+": nothing that JSON would escape.
     const ms = isoTimeMsAt(s, start, end);
     if (Number.isNaN(ms) || !startsAt(s, end, RESULT_CODES)) return undefined;
