@@ -126,7 +126,7 @@
     if (signature === drawnBackups) return;
     drawnBackups = signature;
     $("#backups-table tbody").replaceChildren(...(backups.length ? backups.map((b) => {
-      const restore = el("button", { type: "button", "aria-label": `restore ${b.backup}` }, "Restore");
+      const restore = el("button", { type: "button", class: "write", "aria-label": `restore ${b.backup}` }, "Restore");
       restore.addEventListener("click", () => void restoreBackup(b));
       return el("tr", { "data-backup": b.backup }, el("td", {}, b.backup), el("td", {}, b.model), el("td", {}, b.saved_at), el("td", {}, restore));
     }) : [el("tr", {}, el("td", { colspan: "4", class: "muted" }, "no backup"))]));
@@ -388,7 +388,7 @@
     if (signature === drawnWindows) return;
     drawnWindows = signature;
     $("#maintenance-table tbody").replaceChildren(...(windows.length ? windows.map((w) => {
-      const remove = el("button", { type: "button", "aria-label": `delete maintenance window ${w.id}` }, "Delete");
+      const remove = el("button", { type: "button", class: "write", "aria-label": `delete maintenance window ${w.id}` }, "Delete");
       remove.addEventListener("click", () => void send("DELETE", `/stations/${encodeURIComponent(id)}/maintenance/${w.id}`)
         .then(() => { $("#mw-message").textContent = `window ${w.id} deleted`; }, (e) => { $("#mw-message").textContent = e.message; })
         .then(refreshStationSoon));

@@ -135,7 +135,7 @@ export function createStationApp(o: StationAppOptions): Hono {
     });
   });
   app.get("/metrics", async (c) => c.text(await o.metricsRegistry.metrics(), 200, { "content-type": o.metricsRegistry.contentType }));
-  mountConsole(app, "station", stationOpenApi(o.version), o.consoleFiles, o.status);
+  mountConsole(app, { api: "station", openapi: stationOpenApi(o.version), files: o.consoleFiles, status: o.status, access: o.access });
 
   return app;
 }

@@ -125,6 +125,6 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     return c.json(cluster ? { status: cluster.status, cluster } : { status: "ok" });
   });
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
-  mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles, o.status);
+  mountConsole(app, { api: "traffic", openapi: trafficOpenApi(o.version), files: o.consoleFiles, status: o.status, access: o.access });
   return app;
 }

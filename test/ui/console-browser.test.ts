@@ -255,6 +255,7 @@ if (!existsSync(CHROMIUM)) {
       await page.goto(`${guarded.stationUrl}/`);
       await page.locator("#auth-form").waitFor();
       assert.match(await page.locator("#auth-why").innerText(), /asks for a token/);
+      assert.is(await page.evaluate<string | undefined>("document.activeElement?.id"), "auth-token", "asked at load: the entry has the focus");
       assert.equal(await axeViolations(page), []);
       await page.screenshot({ path: join(outDir, "token.png"), fullPage: true });
       await page.locator("#auth-token").fill(token);
@@ -267,6 +268,48 @@ if (!existsSync(CHROMIUM)) {
       for (const q of apiRequests) assert.is(q.authorization, `Bearer ${token}`, q.path);
       // The 401s before the token was given are the console errors Chromium logs for them, nothing else.
       assert.equal(errors.filter((e) => !/status of 401/.test(e)), []);
+      assert.equal(outside, []);
+    } finally {
+      await close();
+      await guarded.stop();
+    }
+  });
+
+  test("with [Server] auth_token, reads open: the page offers the token before any write, and a window created from it carries the token", async () => {
+    const token = "console-token-writes-0123456789";
+    const guarded = await startService({ configIni: `[Server]\nauth_token = ${token}\n` });
+    const { page, errors, outside, close } = await openPage(guarded.stationUrl);
+    try {
+      const r = await fetch(`${guarded.stationUrl}/initialize`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ id_estacio: "station_9", variables: { level: 8 } }), signal: AbortSignal.timeout(STEP_MS) });
+      assert.is(r.status, 200);
+      const writes: Array<{ method: string; path: string; authorization?: string }> = [];
+      page.on("request", (req) => { if (req.method() !== "GET") writes.push({ method: req.method(), path: new URL(req.url()).pathname, authorization: req.headers().authorization }); });
+      await page.goto(`${guarded.stationUrl}/#station=station_9`);
+      await page.locator("#mw-variables label", { hasText: "level" }).waitFor();
+      // Before any write: the token entry is in the header, saying why, and the write button says so.
+      await page.locator("#auth-form").waitFor();
+      assert.match(await page.locator("#auth-why").innerText(), /^Changes from this page .* need the service's token/);
+      const after = () => page.evaluate<string>(`getComputedStyle(document.querySelector("#maintenance-form button[type=submit]"), "::after").content`);
+      assert.is(await after(), '" (token needed)"');
+      assert.equal(writes, [], "no write before the token is given");
+      assert.ok(await page.evaluate<boolean>(`document.activeElement?.id !== "auth-token"`), "reads are open: the entry does not take the focus");
+      assert.equal(await axeViolations(page), []);
+      await page.screenshot({ path: join(outDir, "token-writes.png"), fullPage: true });
+      // The token given (no reload: what the forms hold stays), the button no longer asks for it.
+      await page.locator("#mw-reason").fill("sensor cleaning");
+      await page.locator("#auth-token").fill(token);
+      await page.locator("#auth-token").press("Enter");
+      await page.locator("#auth-state", { hasText: "kept for this tab" }).waitFor();
+      assert.is(await after(), "none");
+      assert.is(await page.locator("#mw-reason").inputValue(), "sensor cleaning");
+      await page.locator("#mw-from").fill("2021-01-01 12:00:00");
+      await page.locator("#mw-to").fill("2021-01-01 14:00:00");
+      await page.locator("#maintenance-form button[type=submit]").click();
+      await page.locator("#maintenance-table tbody tr[data-window]").waitFor();
+      assert.equal(writes, [{ method: "POST", path: "/stations/station_9/maintenance", authorization: `Bearer ${token}` }]);
+      const listed = await (await fetch(`${guarded.stationUrl}/stations/station_9/maintenance`)).json() as { windows: Array<{ reason: string }> };
+      assert.equal(listed.windows.map((w) => w.reason), ["sensor cleaning"]);
+      assert.equal(errors, []);
       assert.equal(outside, []);
     } finally {
       await close();
