@@ -64,6 +64,7 @@ if (!existsSync(CHROMIUM)) {
       // Playwright adds --no-sandbox (chromiumSandbox: false) and a fresh --user-data-dir itself.
       args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
+    console.log(`NOTE: the page's checks run in Chromium ${browser.version()} (${CHROMIUM})`);
   });
 
   test.after(async () => {

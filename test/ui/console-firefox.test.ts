@@ -63,6 +63,7 @@ if (!existsSync(FIREFOX)) {
       // No update checks, telemetry or other calls home: the only network is the loopback service.
       extraPrefsFirefox: { "app.update.enabled": false, "datareporting.policy.dataSubmissionEnabled": false, "toolkit.telemetry.enabled": false, "network.captive-portal-service.enabled": false },
     });
+    console.log(`NOTE: the page's checks run in ${await browser.version()} (${FIREFOX})`);
   });
 
   test.after(async () => {
