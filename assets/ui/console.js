@@ -354,6 +354,18 @@
     }, [t, flagged.map((o) => o.score)], area)];
   }
 
+  /**
+   * A variable's pipeline state (GET /stations/:id): re-learning after a state that could not be
+   * restored, or still without a decision, or judging, with its last decision and drift test.
+   */
+  function variableState(v) {
+    if (v.relearning) return { bad: true, text: `state: re-learning since ${v.relearning.since} from sample ${v.relearning.from_sample} (${v.relearning.reason})` };
+    if (!v.last_decision) return { bad: false, text: `state: learning, no decision yet (${v.samples_seen} samples seen, window ${v.window})` };
+    const d = v.last_drift_test;
+    const drift = d ? `; last drift test at ${d.timestamp}: ${d.drift ? "drift" : "no drift"} (Mann-Kendall p ${d.mann_kendall.p.toPrecision(3)}, Wilcoxon p ${d.wilcoxon.p.toPrecision(3)})` : "";
+    return { bad: false, text: `state: judging; last decision at ${v.last_decision.timestamp} (sample ${v.last_decision.sample}${v.last_decision.retrained ? ", retrained" : ""})${drift}` };
+  }
+
   /** What the history line above a variable's plots says. */
   function historyNote(past) {
     if (past.kept === 0) return "history off ([Stations] history_samples = 0): the flagged points' scores alone are plotted";
@@ -438,16 +450,19 @@
         drift: m.drift.filter((d) => d.variable === v.name), retrain: m.retrain.filter((r) => r.variable === v.name),
         windows: m.windows.filter((w) => w.variables === null || w.variables.includes(v.name)),
       };
-      const signature = JSON.stringify([flagged.length, flagged.at(-1)?.timestamp, v.samples_seen, mine.drift.length, mine.retrain.length, mine.windows.map((w) => w.id)]);
+      const signature = JSON.stringify([flagged.length, flagged.at(-1)?.timestamp, v.samples_seen, v.relearning, mine.drift.length, mine.retrain.length, mine.windows.map((w) => w.id)]);
       const entry = plots.get(v.name);
       if (entry?.signature === signature) continue;
       let box = container.querySelector(`[data-variable="${CSS.escape(v.name)}"]`);
       if (!box) {
-        box = el("figure", { class: "plot", "data-variable": v.name }, el("h3", {}), el("p", { class: "muted history-note" }), el("div", { class: "plot-area" }));
+        box = el("figure", { class: "plot", "data-variable": v.name }, el("h3", {}), el("p", { class: "pipeline-state" }), el("p", { class: "muted history-note" }), el("div", { class: "plot-area" }));
         container.append(box);
       }
       const past = await history(id, v.name, v.samples_seen);
       box.querySelector("h3").textContent = `${v.name}: ${v.pipeline}, window ${v.window}, ${v.samples_seen} samples, ${v.retrains} retrains, ${flagged.length} flagged`;
+      const state = variableState(v);
+      box.querySelector(".pipeline-state").textContent = state.text;
+      box.querySelector(".pipeline-state").classList.toggle("bad", state.bad);
       box.querySelector(".history-note").textContent = historyNote(past);
       entry?.plots.forEach((u) => u.destroy());
       const area = box.querySelector(".plot-area");
