@@ -81,7 +81,8 @@
       fact(dl, "stations (in memory)", `${health.stations} (${health.cached_stations})`);
     }
     const disk = status.data_dir;
-    fact(dl, "data dir on disk", `${mib(disk.bytes)} (${mib(disk.filesystem_free_bytes)} free of ${mib(disk.filesystem_total_bytes)})`, disk.filesystem_free_bytes < 0.05 * disk.filesystem_total_bytes);
+    if (disk.error) fact(dl, "data dir on disk", `not measured: ${disk.error}`, true);
+    else fact(dl, "data dir on disk", `${disk.complete ? "" : "at least "}${mib(disk.bytes)} (${mib(disk.filesystem_free_bytes)} free of ${mib(disk.filesystem_total_bytes)})`, disk.filesystem_free_bytes < 0.05 * disk.filesystem_total_bytes);
     for (const b of Object.values(status.budgets ?? {}))
       fact(dl, b.setting, `${mib(b.used_bytes)} of ${mib(b.bytes)} used`, b.used_bytes > b.bytes);
     if (status.druid) {

@@ -17,7 +17,7 @@ function app(access = { token: "", reads: false }) {
   const a = new Hono();
   a.onError(makeErrorHandler(pino({ level: "silent" })));
   a.notFound(notFoundHandler);
-  mountConsole(a, { api: "station", openapi: doc, files, status: () => ({ memory: { rss_bytes: 1 } }), access });
+  mountConsole(a, { api: "station", openapi: doc, files, status: async () => ({ memory: { rss_bytes: 1 } }), access });
   return a;
 }
 

@@ -37,7 +37,7 @@ export interface ConsoleOptions {
   openapi: Record<string, unknown>;
   files: ConsoleFiles;
   /** What GET /status answers besides `auth` (built by src/app). */
-  status: () => Record<string, unknown>;
+  status: () => Promise<Record<string, unknown>>;
   /** [Server] auth_token and auth_reads: the page's shell and /status say what needs the token. */
   access: AccessOptions;
 }
@@ -69,7 +69,7 @@ export function mountConsole(app: Hono, o: ConsoleOptions): void {
     const bytes = uiFile(name);
     return c.body(new Uint8Array(bytes), 200, { "content-type": uiFiles[name]!.type, "cache-control": "no-cache" });
   });
-  app.get("/status", (c) => c.json({ status: "success", auth, ...o.status() }));
+  app.get("/status", async (c) => c.json({ status: "success", auth, ...await o.status() }));
   app.get("/openapi.json", (c) => c.json(o.openapi));
   app.get("/docs", (c) => c.body(docs, 200, html));
 }

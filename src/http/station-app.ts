@@ -39,7 +39,7 @@ export interface StationAppOptions {
   version: string;
   consoleFiles: ConsoleFiles;
   /** What GET /status answers (src/app/console-files.ts). */
-  status: () => Record<string, unknown>;
+  status: () => Promise<Record<string, unknown>>;
   /** Test hook (RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS, src/app/station-service.ts): SIGKILL the
    * process after committing its Nth block, before answering it. */
   killAfterBlocks?: number;

@@ -37,7 +37,7 @@ export interface TrafficAppOptions {
   version: string;
   consoleFiles: ConsoleFiles;
   /** What GET /status answers (src/app/console-files.ts). */
-  status: () => Record<string, unknown>;
+  status: () => Promise<Record<string, unknown>>;
   /** The last requests answered, kept for the status page (GET /api/v1/requests). */
   recent: RecentRequests;
   /** Model management: training runs, training now, backups, restore. */
