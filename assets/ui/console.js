@@ -51,7 +51,8 @@
     dl.append(el("div", {}, el("dt", {}, term), el("dd", bad ? { class: "bad" } : {}, String(value))));
   }
 
-  // ---- overview: version, uptime, memory, outbox, both APIs' rates and latencies (from /metrics)
+  // ---- overview: version, uptime, memory, outbox, both APIs' rates and latencies (from /metrics);
+  // from /status the rest, the same on both ports (downstream, Druid, next training, disk, budgets)
   const apis = [
     { name: "station", requests: "rb_aioutliers_station_http_requests_total", latency: "rb_aioutliers_station_http_request_duration_seconds" },
     { name: "traffic", requests: "rb_aioutliers_traffic_requests_total", latency: "rb_aioutliers_traffic_request_seconds" },
@@ -75,11 +76,11 @@
     const depth = first(metrics, "rb_aioutliers_station_outbox_depth")?.value ?? 0;
     fact(dl, "outbox depth", depth, depth > 0);
     fact(dl, "oldest outbox entry", depth ? duration(first(metrics, "rb_aioutliers_station_outbox_oldest_age_seconds")?.value) : "—");
-    if (health.outbox) {
-      fact(dl, "downstream", health.outbox.endpoint ?? "none configured");
-      fact(dl, "last delivery error", health.outbox.last_error ?? "none", health.outbox.last_error !== null);
-      fact(dl, "stations (in memory)", `${health.stations} (${health.cached_stations})`);
+    if (status.downstream) {
+      fact(dl, "downstream", status.downstream.endpoint ?? "none configured");
+      fact(dl, "last delivery error", status.downstream.last_error ?? "none", status.downstream.last_error !== null);
     }
+    if (health.outbox) fact(dl, "stations (in memory)", `${health.stations} (${health.cached_stations})`);
     const disk = status.data_dir;
     if (disk.error) fact(dl, "data dir on disk", `not measured: ${disk.error}`, true);
     else fact(dl, "data dir on disk", `${disk.complete ? "" : "at least "}${mib(disk.bytes)} (${mib(disk.filesystem_free_bytes)} free of ${mib(disk.filesystem_total_bytes)})`, disk.filesystem_free_bytes < 0.05 * disk.filesystem_total_bytes);

@@ -1,8 +1,8 @@
 // What the status page and /docs are served from (src/http/console-routes.ts): the product version,
 // the files (embedded in the executable or read from the work tree and node_modules from source),
-// and GET /status: the process's memory, the data dir's disk use, and what the API's half adds
-// (its budgets and their use; on the traffic port Druid's last contact, the models' versions and
-// the next training).
+// and GET /status: the process's memory, the data dir's disk use, and what each half of the
+// product adds (its budgets and their use; the downstream; Druid's last contact, the models'
+// versions and the next training), the same on both ports.
 import type { Config } from "../config";
 import type { ConsoleFiles } from "../http/console-routes";
 import { readBundledAsset, readPackageFile } from "../runtime/embedded-assets";
@@ -53,9 +53,33 @@ function diskUseOf(dataDir: string): () => Promise<Status> {
   };
 }
 
-/** `more`: the API's own part of GET /status. */
-export function consoleOptions(config: Config, more: () => Status): { version: string; consoleFiles: ConsoleFiles; status: () => Promise<Status> } {
+/**
+ * The parts of GET /status that each half of the product adds: its budgets and what it alone
+ * knows (the station half its downstream; the traffic half Druid's last contact, the models'
+ * versions, the next training). Both ports answer all of them: one process, one overview.
+ */
+export class StatusParts {
+  readonly #parts: Array<() => Status> = [];
+
+  add(part: () => Status): void {
+    this.#parts.push(part);
+  }
+
+  /** Every part's keys, their `budgets` merged. */
+  read(): Status {
+    const out: Status = {};
+    const budgets: Status = {};
+    for (const part of this.#parts) {
+      const { budgets: own, ...rest } = part();
+      Object.assign(out, rest);
+      Object.assign(budgets, own);
+    }
+    return { ...out, budgets };
+  }
+}
+
+export function consoleOptions(config: Config, parts: StatusParts): { version: string; consoleFiles: ConsoleFiles; status: () => Promise<Status> } {
   const diskUse = diskUseOf(config.Paths.data_dir);
-  const status = async (): Promise<Status> => ({ version: productVersion(), data_dir: await diskUse(), memory: memoryUse(), ...more() });
+  const status = async (): Promise<Status> => ({ version: productVersion(), data_dir: await diskUse(), memory: memoryUse(), ...parts.read() });
   return { version: productVersion(), consoleFiles: { asset: readBundledAsset, packageFile: readPackageFile }, status };
 }

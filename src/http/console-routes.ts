@@ -88,7 +88,7 @@ export const consoleOperations = {
       responses: { 200: { description: "the file" }, 404: { description: "no such file" } },
     },
   },
-  "/status": page("what the status page's overview shows besides /metrics and /health: what needs the token (auth: {writes, reads}, from [Server] auth_token and auth_reads; never the token), memory, the data dir's disk use, budgets and their use; on the traffic port Druid's last contact (no request of its own), the models' versions and the next training", { "application/json": { schema: { type: "object" } } }),
+  "/status": page("what the status page's overview shows besides /metrics and /health: what needs the token (auth: {writes, reads}, from [Server] auth_token and auth_reads; never the token), memory, the data dir's disk use, budgets and their use, the downstream and its last error, Druid's last contact (no request of its own), the models' versions and the next training; the same on both ports", { "application/json": { schema: { type: "object" } } }),
   "/openapi.json": page("this document", { "application/json": { schema: { type: "object" } } }),
   "/docs": page("this document as a page", { "text/html": { schema: { type: "string" } } }),
 };

@@ -85,7 +85,14 @@ if (browserAvailable({ file: "test/ui/console-browser.test.ts", binary: CHROMIUM
         if (count > 0) assert.ok(await redPixels(canvases.first()) > 0, `${variable}: ${count} flagged points drawn`);
       }
       await page.waitForFunction("Number(document.body.dataset.refreshed ?? 0) >= 1");
-      assert.match(await page.locator("#overview-facts").innerText(), /version\s+\d+\.\d+\.\d+/);
+      // One process, one overview: the station port shows the traffic half's part of /status too.
+      const facts = await page.locator("#overview-facts").innerText();
+      assert.match(facts, /version\s+\d+\.\d+\.\d+/);
+      assert.match(facts, /downstream\s+none configured\s+last delivery error\s+none/);
+      assert.match(facts, /Druid broker\s+answered at \d{4}-/);
+      assert.match(facts, /next training\s+\d{4}-\d\d-\d\dT15:00:00/);
+      assert.match(facts, /\[Stations\] state_cache_bytes\s+\d+\.\d MiB of 128\.0 MiB used/);
+      assert.match(facts, /\[ShallowOutliers\] memory_bytes\s+\d+\.\d MiB of 512\.0 MiB used/);
       await page.screenshot({ path: join(outDir, "station.png"), fullPage: true });
       assert.equal(await axeViolations(page), []);
       assert.equal(errors, []);
@@ -255,6 +262,7 @@ if (browserAvailable({ file: "test/ui/console-browser.test.ts", binary: CHROMIUM
       assert.match(facts, /Druid broker\s+answered at \d{4}-/);
       assert.match(facts, /next training\s+\d{4}-\d\d-\d\dT15:00:00/);
       assert.match(facts, /data dir on disk\s+\d+\.\d MiB \(/);
+      assert.match(facts, /downstream\s+none configured/);
       // Training: none yet; a run asked with a wrong setting shows the service's 400 as it is.
       await page.locator("#runs-table tbody", { hasText: "no training run yet" }).waitFor();
       await page.locator("#train-epochs").fill("0");
