@@ -93,6 +93,7 @@ if (browserAvailable({ file: "test/ui/console-browser.test.ts", binary: CHROMIUM
       assert.match(facts, /next training\s+\d{4}-\d\d-\d\dT15:00:00/);
       assert.match(facts, /\[Stations\] state_cache_bytes\s+\d+\.\d MiB of 128\.0 MiB used/);
       assert.match(facts, /\[ShallowOutliers\] memory_bytes\s+\d+\.\d MiB of 512\.0 MiB used/);
+      assert.ok(await page.evaluate<boolean>("document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling at 1280 px");
       await page.screenshot({ path: join(outDir, "station.png"), fullPage: true });
       assert.equal(await axeViolations(page), []);
       assert.equal(errors, []);
@@ -269,6 +270,7 @@ if (browserAvailable({ file: "test/ui/console-browser.test.ts", binary: CHROMIUM
       await page.locator("#train-epochs").press("Enter");
       await page.locator("#train-message", { hasText: "not started" }).waitFor();
       assert.is(await page.locator("#train-message").innerText(), `not started: HTTP 400: "epochs" must be a positive integer, got '0'`);
+      assert.ok(await page.evaluate<boolean>("document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling at 1280 px");
       await page.screenshot({ path: join(outDir, "traffic.png"), fullPage: true });
       assert.equal(await axeViolations(page), []);
       assert.equal(errors.filter((e) => !/status of 400/.test(e)), []); // the browser logs the refused POST itself
