@@ -51,7 +51,8 @@
     dl.append(el("div", {}, el("dt", {}, term), el("dd", bad ? { class: "bad" } : {}, String(value))));
   }
 
-  // ---- overview: version, uptime, memory, outbox, both APIs' rates and latencies (from /metrics)
+  // ---- overview: version, uptime, memory, outbox, both APIs' rates and latencies (from /metrics);
+  // from /status the rest, the same on both ports (downstream, Druid, next training, disk, budgets)
   const apis = [
     { name: "station", requests: "rb_aioutliers_station_http_requests_total", latency: "rb_aioutliers_station_http_request_duration_seconds" },
     { name: "traffic", requests: "rb_aioutliers_traffic_requests_total", latency: "rb_aioutliers_traffic_request_seconds" },
@@ -75,13 +76,14 @@
     const depth = first(metrics, "rb_aioutliers_station_outbox_depth")?.value ?? 0;
     fact(dl, "outbox depth", depth, depth > 0);
     fact(dl, "oldest outbox entry", depth ? duration(first(metrics, "rb_aioutliers_station_outbox_oldest_age_seconds")?.value) : "—");
-    if (health.outbox) {
-      fact(dl, "downstream", health.outbox.endpoint ?? "none configured");
-      fact(dl, "last delivery error", health.outbox.last_error ?? "none", health.outbox.last_error !== null);
-      fact(dl, "stations (in memory)", `${health.stations} (${health.cached_stations})`);
+    if (status.downstream) {
+      fact(dl, "downstream", status.downstream.endpoint ?? "none configured");
+      fact(dl, "last delivery error", status.downstream.last_error ?? "none", status.downstream.last_error !== null);
     }
+    if (health.outbox) fact(dl, "stations (in memory)", `${health.stations} (${health.cached_stations})`);
     const disk = status.data_dir;
-    fact(dl, "data dir on disk", `${mib(disk.bytes)} (${mib(disk.filesystem_free_bytes)} free of ${mib(disk.filesystem_total_bytes)})`, disk.filesystem_free_bytes < 0.05 * disk.filesystem_total_bytes);
+    if (disk.error) fact(dl, "data dir on disk", `not measured: ${disk.error}`, true);
+    else fact(dl, "data dir on disk", `${disk.complete ? "" : "at least "}${mib(disk.bytes)} (${mib(disk.filesystem_free_bytes)} free of ${mib(disk.filesystem_total_bytes)})`, disk.filesystem_free_bytes < 0.05 * disk.filesystem_total_bytes);
     for (const b of Object.values(status.budgets ?? {}))
       fact(dl, b.setting, `${mib(b.used_bytes)} of ${mib(b.bytes)} used`, b.used_bytes > b.bytes);
     if (status.druid) {
@@ -126,7 +128,7 @@
     if (signature === drawnBackups) return;
     drawnBackups = signature;
     $("#backups-table tbody").replaceChildren(...(backups.length ? backups.map((b) => {
-      const restore = el("button", { type: "button", "aria-label": `restore ${b.backup}` }, "Restore");
+      const restore = el("button", { type: "button", class: "write", "aria-label": `restore ${b.backup}` }, "Restore");
       restore.addEventListener("click", () => void restoreBackup(b));
       return el("tr", { "data-backup": b.backup }, el("td", {}, b.backup), el("td", {}, b.model), el("td", {}, b.saved_at), el("td", {}, restore));
     }) : [el("tr", {}, el("td", { colspan: "4", class: "muted" }, "no backup"))]));
@@ -354,6 +356,18 @@
     }, [t, flagged.map((o) => o.score)], area)];
   }
 
+  /**
+   * A variable's pipeline state (GET /stations/:id): re-learning after a state that could not be
+   * restored, or still without a decision, or judging, with its last decision and drift test.
+   */
+  function variableState(v) {
+    if (v.relearning) return { bad: true, text: `state: re-learning since ${v.relearning.since} from sample ${v.relearning.from_sample} (${v.relearning.reason})` };
+    if (!v.last_decision) return { bad: false, text: `state: learning, no decision yet (${v.samples_seen} samples seen, window ${v.window})` };
+    const d = v.last_drift_test;
+    const drift = d ? `; last drift test at ${d.timestamp}: ${d.drift ? "drift" : "no drift"} (Mann-Kendall p ${d.mann_kendall.p.toPrecision(3)}, Wilcoxon p ${d.wilcoxon.p.toPrecision(3)})` : "";
+    return { bad: false, text: `state: judging; last decision at ${v.last_decision.timestamp} (sample ${v.last_decision.sample}${v.last_decision.retrained ? ", retrained" : ""})${drift}` };
+  }
+
   /** What the history line above a variable's plots says. */
   function historyNote(past) {
     if (past.kept === 0) return "history off ([Stations] history_samples = 0): the flagged points' scores alone are plotted";
@@ -388,7 +402,7 @@
     if (signature === drawnWindows) return;
     drawnWindows = signature;
     $("#maintenance-table tbody").replaceChildren(...(windows.length ? windows.map((w) => {
-      const remove = el("button", { type: "button", "aria-label": `delete maintenance window ${w.id}` }, "Delete");
+      const remove = el("button", { type: "button", class: "write", "aria-label": `delete maintenance window ${w.id}` }, "Delete");
       remove.addEventListener("click", () => void send("DELETE", `/stations/${encodeURIComponent(id)}/maintenance/${w.id}`)
         .then(() => { $("#mw-message").textContent = `window ${w.id} deleted`; }, (e) => { $("#mw-message").textContent = e.message; })
         .then(refreshStationSoon));
@@ -438,16 +452,19 @@
         drift: m.drift.filter((d) => d.variable === v.name), retrain: m.retrain.filter((r) => r.variable === v.name),
         windows: m.windows.filter((w) => w.variables === null || w.variables.includes(v.name)),
       };
-      const signature = JSON.stringify([flagged.length, flagged.at(-1)?.timestamp, v.samples_seen, mine.drift.length, mine.retrain.length, mine.windows.map((w) => w.id)]);
+      const signature = JSON.stringify([flagged.length, flagged.at(-1)?.timestamp, v.samples_seen, v.relearning, mine.drift.length, mine.retrain.length, mine.windows.map((w) => w.id)]);
       const entry = plots.get(v.name);
       if (entry?.signature === signature) continue;
       let box = container.querySelector(`[data-variable="${CSS.escape(v.name)}"]`);
       if (!box) {
-        box = el("figure", { class: "plot", "data-variable": v.name }, el("h3", {}), el("p", { class: "muted history-note" }), el("div", { class: "plot-area" }));
+        box = el("figure", { class: "plot", "data-variable": v.name }, el("h3", {}), el("p", { class: "pipeline-state" }), el("p", { class: "muted history-note" }), el("div", { class: "plot-area" }));
         container.append(box);
       }
       const past = await history(id, v.name, v.samples_seen);
       box.querySelector("h3").textContent = `${v.name}: ${v.pipeline}, window ${v.window}, ${v.samples_seen} samples, ${v.retrains} retrains, ${flagged.length} flagged`;
+      const state = variableState(v);
+      box.querySelector(".pipeline-state").textContent = state.text;
+      box.querySelector(".pipeline-state").classList.toggle("bad", state.bad);
       box.querySelector(".history-note").textContent = historyNote(past);
       entry?.plots.forEach((u) => u.destroy());
       const area = box.querySelector(".plot-area");

@@ -52,9 +52,13 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     const held = store.outboxStats().depth;
     if (held > 0) deps.log.warn({ held }, `${held} deliveries queued while a downstream was configured are kept, and sent once one is configured again`);
   }
+  deps.statusParts.add(() => ({
+    downstream: { endpoint: withoutCredentials(endpoint) || null, last_error: store.outboxStats().last_error },
+    budgets: { station_state: { setting: "[Stations] state_cache_bytes", bytes: cfg.state_cache_bytes, used_bytes: registry.cache.bytes } },
+  }));
   const app = createStationApp({
     store, registry, sender, endpoint: withoutCredentials(endpoint), bodyLimit: cfg.body_limit, metrics, metricsRegistry: deps.metrics, log: deps.log,
-    ...consoleOptions(deps.config, () => ({ budgets: { station_state: { setting: "[Stations] state_cache_bytes", bytes: cfg.state_cache_bytes, used_bytes: registry.cache.bytes } } })),
+    ...consoleOptions(deps.config, deps.statusParts),
     access: { token: deps.config.Server.auth_token, reads: deps.config.Server.auth_reads },
     // Test hook (test/stations/idempotency.test.ts), honoured only when set: a crash between a
     // block's commit and its answer.

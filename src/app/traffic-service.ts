@@ -58,17 +58,18 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, deep.catalog);
+  deps.statusParts.add(() => ({
+    druid: { endpoint: druid.endpoint, last_contact: druid.lastContact ?? null },
+    next_training: deep.nextTraining(),
+    models: modelVersions(deep.catalog.list(), modelsDir(config)),
+    budgets: {
+      series_memory: { setting: "[ShallowOutliers] memory_bytes", bytes: config.ShallowOutliers.memory_bytes, used_bytes: memory?.totals().bytes ?? 0 },
+    },
+  }));
   const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, recent: new RecentRequests(), models: modelAdmin(deep),
     access: { token: config.Server.auth_token, reads: config.Server.auth_reads },
     allowedDataSources: config.Druid.allowed_datasources.split(",").map((s) => s.trim()).filter(Boolean),
-    ...consoleOptions(config, () => ({
-      druid: { endpoint: druid.endpoint, last_contact: druid.lastContact ?? null },
-      next_training: deep.nextTraining(),
-      models: modelVersions(deep.catalog.list(), modelsDir(config)),
-      budgets: {
-        series_memory: { setting: "[ShallowOutliers] memory_bytes", bytes: config.ShallowOutliers.memory_bytes, used_bytes: memory?.totals().bytes ?? 0 },
-      },
-    })),
+    ...consoleOptions(config, deps.statusParts),
     clusterHealth: () => cluster.health(),
     rollback: (name, version) => rollbackModel(cluster, name, version, log),
   });

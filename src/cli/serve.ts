@@ -10,6 +10,7 @@ import { checkDataDir } from "../runtime/data-dir";
 import { createStationService, STATIONS_DB } from "../app/station-service";
 import { createTrafficService, SERIES_DB } from "../app/traffic-service";
 import type { Service } from "../app/service";
+import { StatusParts } from "../app/console-files";
 
 export const serveCommand: Command = {
   name: "serve",
@@ -73,7 +74,7 @@ async function listenOn(service: Service, hostname: string, port: number): Promi
 
 async function runService(config: Config, log: Logger): Promise<number> {
   const metrics = createMetricsRegistry();
-  const deps = { config, log, metrics };
+  const deps = { config, log, metrics, statusParts: new StatusParts() };
   const station = await createStationService(deps);
   const traffic = await createTrafficService(deps);
   const servers = [

@@ -22,6 +22,12 @@ const OPEN_PATHS = new Set(["/health", "/", "/docs", "/openapi.json"]);
 const isOpen = (path: string) => OPEN_PATHS.has(path) || path.startsWith("/ui/");
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
+/** What the service asks the token for, as the status page's shell and GET /status say it (never
+ * the token itself): the page offers the token entry before the first write, or asks at load. */
+export function accessNeeds(o: AccessOptions): { writes: boolean; reads: boolean } {
+  return { writes: o.token !== "", reads: o.token !== "" && o.reads };
+}
+
 /** The token of an `Authorization: Bearer ...` header; undefined when there is none. */
 function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer +(\S+) *$/i.exec(header ?? "");

@@ -6,6 +6,7 @@
 import type { Hono } from "hono";
 import { NotFoundError } from "./errors";
 import { renderDocsPage } from "./docs-page";
+import { accessNeeds, type AccessOptions } from "./access";
 
 export type ConsoleApi = "station" | "traffic";
 
@@ -30,10 +31,22 @@ const uiFiles: Record<string, { read: (f: ConsoleFiles) => Uint8Array | undefine
 
 const html = { "content-type": "text/html; charset=utf-8", "content-security-policy": CSP };
 
-/** Adds GET /, /ui/:file, /status, /openapi.json and /docs to an API's app; `openapi` is that
- * API's document, `status` what GET /status answers (built by src/app). */
-export function mountConsole(app: Hono, api: ConsoleApi, openapi: Record<string, unknown>, files: ConsoleFiles, status: () => Record<string, unknown>): void {
-  const docs = renderDocsPage(openapi);
+export interface ConsoleOptions {
+  api: ConsoleApi;
+  /** That API's OpenAPI document. */
+  openapi: Record<string, unknown>;
+  files: ConsoleFiles;
+  /** What GET /status answers besides `auth` (built by src/app). */
+  status: () => Promise<Record<string, unknown>>;
+  /** [Server] auth_token and auth_reads: the page's shell and /status say what needs the token. */
+  access: AccessOptions;
+}
+
+/** Adds GET /, /ui/:file, /status, /openapi.json and /docs to an API's app. */
+export function mountConsole(app: Hono, o: ConsoleOptions): void {
+  const { api, files } = o;
+  const docs = renderDocsPage(o.openapi);
+  const auth = accessNeeds(o.access);
   const loaded = new Map<string, Uint8Array>(); // read once, on first request
   const uiFile = (name: string): Uint8Array => {
     let bytes = loaded.get(name);
@@ -46,7 +59,8 @@ export function mountConsole(app: Hono, api: ConsoleApi, openapi: Record<string,
   };
   let indexPage: string | undefined;
   app.get("/", (c) => {
-    indexPage ??= new TextDecoder().decode(files.asset("ui/index.html") ?? new Uint8Array()).replace("{{api}}", api);
+    indexPage ??= new TextDecoder().decode(files.asset("ui/index.html") ?? new Uint8Array())
+      .replace("{{api}}", api).replace("{{auth-writes}}", String(auth.writes)).replace("{{auth-reads}}", String(auth.reads));
     if (!indexPage) throw new Error("assets/ui/index.html is missing from this build");
     return c.body(indexPage, 200, html);
   });
@@ -55,8 +69,8 @@ export function mountConsole(app: Hono, api: ConsoleApi, openapi: Record<string,
     const bytes = uiFile(name);
     return c.body(new Uint8Array(bytes), 200, { "content-type": uiFiles[name]!.type, "cache-control": "no-cache" });
   });
-  app.get("/status", (c) => c.json({ status: "success", ...status() }));
-  app.get("/openapi.json", (c) => c.json(openapi));
+  app.get("/status", async (c) => c.json({ status: "success", auth, ...await o.status() }));
+  app.get("/openapi.json", (c) => c.json(o.openapi));
   app.get("/docs", (c) => c.body(docs, 200, html));
 }
 
@@ -74,7 +88,7 @@ export const consoleOperations = {
       responses: { 200: { description: "the file" }, 404: { description: "no such file" } },
     },
   },
-  "/status": page("what the status page's overview shows besides /metrics and /health: memory, the data dir's disk use, budgets and their use; on the traffic port Druid's last contact (no request of its own), the models' versions and the next training", { "application/json": { schema: { type: "object" } } }),
+  "/status": page("what the status page's overview shows besides /metrics and /health: what needs the token (auth: {writes, reads}, from [Server] auth_token and auth_reads; never the token), memory, the data dir's disk use, budgets and their use, the downstream and its last error, Druid's last contact (no request of its own), the models' versions and the next training; the same on both ports", { "application/json": { schema: { type: "object" } } }),
   "/openapi.json": page("this document", { "application/json": { schema: { type: "object" } } }),
   "/docs": page("this document as a page", { "text/html": { schema: { type: "string" } } }),
 };

@@ -39,7 +39,7 @@ export interface StationAppOptions {
   version: string;
   consoleFiles: ConsoleFiles;
   /** What GET /status answers (src/app/console-files.ts). */
-  status: () => Record<string, unknown>;
+  status: () => Promise<Record<string, unknown>>;
   /** Test hook (RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS, src/app/station-service.ts): SIGKILL the
    * process after committing its Nth block, before answering it. */
   killAfterBlocks?: number;
@@ -135,7 +135,7 @@ export function createStationApp(o: StationAppOptions): Hono {
     });
   });
   app.get("/metrics", async (c) => c.text(await o.metricsRegistry.metrics(), 200, { "content-type": o.metricsRegistry.contentType }));
-  mountConsole(app, "station", stationOpenApi(o.version), o.consoleFiles, o.status);
+  mountConsole(app, { api: "station", openapi: stationOpenApi(o.version), files: o.consoleFiles, status: o.status, access: o.access });
 
   return app;
 }

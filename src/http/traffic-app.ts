@@ -37,7 +37,7 @@ export interface TrafficAppOptions {
   version: string;
   consoleFiles: ConsoleFiles;
   /** What GET /status answers (src/app/console-files.ts). */
-  status: () => Record<string, unknown>;
+  status: () => Promise<Record<string, unknown>>;
   /** The last requests answered, kept for the status page (GET /api/v1/requests). */
   recent: RecentRequests;
   /** Model management: training runs, training now, backups, restore. */
@@ -125,6 +125,6 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     return c.json(cluster ? { status: cluster.status, cluster } : { status: "ok" });
   });
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
-  mountConsole(app, "traffic", trafficOpenApi(o.version), o.consoleFiles, o.status);
+  mountConsole(app, { api: "traffic", openapi: trafficOpenApi(o.version), files: o.consoleFiles, status: o.status, access: o.access });
   return app;
 }

@@ -13,12 +13,13 @@ import { createMetricsRegistry } from "../../src/runtime/metrics";
 import { createStationService } from "../../src/app/station-service";
 import { createTrafficService } from "../../src/app/traffic-service";
 import type { Service } from "../../src/app/service";
+import { StatusParts } from "../../src/app/console-files";
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown }> } }>> };
 
 async function services(): Promise<Record<"station" | "traffic", Service>> {
   const config = loadConfig({ overrides: { Paths: { data_dir: mkdtempSync(join(tmpdir(), "rbao-openapi-")) } } });
-  const deps = { config, log: pino({ level: "silent" }), metrics: createMetricsRegistry({ defaultMetrics: false }) };
+  const deps = { config, log: pino({ level: "silent" }), metrics: createMetricsRegistry({ defaultMetrics: false }), statusParts: new StatusParts() };
   return { station: await createStationService(deps), traffic: await createTrafficService(deps) };
 }
 

@@ -8,20 +8,14 @@
 // Skipped, saying so, only when /usr/bin/firefox-esr is absent (CI installs it: .ci/apt-packages).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { AXE_RUN, axeSource, outDir, RED_PIXELS, startFedService, STEP_MS, type FedService } from "./fed-service";
+import { AXE_RUN, axeSource, browserAvailable, outDir, RED_PIXELS, startFedService, STEP_MS, type FedService } from "./fed-service";
 
 const FIREFOX = "/usr/bin/firefox-esr";
 
-if (!existsSync(FIREFOX)) {
-  console.log(`SKIP test/ui/console-firefox.test.ts: ${FIREFOX} is absent (apt-get install firefox-esr; CI installs it from .ci/apt-packages)`);
-  test.skip("the status page in firefox");
-  test.run();
-} else {
-  // Never hang: whatever step stalls, the file ends (test/run.mjs has its own, longer bound).
-  setTimeout(() => { console.error("console-firefox.test.ts: over 240 s, giving up"); process.exit(1); }, 240_000).unref();
+if (browserAvailable({ file: "test/ui/console-firefox.test.ts", binary: FIREFOX, aptPackage: "firefox-esr", boundMs: 240_000 })) {
 
   let fed: FedService;
   let browser: Browser;
@@ -63,6 +57,7 @@ if (!existsSync(FIREFOX)) {
       // No update checks, telemetry or other calls home: the only network is the loopback service.
       extraPrefsFirefox: { "app.update.enabled": false, "datareporting.policy.dataSubmissionEnabled": false, "toolkit.telemetry.enabled": false, "network.captive-portal-service.enabled": false },
     });
+    console.log(`NOTE: the page's checks run in ${await browser.version()} (${FIREFOX})`);
   });
 
   test.after(async () => {

@@ -1,10 +1,11 @@
 // The service the status page's browser tests load (test/ui/console-*.test.ts): history on, the
 // traffic port asking a stand-in Druid broker, fed with the README's station block, the station
-// tests' stream and two traffic requests. Also what the page must show of them, and the
-// browser-side helpers both browsers' tests evaluate.
+// tests' stream and two traffic requests. Also what the page must show of them, the browser-side
+// helpers both browsers' tests evaluate, and their shared skip and time bound.
+import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,23 @@ import { b64, readmeQuery } from "../traffic/http-helpers";
 export const STEP_MS = 15_000;
 const repoRoot = new URL("../..", import.meta.url).pathname;
 export const outDir = join(repoRoot, "test/output/ui");
+
+/**
+ * Whether a browser test file can run: false, after saying why and skipping its one test, when
+ * its browser's binary is absent (CI installs it from .ci/apt-packages); else true, with the whole
+ * file bounded by `boundMs` so that it ends whatever step stalls (test/run.mjs has its own,
+ * longer bound).
+ */
+export function browserAvailable(o: { file: string; binary: string; aptPackage: string; boundMs: number }): boolean {
+  if (!existsSync(o.binary)) {
+    console.log(`SKIP ${o.file}: ${o.binary} is absent (apt-get install ${o.aptPackage}; CI installs it from .ci/apt-packages)`);
+    test.skip(`the status page in ${o.aptPackage}`);
+    test.run();
+    return false;
+  }
+  setTimeout(() => { console.error(`${o.file}: over ${o.boundMs / 1000} s, giving up`); process.exit(1); }, o.boundMs).unref();
+  return true;
+}
 
 export interface FedService {
   svc: RunningService;
