@@ -3,7 +3,8 @@
 // from itself and the rows before it, as the station API judges a sample. A request judged from
 // scratch starts a fresh detector on its window; with a SeriesHistory (the detector after the
 // newest row of an earlier answer and the decisions it gave, ../traffic/series-memory.ts) only the
-// rows newer than that are fed, and older rows get the decision they got before.
+// rows after the last one fed are fed (found by its place in the series: lastFedRow), and older
+// rows get the decision they got before.
 //
 // A fresh detector (no history: a request judged from scratch, or a series' first request) first
 // rehearses the window: it judges the older REHEARSED_FRACTION of the rows as they come, then is
@@ -35,7 +36,9 @@ import { DEFAULT_LEARNING_ROWS } from "./default-detector/detector-core";
 export const TRAFFIC_LEARNING_ROWS = DEFAULT_LEARNING_ROWS;
 
 /** The older part of a window a fresh detector rehearses on (see above); candidates measured
- * 0.5, 0.75, 0.9, 0.95 (`npm run bench:nab -- --traffic --cv` chooses among them per fold). */
+ * 0.5, 0.75, 0.9, 0.95 (`npm run bench:nab -- --traffic --cv` chooses among them per fold). Each
+ * as a fixed setting, cross-validated, 0.75 scores best on the standard profile (docs/quality.md,
+ * "Traffic API"; re-measured with the 100-row learning period). */
 export const REHEARSED_FRACTION = 0.75;
 
 /** Windows of more rows than this are not rehearsed: their newest rows have history enough behind
