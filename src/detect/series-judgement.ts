@@ -216,16 +216,34 @@ function lastFedRow(kept: Float64Array, times: Float64Array): number {
  * row without one is left NaN and marked `decided`, like the fresh ones. Returns the newest time
  * fed. */
 function sortRows(h: SeriesHistory, times: Float64Array, scores: Float64Array, flags: Uint8Array, fresh: Uint8Array, decided: Uint8Array): number {
-  const kept = h.times;
-  let boundary = lastFedRow(kept, times);
-  const aligned = boundary >= 0;
-  if (!aligned) for (let i = times.length - 1; i >= 0 && boundary < 0; i--) if (times[i]! <= h.lastMs) boundary = i;
-  let newest = h.lastMs;
-  for (let i = boundary + 1; i < times.length; i++) { fresh[i] = 1; decided[i] = 1; newest = Math.max(newest, times[i]!); }
+  const lastFed = lastFedRow(h.times, times);
+  const boundary = lastFed >= 0 ? lastFed : lastNotNewer(times, h.lastMs);
+  copyStored(h.times, h.scores, h.flags, times, boundary, lastFed >= 0, scores, flags, decided);
+  return markFresh(times, boundary + 1, h.lastMs, fresh, decided);
+}
+
+/** Index of the window's last row not newer than `lastMs`, or -1. */
+function lastNotNewer(times: Float64Array, lastMs: number): number {
+  for (let i = times.length - 1; i >= 0; i--) if (times[i]! <= lastMs) return i;
+  return -1;
+}
+
+/** Rows [0, boundary] copy their stored decision (kept times, scores, flags; see sortRows); one
+ * without is marked `decided`. */
+function copyStored(keptTimes: Float64Array, keptScores: Float64Array, keptFlags: Uint8Array, times: Float64Array, boundary: number, aligned: boolean, scores: Float64Array, flags: Uint8Array, decided: Uint8Array): void {
+  const last = keptTimes.length - 1;
   for (let i = 0; i <= boundary; i++) {
     const back = boundary - i;
-    const k = aligned && back < MATCHED_ROWS ? kept.length - 1 - back : findTime(kept, times[i]!);
-    if (k >= 0) { scores[i] = h.scores[k]!; flags[i] = h.flags[k]!; } else decided[i] = 1;
+    const k = aligned && back < MATCHED_ROWS ? last - back : findTime(keptTimes, times[i]!);
+    if (k >= 0) { scores[i] = keptScores[k]!; flags[i] = keptFlags[k]!; } else decided[i] = 1;
+  }
+}
+
+/** Marks rows [from, n) fresh and decided; returns the newest time among them and `newest`. */
+function markFresh(times: Float64Array, from: number, newest: number, fresh: Uint8Array, decided: Uint8Array): number {
+  for (let i = from; i < times.length; i++) {
+    fresh[i] = 1; decided[i] = 1;
+    if (times[i]! > newest) newest = times[i]!;
   }
   return newest;
 }
