@@ -7,7 +7,7 @@ import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
 import { createPipeline } from "./pipeline-registry";
 import { Rng } from "./rng";
 import { historyFromText, historyToText } from "./series-history-json";
-import { judgeSeries, KEPT_DECISIONS, REHEARSAL_MAX_ROWS, REHEARSED_FRACTION, TRAFFIC_LEARNING_ROWS, type SeriesHistory } from "./series-judgement";
+import { judgeSeries, newHistory, KEPT_DECISIONS, REHEARSAL_MAX_ROWS, REHEARSED_FRACTION, TRAFFIC_LEARNING_ROWS, type SeriesHistory } from "./series-judgement";
 
 function series(n: number, seed: number) {
   const rng = new Rng(seed);
@@ -63,7 +63,7 @@ test("a fresh detector rehearses the older part of a window, then judges the new
     const q = new DefaultDetectorPipeline({ learningRows: TRAFFIC_LEARNING_ROWS });
     return v.map((x, i) => q.scoreAt(x, Date.parse(t[i]!) / 1000));
   };
-  const short = series(399, 7), long = series(REHEARSAL_MAX_ROWS + 1, 8);
+  const short = series(Math.ceil(TRAFFIC_LEARNING_ROWS / REHEARSED_FRACTION) - 1, 7), long = series(REHEARSAL_MAX_ROWS + 1, 8);
   for (const s of [short, long]) {
     const got = judgeSeries(s.values, s.timestamps, zeros(s.values.length)).scores;
     const want = plain(s.values, s.timestamps);
@@ -71,17 +71,22 @@ test("a fresh detector rehearses the older part of a window, then judges the new
   }
 });
 
-test("the cap keeps the detector's alarms before the residual test's", () => {
+test("the cap keeps the detector components' alarms first, then its warm-up guard's, then the residual test's", () => {
   const { timestamps, values } = series(1440, 9);
   values[1400] = 1e4; // the detector alarms on the newest rows
+  values[200] = 1e4; // and its warm-up guard (rows 101-310) on an old one
   const z = new Float64Array(1440);
   for (let i = 0; i < 5; i++) z[20 + i] = 50; // five rows in the learning period the residual test flags, scores 1
-  const flagged = (cap: number) => judgeSeries(values, timestamps, { ...opts, cap, residualZ: () => z }).anomalous.flatMap((a, i) => (a ? [i] : []));
-  const all = flagged(1000), detector = all.filter((i) => i >= TRAFFIC_LEARNING_ROWS);
-  assert.ok(detector.includes(1400));
-  assert.equal(all, [20, 21, 22, 23, 24, ...detector]);
-  assert.equal(flagged(detector.length), detector, "residual scores of 1 do not push the detector's alarms out");
-  assert.equal(flagged(detector.length + 2), [20, 21, ...detector], "then the residual test's, by score and z, earlier first");
+  const judged = (cap: number) => judgeSeries(values, timestamps, { ...opts, cap, residualZ: () => z });
+  const flagged = (cap: number) => judged(cap).anomalous.flatMap((a, i) => (a ? [i] : []));
+  const all = flagged(1000), components = all.filter((i) => i > 310);
+  assert.ok(components.includes(1400));
+  assert.equal(all, [20, 21, 22, 23, 24, 200, ...components]);
+  const scores = judged(1000).scores;
+  assert.ok(scores[200]! > scores[1400]! && scores[20]! > scores[200]!, "the guard's alarm scores above the components', the residual test's above both");
+  assert.equal(flagged(components.length), components, "stand-ins' scores do not push the components' alarms out");
+  assert.equal(flagged(components.length + 1), [200, ...components], "then the guard's");
+  assert.equal(flagged(components.length + 3), [20, 21, 200, ...components], "then the residual test's, by score and z, earlier first");
 });
 
 test("rows seen before keep their decision: a repeated window gets the same answer, and the detector is not fed twice", () => {
@@ -119,6 +124,57 @@ test("rows out of time order or older than the history and unknown to it take th
   const j = judgeSeries(values, timestamps, { ...opts, residualZ: () => z }, first.history);
   assert.ok(j.anomalous[10] && j.scores[10] === 1);
   assert.equal([...j.scores.slice(300)], [...first.scores]);
+});
+
+/** The series with the times of rows [from, from + n) set to that of row `to` (a repeated time
+ * when `to` is the row before `from`, times that go back when it is older). */
+function retimed(s: { timestamps: string[]; values: number[] }, from: number, n: number, to: number) {
+  const timestamps = s.timestamps.slice();
+  const at = Date.parse(s.timestamps[to]!);
+  for (let i = 0; i < n; i++) timestamps[from + i] = new Date(at + (to === from - 1 ? 0 : i * 60_000)).toISOString();
+  return { timestamps, values: s.values };
+}
+
+test("a time repeated in the series, or times that go back: every row is fed once, in order, as one streaming run", () => {
+  // NAB's 2014-03-09 03:00 (12 rows at one time) and machine_temperature_system_failure (12 rows
+  // whose times repeat the previous hour's), at rows the polls' windows end within.
+  const { timestamps, values } = retimed(retimed(series(2500, 10), 1200, 11, 1199), 1800, 12, 1788);
+  const first = judgeSeries(values.slice(0, 400), timestamps.slice(0, 400), zeros(400));
+  const stream = DefaultDetectorPipeline.restore(first.history.pipeline.toJSON());
+  const expected = values.map((v, i) => (i < 400 ? NaN : stream.scoreAt(v, Date.parse(timestamps[i]!) / 1000)));
+  let history = first.history;
+  const got = new Float64Array(values.length).fill(NaN);
+  for (let end = 405; end <= 2500; end = Math.min(end + 5, 2500)) {
+    const start = Math.max(0, end - 1440);
+    const j = judgeSeries(values.slice(start, end), timestamps.slice(start, end), zeros(end - start), history);
+    for (let i = Math.max(400, start); i < end; i++) if (Number.isNaN(got[i]!)) got[i] = j.scores[i - start]!;
+    history = j.history;
+    if (end === 2500) break;
+  }
+  for (let i = 400; i < values.length; i++) assert.ok(Math.abs(got[i]! - expected[i]!) <= 5e-5, `row ${i}: ${got[i]} vs ${expected[i]}`);
+  assert.equal(history.pipeline.toJSON(), stream.toJSON(), "each row fed exactly once");
+});
+
+test("a repeated time at a window's end: the same window again feeds nothing, more rows at that time are fed", () => {
+  const { timestamps, values } = retimed(series(1500, 11), 1400, 100, 1399);
+  const first = judgeSeries(values.slice(0, 1420), timestamps.slice(0, 1420), zeros(1420));
+  const again = judgeSeries(values.slice(0, 1420), timestamps.slice(0, 1420), zeros(1420), first.history);
+  assert.is(again.fed, 0);
+  assert.equal([...again.scores], [...first.scores]);
+  const more = judgeSeries(values.slice(10, 1423), timestamps.slice(10, 1423), zeros(1413), first.history);
+  assert.is(more.fed, 3, "three more rows at 1399's time");
+  assert.equal([...more.scores.slice(0, 1410)], [...first.scores.slice(10)], "older rows keep their decisions, by place");
+});
+
+test("judged from scratch, rows at a repeated time are fed like the others", () => {
+  const { timestamps, values } = retimed(series(1440, 12), 1200, 20, 1199);
+  const m = Math.floor(REHEARSED_FRACTION * 1440);
+  const p = newHistory().pipeline;
+  for (let i = 0; i < m; i++) p.scoreAt(values[i]!, Date.parse(timestamps[i]!) / 1000);
+  const again = values.map((v, i) => p.scoreAt(v, Date.parse(timestamps[i]!) / 1000));
+  const j = judgeSeries(values, timestamps, zeros(1440));
+  assert.is(j.fed, 1440);
+  for (let i = m; i < 1440; i++) assert.ok(Math.abs(j.scores[i]! - again[i]!) <= 5e-5, `row ${i}`);
 });
 
 test("the detector's scoreAt/learned/isOutlier (used here) give what update() gives, bit for bit", () => {

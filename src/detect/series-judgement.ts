@@ -3,7 +3,8 @@
 // from itself and the rows before it, as the station API judges a sample. A request judged from
 // scratch starts a fresh detector on its window; with a SeriesHistory (the detector after the
 // newest row of an earlier answer and the decisions it gave, ../traffic/series-memory.ts) only the
-// rows newer than that are fed, and older rows get the decision they got before.
+// rows after the last one fed are fed (found by its place in the series: lastFedRow), and older
+// rows get the decision they got before.
 //
 // A fresh detector (no history: a request judged from scratch, or a series' first request) first
 // rehearses the window: it judges the older REHEARSED_FRACTION of the rows as they come, then is
@@ -16,8 +17,8 @@
 // times of day too: the seasonal component's scale shrinks) and can score high until the records
 // settle, hence a quarter of the window judged in the second pass, not the newest few rows alone.
 //
-// Rows the detector cannot judge yet (its learning period) and rows that are not newer than the
-// newest row fed and were never decided take the window's residual test instead: the smoothed
+// Rows the detector cannot judge yet (its learning period) and rows older than the last row fed
+// that were never decided take the window's residual test instead: the smoothed
 // series' locally detrended residual as a robust z-score, scored 1 − 2n·P(|Z| > z), the chance
 // that none of n Gaussian residuals lies as far out (Bonferroni). That score exceeds
 // `sensitivity` exactly when the z-score exceeds the quantile the shallow model confirmed with.
@@ -25,14 +26,19 @@ import { epochMs } from "./iso-time";
 import { ModelInputError } from "./model-catalog";
 import { normalSf } from "./normal";
 import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
+import { DEFAULT_LEARNING_ROWS } from "./default-detector/detector-core";
 
-/** The detector's learning period here: the rows the residual test judges instead (the setting
- * the polling replay of docs/quality.md, "Traffic API", was measured with; a day of 5-minute rows
- * is 288). */
-export const TRAFFIC_LEARNING_ROWS = 300;
+/** The detector's learning period here: the station's default (rows after it and before the
+ * components take over at row 311 are judged by the detector's warm-up guard, as a station's
+ * samples are); only these rows take the residual test. 300 before (the components' maturity):
+ * replayed with series memory its residual test on rows 100-299 cost the two short NAB files
+ * 13 and 4 false positives that the station's guard does not raise (docs/quality.md, "Traffic API"). */
+export const TRAFFIC_LEARNING_ROWS = DEFAULT_LEARNING_ROWS;
 
 /** The older part of a window a fresh detector rehearses on (see above); candidates measured
- * 0.5, 0.75, 0.9, 0.95 (`npm run bench:nab -- --traffic --cv` chooses among them per fold). */
+ * 0.5, 0.75, 0.9, 0.95 (`npm run bench:nab -- --traffic --cv` chooses among them per fold). Each
+ * as a fixed setting, cross-validated, 0.75 scores best on the standard profile (docs/quality.md,
+ * "Traffic API"; re-measured with the 100-row learning period). */
 export const REHEARSED_FRACTION = 0.75;
 
 /** Windows of more rows than this are not rehearsed: their newest rows have history enough behind
@@ -58,6 +64,8 @@ export interface SeriesJudgement {
   anomalous: boolean[];
   /** The history after this answer. */
   history: SeriesHistory;
+  /** Rows fed to the detector now (0: the history is unchanged). */
+  fed: number;
 }
 
 export function newHistory(): SeriesHistory {
@@ -94,29 +102,34 @@ function findTime(times: Float64Array, t: number): number {
 
 /** Feeds the detector the rows marked in `fresh` (newer than everything fed), in order, from
  * the k-th of them on; rows judged before `judgeFrom` (a fresh row count) are fed, not judged. Rows
- * in its learning period (the row that ends it included) are left NaN for the residual test. */
-function feedDetector(h: SeriesHistory, values: ArrayLike<number>, times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array, rows: FeedRange): void {
+ * in its learning period (the row that ends it included) are left NaN for the residual test; rows
+ * its warm-up guard judges are marked GUARD in `standIn`. */
+function feedDetector(h: SeriesHistory, values: ArrayLike<number>, times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array, standIn: Uint8Array, rows: FeedRange): void {
   const p = h.pipeline;
   for (let i = 0, k = 0; i < fresh.length && k < rows.end; i++) {
     if (!fresh[i] || k++ < rows.start) continue;
-    const learned = p.learned;
+    const learned = p.learned, mature = p.mature;
     const score = p.scoreAt(values[i]!, times[i]! / 1000);
-    if (learned && k > rows.judgeFrom) { scores[i] = score; flags[i] = p.isOutlier(score) ? 1 : 0; }
+    if (learned && k > rows.judgeFrom) { scores[i] = score; flags[i] = p.isOutlier(score) ? 1 : 0; standIn[i] = mature ? 0 : GUARD; }
   }
 }
+
+/** Who judged a row, in `standIn`: the detector's components (0), its warm-up guard, the
+ * residual test; the cap keeps alarms in that order. */
+const GUARD = 1, RESIDUAL = 2;
 
 /** Fresh rows [start, end) are fed; those from the judgeFrom-th on are judged. */
 interface FeedRange { start: number; end: number; judgeFrom: number }
 
 /** Feeds the fresh rows; with `rehearsed` > 0 (a fresh detector) it rehearses that part of the
  * window first (see above). */
-function judgeFresh(h: SeriesHistory, values: ArrayLike<number>, times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array, rehearsed: number): void {
+function judgeFresh(h: SeriesHistory, values: ArrayLike<number>, times: Float64Array, fresh: Uint8Array, scores: Float64Array, flags: Uint8Array, standIn: Uint8Array, rehearsed: number): void {
   const k = freshCount(fresh);
   const m = Math.floor(rehearsed * k);
   const rehearse = m >= TRAFFIC_LEARNING_ROWS && k <= REHEARSAL_MAX_ROWS;
-  if (!rehearse) { feedDetector(h, values, times, fresh, scores, flags, { start: 0, end: k, judgeFrom: 0 }); return; }
-  feedDetector(h, values, times, fresh, scores, flags, { start: 0, end: m, judgeFrom: 0 });
-  feedDetector(h, values, times, fresh, scores, flags, { start: 0, end: k, judgeFrom: m });
+  if (!rehearse) { feedDetector(h, values, times, fresh, scores, flags, standIn, { start: 0, end: k, judgeFrom: 0 }); return; }
+  feedDetector(h, values, times, fresh, scores, flags, standIn, { start: 0, end: m, judgeFrom: 0 });
+  feedDetector(h, values, times, fresh, scores, flags, standIn, { start: 0, end: k, judgeFrom: m });
 }
 
 function freshCount(fresh: Uint8Array): number {
@@ -158,43 +171,93 @@ function decidedFlagged(decided: Uint8Array, flags: Uint8Array): number[] {
   return out;
 }
 
-/** Keeps at most `cap` of the rows decided now anomalous: the detector's before the residual
- * test's (a window's first rows take that test, and its scores, up to 1 far out, must not push the
- * detector's alarms on the newest rows out of the answer: replayed as the manager polls, that cost
- * 14 points of the native decisions' NAB score), then those with the highest scores; ties
- * (residual scores reach 1 exactly far out) go to the larger residual z-score, then the earlier row. */
-function capDecided(decided: Uint8Array, scores: Float64Array, flags: Uint8Array, cap: number, z: Float64Array | undefined, byResidual: Uint8Array): void {
+/** Keeps at most `cap` of the rows decided now anomalous: the detector components' first, then
+ * its warm-up guard's, then the residual test's (`standIn`; a window's first rows take the two
+ * stand-ins, and their scores, up to 1 far out, must not push the components' alarms on the newest
+ * rows out of the answer: replayed as the manager polls, the residual test's cost 14 points of the
+ * native decisions' NAB score, the guard's 5; the guard before the residual test, whose scores of
+ * exactly 1 at a short series' first rows pushed out the guard's alarm at the upstream hourly test
+ * series' burst), each by score; ties (residual scores reach 1 exactly far out) go to the larger
+ * residual z-score, then the earlier row. */
+function capDecided(decided: Uint8Array, scores: Float64Array, flags: Uint8Array, cap: number, z: Float64Array | undefined, standIn: Uint8Array): void {
   const flagged = decidedFlagged(decided, flags);
   if (flagged.length <= cap) return;
   const zOf = (i: number) => z?.[i] ?? 0;
-  flagged.sort((a, b) => byResidual[a]! - byResidual[b]! || scores[b]! - scores[a]! || zOf(b) - zOf(a) || a - b);
+  flagged.sort((a, b) => standIn[a]! - standIn[b]! || scores[b]! - scores[a]! || zOf(b) - zOf(a) || a - b);
   for (const i of flagged.slice(cap)) flags[i] = 0;
 }
 
-/** Marks the rows newer than every row fed before them (`fresh`, the detector judges them) and
- * copies the stored decision of older rows; an older row without one is left NaN and marked
- * `decided`, like the fresh ones. Returns the newest time. */
+/** How many rows up to the last fed one must repeat the newest kept times for the window to be
+ * aligned there (bounds the search to 64 comparisons per candidate row). */
+const MATCHED_ROWS = 64;
+
+/** The window's index of the row the history fed last, or -1: the newest row at that row's time
+ * whose preceding rows (up to MATCHED_ROWS, as many as both hold) have the kept times in the
+ * same order. A row is thus known by its place in the series, not by its time alone: a time
+ * repeated in the series (NAB's 2014-03-09 03:00, 12 rows in a row) or times that go back
+ * (NAB's machine_temperature_system_failure) mark new rows as new. */
+function lastFedRow(kept: Float64Array, times: Float64Array): number {
+  const last = kept.length - 1;
+  if (last < 0) return -1;
+  for (let j = times.length - 1; j >= 0; j--) {
+    if (times[j] !== kept[last]) continue;
+    const overlap = Math.min(j + 1, kept.length, MATCHED_ROWS);
+    let i = 1;
+    while (i < overlap && times[j - i] === kept[last - i]) i++;
+    if (i === overlap) return j;
+  }
+  return -1;
+}
+
+/** The rows after the last fed one are `fresh` (the detector judges them, in window order); when
+ * the window holds no row aligned with the history (a window wholly newer than it, or one that
+ * left out rows), the rows after the last not newer than every row fed. The older rows copy their
+ * stored decision: by place for the MATCHED_ROWS up to the aligned row, by time before; an older
+ * row without one is left NaN and marked `decided`, like the fresh ones. Returns the newest time
+ * fed. */
 function sortRows(h: SeriesHistory, times: Float64Array, scores: Float64Array, flags: Uint8Array, fresh: Uint8Array, decided: Uint8Array): number {
-  let newest = h.lastMs;
-  for (let i = 0; i < times.length; i++) {
-    const t = times[i]!;
-    if (t > newest) { fresh[i] = 1; decided[i] = 1; newest = t; continue; }
-    const k = findTime(h.times, t);
-    if (k >= 0) { scores[i] = h.scores[k]!; flags[i] = h.flags[k]!; } else decided[i] = 1;
+  const lastFed = lastFedRow(h.times, times);
+  const boundary = lastFed >= 0 ? lastFed : lastNotNewer(times, h.lastMs);
+  copyStored(h.times, h.scores, h.flags, times, boundary, lastFed >= 0, scores, flags, decided);
+  return markFresh(times, boundary + 1, h.lastMs, fresh, decided);
+}
+
+/** Index of the window's last row not newer than `lastMs`, or -1. */
+function lastNotNewer(times: Float64Array, lastMs: number): number {
+  for (let i = times.length - 1; i >= 0; i--) if (times[i]! <= lastMs) return i;
+  return -1;
+}
+
+/** Rows [0, boundary] copy their stored decision (kept times, scores, flags; see sortRows); one
+ * without is marked `decided`. */
+function copyStored(keptTimes: Float64Array, keptScores: Float64Array, keptFlags: Uint8Array, times: Float64Array, boundary: number, aligned: boolean, scores: Float64Array, flags: Uint8Array, decided: Uint8Array): void {
+  const last = keptTimes.length - 1;
+  for (let i = 0; i <= boundary; i++) {
+    const back = boundary - i;
+    const k = aligned && back < MATCHED_ROWS ? last - back : findTime(keptTimes, times[i]!);
+    if (k >= 0) { scores[i] = keptScores[k]!; flags[i] = keptFlags[k]!; } else decided[i] = 1;
+  }
+}
+
+/** Marks rows [from, n) fresh and decided; returns the newest time among them and `newest`. */
+function markFresh(times: Float64Array, from: number, newest: number, fresh: Uint8Array, decided: Uint8Array): number {
+  for (let i = from; i < times.length; i++) {
+    fresh[i] = 1; decided[i] = 1;
+    if (times[i]! > newest) newest = times[i]!;
   }
   return newest;
 }
 
-/** The residual test for the rows still NaN (marked in `byResidual`); the Bonferroni count is
+/** The residual test for the rows still NaN (marked in `standIn`); the Bonferroni count is
  * the window's length. */
-function residualDecisions(scores: Float64Array, flags: Uint8Array, z: Float64Array, sensitivity: number, byResidual: Uint8Array): void {
+function residualDecisions(scores: Float64Array, flags: Uint8Array, z: Float64Array, sensitivity: number, standIn: Uint8Array): void {
   const n = z.length;
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isNaN(scores[i]!)) continue;
     const score = residualScore(z[i]!, n);
     scores[i] = score;
     flags[i] = score > sensitivity ? 1 : 0;
-    byResidual[i] = 1;
+    standIn[i] = RESIDUAL;
   }
 }
 
@@ -223,12 +286,13 @@ export function judgeSeries(values: ArrayLike<number>, timestamps: readonly stri
   const fresh = new Uint8Array(n), decided = new Uint8Array(n);
   const fromScratch = h.lastMs === -Infinity;
   h.lastMs = sortRows(h, times, scores, flags, fresh, decided);
-  judgeFresh(h, values, times, fresh, scores, flags, fromScratch ? opts.rehearsed ?? REHEARSED_FRACTION : 0);
-  const byResidual = new Uint8Array(n);
+  const standIn = new Uint8Array(n);
+  judgeFresh(h, values, times, fresh, scores, flags, standIn, fromScratch ? opts.rehearsed ?? REHEARSED_FRACTION : 0);
   const z = scores.some(Number.isNaN) ? opts.residualZ() : undefined;
-  if (z) residualDecisions(scores, flags, z, opts.sensitivity, byResidual);
-  capDecided(decided, scores, flags, opts.cap, z, byResidual);
+  if (z) residualDecisions(scores, flags, z, opts.sensitivity, standIn);
+  capDecided(decided, scores, flags, opts.cap, z, standIn);
   roundScores(decided, scores);
-  Object.assign(h, keptDecisions(h, times, fresh, scores, flags, freshCount(fresh)));
-  return { scores, anomalous: Array.from(flags, (f) => f === 1), history: h };
+  const fed = freshCount(fresh);
+  Object.assign(h, keptDecisions(h, times, fresh, scores, flags, fed));
+  return { scores, anomalous: Array.from(flags, (f) => f === 1), history: h, fed };
 }

@@ -50,6 +50,8 @@ export interface ShallowDecision {
   anomalous: boolean[];
   /** The series' history after this answer (for ../traffic/series-memory.ts). */
   history: SeriesHistory;
+  /** Rows fed to the series' detector now (0: the history is unchanged). */
+  fed: number;
 }
 
 /** The most points reported: what sklearn's contamination threshold (the contamination-th

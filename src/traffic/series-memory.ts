@@ -53,8 +53,8 @@ export function judgeRemembered(model: ShallowModel, memory: SeriesMemory | unde
   if (!memory || key === undefined) return model.judge(values, timestamps, undefined, times);
   const history = memory.recall(key);
   const decision = model.judge(values, timestamps, history, times);
-  // No row newer than the history's: nothing was fed or decided anew, the stored text stands.
-  if (history && decision.history.lastMs === history.lastMs) memory.touch(key);
+  // No row fed: nothing was decided anew, the stored text stands.
+  if (history && decision.fed === 0) memory.touch(key);
   else memory.remember(key, decision.history);
   return decision;
 }

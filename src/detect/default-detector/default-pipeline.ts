@@ -4,7 +4,7 @@
 import { epochMs } from "../iso-time";
 import type { Decision, Pipeline, PipelineState } from "../pipeline-types";
 import { coreFromJSON, coreToJSON, type CoreJSON } from "./core-state-json";
-import { coreStep, DEFAULT_PARAMS, newCore, type CoreState } from "./detector-core";
+import { coreStep, DEFAULT_PARAMS, matureRow, newCore, type CoreState } from "./detector-core";
 
 /** 3: the learning period and the warm-up guard's recent values (./warmup-guard.ts). 2 (release
  * 2.0.0: base64 tables, a fixed 300-row learning period) is migrated on restore. */
@@ -83,6 +83,11 @@ export class DefaultDetectorPipeline implements Pipeline {
   /** Whether the learning period is over (update() marks its last row `retrained`). */
   get learned(): boolean {
     return this.core.spike.n >= this.core.learningRows;
+  }
+
+  /** Whether the components score the next row (the warm-up guard's rows are over). */
+  get mature(): boolean {
+    return this.core.spike.n >= matureRow(this.core);
   }
 
   toJSON(): DefaultDetectorState {
