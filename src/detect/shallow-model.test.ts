@@ -97,9 +97,8 @@ test("the upstream test data (239 hourly points) flags the point sklearn flags",
   const r = await new ShallowModel(opts).run(rows, "bytes");
   // golden/shallow_smoothing.json compute_json_test_data_informational: sklearn 1.2.1 flags 2024-05-31T08:00,
   // the peak of a burst that starts at 07:00 (656 MB, then 3.8 GB, after hours of at most 19 MB);
-  // the detector's warm-up guard flags its first row, 07:00 (and holds the next).
-  const burst = ["2024-05-31T07:00:00.000Z", "2024-05-31T08:00:00.000Z"];
-  assert.ok(r.anomalies.some((a) => burst.includes(a.timestamp)), JSON.stringify(r.anomalies));
+  // the detector's warm-up guard flags its first row, 07:00 (and holds the next): earlier, as NAB rewards.
+  assert.ok(r.anomalies.some((a) => a.timestamp === "2024-05-31T07:00:00.000Z"), JSON.stringify(r.anomalies));
   assert.ok(r.anomalies.length <= Math.ceil(0.01 * rows.length) + 1);
 });
 

@@ -61,9 +61,9 @@ test("the original's form: curl -d \"model=<base64>&data=<base64>\" on /api/v1/o
   assert.is(r.body.model, "default");
   assert.is(r.body.predicted.length, hourly.length);
   // The burst of the upstream test data: 656 MB at 07:00 and 3.8 GB at 08:00 after hours of at
-  // most 19 MB; a streaming detector flags its first row (the detector's warm-up guard, row 166).
-  const burst = ["2024-05-31T07:00:00.000Z", "2024-05-31T08:00:00.000Z"];
-  assert.ok(r.body.anomalies.some((a: { timestamp: string }) => burst.includes(a.timestamp)), JSON.stringify(r.body.anomalies));
+  // most 19 MB; the original (sklearn) flags the peak, 08:00; our streaming detector flags the
+  // burst's first row (the detector's warm-up guard, row 166).
+  assert.ok(r.body.anomalies.some((a: { timestamp: string }) => a.timestamp === "2024-05-31T07:00:00.000Z"), JSON.stringify(r.body.anomalies));
   assert.is(broker.queries.length, before, "data needs no Druid query");
   assert.match(svc.output(), /unknown model; using the default model/);
 });
