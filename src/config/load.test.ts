@@ -257,14 +257,16 @@ test("[Server] auth_token_file: its first line becomes auth_token; a file open t
   const message = (env: NodeJS.ProcessEnv) => {
     try { loadConfig({ env }); return "loaded"; } catch (e) { return (e as ConfigError).message; }
   };
-  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file, RB_AIOUTLIERS_SERVER_AUTH_TOKEN: "0123456789abcdef0123" }), "auth_token is set too; set one of them");
+  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file, RB_AIOUTLIERS_SERVER_AUTH_TOKEN: "0123456789abcdef0123" }), "[Server] auth_token_file: give auth_token or auth_token_file, not both");
   chmodSync(file, 0o604);
   assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file }), `${file} has mode 0604, open to others; chmod 0600`);
   chmodSync(file, 0o600);
   writeFileSync(file, "short\n");
   const short = message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file });
-  assert.match(short, `the first line of ${file} is not a token: expected at least 16`);
+  assert.match(short, `[Server] auth_token_file: the first line of ${file} is not valid: expected at least 16`);
   assert.not.match(short, "short\n", "the file's content is not shown");
+  writeFileSync(file, "\nsecond line\n");
+  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file }), `[Server] auth_token_file: the first line of ${file} is empty`);
 });
 
 test.run();
