@@ -58,7 +58,8 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       contamination: config.ShallowOutliers.contamination, sensitivity: config.ShallowOutliers.sensitivity,
     },
   }, deep.catalog);
-  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, recent: new RecentRequests(), models: modelAdmin(deep),
+  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, recent: new RecentRequests(),
+    models: modelAdmin(deep, (name, version) => rollbackModel(cluster, name, version, log)),
     access: { token: config.Server.auth_token, reads: config.Server.auth_reads },
     allowedDataSources: config.Druid.allowed_datasources.split(",").map((s) => s.trim()).filter(Boolean),
     ...consoleOptions(config, () => ({
@@ -70,7 +71,6 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       },
     })),
     clusterHealth: () => cluster.health(),
-    rollback: (name, version) => rollbackModel(cluster, name, version, log),
   });
   return { app, close: async () => { await deep.close(); await cluster.close(); memory?.close(); } };
 }

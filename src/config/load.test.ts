@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, readConfig, ConfigError, modelsDir, redactSecrets } from "./index";
 import { pipelineNames } from "../detect";
+import { fixturePath } from "../../test/support/fixtures";
 
 function iniFile(text: string): string {
   const f = join(mkdtempSync(join(tmpdir(), "rbao-cfg-")), "config.ini");
@@ -49,35 +50,7 @@ druid_endpoint=http://druid.local:8080/druid/v2/
 });
 
 test("the original service's config.ini loads as it was shipped (schedule_hour as an hour, extra sections)", () => {
-  const c = loadConfig({ file: iniFile(`
-[OutliersServerProduction]
-outliers_binding_address=0.0.0.0
-outliers_server_port=39091
-outliers_server_workers=4
-
-[OutliersServerTesting]
-outliers_binding_address=0.0.0.0
-outliers_server_port=39091
-
-[Outliers]
-metric=bytes
-schedule_hour=15
-epochs=20
-batch_size=32
-backup_path=./backups
-
-[Druid]
-druid_endpoint=http://10.0.0.1:8080/druid/v2/
-
-[Logger]
-log_file=./outliers.log
-
-[redBorder]
-api_endpoint=http://10.0.0.1/api/v1/
-
-[NTP]
-ntp_server=10.0.0.1
-`) });
+  const c = loadConfig({ file: fixturePath("upstream/config.ini") });
   assert.is(c.Outliers.schedule_hour, "0 15 * * *");
   assert.is(c.Outliers.backup_path, "./backups");
   assert.is(loadConfig().Outliers.schedule_hour, "0 15 * * *", "default: the original's 15");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { importKeras } from "../../src/deep/files/keras-io";
 import { readModelDir } from "../../src/deep/files/model-files";
-import { fixturePath } from "../support/fixtures";
+import { fixturePath, readFixtureJson } from "../support/fixtures";
 import { startService, type RunningService } from "../support/service-process";
 import { startRedis, startS3, type RedisServer, type S3Server } from "../support/cluster-servers";
 import { startStandInDruid, type StandInDruid } from "../deep/stand-in-druid";
@@ -128,13 +128,21 @@ export function sampleBoxes(boxes: RunningService[], everyMs = 200): { samples: 
 export const firstAnswered = (samples: Sample[], i: number, v: number, after = 0) =>
   samples.find((s) => s.box === i && s.at >= after && (s.version ?? 0) >= v)?.at;
 
+/** The boxes' S3 models as the test reads them. */
+async function modelStore(servers: Servers): Promise<ModelStore> {
+  const objects = await s3Store({ endpoint: servers.s3.endpoint, tls: false, accessKeyId: "S3RVER", secretAccessKey: SECRETS.s3, region: "us-east-1", bucket: servers.s3.bucket });
+  return new ModelStore(objects, { prefix: "rbaioutliers/", kept: 1000, box: "test" });
+}
+
+/** The current version of `orig` in S3's manifest. */
+export const currentVersion = async (servers: Servers) => (await (await modelStore(servers)).manifest(MODEL))?.current;
+
 /**
  * Every version of `orig` the manifest in S3 lists, each fetched as a box fetches it (every file's
  * size and SHA-256 checked against the manifest, the model read back): version -> its avg_loss.
  */
 export async function completeVersions(servers: Servers): Promise<Map<number, number>> {
-  const objects = await s3Store({ endpoint: servers.s3.endpoint, tls: false, accessKeyId: "S3RVER", secretAccessKey: SECRETS.s3, region: "us-east-1", bucket: servers.s3.bucket });
-  const store = new ModelStore(objects, { prefix: "rbaioutliers/", kept: 1000, box: "test" });
+  const store = await modelStore(servers);
   const manifest = await store.manifest(MODEL);
   const out = new Map<number, number>();
   for (const v of manifest?.versions ?? []) out.set(v.version, (await store.fetch(MODEL, manifest!, v.version)).metadata.avgLoss);
@@ -150,4 +158,22 @@ export function clusterStory(boxes: RunningService[]): string {
     .sort((a, b) => a.time.localeCompare(b.time))
     .map((l) => `${l.time} box ${l.box}: ${l.msg}${["tick", "version", "err"].map((k) => (l[k] === undefined ? "" : ` ${k}=${String(l[k])}`)).join("")}`)
     .join("\n");
+}
+
+const testRows = readFixtureJson("upstream/outliers_test_data.json");
+/** The status of an outliers request run with `orig` on the box: 200 while it serves. */
+export async function detectStatus(box: RunningService): Promise<number> {
+  const b64 = (s: string) => Buffer.from(s).toString("base64");
+  const res = await fetch(`${box.trafficUrl}/api/v1/outliers`, {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ data: b64(JSON.stringify(testRows)), model: b64(MODEL) }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** No planted secret in the box's log, /health or /metrics. */
+export async function secretsShown(box: RunningService): Promise<string[]> {
+  const seen = box.output() + JSON.stringify(await health(box)) + await (await fetch(`${box.trafficUrl}/metrics`)).text();
+  return Object.values(SECRETS).filter((s) => seen.includes(s));
 }

@@ -3,15 +3,16 @@
 // Over five consecutive ticks after all three are up: exactly five trainings (one per tick, counted
 // from every box's log), and after each, all three boxes answer the new version over HTTP within
 // one poll interval (+ INSTALL_SLACK_MS); no box ever answers a version, or serves a model, that
-// is not a complete version in S3 (every file checked against the manifest); no secret in any
-// log, /health or /metrics.
+// is not a complete version in S3 (every file checked against the manifest). Then Redis stopped:
+// every box keeps serving with /health degraded, and a rollback over HTTP reaches all three;
+// Redis back: ok again. No secret in any log, /health or /metrics.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunningService } from "../support/service-process";
 import { redisMissing } from "../support/cluster-servers";
 import {
-  SECRETS, clusterIni, clusterStory, completeVersions, firstAnswered, health, initialAvgLoss, loggedBy, sampleBoxes, startBoxes, startServers, until,
-  type LogLine,
+  MODEL, clusterIni, clusterStory, completeVersions, currentVersion, detectStatus, firstAnswered, health, initialAvgLoss, loggedBy, sampleBoxes, secretsShown,
+  startBoxes, startServers, until, versionOf, type LogLine,
 } from "./box-cluster";
 
 const missing = redisMissing();
@@ -29,7 +30,7 @@ if (!missing) test("three boxes, five ticks: five trainings in all, every box on
   let boxes: RunningService[] = [];
   let sampler: ReturnType<typeof sampleBoxes> | undefined;
   try {
-    const ini = clusterIni(servers, { schedule: `*/${PERIOD_S} * * * * *`, leaseMs: 5000, syncS: SYNC_S, kept: 50 });
+    const ini = clusterIni(servers, { schedule: `*/${PERIOD_S} * * * * *`, leaseMs: 10_000, syncS: SYNC_S, kept: 50 });
     boxes = await startBoxes(3, servers, ini);
     const watch = (sampler = sampleBoxes(boxes));
     const periodMs = PERIOD_S * 1000;
@@ -41,7 +42,7 @@ if (!missing) test("three boxes, five ticks: five trainings in all, every box on
     while (trained.length < 5) {
       // The next tick trained, its publish, then every box answering its version. A run longer
       // than the period makes every box skip the next tick (logged); the wait allows for that.
-      const pub = await until(`training #${trained.length + 1} published`, 3 * periodMs + 30_000, async () => {
+      const pub = await until(`training #${trained.length + 1} published`, 3 * periodMs + 60_000, async () => {
         const next = started().filter((l) => !trained.includes(l.tick as string)).sort((x, y) => String(x.tick).localeCompare(String(y.tick)))[0];
         const line = next && published(next.version)[0];
         return line && { line, tick: next.tick as string };
@@ -78,10 +79,35 @@ if (!missing) test("three boxes, five ticks: five trainings in all, every box on
     }
     console.log(`${samples.length} answers checked against ${complete.size} complete versions`);
 
-    for (const box of boxes) {
-      const seen = box.output() + JSON.stringify(await health(box)) + await (await fetch(`${box.trafficUrl}/metrics`)).text();
-      for (const secret of Object.values(SECRETS)) assert.not.ok(seen.includes(secret), "no secret in the log, /health or /metrics");
-    }
+    // Redis stopped: no box trains (so no version moves under the rollback below), all keep
+    // serving and say degraded; a rollback over HTTP still reaches all three through S3.
+    await servers.redis.stop();
+    await until("/health degraded on every box", 15_000, async () => {
+      const h = await Promise.all(boxes.map(health));
+      return h.every((x) => x.status === "degraded" && x.cluster.redis.state === "unreachable") ? true : undefined;
+    });
+    assert.equal(await Promise.all(boxes.map(detectStatus)), [200, 200, 200], "every box still serves outliers with the model");
+    // A run that was publishing when Redis went away may still land: wait until S3's current
+    // version has stood for 3 s and every box answers it.
+    let settled: { version?: number; since: number } = { since: Date.now() };
+    await until("a settled version", 30_000, async () => {
+      const [current, answered] = [await currentVersion(servers), await Promise.all(boxes.map(versionOf))];
+      if (current !== settled.version) settled = { version: current, since: Date.now() };
+      return Date.now() - settled.since >= 3000 && answered.every((v) => v === current) ? true : undefined;
+    });
+    const rb = await fetch(`${boxes[0]!.trafficUrl}/api/v1/models/${MODEL}/rollback`, { method: "POST" });
+    const back = await rb.json() as { from: number; to: number };
+    assert.is(rb.status, 200, JSON.stringify(back));
+    assert.ok(back.to < back.from && complete.has(back.to), `rolled back to a kept version: ${JSON.stringify(back)}`);
+    const rolledAt = Date.now();
+    await until(`version ${back.to} on every box after the rollback`, 15_000, async () =>
+      ((await Promise.all(boxes.map(versionOf))).every((v) => v === back.to) ? true : undefined));
+    console.log(`rollback ${back.from} -> ${back.to} answered by every box ${Date.now() - rolledAt} ms after it was made`);
+    assert.ok(Date.now() - rolledAt <= SYNC_S * 1000 + INSTALL_SLACK_MS + 500, "the rollback reached every box within one poll interval");
+    await servers.redis.start();
+    await until("/health ok again on every box", 20_000, async () => ((await Promise.all(boxes.map(health))).every((x) => x.status === "ok") ? true : undefined));
+
+    for (const box of boxes) assert.equal(await secretsShown(box), [], "no secret in the log, /health or /metrics");
   } catch (e) {
     console.log(clusterStory(boxes));
     throw e;
