@@ -63,6 +63,14 @@ test("backups listed; a wrong one refused saying which there are; one restored, 
   assert.is(readModelDir(join(backupsDir, backups[0]!.backup)).metadata.avgLoss, 0.5, "the replaced version is the newest backup");
 });
 
+test("rollback on a standalone box: 409 saying models are not shared; a bad body 400 first", async () => {
+  const r = await call("POST", "/api/v1/models/orig/rollback");
+  assert.is(r.status, 409);
+  assert.match(r.json.msg, /not shared through S3 on this box: set \[AWS\] s3_hostname/);
+  assert.is((await call("POST", "/api/v1/models/orig/rollback", { version: 0 })).status, 400);
+  assert.is((await call("POST", "/api/v1/models/orig/rollback", "{")).status, 400);
+});
+
 test("training: the CLI's checks with the fields' names; started now, refused while it runs; its progress and result kept across a restart", async () => {
   for (const [body, msg] of [
     [{ epochs: 0 }, `"epochs" must be a positive integer, got '0'`],
