@@ -1,7 +1,8 @@
 // Model management over HTTP on the traffic port (issue 15 part 5): the backups listed and one
 // restored (the replaced model backed up in turn), a training started now with the CLI's checks
 // (the same messages, naming the JSON fields), refused while one runs, its progress and result in
-// the training history, which a restart keeps. Real service, stand-in Druid broker, 1 epoch.
+// the training history, which a restart keeps; the cluster-wide rollback refused on a standalone
+// box. Real service, stand-in Druid broker, 1 epoch.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync } from "node:fs";
