@@ -52,9 +52,13 @@ function walk(dir) {
 // wasm backend share one tfjs-core) and h5wasm. Kept out of the main script and embedded as assets
 // of their own, compiled on first import: in the main script their ~9 MB would be deserialized
 // from the code cache at every start (~80 ms measured) though most runs never use them.
+// Likewise cluster mode's clients (docs/cluster.md), imported only when [Redis] or [AWS] names a
+// host: a standalone box does not even parse them.
 const lazyChunks = [
   { name: "tfjs", filter: /^@tensorflow\// },
   { name: "h5wasm", filter: /^h5wasm(\/|$)/ },
+  { name: "ioredis", filter: /^ioredis$/ },
+  { name: "aws4fetch", filter: /^aws4fetch$/ },
 ];
 
 const common = {

@@ -70,7 +70,8 @@ export function startDeepModels(o: DeepModelsOptions): DeepModels {
   /** Trains `name` (stopped by `signal`), recorded in the run history; with S3, publishes it (as
    * `shared.version` when the lease gave one). */
   const trainOne = async (s: TrainingSettings, name: string, trigger: TrainingRun["trigger"], signal: AbortSignal, shared?: { version: number; tick: number }) => {
-    log.info({ model: name, trigger, version: shared?.version, tick: shared && new Date(shared.tick).toISOString() }, `${verb(trigger)} training started`);
+    const tick = shared && { version: shared.version, tick: new Date(shared.tick).toISOString() };
+    log.info({ model: name, trigger, ...tick }, `${verb(trigger)} training started`);
     const run = history.start(name, trigger, s.epochs);
     try {
       const r = await trainModel({
@@ -79,15 +80,22 @@ export function startDeepModels(o: DeepModelsOptions): DeepModels {
         onEpoch: (e) => { history.epoch(run, e); log.info({ model: name, epoch: e.epoch, epochs: e.epochs, loss: e.loss }, "training epoch"); },
       });
       history.finish(run, { result: r });
-      log.info({ model: name, trigger, slices: r.slices, avg_loss: r.avgLoss, std_loss: r.stdLoss, backup: r.backup }, `${verb(trigger)} training done`);
+      log.info({ model: name, trigger, ...tick, slices: r.slices, avg_loss: r.avgLoss, std_loss: r.stdLoss, backup: r.backup }, `${verb(trigger)} training done`);
     } catch (e) {
       history.finish(run, { error: (e as Error).message, interrupted: signal.aborted });
       throw e;
     }
     if (!cluster.store) return;
-    const published = await cluster.store.publish(name, readModelDir(join(o.modelsDir, name)), shared?.version);
-    cluster.sync?.markInstalled(name, published);
-    log.info({ model: name, version: published }, "model published to S3");
+    try {
+      const published = await cluster.store.publish(name, readModelDir(join(o.modelsDir, name)), shared?.version);
+      cluster.sync?.markInstalled(name, published);
+      log.info({ model: name, version: published }, "model published to S3");
+    } catch (e) {
+      // The boxes must not disagree: this box goes back to the cluster's current version at the
+      // next poll that reaches S3 (the model trained here is backed up then, as any replaced one).
+      cluster.sync?.forget(name);
+      log.error({ model: name, err: (e as Error).message }, "the model trained here could not be published; the cluster's version replaces it when S3 can be reached");
+    }
   };
   /** One model at one tick, cluster-wide: take the lease, or wait until the tick is over. */
   const trainShared = async (s: TrainingSettings, name: string, tick: number, deadline: number) => {
@@ -142,16 +150,19 @@ export function startDeepModels(o: DeepModelsOptions): DeepModels {
     names: o.defaults.modelNames.split(",").map((n) => n.trim()).filter(Boolean),
     epochs: o.defaults.epochs, batchSize: o.defaults.batchSize, learningRate: DEFAULT_RETRAIN_LEARNING_RATE,
   };
+  // A tick is named by its scheduled time, the same on every box whatever its delay; a box waits
+  // for it until the next.
+  const tickOf = (self: Cron) => {
+    const now = Date.now();
+    return { at: self.previousRuns(1, new Date(now + 1))[0]?.getTime() ?? now, deadline: self.nextRun()?.getTime() ?? now + 86_400_000 };
+  };
+  const skip = (self: Cron) => log.warn({ tick: new Date(tickOf(self).at).toISOString() }, "scheduled training skipped: a training run (or, in a cluster, the wait for the previous tick) is still going");
   // protect: a run still going when the next tick comes is not started twice; nor is one while
-  // a requested run goes on. A tick is named by its scheduled time, the same on every box whatever
-  // its delay; a box waits for it until the next.
+  // a requested run goes on. Either way the tick is skipped, and the log says so.
   const cron = o.schedule === undefined ? undefined
-    : new Cron(o.schedule, { protect: true, catch: true }, (self: Cron) => {
-      if (running) return running;
-      const now = Date.now();
-      const at = self.previousRuns(1, new Date(now + 1))[0]?.getTime() ?? now;
-      const deadline = self.nextRun()?.getTime() ?? now + 86_400_000;
-      return launch(scheduled, "schedule", { at, deadline });
+    : new Cron(o.schedule, { protect: skip, catch: true }, (self: Cron) => {
+      if (running) { skip(self); return running; }
+      return launch(scheduled, "schedule", tickOf(self));
     });
   return {
     catalog,

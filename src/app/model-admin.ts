@@ -1,7 +1,8 @@
-// The traffic port's model management (src/http/model-routes.ts) over the deep models: the
-// domain's refusals said as HTTP errors (a bad setting 400, a run in progress 409, no such
-// backup 404).
+// The traffic port's model management (src/http/model-routes.ts) over the deep models and the
+// cluster's rollback: the domain's refusals said as HTTP errors (a bad setting 400, a run in
+// progress 409, no such backup 404; the rollback's own statuses).
 import type { DeepModels } from "./deep-models";
+import type { RollbackResult } from "./model-rollback";
 import { BadRequestError, HttpError, NotFoundError } from "../http/errors";
 import type { ModelAdmin } from "../http/model-routes";
 import { TrainingError } from "../deep/training/training-job";
@@ -22,7 +23,8 @@ function asHttp<T>(f: () => T): T {
   }
 }
 
-export function modelAdmin(deep: DeepModels): ModelAdmin {
+/** `rollback`: ./model-rollback.ts over this box's cluster (a 409 when it shares no models). */
+export function modelAdmin(deep: DeepModels, rollback: (model: string, version: number | undefined) => Promise<RollbackResult>): ModelAdmin {
   const d = deep.defaults;
   return {
     training: () => ({ runs: deep.runs(), next_training: deep.nextTraining(), defaults: { model_names: d.modelNames, epochs: d.epochs, batch_size: d.batchSize } }),
@@ -36,5 +38,10 @@ export function modelAdmin(deep: DeepModels): ModelAdmin {
       const r = deep.restore(model, backup);
       return { model, restored: backup, backup: r.backup ?? null };
     }),
+    rollback: async (model, version) => {
+      const r = await rollback(model, version);
+      if (!r.ok) throw new HttpError(r.status, r.message);
+      return { model, from: r.from, to: r.to };
+    },
   };
 }

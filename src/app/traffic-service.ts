@@ -66,12 +66,12 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
       series_memory: { setting: "[ShallowOutliers] memory_bytes", bytes: config.ShallowOutliers.memory_bytes, used_bytes: memory?.totals().bytes ?? 0 },
     },
   }));
-  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, recent: new RecentRequests(), models: modelAdmin(deep),
+  const app = createTrafficApp({ catalog, druid, metric: outliers.metric, bodyLimit: outliers.body_limit, log, metrics, recent: new RecentRequests(),
+    models: modelAdmin(deep, (name, version) => rollbackModel(cluster, name, version, log)),
     access: { token: config.Server.auth_token, reads: config.Server.auth_reads },
     allowedDataSources: config.Druid.allowed_datasources.split(",").map((s) => s.trim()).filter(Boolean),
     ...consoleOptions(config, deps.statusParts),
     clusterHealth: () => cluster.health(),
-    rollback: (name, version) => rollbackModel(cluster, name, version, log),
   });
   return { app, close: async () => { await deep.close(); await cluster.close(); memory?.close(); } };
 }

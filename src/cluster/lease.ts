@@ -1,7 +1,8 @@
 // One training per model per schedule tick across the cluster: a lease in Redis with a fencing
 // token (Kleppmann, "How to do distributed locking", 2016; the single-instance lock of the Redis
 // documentation, "Distributed Locks with Redis": SET key value NX PX ttl, released by a script that
-// deletes only its own value). docs/cluster.md says why this and not BullMQ.
+// deletes only its own value; here the SET NX and the fence's INCR are one script, so a fence is
+// drawn only when the lease is taken). docs/cluster.md says why this and not BullMQ.
 //
 // Keys (under [Redis] key_prefix):
 //   lease/<model>    "<fence>:<box>" while a box trains it, expiring lease_ms after the last renewal
@@ -10,6 +11,12 @@
 //   trained/<model>  the last tick (ms since the epoch) whose training is over, done or failed
 import type { Redis } from "ioredis";
 
+/** Takes the lease when it is free, with the next fence (so fences count the leases taken, not
+ * the tries); returns the fence, or 0 when another box holds it. */
+const TAKE = `if redis.call("exists", KEYS[1]) == 1 then return 0 end
+local fence = redis.call("incr", KEYS[2])
+redis.call("set", KEYS[1], fence .. ":" .. ARGV[1], "PX", ARGV[2])
+return fence`;
 /** Deletes the lease only while it is still ours. */
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 /** Extends the lease only while it is still ours. */
@@ -45,10 +52,10 @@ export class TrainingLease {
   /** Tries once to take the lease of `model` for `tick`. Throws when Redis cannot be reached. */
   async tryTake(model: string, tick: number): Promise<LeaseAnswer> {
     if (await this.isDone(model, tick)) return { kind: "done" };
-    const fence = await this.redis.incr(this.key("fence", model));
-    const value = `${fence}:${this.o.box}`;
     const leaseKey = this.key("lease", model);
-    if ((await this.redis.set(leaseKey, value, "PX", this.o.leaseMs, "NX")) !== "OK") return { kind: "busy" };
+    const fence = Number(await this.redis.eval(TAKE, 2, leaseKey, this.key("fence", model), this.o.box, this.o.leaseMs));
+    if (fence === 0) return { kind: "busy" };
+    const value = `${fence}:${this.o.box}`;
     // Taken just after another box finished the tick: give it back.
     if (await this.isDone(model, tick)) {
       await this.redis.eval(RELEASE, 1, leaseKey, value);

@@ -54,6 +54,13 @@ export class ModelSync {
     this.installed.set(name, version);
   }
 
+  /** The model in the models dir is none of S3's versions (trained here, not published): the next
+   * poll installs the current one. */
+  forget(name: string): void {
+    this.installed.delete(name);
+    this.fromOriginal.delete(name);
+  }
+
   /** One pass over the models; resolves when done (errors are logged, not thrown). */
   async pollOnce(): Promise<void> {
     let unreachable: string | undefined;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, readConfig, ConfigError, modelsDir, redactSecrets } from "./index";
 import { pipelineNames } from "../detect";
+import { fixturePath } from "../../test/support/fixtures";
 
 function iniFile(text: string): string {
   const f = join(mkdtempSync(join(tmpdir(), "rbao-cfg-")), "config.ini");
@@ -49,35 +50,7 @@ druid_endpoint=http://druid.local:8080/druid/v2/
 });
 
 test("the original service's config.ini loads as it was shipped (schedule_hour as an hour, extra sections)", () => {
-  const c = loadConfig({ file: iniFile(`
-[OutliersServerProduction]
-outliers_binding_address=0.0.0.0
-outliers_server_port=39091
-outliers_server_workers=4
-
-[OutliersServerTesting]
-outliers_binding_address=0.0.0.0
-outliers_server_port=39091
-
-[Outliers]
-metric=bytes
-schedule_hour=15
-epochs=20
-batch_size=32
-backup_path=./backups
-
-[Druid]
-druid_endpoint=http://10.0.0.1:8080/druid/v2/
-
-[Logger]
-log_file=./outliers.log
-
-[redBorder]
-api_endpoint=http://10.0.0.1/api/v1/
-
-[NTP]
-ntp_server=10.0.0.1
-`) });
+  const c = loadConfig({ file: fixturePath("upstream/config.ini") });
   assert.is(c.Outliers.schedule_hour, "0 15 * * *");
   assert.is(c.Outliers.backup_path, "./backups");
   assert.is(loadConfig().Outliers.schedule_hour, "0 15 * * *", "default: the original's 15");
@@ -257,14 +230,16 @@ test("[Server] auth_token_file: its first line becomes auth_token; a file open t
   const message = (env: NodeJS.ProcessEnv) => {
     try { loadConfig({ env }); return "loaded"; } catch (e) { return (e as ConfigError).message; }
   };
-  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file, RB_AIOUTLIERS_SERVER_AUTH_TOKEN: "0123456789abcdef0123" }), "auth_token is set too; set one of them");
+  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file, RB_AIOUTLIERS_SERVER_AUTH_TOKEN: "0123456789abcdef0123" }), "[Server] auth_token_file: give auth_token or auth_token_file, not both");
   chmodSync(file, 0o604);
   assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file }), `${file} has mode 0604, open to others; chmod 0600`);
   chmodSync(file, 0o600);
   writeFileSync(file, "short\n");
   const short = message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file });
-  assert.match(short, `the first line of ${file} is not a token: expected at least 16`);
+  assert.match(short, `[Server] auth_token_file: the first line of ${file} is not valid: expected at least 16`);
   assert.not.match(short, "short\n", "the file's content is not shown");
+  writeFileSync(file, "\nsecond line\n");
+  assert.match(message({ RB_AIOUTLIERS_SERVER_AUTH_TOKEN_FILE: file }), `[Server] auth_token_file: the first line of ${file} is empty`);
 });
 
 test.run();

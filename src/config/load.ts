@@ -8,7 +8,6 @@ import type { z } from "zod";
 import { configSchema, schemaKeys, type Config } from "./schema";
 import { checkEnvKeys, checkKeys } from "./check-keys";
 import { ConfigError } from "./config-error";
-import { readSecretFile } from "./secret-file";
 import { readSecretFiles } from "./secrets";
 
 type RawSections = Record<string, Record<string, unknown>>;
@@ -73,26 +72,17 @@ export function readConfig(opts: LoadOptions = {}): LoadedConfig {
   const keys = checkKeys(fromFile);
   const env = opts.env ?? {};
   const raw = merge(fromFile, envOverrides(env), opts.overrides ?? {});
-  const secretErrors = readSecretFiles(raw);
+  const secrets = readSecretFiles(raw);
   const parsed = configSchema.safeParse(raw);
-  const errors = [...keys.errors, ...checkEnvKeys(env), ...secretErrors, ...(parsed.success ? [] : parsed.error.issues.map(describeIssue))];
-  if (parsed.success) errors.push(...resolveTokenFile(parsed.data));
+  // A secret read from a file and refused by the schema: the message names the file, not the value.
+  const describe = (issue: z.core.$ZodIssue) => {
+    const key = `[${String(issue.path[0])}] ${issue.path.slice(1).join(".")}`, file = secrets.files.get(key);
+    return file ? `${key}_file: the first line of ${file} is not valid: ${issue.message}` : describeIssue(issue);
+  };
+  const errors = [...keys.errors, ...checkEnvKeys(env), ...secrets.errors, ...(parsed.success ? [] : parsed.error.issues.map(describe))];
   if (errors.length || !parsed.success)
     throw new ConfigError(`invalid configuration${opts.file ? ` in ${opts.file}` : ""}:\n  ${errors.join("\n  ")}`);
   return { config: parsed.data, warnings: keys.warnings };
-}
-
-/** Puts the token of [Server] auth_token_file into auth_token; the problems, if any. */
-function resolveTokenFile(config: Config): string[] {
-  const server = config.Server;
-  if (server.auth_token_file === "") return [];
-  if (server.auth_token !== "") return ["[Server] auth_token_file: auth_token is set too; set one of them"];
-  const read = readSecretFile(server.auth_token_file);
-  if ("error" in read) return [`[Server] auth_token_file: ${read.error}`];
-  const token = configSchema.shape.Server.unwrap().shape.auth_token.safeParse(read.secret);
-  if (!token.success || token.data === "") return [`[Server] auth_token_file: the first line of ${server.auth_token_file} is not a token: ${token.success ? "it is empty" : token.error.issues[0]!.message}`];
-  server.auth_token = token.data;
-  return [];
 }
 
 /** The configuration, warnings dropped: for tests and tools that print nothing about it. */

@@ -1,6 +1,6 @@
 // Model management on the traffic port (issue 15 part 5; docs/deep-model.md § Managing models over
 // HTTP): the training runs and the next scheduled one, a training started now, the backups of
-// replaced models, and one restored. Plain route-table entries, so the port's middleware (access
+// replaced models, and one restored; in cluster mode, a model rolled back cluster-wide. Plain route-table entries, so the port's middleware (access
 // included) covers the writes as any other route. What a run is asked with is checked by the same
 // function as the CLI's `train` (src/deep/training/training-request.ts), behind `ModelAdmin`,
 // which src/app builds over the deep models.
@@ -8,6 +8,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { parseOrThrow } from "./station-schemas";
 import { readJson } from "./station-request";
+import { BadRequestError } from "./errors";
 
 /** What the routes ask of the deep models. Refusals are thrown as HttpErrors (src/app maps them). */
 export interface ModelAdmin {
@@ -17,6 +18,8 @@ export interface ModelAdmin {
   train(request: TrainingBody): { models: string[]; epochs: number; batch_size: number; learning_rate: number };
   backups(model: string | undefined): unknown[];
   restore(model: string, backup: string): { model: string; restored: string; backup: string | null };
+  /** Makes kept version `version` (default: the one before the current) current cluster-wide (docs/cluster.md). */
+  rollback(model: string, version: number | undefined): Promise<{ model: string; from: number; to: number }>;
 }
 
 /** POST /api/v1/training: every field optional (the [Outliers] settings), checked by the CLI's rules. */
@@ -42,6 +45,15 @@ export const backupsQuerySchema = z.object({
   model: z.string().optional().meta({ description: "only this model's backups" }),
 }).strict();
 
+/** The optional `{"version": N}` body of a rollback; none (or empty) = the version before the current. */
+async function rollbackVersion(req: Request): Promise<number | undefined> {
+  const text = await req.text();
+  if (!text.trim()) return undefined;
+  let body: unknown;
+  try { body = JSON.parse(text); } catch { throw new BadRequestError('the body must be empty or JSON {"version": N} (N a kept version, a whole number >= 1)'); }
+  return parseOrThrow(rollbackBodySchema, body).version;
+}
+
 /** `limit`: the traffic port's body limit. */
 export function modelRoutes(admin: ModelAdmin, limit: MiddlewareHandler): Hono {
   const app = new Hono();
@@ -58,5 +70,7 @@ export function modelRoutes(admin: ModelAdmin, limit: MiddlewareHandler): Hono {
     const { backup } = parseOrThrow(restoreBodySchema, await readJson(c));
     return c.json({ status: "success", ...admin.restore(c.req.param("name"), backup) });
   });
+  app.post("/api/v1/models/:name/rollback", limit, async (c) =>
+    c.json({ status: "success", ...await admin.rollback(c.req.param("name"), await rollbackVersion(c.req.raw)) }));
   return app;
 }

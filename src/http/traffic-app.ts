@@ -15,8 +15,7 @@ import { mountConsole, type ConsoleFiles } from "./console-routes";
 import { trafficOpenApi } from "./openapi";
 import { requireToken, type AccessOptions } from "./access";
 import type { RecentRequests } from "../traffic/recent-requests";
-import { modelRoutes, rollbackBodySchema, type ModelAdmin } from "./model-routes";
-import { parseOrThrow } from "./station-schemas";
+import { modelRoutes, type ModelAdmin } from "./model-routes";
 
 export interface TrafficAppOptions {
   /** The default model and the named ones. */
@@ -40,21 +39,10 @@ export interface TrafficAppOptions {
   status: () => Promise<Record<string, unknown>>;
   /** The last requests answered, kept for the status page (GET /api/v1/requests). */
   recent: RecentRequests;
-  /** Model management: training runs, training now, backups, restore. */
+  /** Model management: training runs, training now, backups, restore, the cluster-wide rollback. */
   models: ModelAdmin;
   /** Cluster mode's state for /health (docs/cluster.md); undefined when standalone. */
   clusterHealth?: () => { status: "ok" | "degraded" } | undefined;
-  /** Makes an older kept version of a model current cluster-wide. */
-  rollback?: (name: string, version: number | undefined) => Promise<{ ok: true; from: number; to: number } | { ok: false; status: 404 | 409 | 502; message: string }>;
-}
-
-/** The optional `{"version": N}` body of a rollback; none (or empty) = the version before the current. */
-async function rollbackVersion(req: Request): Promise<number | undefined> {
-  const text = await req.text();
-  if (!text.trim()) return undefined;
-  let body: unknown;
-  try { body = JSON.parse(text); } catch { throw new BadRequestError('the body must be empty or JSON {"version": N} (N a kept version, a whole number >= 1)'); }
-  return parseOrThrow(rollbackBodySchema, body).version;
 }
 
 export function createTrafficApp(o: TrafficAppOptions): Hono {
@@ -111,14 +99,6 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     return c.json({ status: "success", request });
   });
   app.route("/", modelRoutes(o.models, limited));
-  app.post("/api/v1/models/:name/rollback", limited, async (c) => {
-    const name = c.req.param("name");
-    const version = await rollbackVersion(c.req.raw);
-    if (!o.rollback) throw new HttpError(409, "models are not shared through S3 on this box: set [AWS] s3_hostname (docs/cluster.md)");
-    const r = await o.rollback(name, version);
-    if (!r.ok) throw new HttpError(r.status, r.message);
-    return c.json({ status: "success", model: name, from: r.from, to: r.to });
-  });
   // Degraded (Redis or S3 unreachable) is still 200: the box serves (docs/cluster.md).
   app.get("/health", (c) => {
     const cluster = o.clusterHealth?.();

@@ -2,12 +2,13 @@
 // refuse unknown sections and keys with every problem listed at once and a suggestion for near
 // misses, and accept the original service's config.ini, naming what in it is ignored.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { serviceCommand, startService } from "../support/service-process";
+import { fixturePath } from "../support/fixtures";
 
 const dir = mkdtempSync(join(tmpdir(), "rbao-config-check-"));
 
@@ -22,52 +23,8 @@ function file(name: string, text: string): string {
   return join(dir, name);
 }
 
-// The original's config.ini as its Chef cookbook wrote it (redBorder/cookbook-rb-aioutliers),
-// with this box's paths.
-const originalText = `[OutliersServerProduction]
-outliers_binding_address=127.0.0.1
-outliers_server_port=39091
-outliers_server_workers=4
-outliers_server_threads=20
-
-[OutliersServerTesting]
-outliers_binding_address=0.0.0.0
-outliers_server_port=39091
-
-[Outliers]
-metric=bytes
-schedule_hour=15
-epochs=20
-batch_size=32
-backup_path=${dir}/backups
-model_names=traffic
-
-[ShallowOutliers]
-sensitivity=0.95
-contamination=0.01
-
-[Druid]
-druid_endpoint = http://127.0.0.1:1/druid/v2/
-
-[Logger]
-log_file = ${dir}/outliers.log
-
-[NTP]
-ntp_server=10.0.0.1
-
-[AWS]
-s3_hostname=http://s3.service
-s3_public_key=public
-s3_private_key=planted-s3-secret
-s3_region=es
-s3_bucket=bucket
-
-[Redis]
-rd_hostname=10.0.0.2
-rd_port=16379
-rd_secret=planted-redis-secret
-`;
-const original = file("original.ini", originalText);
+// The original's config.ini as its Chef cookbook wrote it (with planted secrets).
+const original = fixturePath("upstream/config.ini");
 
 const typos = file("typos.ini", "[Logger]\nlevl = debug\n[Stations]\nsqlite_synchronous = always\n[Druids]\ndruid_endpoint = http://x/\n");
 const typoLines = [
@@ -81,7 +38,7 @@ test("check-config accepts the original's config.ini and names each ignored sect
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /outliers_binding_address=127\.0\.0\.1/);
   for (const w of ["[OutliersServerProduction] outliers_server_workers is ignored", "[OutliersServerProduction] outliers_server_threads is ignored",
-    "[OutliersServerTesting] is ignored", "[NTP] is ignored"])
+    "[OutliersServerTesting] is ignored", "[redBorder] is ignored", "[NTP] is ignored"])
     assert.ok(r.err.includes(`warning: ${w}`), `${w} in:\n${r.err}`);
   assert.match(r.out, /s3_private_key=REDACTED/);
   assert.match(r.out, /rd_secret=REDACTED/);
@@ -104,8 +61,10 @@ test("serve refuses the same file before listening, with the same list", async (
 });
 
 test("serve runs on the original's config.ini and logs each ignored part as a warning", async () => {
-  // Its Redis and S3 hosts moved to a closed loopback port: nothing beyond loopback is contacted.
-  const loopback = originalText.replace("http://s3.service", "http://127.0.0.1:1").replace("rd_hostname=10.0.0.2", "rd_hostname=127.0.0.1").replace("rd_port=16379", "rd_port=1");
+  // Its Redis and S3 hosts moved to a closed loopback port: nothing beyond loopback is contacted;
+  // its relative paths into the temporary dir.
+  const loopback = readFileSync(original, "utf8").replace("./backups", `${dir}/backups`).replace("./outliers.log", `${dir}/outliers.log`)
+    .replace("http://s3.service", "http://127.0.0.1:1").replace("rd_hostname=10.0.0.2", "rd_hostname=127.0.0.1").replace("rd_port=16379", "rd_port=1");
   const svc = await startService({ configIni: loopback });
   try {
     const warned = svc.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { level: string; msg: string })

@@ -1,7 +1,8 @@
 // Model management over HTTP on the traffic port (issue 15 part 5): the backups listed and one
 // restored (the replaced model backed up in turn), a training started now with the CLI's checks
 // (the same messages, naming the JSON fields), refused while one runs, its progress and result in
-// the training history, which a restart keeps. Real service, stand-in Druid broker, 1 epoch.
+// the training history, which a restart keeps; the cluster-wide rollback refused on a standalone
+// box. Real service, stand-in Druid broker, 1 epoch.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync } from "node:fs";
@@ -61,6 +62,14 @@ test("backups listed; a wrong one refused saying which there are; one restored, 
   const backups = (await call("GET", "/api/v1/backups?model=orig")).json.backups as Array<{ backup: string }>;
   assert.is(backups.length, 2);
   assert.is(readModelDir(join(backupsDir, backups[0]!.backup)).metadata.avgLoss, 0.5, "the replaced version is the newest backup");
+});
+
+test("rollback on a standalone box: 409 saying models are not shared; a bad body 400 first", async () => {
+  const r = await call("POST", "/api/v1/models/orig/rollback");
+  assert.is(r.status, 409);
+  assert.match(r.json.msg, /not shared through S3 on this box: set \[AWS\] s3_hostname/);
+  assert.is((await call("POST", "/api/v1/models/orig/rollback", { version: 0 })).status, 400);
+  assert.is((await call("POST", "/api/v1/models/orig/rollback", "{")).status, 400);
 });
 
 test("training: the CLI's checks with the fields' names; started now, refused while it runs; its progress and result kept across a restart", async () => {

@@ -1,7 +1,8 @@
 // A stand-in Druid broker for the training tests: answers POSTed timeseries queries (the Druid
 // broker protocol: JSON query in, JSON array of {timestamp, result} out) with the synthetic
 // traffic of build/synthetic-traffic.ts for the query's interval and granularity, and records
-// every query. `fail` makes it answer HTTP 500 with a Druid error body.
+// every query. `fail` makes it answer HTTP 500 with a Druid error body. With `granularities`, it
+// answers only those (an empty series for the others, which a training skips): less data, shorter runs.
 import { createServer, type Server } from "node:http";
 import { granularitySeconds } from "../../src/druid/granularity";
 import { syntheticTraffic } from "../../build/synthetic-traffic";
@@ -13,7 +14,7 @@ export interface StandInDruid {
   close(): Promise<void>;
 }
 
-export async function startStandInDruid(seed: number): Promise<StandInDruid> {
+export async function startStandInDruid(seed: number, o: { granularities?: string[] } = {}): Promise<StandInDruid> {
   const state = { queries: [] as Record<string, any>[], fail: false };
   const server: Server = createServer((req, res) => {
     let body = "";
@@ -27,7 +28,8 @@ export async function startStandInDruid(seed: number): Promise<StandInDruid> {
         return;
       }
       const [start, end] = String(q.intervals[0]).split("/").map(Date.parse);
-      const rows = syntheticTraffic(seed, start, end, granularitySeconds(q.granularity));
+      const answered = !o.granularities || o.granularities.includes(q.granularity?.period ?? q.granularity);
+      const rows = answered ? syntheticTraffic(seed, start, end, granularitySeconds(q.granularity)) : [];
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(rows));
     });
