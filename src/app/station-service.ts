@@ -21,10 +21,6 @@ export const STATIONS_DB = "stations.sqlite";
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, STATIONS_DB), { synchronous: cfg.sqlite_synchronous });
-  // Test hook (test/stations/disk-full.test.ts), honoured only when set: a database that cannot
-  // grow past this many pages fails its writes with SQLITE_FULL, as a full disk does.
-  const maxPages = Number(process.env.RB_AIOUTLIERS_TEST_MAX_PAGE_COUNT ?? 0);
-  if (maxPages > 0) store.db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
   // WAL checkpoints in a thread of their own, every second, from 5 s after the start; the WAL
   // bounded at ~40 MB (4 KiB pages)
   const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });

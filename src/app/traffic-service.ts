@@ -69,6 +69,7 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
         series_memory: { setting: "[ShallowOutliers] memory_bytes", bytes: config.ShallowOutliers.memory_bytes, used_bytes: memory?.totals().bytes ?? 0 },
       },
     })),
+    ...(memory ? { storage: () => memory.storage() } : {}),
     clusterHealth: () => cluster.health(),
     rollback: (name, version) => rollbackModel(cluster, name, version, log),
   });

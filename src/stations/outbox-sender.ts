@@ -145,7 +145,7 @@ export class OutboxSender {
   }
 
   /** The store failed to record an outcome (a full or failing disk: a StorageError of
-   * ./storage-health.ts). Deliveries pause for a while instead of hammering the store, then the
+   * src/runtime/storage-health.ts). Deliveries pause for a while instead of hammering the store, then the
    * loop goes on: delivered entries stay queued for deletion (nothing is sent twice), a failure
    * not recorded is retried with the same Idempotency-Key. */
   private hold(err: unknown, e?: OutboxRow): void {
