@@ -238,6 +238,7 @@ export class StationStore {
       dueHeads: db.prepare(`SELECT o.* FROM outbox_heads h JOIN outbox o ON o.id = h.entry_id
         WHERE h.next_attempt_ms <= ? ORDER BY h.next_attempt_ms, h.entry_id LIMIT ?`),
       nextDue: db.prepare("SELECT MIN(next_attempt_ms) FROM outbox_heads").pluck(),
+      entriesAfter: db.prepare("SELECT * FROM outbox WHERE station_id = ? AND id > ? ORDER BY id LIMIT ?"),
       delivered: db.prepare("DELETE FROM outbox WHERE id = ? RETURNING station_id").pluck(),
       dropHead: db.prepare("DELETE FROM outbox_heads WHERE station_id = ?"),
       nextHead: db.prepare(`INSERT INTO outbox_heads (station_id, entry_id, next_attempt_ms)
@@ -346,13 +347,22 @@ export class StationStore {
   dueHeads(now: number, limit: number): OutboxRow[] { return this.st.dueHeads.all(now, limit) as OutboxRow[]; }
   /** When the earliest station head is due, or undefined with an empty outbox. */
   nextDue(): number | undefined { return (this.st.nextDue.get() as number | null) ?? undefined; }
-  /** Deletes delivered heads, all in one transaction (one commit however many); each station's
-   * next entry, if any, becomes its head. */
+  /** Up to `limit` entries of the station after entry `afterId`, oldest first (the entries that
+   * follow a delivered one: ./outbox-sender.ts sends them without waiting for its deletion).
+   * O(log n + limit) through outbox_by_station. */
+  entriesAfter(stationId: string, afterId: number, limit: number): OutboxRow[] {
+    return this.st.entriesAfter.all(stationId, afterId, limit) as OutboxRow[];
+  }
+  /** Deletes delivered entries (each station's oldest ones), all in one transaction (one commit
+   * however many); each of their stations' next entry, if any, becomes its head. */
   markDelivered(ids: readonly number[]): void {
     this.atomically(() => {
+      const stations = new Set<string>();
       for (const id of ids) {
         const station = this.st.delivered.get(id) as string | undefined;
-        if (station === undefined) continue;
+        if (station !== undefined) stations.add(station);
+      }
+      for (const station of stations) {
         this.st.dropHead.run(station);
         this.st.nextHead.run(station);
       }
