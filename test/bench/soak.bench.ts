@@ -9,7 +9,8 @@
 //    (the first third is warm-up: caches, JIT, SQLite's page cache fill);
 //  * no error: every answer of both APIs a 200 (so no 5xx);
 //  * 0 lost: every outlier a /detection answer acknowledged (station, variable, timestamp)
-//    reached the downstream;
+//    reached the downstream, and so did each acknowledged block's /outliers/validate (as many
+//    distinct keys per station as blocks it had acknowledged);
 //  * backlog bounded: the outbox's largest depth in the last third at most 1.5 × the middle
 //    third's plus 1,000 entries (it does not grow from flap to flap), and empty at the end.
 // Run: npm run bench -- soak (or npx tsx test/bench/soak.bench.ts); SOAK_SECONDS=180 for a short one.
@@ -68,7 +69,7 @@ function post(base: string, agent: Agent | undefined, path: string, body: string
 
 /** 50 stations on 4 connections, paced to RATE samples/s, until `until()`; every outlier a
  * /detection answer names goes into `acknowledged`. */
-async function stationLoad(svc: RunningService, tally: Tally, acknowledged: Set<string>, until: () => boolean): Promise<number> {
+async function stationLoad(svc: RunningService, tally: Tally, acknowledged: Set<string>, blocks: Map<string, number>, until: () => boolean): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const ids = Array.from({ length: STATIONS }, (_, i) => `soak_${i}`);
   for (const id of ids) {
@@ -88,6 +89,7 @@ async function stationLoad(svc: RunningService, tally: Tally, acknowledged: Set<
       if (r.status === 200) {
         for (const o of (JSON.parse(r.text) as { outliers: { id_estacio: string; variable: string; dates: string[] }[] }).outliers)
           for (const d of o.dates) acknowledged.add(`${o.id_estacio}|${o.variable}|${d}`);
+        blocks.set(ids[s]!, (blocks.get(ids[s]!) ?? 0) + 1);
         next[s]! += BLOCK;
         samples += BLOCK;
       }
@@ -138,10 +140,20 @@ const load0 = loadavg()[0]!;
 const tally = new Tally();
 const acknowledged = new Set<string>();
 const received = new Set<string>();
+/** Blocks each station had acknowledged, and the keys of the /outliers/validate deliveries (one
+ * per block) that reached the downstream: every block's delivery, not only those with outliers. */
+const blocks = new Map<string, number>();
+const validated = new Map<string, Set<string>>();
 /** Takes what the sink received so far (it keeps every request otherwise). */
 const takeReceived = () => {
-  for (const r of sink.received.splice(0))
+  for (const r of sink.received.splice(0)) {
     if (r.path === "/outliers") for (const o of r.body as { id_estacio: string; variable: string; dates: string[] }[]) for (const d of o.dates) received.add(`${o.id_estacio}|${o.variable}|${d}`);
+    else if (r.path === "/outliers/validate") {
+      const id = (r.body as { id_estacio: string }).id_estacio;
+      if (!validated.has(id)) validated.set(id, new Set());
+      validated.get(id)!.add(r.key);
+    }
+  }
 };
 const samples: { s: number; rss: number; depth: number }[] = [];
 let flaps = 0;
@@ -166,7 +178,7 @@ try {
       flaps++;
     }
   })();
-  const [stationSamples, trafficRequests] = await Promise.all([stationLoad(svc, tally, acknowledged, running), trafficLoad(svc, tally, running), sampler, flapper]);
+  const [stationSamples, trafficRequests] = await Promise.all([stationLoad(svc, tally, acknowledged, blocks, running), trafficLoad(svc, tally, running), sampler, flapper]);
   // the downstream up until everything queued is delivered
   await sink.setMode("ok");
   const drainStart = performance.now();
@@ -178,6 +190,8 @@ try {
   const drainSeconds = (performance.now() - drainStart) / 1000;
   takeReceived();
   const lost = [...acknowledged].filter((k) => !received.has(k));
+  const blocksAcked = [...blocks.values()].reduce((a, n) => a + n, 0);
+  const blocksLost = [...blocks].reduce((a, [id, n]) => a + Math.max(0, n - (validated.get(id)?.size ?? 0)), 0);
   const [, middle, last] = thirds(samples);
   const rssMiddle = median(middle.map((x) => x.rss)), rssLast = median(last.map((x) => x.rss));
   const rssChange = rssLast / rssMiddle - 1;
@@ -186,7 +200,7 @@ try {
   const checks = {
     rssFlat: Math.abs(rssChange) <= 0.1,
     noError: errors === 0,
-    noneLost: lost.length === 0,
+    noneLost: lost.length === 0 && blocksLost === 0,
     backlogBounded: depthLast <= 1.5 * depthMiddle + 1000 && depth === 0,
   };
   const rows: BenchRow[] = [
@@ -194,6 +208,7 @@ try {
     { name: "RSS: median of the middle / last third of the samples (rule: within ±10 %)", ours: `${rssMiddle.toFixed(0)} / ${rssLast.toFixed(0)} MB (${(rssChange * 100).toFixed(1)} %, max ${Math.max(...samples.map((x) => x.rss)).toFixed(0)} MB)`, original: "—", ratio: undefined },
     { name: "answers not 200 (of which 5xx)", ours: `${errors} (${fiveXx}) of ${tally.count(() => true)}`, original: "—", ratio: undefined },
     { name: "outliers acknowledged by /detection / delivered / lost", ours: `${acknowledged.size} / ${[...acknowledged].filter((k) => received.has(k)).length} / ${lost.length}`, original: "—", ratio: undefined },
+    { name: "blocks acknowledged / their /outliers/validate deliveries lost (by station, distinct keys)", ours: `${blocksAcked} / ${blocksLost}`, original: "—", ratio: undefined },
     { name: "outbox depth: max in the middle / last third (rule: last ≤ 1.5 × middle + 1,000), drain at the end", ours: `${depthMiddle} / ${depthLast} entries, empty after ${drainSeconds.toFixed(1)} s (depth ${depth})`, original: "—", ratio: undefined },
   ];
   printTable(`Soak (issue 17 part 8; load average ${load0.toFixed(1)} at the start)`, rows, undefined, "wall clock over HTTP, loopback, the service from source");
