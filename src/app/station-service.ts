@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
 import { consoleOptions } from "./console-files";
 import { OutboxSender } from "../stations/outbox-sender";
+import { OutboxSenderThread } from "../stations/outbox-thread";
 import { withoutCredentials } from "../runtime/url-credentials";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
@@ -21,10 +22,6 @@ export const STATIONS_DB = "stations.sqlite";
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
   const store = new StationStore(join(deps.config.Paths.data_dir, STATIONS_DB), { synchronous: cfg.sqlite_synchronous });
-  // Test hook (test/stations/disk-full.test.ts), honoured only when set: a database that cannot
-  // grow past this many pages fails its writes with SQLITE_FULL, as a full disk does.
-  const maxPages = Number(process.env.RB_AIOUTLIERS_TEST_MAX_PAGE_COUNT ?? 0);
-  if (maxPages > 0) store.db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
   // WAL checkpoints in a thread of their own, every second, from 5 s after the start; the WAL
   // bounded at ~40 MB (4 KiB pages)
   const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
@@ -35,9 +32,12 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
-  const sender = endpoint === "" ? undefined : new OutboxSender({
-    store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
-    onAttempt: (outcome) => metrics.deliveries.inc({ outcome }),
+  // deliveries in a thread of their own, with its own connection to the store
+  const delivery = { endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms };
+  const sender = endpoint === "" ? undefined : new OutboxSenderThread({
+    ...delivery, file: store.db.name, synchronous: cfg.sqlite_synchronous, log: deps.log,
+    onAttempts: (outcome, n) => metrics.deliveries.inc({ outcome }, n),
+    inProcess: () => new OutboxSender({ ...delivery, store, log: deps.log, onAttempt: (outcome) => metrics.deliveries.inc({ outcome }) }),
   });
   const prune = () => {
     const now = Date.now();

@@ -71,6 +71,7 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
     access: { token: config.Server.auth_token, reads: config.Server.auth_reads },
     allowedDataSources: config.Druid.allowed_datasources.split(",").map((s) => s.trim()).filter(Boolean),
     ...consoleOptions(config, deps.statusParts),
+    ...(memory ? { storage: () => memory.storage() } : {}),
     clusterHealth: () => cluster.health(),
   });
   return { app, close: async () => { await deep.close(); await cluster.close(); memory?.close(); } };

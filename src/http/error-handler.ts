@@ -12,8 +12,7 @@ import { ModelInputError } from "../detect/model-catalog";
 import { DruidError } from "../druid/druid-error";
 import { GranularityError } from "../druid/granularity";
 import { TimeseriesError } from "../druid/timeseries";
-import { StationError } from "../stations/station-errors";
-import { StorageError } from "../stations/storage-health";
+import { StationError, StorageError } from "../stations/station-errors";
 import { Base64FieldError } from "./base64-field";
 import { ClientClosedRequestError, HttpError } from "./errors";
 
@@ -43,8 +42,8 @@ export function errorResponse(err: Error): ErrorResponse | undefined {
       case "too-costly": return answer(413);
     }
   }
-  // The station store's disk is full (507 Insufficient Storage, RFC 4918), read-only or failing
-  // (503): the request was not applied and can be sent again once the disk is fixed.
+  // A store's disk (the station store's, the traffic series memory's) is full (507 Insufficient
+  // Storage, RFC 4918), read-only or failing (503): the request can be sent again once it is fixed.
   if (err instanceof StorageError) return answer(err.kind === "full" ? 507 : 503);
   // Input a model cannot judge, and request fields that are not what they must be: the message
   // says what to send.

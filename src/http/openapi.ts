@@ -202,6 +202,8 @@ export function trafficOpenApi(version: string): Json {
       400: errorResponse("the request can never succeed as sent"), 403: errorResponse("the query's dataSource is not in [Druid] allowed_datasources"),
       413: errorResponse("body over [Outliers] body_limit"),
       415: errorResponse("unaccepted content type"), 502: errorResponse("the Druid broker failed"),
+      503: errorResponse("the series memory's disk is read-only or failing (the message names the file)"),
+      507: errorResponse("the series memory's disk is full (the message names the file); send the request again once space is freed"),
     },
   };
   return {
@@ -298,7 +300,7 @@ export function trafficOpenApi(version: string): Json {
           },
         },
       },
-      "/health": { get: { summary: "liveness; in cluster mode also Redis and S3 (degraded, still 200, when one cannot be reached)", tags: ["operations"], responses: { 200: okJson("ok or degraded", { status: "ok" }) } } },
+      "/health": { get: { summary: "liveness; degraded (still 200) while the series memory's disk fails writes, or in cluster mode when Redis or S3 cannot be reached", tags: ["operations"], responses: { 200: okJson("ok or degraded", { status: "ok" }) } } },
       "/metrics": metricsOperation,
       ...consoleOperations,
     }),

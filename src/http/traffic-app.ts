@@ -41,6 +41,9 @@ export interface TrafficAppOptions {
   recent: RecentRequests;
   /** Model management: training runs, training now, backups, restore, the cluster-wide rollback. */
   models: ModelAdmin;
+  /** The series memory's file and its last write's disk fault, for /health; undefined when the
+   * memory is off. */
+  storage?: () => { path: string; problem: { error: string; since_ms: number } | null };
   /** Cluster mode's state for /health (docs/cluster.md); undefined when standalone. */
   clusterHealth?: () => { status: "ok" | "degraded" } | undefined;
 }
@@ -99,10 +102,18 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
     return c.json({ status: "success", request });
   });
   app.route("/", modelRoutes(o.models, limited));
-  // Degraded (Redis or S3 unreachable) is still 200: the box serves (docs/cluster.md).
+  // Degraded (Redis or S3 unreachable, the series memory's disk full or failing) is still 200: the
+  // box serves (docs/cluster.md, docs/traffic.md).
   app.get("/health", (c) => {
     const cluster = o.clusterHealth?.();
-    return c.json(cluster ? { status: cluster.status, cluster } : { status: "ok" });
+    const s = o.storage?.();
+    const degraded = cluster?.status === "degraded" || Boolean(s?.problem);
+    return c.json({
+      status: degraded ? "degraded" : "ok",
+      ...(cluster ? { cluster } : {}),
+      // The last write's disk fault (full, read-only, failing), until a write succeeds again.
+      ...(s ? { storage: { path: s.path, error: s.problem?.error ?? null, since: s.problem ? new Date(s.problem.since_ms).toISOString() : null } } : {}),
+    });
   });
   app.get("/metrics", async (c) => c.text(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
   mountConsole(app, { api: "traffic", openapi: trafficOpenApi(o.version), files: o.consoleFiles, status: o.status, access: o.access });

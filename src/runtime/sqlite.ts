@@ -2,6 +2,8 @@
 // embedded asset extracted to the cache dir (./embedded-assets.ts); from source the package's own
 // build is used.
 import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { embeddedManifest, extractEmbedded } from "./embedded-assets";
 
 export type SqliteDatabase = Database.Database;
@@ -10,6 +12,44 @@ export function openSqlite(file: string, opts: { readonly?: boolean } = {}): Sql
   // @types/better-sqlite3 says string, the library also takes the loaded addon module.
   const nativeBinding = embeddedSqliteAddon() as string | undefined;
   return new Database(file, { readonly: opts.readonly ?? false, nativeBinding });
+}
+
+export type Synchronous = "full" | "normal";
+
+export interface StoreSchema {
+  /** What the file is, for the version error ("station database"). */
+  what: string;
+  /** CREATE ... IF NOT EXISTS statements; must create `meta (key TEXT PRIMARY KEY, value TEXT)`. */
+  schema: string;
+  version: number;
+  /** NORMAL in WAL mode: a commit is durable against a process crash (kill -9) as soon as it
+   * returns; only an OS crash or power loss can lose the last commits. FULL also fsyncs the WAL
+   * on every commit (docs/stations.md has the measured cost). Default NORMAL. */
+  synchronous?: Synchronous;
+}
+
+/** Opens (creating its directory and tables) one of the service's stores: WAL, the synchronous
+ * level asked for, foreign keys on, and a schema version this program reads (stored at creation,
+ * refused when another). */
+export function openStore(file: string, s: StoreSchema): SqliteDatabase {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = openSqlite(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${s.synchronous === "full" ? "FULL" : "NORMAL"}`);
+  db.pragma("foreign_keys = ON");
+  // Test hook (test/stations/disk-full.test.ts, test/traffic/disk-full.test.ts), honoured only when
+  // set: a database that cannot grow past this many pages fails its writes with SQLITE_FULL, as a
+  // full disk does.
+  const maxPages = Number(process.env.RB_AIOUTLIERS_TEST_MAX_PAGE_COUNT ?? 0);
+  if (maxPages > 0) db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
+  db.exec(s.schema);
+  const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
+  if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(s.version));
+  else if (Number(version) !== s.version) {
+    db.close();
+    throw new Error(`${s.what} ${file} has schema version ${version}; this program reads version ${s.version}`);
+  }
+  return db;
 }
 
 let addon: object | undefined;

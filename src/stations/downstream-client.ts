@@ -14,17 +14,20 @@ export type PostAnswer = { status: number } | { error: string };
 export class DownstreamClient {
   private readonly agent: HttpAgent;
   private readonly request: typeof httpRequest;
-  private readonly base: string;
+  /** host, port and the base path, parsed once (a URL string per request is parsed per request). */
+  private readonly target: { protocol: string; hostname: string; port: string; base: string };
   /** content-type, and Authorization from the endpoint's user:password (never sent in the URL). */
   private readonly headers: Record<string, string>;
 
   constructor(endpoint: string, private readonly o: { sockets: number; timeoutMs: number; timers: Timers }) {
     const { url, authorization } = splitCredentials(endpoint);
-    const https = new URL(url).protocol === "https:";
+    const parsed = new URL(url);
+    const https = parsed.protocol === "https:";
     const agentOptions = { keepAlive: true, maxSockets: o.sockets, maxFreeSockets: o.sockets };
     this.agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.request = https ? httpsRequest : httpRequest;
-    this.base = url.replace(/\/+$/, "");
+    // brackets off an IPv6 literal: the options take the bare address
+    this.target = { protocol: parsed.protocol, hostname: parsed.hostname.replace(/^\[|\]$/g, ""), port: parsed.port, base: parsed.pathname.replace(/\/+$/, "") };
     this.headers = { "content-type": "application/json", ...(authorization ? { authorization } : {}) };
   }
 
@@ -37,7 +40,9 @@ export class DownstreamClient {
         this.o.timers.clearTimeout(timer);
         resolve(answer);
       };
-      const req = this.request(this.base + path, {
+      const t = this.target;
+      const req = this.request({
+        protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.base + path,
         method: "POST",
         agent: this.agent,
         headers: { ...this.headers, "content-length": Buffer.byteLength(body), "idempotency-key": idempotencyKey },

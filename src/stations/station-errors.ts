@@ -1,6 +1,10 @@
 // Why a station request cannot be applied, as the station API's callers need to tell apart. The
 // messages say what to send instead; src/http/error-handler.ts maps the kinds to statuses.
 
+/** A store's disk fault (the station store's and the traffic series memory's), re-exported for
+ * src/http, which does not import src/runtime. */
+export { StorageError } from "../runtime/storage-health";
+
 export type StationErrorKind =
   /** The station was never initialized (or was deleted): POST /initialize first. */
   | "not-initialized"

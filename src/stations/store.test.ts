@@ -42,6 +42,20 @@ test("dueHeads gives each station's oldest entry, earliest due first, up to the 
   store.close();
 });
 
+test("entriesAfter reads a station's entries after one; deleting several of a station's entries at once moves its head past them", () => {
+  const store = new StationStore(newFile());
+  for (let i = 1; i <= 5; i++) { put(store, "a", `a${i}`, 100 + i); put(store, "b", `b${i}`, 100 + i); }
+  const [a1] = store.dueHeads(1000, 1);
+  const after = store.entriesAfter("a", a1!.id, 3);
+  assert.equal(keys(after), ["a2", "a3", "a4"]);
+  assert.equal(keys(store.entriesAfter("a", after[2]!.id, 10)), ["a5"]);
+  // a1..a3 delivered in a row (the sender sends a station's next entries before deleting)
+  store.markDelivered([a1!.id, after[0]!.id, after[1]!.id]);
+  assert.equal(keys(store.dueHeads(1000, 10)), ["b1", "a4"]);
+  assert.is(store.outboxStats().depth, 7);
+  store.close();
+});
+
 test("the heads are rebuilt at open for a database whose outbox was written without them", () => {
   const file = newFile();
   let store = new StationStore(file);
@@ -62,6 +76,7 @@ test("the sender's per-delivery queries use indexes and scan no table", () => {
     "SELECT o.* FROM outbox_heads h JOIN outbox o ON o.id = h.entry_id WHERE h.next_attempt_ms <= 5 ORDER BY h.next_attempt_ms, h.entry_id LIMIT 8",
     "SELECT MIN(next_attempt_ms) FROM outbox_heads",
     "SELECT station_id, id, next_attempt_ms FROM outbox WHERE station_id = 'a' ORDER BY id LIMIT 1",
+    "SELECT * FROM outbox WHERE station_id = 'a' AND id > 3 ORDER BY id LIMIT 16",
     "UPDATE outbox_heads SET next_attempt_ms = 1 WHERE entry_id = 3",
   ];
   for (const q of queries) {

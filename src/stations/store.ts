@@ -9,13 +9,9 @@
 // thousand samples (./station-registry.ts). Restoring = restorePipeline(snapshot) + replaying the
 // journal, which gives the identical state because pipelines are deterministic (the Pipeline
 // contract, src/detect/pipeline-types.ts).
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { openSqlite, type SqliteDatabase } from "../runtime/sqlite";
+import { openStore, type SqliteDatabase, type Synchronous } from "../runtime/sqlite";
 import { StationRecords } from "./station-records";
-import { StorageHealth } from "./storage-health";
-
-export type Synchronous = "full" | "normal";
+import { StorageHealth } from "../runtime/storage-health";
 
 export interface StationRow {
   id: string;
@@ -191,24 +187,13 @@ export class StationStore {
   readonly db: SqliteDatabase;
   /** History, events and maintenance windows (./station-records.ts), in the same file. */
   readonly records: StationRecords;
-  /** The last write's disk fault, if any (./storage-health.ts). */
+  /** The last write's disk fault, if any (src/runtime/storage-health.ts). */
   readonly health: StorageHealth;
   private readonly st;
 
   constructor(file: string, opts: { synchronous?: Synchronous } = {}) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    this.db = openSqlite(file);
-    this.health = new StorageHealth(file);
-    this.db.pragma("journal_mode = WAL");
-    // NORMAL in WAL mode: a commit is durable against a process crash (kill -9) as soon as it
-    // returns; only an OS crash or power loss can lose the last commits. FULL also fsyncs the WAL
-    // on every commit. See docs/stations.md for the measured cost.
-    this.db.pragma(`synchronous = ${opts.synchronous === "full" ? "FULL" : "NORMAL"}`);
-    this.db.pragma("foreign_keys = ON");
-    this.db.exec(SCHEMA);
-    const version = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
-    if (version === undefined) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-    else if (Number(version) !== SCHEMA_VERSION) throw new Error(`station database ${file} has schema version ${version}; this program reads version ${SCHEMA_VERSION}`);
+    this.db = openStore(file, { what: "station database", schema: SCHEMA, version: SCHEMA_VERSION, synchronous: opts.synchronous });
+    this.health = new StorageHealth("the station store", file);
     const db = this.db;
     this.records = new StationRecords(db);
     this.st = {
@@ -253,6 +238,7 @@ export class StationStore {
       dueHeads: db.prepare(`SELECT o.* FROM outbox_heads h JOIN outbox o ON o.id = h.entry_id
         WHERE h.next_attempt_ms <= ? ORDER BY h.next_attempt_ms, h.entry_id LIMIT ?`),
       nextDue: db.prepare("SELECT MIN(next_attempt_ms) FROM outbox_heads").pluck(),
+      entriesAfter: db.prepare("SELECT * FROM outbox WHERE station_id = ? AND id > ? ORDER BY id LIMIT ?"),
       delivered: db.prepare("DELETE FROM outbox WHERE id = ? RETURNING station_id").pluck(),
       dropHead: db.prepare("DELETE FROM outbox_heads WHERE station_id = ?"),
       nextHead: db.prepare(`INSERT INTO outbox_heads (station_id, entry_id, next_attempt_ms)
@@ -273,7 +259,7 @@ export class StationStore {
   }
 
   /** Runs fn in one transaction (BEGIN IMMEDIATE); any throw rolls everything back. A full or
-   * failing disk is thrown as a StorageError naming the file (./storage-health.ts). */
+   * failing disk is thrown as a StorageError naming the file (src/runtime/storage-health.ts). */
   transaction<T>(fn: () => T): T {
     return this.health.guard(() => this.db.transaction(fn).immediate());
   }
@@ -361,13 +347,22 @@ export class StationStore {
   dueHeads(now: number, limit: number): OutboxRow[] { return this.st.dueHeads.all(now, limit) as OutboxRow[]; }
   /** When the earliest station head is due, or undefined with an empty outbox. */
   nextDue(): number | undefined { return (this.st.nextDue.get() as number | null) ?? undefined; }
-  /** Deletes delivered heads, all in one transaction (one commit however many); each station's
-   * next entry, if any, becomes its head. */
+  /** Up to `limit` entries of the station after entry `afterId`, oldest first (the entries that
+   * follow a delivered one: ./outbox-sender.ts sends them without waiting for its deletion).
+   * O(log n + limit) through outbox_by_station. */
+  entriesAfter(stationId: string, afterId: number, limit: number): OutboxRow[] {
+    return this.st.entriesAfter.all(stationId, afterId, limit) as OutboxRow[];
+  }
+  /** Deletes delivered entries (each station's oldest ones), all in one transaction (one commit
+   * however many); each of their stations' next entry, if any, becomes its head. */
   markDelivered(ids: readonly number[]): void {
     this.atomically(() => {
+      const stations = new Set<string>();
       for (const id of ids) {
         const station = this.st.delivered.get(id) as string | undefined;
-        if (station === undefined) continue;
+        if (station !== undefined) stations.add(station);
+      }
+      for (const station of stations) {
         this.st.dropHead.run(station);
         this.st.nextHead.run(station);
       }

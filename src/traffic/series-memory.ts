@@ -42,6 +42,11 @@ export class SeriesMemory {
 
   totals(): { count: number; bytes: number } { return this.store.totals(); }
 
+  /** The store's file and its last write's disk fault (src/runtime/storage-health.ts). */
+  storage(): { path: string; problem: { error: string; since_ms: number } | null } {
+    return { path: this.store.health.path, problem: this.store.health.problem };
+  }
+
   close(): void { this.store.close(); }
 }
 

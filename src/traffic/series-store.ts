@@ -3,9 +3,10 @@
 // after each write the least recently used series go first. Synchronous (better-sqlite3) and
 // written before the answer leaves, so an answered request survives kill -9 (WAL, synchronous =
 // NORMAL: a commit is durable against a process crash as soon as it returns, as the station store).
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { openSqlite, type SqliteDatabase } from "../runtime/sqlite";
+// A write on a full, read-only or failing disk is a StorageError naming the file, remembered in
+// `health` until a write succeeds (the traffic API answers 507/503 and /health says degraded).
+import { openStore, type SqliteDatabase } from "../runtime/sqlite";
+import { StorageHealth } from "../runtime/storage-health";
 
 export interface SeriesStoreLimits {
   /** Most series kept. */
@@ -28,18 +29,14 @@ CREATE INDEX IF NOT EXISTS series_by_use ON series(used);
 `;
 
 export class SeriesStore {
-  private readonly db: SqliteDatabase;
+  readonly db: SqliteDatabase;
+  /** The last write's disk fault, if any. */
+  readonly health: StorageHealth;
   private readonly st;
 
   constructor(file: string, private readonly limits: SeriesStoreLimits) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    this.db = openSqlite(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.exec(SCHEMA);
-    const version = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
-    if (version === undefined) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-    else if (Number(version) !== SCHEMA_VERSION) throw new Error(`traffic series database ${file} has schema version ${version}; this program reads version ${SCHEMA_VERSION}`);
+    this.db = openStore(file, { what: "traffic series database", schema: SCHEMA, version: SCHEMA_VERSION });
+    this.health = new StorageHealth("the traffic series memory", file);
     const db = this.db;
     this.st = {
       get: db.prepare("SELECT history FROM series WHERE key = ?").pluck(),
@@ -60,11 +57,11 @@ export class SeriesStore {
    * until both limits hold (a text larger than maxBytes alone is not kept). */
   put(key: string, history: string): void {
     const bytes = Buffer.byteLength(history);
-    this.db.transaction(() => {
+    this.health.guard(() => this.db.transaction(() => {
       if (bytes > this.limits.maxBytes) { this.st.delete.run(key); return; }
       this.st.put.run(key, history, bytes);
       this.evict();
-    }).immediate();
+    }).immediate());
   }
 
   private evict(): void {
@@ -76,10 +73,10 @@ export class SeriesStore {
     }
   }
 
-  delete(key: string): void { this.st.delete.run(key); }
+  delete(key: string): void { this.health.guard(() => this.st.delete.run(key)); }
 
   /** Makes the series the most recently used without rewriting its history. */
-  touch(key: string): void { this.st.touch.run(key); }
+  touch(key: string): void { this.health.guard(() => this.st.touch.run(key)); }
 
   /** Series kept and their bytes. */
   totals(): { count: number; bytes: number } { return this.st.totals.get() as { count: number; bytes: number }; }

@@ -23,7 +23,7 @@ test("healthcheck: exit 0 with both ports answering 200, exit 1 naming the port 
   try {
     const up = await healthcheck("--traffic-port", port(s.trafficUrl), "--station-port", port(s.stationUrl));
     assert.is(up.code, 0, up.out);
-    assert.match(up.out, new RegExp(`^traffic http://127\\.0\\.0\\.1:${port(s.trafficUrl)}/health 200 \\{"status":"ok"\\}$`, "m"));
+    assert.match(up.out, new RegExp(`^traffic http://127\\.0\\.0\\.1:${port(s.trafficUrl)}/health 200 \\{"status":"ok"`, "m"));
     assert.match(up.out, new RegExp(`^station http://127\\.0\\.0\\.1:${port(s.stationUrl)}/health 200 \\{"status":"ok"`, "m"));
   } finally {
     await s.stop();

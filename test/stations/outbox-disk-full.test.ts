@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { StationStore } from "../../src/stations/store";
-import { StorageError } from "../../src/stations/storage-health";
+import { StorageError } from "../../src/runtime/storage-health";
 import { OutboxSender } from "../../src/stations/outbox-sender";
 import { silentLogger } from "../../src/runtime/logger";
 import { Downstream } from "./downstream";

@@ -93,6 +93,31 @@ test("deliveries reuse their connections: 300 entries of 3 stations over at most
   store.close();
 });
 
+test("failures in the middle of a station's run of deliveries: every entry once, in order per station", async () => {
+  const store = newStore();
+  const down = await Downstream.start("ok");
+  down.status = 503;
+  const stations = ["s1", "s2", "s3"];
+  const keys = stations.map((st) => enqueue(store, st, 40));
+  const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 5, maxBackoffMs: 20, log: silentLogger() });
+  sender.start();
+  // the downstream fails for a while three times, each after a part was delivered
+  for (const n of [20, 50, 80]) {
+    await until(() => down.received.length >= n, 5000);
+    await down.setMode("status");
+    await new Promise((r) => setTimeout(r, 30));
+    await down.setMode("ok");
+  }
+  await until(() => store.outboxStats().depth === 0, 10_000);
+  await sender.close();
+  assert.ok(down.attempts > down.received.length, "some attempts failed");
+  assert.is(down.received.length, 120, "each entry acknowledged once");
+  for (const [i, st] of stations.entries())
+    assert.equal(down.received.filter((r) => (r.body as { id_estacio: string }).id_estacio === st).map((r) => r.key), keys[i], `order of ${st}`);
+  await down.close();
+  store.close();
+});
+
 test("a downstream that is down, then answers 503, then recovers gets everything in order; retries back off", async () => {
   const store = newStore();
   const down = await Downstream.start("down");

@@ -1,8 +1,9 @@
-// Faults of the station store's disk reported as what they are (issue 17 part 7): a write that
-// fails because the disk (or the database's max_page_count) is full, the file turned read-only,
-// or the disk failed, becomes a StorageError naming the file, and is remembered as the store's
-// problem until a write succeeds again, which /health shows. Nothing is retried here: the write's
-// transaction rolled back, and the caller (a /detection block) sends it again once space is freed.
+// Faults of a SQLite store's disk reported as what they are (issue 17 part 7; the station store,
+// and the traffic series memory since issue 17 part 8): a write that fails because the disk (or the
+// database's max_page_count) is full, the file turned read-only, or the disk failed, becomes a
+// StorageError naming the file, and is remembered as the store's problem until a write succeeds
+// again, which /health shows. Nothing is retried here: the write's transaction rolled back, and
+// the caller (a /detection block, a traffic request) sends it again once space is freed.
 
 export type StorageErrorKind =
   /** SQLITE_FULL: no space left on the device, or the database reached its max_page_count. */
@@ -50,7 +51,8 @@ function kindOf(err: unknown): StorageErrorKind | undefined {
 export class StorageHealth {
   private current: StorageProblem | null = null;
 
-  constructor(readonly path: string, private readonly now: () => number = Date.now) {}
+  /** `store` names it in messages ("the station store"), `path` is its file. */
+  constructor(readonly store: string, readonly path: string, private readonly now: () => number = Date.now) {}
 
   /** The last write's storage fault, or null when the last write succeeded. */
   get problem(): StorageProblem | null { return this.current; }
@@ -64,7 +66,7 @@ export class StorageHealth {
     } catch (err) {
       const kind = kindOf(err);
       if (kind === undefined) throw err;
-      const message = `the station store ${this.path} ${WHAT[kind]} (${(err as { code: string }).code}); nothing of this request was applied; ${FIX[kind]}`;
+      const message = `${this.store} ${this.path} ${WHAT[kind]} (${(err as { code: string }).code}); nothing of this request was applied; ${FIX[kind]}`;
       this.current = { error: message, since_ms: this.current?.since_ms ?? this.now() };
       throw new StorageError(kind, this.path, message);
     }

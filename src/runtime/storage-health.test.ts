@@ -6,7 +6,7 @@ const sqliteError = (code: string) => Object.assign(new Error("disk trouble"), {
 
 test("a storage fault becomes a StorageError of its kind naming the file, and is remembered until a write succeeds", () => {
   let now = 1000;
-  const h = new StorageHealth("/data/stations.sqlite", () => now++);
+  const h = new StorageHealth("the station store", "/data/stations.sqlite", () => now++);
   for (const [code, kind] of [["SQLITE_FULL", "full"], ["SQLITE_READONLY_DBMOVED", "read-only"], ["SQLITE_IOERR_WRITE", "io"]] as const) {
     try {
       h.guard(() => { throw sqliteError(code); });
@@ -26,7 +26,7 @@ test("a storage fault becomes a StorageError of its kind naming the file, and is
 });
 
 test("other errors pass through unchanged and leave the health alone", () => {
-  const h = new StorageHealth("/x.sqlite");
+  const h = new StorageHealth("the station store", "/x.sqlite");
   const boom = sqliteError("SQLITE_CONSTRAINT_UNIQUE");
   assert.throws(() => h.guard(() => { throw boom; }), (e: unknown) => e === boom);
   assert.is(h.problem, null);
