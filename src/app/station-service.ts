@@ -2,6 +2,7 @@
 // SQLite store in the data dir, the registry of live pipelines, the outbox sender, the hourly
 // pruning of reported outliers, events and ended maintenance windows, and the station API's routes
 // over them.
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
 import { consoleOptions } from "./console-files";
@@ -9,6 +10,7 @@ import { OutboxSender } from "../stations/outbox-sender";
 import { withoutCredentials } from "../runtime/url-credentials";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
+import { DetectionPool } from "../stations/detection-pool";
 import { StationStore } from "../stations/store";
 import { WalCheckpointer } from "../stations/wal-checkpointer";
 import type { Service, ServiceDeps } from "./service";
@@ -30,8 +32,14 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
   checkpointer.start();
   const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, {
-    defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
+  // detection in threads of its own (issue 17 part 1); a thread that dies loses only the stations it held
+  const pool: DetectionPool = new DetectionPool({
+    size: cfg.detection_threads || availableParallelism(), defaultPipeline: cfg.default_pipeline, log: deps.log,
+    onLost: (shard) => registry.lost((id) => pool.shardOf(id) === shard),
+  });
+  const started = pool.start(); // alongside the rest; ready before the service listens
+  const registry: StationRegistry = new StationRegistry(store, {
+    host: pool, defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
@@ -60,12 +68,14 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     // block's commit and its answer.
     killAfterBlocks: Number(process.env.RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS ?? 0) || undefined,
   });
+  await started;
   return {
     app,
     async close() {
       clearInterval(pruneTimer);
       await sender?.close();
       await checkpointer.close();
+      await registry.close();
       store.close();
     },
   };
