@@ -96,9 +96,10 @@ export class DetectionPool implements DetectionHost {
     const worker = startWorker(new URL("./detection-worker.ts", import.meta.url), { workerData: { defaultPipeline: this.o.defaultPipeline } });
     let ready!: () => void;
     const t: Thread = { worker, pending: new Map(), ready: new Promise<void>((r) => (ready = r)) };
-    worker.unref(); // a service ends by closing the pool; a forgotten pool does not hold the process
     worker.on("message", (m: { seq: number; work?: BlockWork; failure?: BlockFailure; ready?: true }) => {
-      if (m.ready) return ready();
+      // ready: from now on a forgotten pool does not hold the process (before, a start awaited
+      // with nothing else pending would end it)
+      if (m.ready) return void (worker.unref(), ready());
       const p = t.pending.get(m.seq);
       if (!p) return;
       t.pending.delete(m.seq);

@@ -26,11 +26,12 @@ import { blockCostMs, overLimitMessage, samplesByVariable, type CostedVariable }
 import { inlineDetection, type DetectionHost } from "./detection-pool";
 import type { BlockWork, FoundOutlier, NewEvent, Relearning, StationLoad } from "./station-computer";
 import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
-import type { StationStore } from "./store";
+import type { BlockReceiptRow, StationStore } from "./store";
 
-/** What the registry remembers of a station held by the detection host: its estimated bytes, and
- * its variables' pipelines and windows (a block is checked against them before it is sent). */
-interface HeldStation { bytes: number; variables: Map<string, CostedVariable> }
+/** What the registry remembers of a station held by the detection host: its estimated bytes, its
+ * variables' pipelines and windows (a block is checked against them before it is sent), and its
+ * last block's receipt as committed (null: none; read from the store once). */
+interface HeldStation { bytes: number; variables: Map<string, CostedVariable>; receipt?: BlockReceiptRow | null }
 
 export interface BlockOutliers {
   id_estacio: string;
@@ -147,7 +148,7 @@ export class StationRegistry {
     checkVariables(id, station.variables, req);
     this.checkCost(station.variables, req);
     const hash = createHash("sha256").update(JSON.stringify(req.mostres)).digest("hex");
-    const last = this.store.receipt(id);
+    const last = station.receipt === undefined ? (station.receipt = this.store.receipt(id) ?? null) : station.receipt;
     if (last && (idempotencyKey === undefined ? last.block_hash === hash : last.idempotency_key === idempotencyKey)) {
       if (last.block_hash !== hash)
         throw new StationError("key-reused", `Idempotency-Key ${JSON.stringify(idempotencyKey)} was used for a different block of station ${JSON.stringify(id)}; send a new key with a new block`);
@@ -157,7 +158,7 @@ export class StationRegistry {
     this.advanceClocks(clocks, req);
     const work = await this.compute(id, req.mostres, load);
     try {
-      return this.commit(id, req, work, { idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
+      return this.commit(id, req, work, station, { idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
     } catch (e) {
       this.forget(id); // reload the committed state next time
       throw e;
@@ -233,11 +234,12 @@ export class StationRegistry {
   }
 
   /** The block's work in one transaction; history keys new to the host are sent after it. */
-  private commit(id: string, req: DetectionRequest, work: BlockWork, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }): BlockResult {
+  private commit(id: string, req: DetectionRequest, work: BlockWork, station: HeldStation, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }): BlockResult {
     const events = work.events;
     const outliers = this.recordOutliers(id, work.found, events);
     const now = this.now();
     const newKeys: Array<[string, number]> = [];
+    const row = { station_id: id, idempotency_key: receipt.idempotency_key, block_hash: receipt.block_hash, answer: JSON.stringify(outliers), clocks: JSON.stringify(Object.fromEntries(receipt.clocks)) };
     this.store.transaction(() => {
       this.store.appendBlock(id, req.mostres.length, work.journal, now);
       for (const c of work.counters) this.store.saveCounters(id, c.name, c);
@@ -261,13 +263,14 @@ export class StationRegistry {
         this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
         if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
       }
-      this.store.putReceipt({ station_id: id, idempotency_key: receipt.idempotency_key, block_hash: receipt.block_hash, answer: JSON.stringify(outliers), clocks: JSON.stringify(Object.fromEntries(receipt.clocks)) });
+      this.store.putReceipt(row);
       this.writeRelearning(id, work.relearning, now);
       if (work.snapshot) {
         for (const [name, state] of work.snapshot) this.store.saveState(id, name, state);
         this.store.clearJournal(id);
       }
     });
+    station.receipt = row;
     if (newKeys.length) this.host.setHistoryKeys(id, newKeys);
     this.logRelearning(id, work.relearning);
     return { outliers, samples: work.samples, outlierCount: work.outlierCount, retrains: work.retrains, replayed: false };
