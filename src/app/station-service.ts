@@ -37,7 +37,8 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     size: cfg.detection_threads || availableParallelism(), defaultPipeline: cfg.default_pipeline, log: deps.log,
     onLost: (shard) => registry.lost((id) => pool.shardOf(id) === shard),
   });
-  const started = pool.start(); // alongside the rest; ready before the service listens
+  // started now, not awaited: the service listens meanwhile and the first blocks wait in their thread's queue
+  void pool.start();
   const registry: StationRegistry = new StationRegistry(store, {
     host: pool, defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
@@ -68,7 +69,6 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     // block's commit and its answer.
     killAfterBlocks: Number(process.env.RB_AIOUTLIERS_TEST_KILL_AFTER_BLOCKS ?? 0) || undefined,
   });
-  await started;
   return {
     app,
     async close() {

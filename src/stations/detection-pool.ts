@@ -3,8 +3,8 @@
 // answering, and blocks of different stations use every core. A station always goes to the same
 // thread (a stable hash of its id), which keeps its live pipelines; the registry sends a station's
 // next block only after the previous one is committed, so each station's blocks stay in order and
-// a thread never runs ahead of the store. The service starts the threads before it listens
-// (`start()`; from source each loads tsx first, ~1 s), so its first blocks do not wait for them; a
+// a thread never runs ahead of the store. The service starts the threads as it starts (`start()`;
+// from source each loads tsx first, 1-3 s; blocks sent meanwhile wait in the thread's queue); a
 // thread that ended is started again by the next block of its stations.
 import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
@@ -50,7 +50,7 @@ export class DetectionPool implements DetectionHost {
 
   get size(): number { return this.threads.length; }
 
-  /** Starts every thread; resolves once each is ready (or has failed: its blocks then fail). */
+  /** Starts every thread; resolves once each is loaded (or has failed: its blocks then fail). */
   async start(): Promise<void> {
     await Promise.all(this.threads.map((_, i) => this.thread(i).ready));
   }

@@ -73,7 +73,7 @@ export class StationRegistry {
   private readonly now: () => number;
 
   private readonly host: DetectionHost;
-  /** Each station's last request in progress (./station-registry.ts serially). */
+  /** Each station's last request in progress (`serially`). */
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly store: StationStore, private readonly opts: RegistryOptions) {
