@@ -63,6 +63,7 @@ export class DetectionPool implements DetectionHost {
     const t = this.thread(this.shardOf(task.id));
     const seq = ++this.seq;
     return new Promise<BlockWork>((resolve, reject) => {
+      if (t.pending.size === 0) t.worker.ref(); // a block awaited keeps the process alive
       t.pending.set(seq, { resolve, reject });
       t.worker.postMessage({ seq, block: task });
     });
@@ -97,12 +98,16 @@ export class DetectionPool implements DetectionHost {
     let ready!: () => void;
     const t: Thread = { worker, pending: new Map(), ready: new Promise<void>((r) => (ready = r)) };
     worker.on("message", (m: { seq: number; work?: BlockWork; failure?: BlockFailure; ready?: true }) => {
-      // ready: from now on a forgotten pool does not hold the process (before, a start awaited
-      // with nothing else pending would end it)
-      if (m.ready) return void (worker.unref(), ready());
+      // Referenced while loading and while it computes blocks, so that awaiting it keeps the
+      // process alive; idle, a forgotten pool does not hold the process.
+      if (m.ready) {
+        if (t.pending.size === 0) worker.unref();
+        return ready();
+      }
       const p = t.pending.get(m.seq);
       if (!p) return;
       t.pending.delete(m.seq);
+      if (t.pending.size === 0) worker.unref();
       if (m.work) p.resolve(m.work);
       else p.reject(failureError(m.failure!));
     });

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StationStore } from "../../src/stations/store";
 import { StationRegistry, type BlockOutliers } from "../../src/stations/station-registry";
-import { inlineDetection } from "../../src/stations/detection-pool";
+import { DetectionPool, inlineDetection } from "../../src/stations/detection-pool";
+import pino from "pino";
 import { MAX_SNAPSHOT_SAMPLES } from "../../src/stations/state-layout";
 import type { Pipeline } from "../../src/detect";
 import { StationComputer } from "../../src/stations/station-computer";
@@ -126,9 +127,12 @@ test("a large state is snapshotted at the latest every MAX_SNAPSHOT_SAMPLES samp
   store.close();
 });
 
-test("a transaction that fails leaves no trace: the next blocks give what an uninterrupted run gives", async () => {
-  const run = async (failAt: Set<number>) => {
-    const { store, reg } = open();
+test("a transaction that fails leaves no trace: the next blocks give what an uninterrupted run gives (on this thread and in detection threads)", async () => {
+  const run = async (failAt: Set<number>, threads: boolean) => {
+    const { store, reg: inline } = open();
+    // with threads: the thread keeps the pipelines, and must drop them when the commit fails
+    const pool = threads ? new DetectionPool({ size: 2, defaultPipeline: "batch", log: pino({ level: "silent" }), onLost: () => {} }) : undefined;
+    const reg = pool ? new StationRegistry(store, { defaultPipeline: "batch", deliver: true, cacheBytes: 1 << 30, host: pool }) : inline;
     await reg.initialize({ id_estacio: "s", variables: { x: 16, y: 32 }, pipeline: "kalman-batch" });
 
     const results: BlockOutliers[][] = [];
@@ -145,11 +149,14 @@ test("a transaction that fails leaves no trace: the next blocks give what an uni
       results.push((await reg.detect(req)).outliers);
     }
     const stats = { depth: store.outboxStats().depth, samples: store.station("s")!.samples, failures };
+    await reg.close();
     store.close();
     return { results, stats };
   };
-  const clean = await run(new Set());
-  const faulty = await run(new Set([3, 12, 13, 31, 47]));
+  const clean = await run(new Set(), false);
+  const faulty = await run(new Set([3, 12, 13, 31, 47]), false);
+  const threaded = await run(new Set([3, 12, 13, 31, 47]), true);
+  assert.equal(threaded, faulty, "in threads as on this thread");
   assert.equal(faulty.results, clean.results);
   assert.is(faulty.stats.failures, 5);
   assert.is(faulty.stats.samples, clean.stats.samples);
