@@ -2,6 +2,7 @@
 // SQLite store in the data dir, the registry of live pipelines, the outbox sender, the hourly
 // pruning of reported outliers, events and ended maintenance windows, and the station API's routes
 // over them.
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
 import { consoleOptions } from "./console-files";
@@ -10,6 +11,7 @@ import { OutboxSenderThread } from "../stations/outbox-thread";
 import { withoutCredentials } from "../runtime/url-credentials";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
+import { DetectionPool } from "../stations/detection-pool";
 import { StationStore } from "../stations/store";
 import { WalCheckpointer } from "../stations/wal-checkpointer";
 import type { Service, ServiceDeps } from "./service";
@@ -27,8 +29,15 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
   checkpointer.start();
   const endpoint = cfg.data_server_endpoint;
-  const registry = new StationRegistry(store, {
-    defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
+  // detection in threads of its own (issue 17 part 1); a thread that dies loses only the stations it held
+  const pool: DetectionPool = new DetectionPool({
+    size: cfg.detection_threads || availableParallelism(), defaultPipeline: cfg.default_pipeline, log: deps.log,
+    onLost: (shard) => registry.lost((id) => pool.shardOf(id) === shard),
+  });
+  // started now, not awaited: the service listens meanwhile and the first blocks wait in their thread's queue
+  void pool.start();
+  const registry: StationRegistry = new StationRegistry(store, {
+    host: pool, defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
@@ -70,6 +79,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
       clearInterval(pruneTimer);
       await sender?.close();
       await checkpointer.close();
+      await registry.close();
       store.close();
     },
   };

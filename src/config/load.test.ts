@@ -119,7 +119,7 @@ x = 1
     "[Logger] levl: unknown key; did you mean level?",
     "[Nonsense]: unknown section; known sections: [OutliersServerProduction] [Stations] [Outliers] [ShallowOutliers] [Druid] [Paths] [Logger] [Server] [AWS] [Redis]",
     "[Outliers] port: unknown key here; it belongs in [Stations]",
-    "[Stations] colour: unknown key; [Stations] has: binding_address, port, data_server_endpoint, default_pipeline, body_limit, state_cache_bytes, outbox_max_backoff_ms, outbox_timeout_ms, outlier_retention_hours, history_samples, event_retention_hours, sqlite_synchronous, accept_older_samples, max_block_cpu_ms",
+    "[Stations] colour: unknown key; [Stations] has: binding_address, port, data_server_endpoint, default_pipeline, body_limit, state_cache_bytes, outbox_max_backoff_ms, outbox_timeout_ms, outlier_retention_hours, history_samples, event_retention_hours, sqlite_synchronous, accept_older_samples, max_block_cpu_ms, detection_threads",
     "[Stations] metric: unknown key here; it belongs in [Outliers]",
     "[Stations] port: Too big: expected number to be <=65535",
     "[logger]: unknown section; did you mean [Logger]?",

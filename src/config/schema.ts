@@ -64,6 +64,9 @@ export const configSchema = z.object({
      * windows (src/stations/block-cost.ts); a costlier block is refused with a 413 saying how to
      * split it. */
     max_block_cpu_ms: positiveInt.max(3_600_000).default(10_000),
+    /** Threads that compute /detection blocks (src/stations/detection-pool.ts); 0: as many as the
+     * machine's cores (os.availableParallelism()). */
+    detection_threads: z.coerce.number().int().min(0).max(256).default(0),
   }).prefault({}),
   Outliers: z.object({
     metric: z.string().min(1).default("bytes"),

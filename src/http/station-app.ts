@@ -70,7 +70,7 @@ export function createStationApp(o: StationAppOptions): Hono {
 
   app.post("/initialize", limit, async (c) => {
     const req = parseOrThrow(initializeSchema, await readJson(c));
-    const r = registry.initialize(req);
+    const r = await registry.initialize(req);
     o.log.info({ station: req.id_estacio, ...r }, "station initialized");
     return c.json({ status: "Ok" });
   });
@@ -79,7 +79,7 @@ export function createStationApp(o: StationAppOptions): Hono {
   app.post("/detection", limit, async (c) => {
     const key = idempotencyKey(c);
     const req = parseOrThrow(detectionSchema, await readJson(c));
-    const r = registry.detect(req, key);
+    const r = await registry.detect(req, key);
     if (r.replayed) {
       c.header("idempotent-replayed", "true");
       return c.json({ status: "Ok", outliers: r.outliers });
@@ -109,9 +109,9 @@ export function createStationApp(o: StationAppOptions): Hono {
     return c.json({ status: "Ok", id_estacio: id, outliers });
   });
   app.route("/", stationRecordRoutes(store, registry, limit));
-  app.delete("/stations/:id", (c) => {
+  app.delete("/stations/:id", async (c) => {
     const id = idParam(c);
-    if (!registry.delete(id)) throw new NotFoundError(`no station ${JSON.stringify(id)}; GET /stations lists them`);
+    if (!(await registry.delete(id))) throw new NotFoundError(`no station ${JSON.stringify(id)}; GET /stations lists them`);
     return c.json({ status: "Ok" });
   });
 
@@ -124,6 +124,8 @@ export function createStationApp(o: StationAppOptions): Hono {
       status: failing || storage ? "degraded" : "ok",
       stations: store.stationCount(),
       cached_stations: registry.cache.size,
+      // threads computing /detection blocks; a block in progress no longer holds the event loop
+      detection: registry.detection(),
       outbox: {
         endpoint: endpoint || null,
         depth: o.depth,

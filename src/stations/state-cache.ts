@@ -1,13 +1,14 @@
 // Live stations kept in memory, least recently used first out, up to a byte budget
 // ([Stations] state_cache_bytes). Every entry is already durable in SQLite (a block is answered only
 // after its commit), so evicting one costs nothing but a reload when its station next sends data.
+// `onEvict` hears of each eviction (the detection threads hold the pipelines: ./detection-pool.ts).
 
 export class StateCache<V extends { bytes: number }> {
   private readonly entries = new Map<string, V>();
   private total = 0;
   evictions = 0;
 
-  constructor(private readonly budgetBytes: number) {}
+  constructor(private readonly budgetBytes: number, private readonly onEvict?: (key: string) => void) {}
 
   get(key: string): V | undefined {
     const v = this.entries.get(key);
@@ -38,6 +39,7 @@ export class StateCache<V extends { bytes: number }> {
     this.total -= v.bytes;
   }
 
+  keys(): IterableIterator<string> { return this.entries.keys(); }
   get size(): number { return this.entries.size; }
   get bytes(): number { return this.total; }
 
@@ -48,6 +50,7 @@ export class StateCache<V extends { bytes: number }> {
       this.entries.delete(k);
       this.total -= v.bytes;
       this.evictions++;
+      this.onEvict?.(k);
     }
   }
 }

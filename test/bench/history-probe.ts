@@ -12,15 +12,15 @@ import { detectionSchema, initializeSchema, parseOrThrow } from "../../src/http/
 
 const pipeline = process.env.PROBE_PIPELINE ?? "batch", BLOCKS = Number(process.env.PROBE_BLOCKS ?? 1024), VARS = { a: 32, b: 128, c: 256 };
 const value = (k: number, v: number) => Math.sin(k / 9 + v) + 0.2 * ((Math.sin(k * 12.9898 + v * 78.233) * 43758.5453) % 1) + (k % 97 === 0 ? 12 : 0);
-function setup(history: number) {
+async function setup(history: number) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-hp-")), "s.sqlite");
   const store = new StationStore(file);
   store.db.pragma("wal_autocheckpoint = 0");
   const reg = new StationRegistry(store, { defaultPipeline: pipeline, deliver: false, cacheBytes: 1 << 30, historySamples: history });
-  reg.initialize(parseOrThrow(initializeSchema, { id_estacio: "s", pipeline, variables: VARS }));
+  await reg.initialize(parseOrThrow(initializeSchema, { id_estacio: "s", pipeline, variables: VARS }));
   return { file, store, reg, cpu: 0, frames: 0 };
 }
-const sides = [setup(0), setup(10080)];
+const sides = [await setup(0), await setup(10080)];
 const pageSize = sides[0]!.store.db.pragma("page_size", { simple: true }) as number;
 for (let b = 0; b < BLOCKS; b++) {
   const mostres = Array.from({ length: 10 }, (_, i) => {
@@ -30,7 +30,7 @@ for (let b = 0; b < BLOCKS; b++) {
   const req = parseOrThrow(detectionSchema, { id_estacio: "s", numero_mostres: 10, mostres });
   for (const s of b % 2 ? sides : [...sides].reverse()) {
     const wal = statSync(s.file + "-wal").size, t = process.cpuUsage();
-    s.reg.detect(req);
+    await s.reg.detect(req); // computed on this thread (no pool), committed before it resolves
     const grown = statSync(s.file + "-wal").size - wal;
     // the service's checkpoints copy the frames into the database (./src/stations/wal-checkpointer.ts)
     if (b % 32 === 31) s.store.db.pragma("wal_checkpoint(TRUNCATE)");

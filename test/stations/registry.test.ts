@@ -8,8 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StationStore } from "../../src/stations/store";
 import { StationRegistry, type BlockOutliers } from "../../src/stations/station-registry";
+import { DetectionPool, inlineDetection } from "../../src/stations/detection-pool";
+import pino from "pino";
 import { MAX_SNAPSHOT_SAMPLES } from "../../src/stations/state-layout";
 import type { Pipeline } from "../../src/detect";
+import { StationComputer } from "../../src/stations/station-computer";
 import { detectionSchema, parseOrThrow } from "../../src/http/station-schemas";
 
 const KINDS = ["batch", "sliding", "kalman-batch", "kalman-sliding", "default", "artime", "cad-ose"] as const;
@@ -17,7 +20,15 @@ const KINDS = ["batch", "sliding", "kalman-batch", "kalman-sliding", "default", 
 function open(cacheBytes = 1 << 30) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-reg-")), "stations.sqlite");
   const store = new StationStore(file);
-  return { file, store, reg: new StationRegistry(store, { defaultPipeline: "batch", deliver: true, cacheBytes }) };
+  // blocks computed on this thread, so the test can read the live pipelines
+  const host = inlineDetection("batch");
+  const reg = new StationRegistry(store, { defaultPipeline: "batch", deliver: true, cacheBytes, host });
+  return { file, store, reg, live: (id: string) => host.computer.stations.get(id)! };
+}
+
+async function rejects(p: Promise<unknown>, re: RegExp): Promise<void> {
+  try { await p; } catch (e) { assert.match((e as Error).message, re); return; }
+  assert.unreachable(`expected a rejection matching ${re}`);
 }
 
 /** A reproducible stream with level shifts (drift, retrains) and spikes (outliers). */
@@ -36,28 +47,33 @@ function block(id: string, from: number, n: number, vars: string[]) {
   return parseOrThrow(detectionSchema, { id_estacio: id, numero_mostres: n, mostres });
 }
 
-/** Loads a station as a restart would: a registry with an empty cache over the same database. */
+/** Loads a station as a restart would: a computer with no station over the same database's rows. */
 function reload(store: StationStore, id: string): Map<string, { pipeline: Pipeline }> {
-  const fresh = new StationRegistry(store, { defaultPipeline: "batch", deliver: true, cacheBytes: 1 << 30 });
-  return (fresh as unknown as { live(id: string): { variables: Map<string, { pipeline: Pipeline }> } }).live(id).variables;
+  const computer = new StationComputer("batch");
+  const row = store.station(id)!;
+  computer.compute({
+    id, mostres: [], historySamples: 0,
+    load: { journalSamples: row.journal_samples, variables: store.variables(id), journal: store.journal(id).map((j) => j.samples), historyKeys: [], historyUpto: 0 },
+  });
+  return computer.stations.get(id)!.variables;
 }
 
-test("after every block the committed state (snapshot + journal) restores to exactly the live pipeline, for every pipeline", () => {
-  const { store, reg } = open();
+test("after every block the committed state (snapshot + journal) restores to exactly the live pipeline, for every pipeline", async () => {
+  const { store, reg, live } = open();
   for (const kind of KINDS) {
     const id = `st_${kind}`;
-    reg.initialize({ id_estacio: id, variables: { x: 16, y: 32 }, pipeline: kind });
+    await reg.initialize({ id_estacio: id, variables: { x: 16, y: 32 }, pipeline: kind });
   }
   let retrains = 0;
   for (let b = 0; b < 60; b++) {
     for (const kind of KINDS) {
       const id = `st_${kind}`;
-      retrains += reg.detect(block(id, b * 10, 10, ["x", "y"])).retrains;
+      retrains += (await reg.detect(block(id, b * 10, 10, ["x", "y"]))).retrains;
       if (b % 7 !== 3) continue;
       const restored = reload(store, id);
       for (const name of ["x", "y"]) {
-        const live = reg.cache.get(id)!.variables.get(name)!.pipeline.toJSON();
-        assert.equal(restored.get(name)!.pipeline.toJSON(), live, `${kind} ${name} after block ${b}`);
+        const held = live(id).variables.get(name)!.pipeline.toJSON();
+        assert.equal(restored.get(name)!.pipeline.toJSON(), held, `${kind} ${name} after block ${b}`);
       }
     }
   }
@@ -72,15 +88,15 @@ test("after every block the committed state (snapshot + journal) restores to exa
   store.close();
 });
 
-test("the probed drift test is the one the pipeline ran: its verdict equals the pipeline's retraining", () => {
+test("the probed drift test is the one the pipeline ran: its verdict equals the pipeline's retraining", async () => {
   const { store, reg } = open();
   const seen = { drift: 0, steady: 0 };
   const checked = new Set<string>();
   for (const kind of ["batch", "kalman-batch", "sliding", "kalman-sliding"] as const) {
     const id = `p_${kind}`;
-    reg.initialize({ id_estacio: id, variables: { x: 16, y: 32 }, pipeline: kind });
+    await reg.initialize({ id_estacio: id, variables: { x: 16, y: 32 }, pipeline: kind });
     for (let k = 0; k < 900; k++) {
-      reg.detect(block(id, k, 1, ["x", "y"])); // one sample per block: the views describe that sample
+      await reg.detect(block(id, k, 1, ["x", "y"])); // one sample per block: the views describe that sample
       for (const v of store.variableMeta(id)) {
         if (v.last_drift_test === null) continue;
         const test = JSON.parse(v.last_drift_test) as { timestamp: string; drift: boolean; mann_kendall: { p: number }; wilcoxon: { p: number } };
@@ -99,22 +115,25 @@ test("the probed drift test is the one the pipeline ran: its verdict equals the 
   store.close();
 });
 
-test("a large state is snapshotted at the latest every MAX_SNAPSHOT_SAMPLES samples and restores exactly", () => {
-  const { store, reg } = open();
-  reg.initialize({ id_estacio: "d", variables: { x: 32 }, pipeline: "default" });
+test("a large state is snapshotted at the latest every MAX_SNAPSHOT_SAMPLES samples and restores exactly", async () => {
+  const { store, reg, live } = open();
+  await reg.initialize({ id_estacio: "d", variables: { x: 32 }, pipeline: "default" });
   const blocks = Math.ceil(MAX_SNAPSHOT_SAMPLES / 100) + 3;
-  for (let b = 0; b < blocks; b++) reg.detect(block("d", b * 100, 100, ["x"]));
+  for (let b = 0; b < blocks; b++) await reg.detect(block("d", b * 100, 100, ["x"]));
   const row = store.station("d")!;
   assert.is(row.samples, blocks * 100);
   assert.ok(row.journal_samples < blocks * 100 && row.journal_samples <= MAX_SNAPSHOT_SAMPLES, `journal ${row.journal_samples}`);
-  assert.equal(reload(store, "d").get("x")!.pipeline.toJSON(), reg.cache.get("d")!.variables.get("x")!.pipeline.toJSON());
+  assert.equal(reload(store, "d").get("x")!.pipeline.toJSON(), live("d").variables.get("x")!.pipeline.toJSON());
   store.close();
 });
 
-test("a transaction that fails leaves no trace: the next blocks give what an uninterrupted run gives", () => {
-  const run = (failAt: Set<number>) => {
-    const { store, reg } = open();
-    reg.initialize({ id_estacio: "s", variables: { x: 16, y: 32 }, pipeline: "kalman-batch" });
+test("a transaction that fails leaves no trace: the next blocks give what an uninterrupted run gives (on this thread and in detection threads)", async () => {
+  const run = async (failAt: Set<number>, threads: boolean) => {
+    const { store, reg: inline } = open();
+    // with threads: the thread keeps the pipelines, and must drop them when the commit fails
+    const pool = threads ? new DetectionPool({ size: 2, defaultPipeline: "batch", log: pino({ level: "silent" }), onLost: () => {} }) : undefined;
+    const reg = pool ? new StationRegistry(store, { defaultPipeline: "batch", deliver: true, cacheBytes: 1 << 30, host: pool }) : inline;
+    await reg.initialize({ id_estacio: "s", variables: { x: 16, y: 32 }, pipeline: "kalman-batch" });
 
     const results: BlockOutliers[][] = [];
     let failures = 0;
@@ -123,18 +142,21 @@ test("a transaction that fails leaves no trace: the next blocks give what an uni
       if (failAt.has(b)) {
         // the disk fails at the end of the block's transaction (after the pipeline states are written)
         store.enqueue = () => { throw new Error("disk I/O error"); };
-        assert.throws(() => reg.detect(req), /disk I\/O error/);
+        await rejects(reg.detect(req), /disk I\/O error/);
         failures++;
         delete (store as { enqueue?: unknown }).enqueue; // the prototype's again
       }
-      results.push(reg.detect(req).outliers);
+      results.push((await reg.detect(req)).outliers);
     }
     const stats = { depth: store.outboxStats().depth, samples: store.station("s")!.samples, failures };
+    await reg.close();
     store.close();
     return { results, stats };
   };
-  const clean = run(new Set());
-  const faulty = run(new Set([3, 12, 13, 31, 47]));
+  const clean = await run(new Set(), false);
+  const faulty = await run(new Set([3, 12, 13, 31, 47]), false);
+  const threaded = await run(new Set([3, 12, 13, 31, 47]), true);
+  assert.equal(threaded, faulty, "in threads as on this thread");
   assert.equal(faulty.results, clean.results);
   assert.is(faulty.stats.failures, 5);
   assert.is(faulty.stats.samples, clean.stats.samples);
@@ -142,28 +164,28 @@ test("a transaction that fails leaves no trace: the next blocks give what an uni
   assert.ok(clean.results.some((r) => r.length > 0), "the stream has outliers");
 });
 
-test("a cache too small for one station gives the same results as an unbounded one", () => {
-  const outliers = (cacheBytes: number) => {
+test("a cache too small for one station gives the same results as an unbounded one", async () => {
+  const outliers = async (cacheBytes: number) => {
     const { store, reg } = open(cacheBytes);
-    for (const s of ["a", "b", "c"]) reg.initialize({ id_estacio: s, variables: { x: 32, y: 64 }, pipeline: "sliding" });
+    for (const s of ["a", "b", "c"]) await reg.initialize({ id_estacio: s, variables: { x: 32, y: 64 }, pipeline: "sliding" });
     const out: unknown[] = [];
-    for (let b = 0; b < 30; b++) for (const s of ["a", "b", "c"]) out.push(reg.detect(block(s, b * 10, 10, ["x", "y"])).outliers);
+    for (let b = 0; b < 30; b++) for (const s of ["a", "b", "c"]) out.push((await reg.detect(block(s, b * 10, 10, ["x", "y"]))).outliers);
     const cached = reg.cache.size, evictions = reg.cache.evictions;
     store.close();
     return { out, cached, evictions };
   };
-  const big = outliers(1 << 30), small = outliers(1);
+  const big = await outliers(1 << 30), small = await outliers(1);
   assert.equal(small.out, big.out);
   assert.is(big.evictions, 0);
   assert.is(small.cached, 1);
   assert.ok(small.evictions >= 80);
 });
 
-test("re-initializing keeps unchanged variables, resets changed ones, removes dropped ones", () => {
+test("re-initializing keeps unchanged variables, resets changed ones, removes dropped ones", async () => {
   const { store, reg } = open();
-  reg.initialize({ id_estacio: "s", variables: { x: 16, y: 16, z: 16 }, pipeline: "kalman-sliding" });
-  for (let b = 0; b < 5; b++) reg.detect(block("s", b * 10, 10, ["x", "y", "z"]));
-  const r = reg.initialize({ id_estacio: "s", variables: { x: 16, y: 32, w: 8 } });
+  await reg.initialize({ id_estacio: "s", variables: { x: 16, y: 16, z: 16 }, pipeline: "kalman-sliding" });
+  for (let b = 0; b < 5; b++) await reg.detect(block("s", b * 10, 10, ["x", "y", "z"]));
+  const r = await reg.initialize({ id_estacio: "s", variables: { x: 16, y: 32, w: 8 } });
   assert.equal(r, { kept: ["x"], fresh: ["y", "w"], removed: ["z"] });
   const vars = Object.fromEntries(store.variables("s").map((v) => [v.name, v]));
   assert.equal(Object.keys(vars).sort(), ["w", "x", "y"]);
@@ -171,14 +193,14 @@ test("re-initializing keeps unchanged variables, resets changed ones, removes dr
   assert.is(vars.x!.kind, "kalman-sliding", "an omitted pipeline keeps the variable's own");
   assert.is(vars.y!.samples_seen, 0);
   assert.is(vars.w!.kind, "batch", "a new variable gets the default pipeline");
-  assert.throws(() => reg.detect(block("s", 50, 1, ["z"])), /variable "z" is not initialized for station "s"/);
+  await rejects(reg.detect(block("s", 50, 1, ["z"])), /variable "z" is not initialized for station "s"/);
   assert.is(store.variables("s").find((v) => v.name === "x")!.samples_seen, 50, "the rejected block changed nothing");
   store.close();
 });
 
-test("an unknown station is refused and nothing is created", () => {
+test("an unknown station is refused and nothing is created", async () => {
   const { store, reg } = open();
-  assert.throws(() => reg.detect(block("nobody", 0, 1, ["x"])), /not initialized; POST \/initialize first/);
+  await rejects(reg.detect(block("nobody", 0, 1, ["x"])), /not initialized; POST \/initialize first/);
   assert.is(store.stationCount(), 0);
   store.close();
 });

@@ -1,0 +1,97 @@
+// Detection off the event loop (issue 17 part 1) through the real service: while one station's
+// heavy /detection block is computed in a detection thread, /health on both ports answers within
+// 50 ms every time it is asked and another station's small block (on the other thread) is answered
+// at once; the heavy block is then applied as a whole.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { startService } from "../support/service-process";
+import { blockBody, postJson } from "./stream";
+import { shardOf } from "../../src/stations/detection-pool";
+
+const VARS = Array.from({ length: 256 }, (_, i) => `v${i}`);
+/** 256 variables of `sliding` at window 64, 80 samples (the window full for the last 17): several seconds of CPU. */
+const HEAVY_SAMPLES = 80;
+const HEALTH_MS = 50;
+/** A small block's answer (3 variables, 10 samples: a few ms of work). */
+const SMALL_MS = 100;
+const POLLS = 6;
+
+async function timed(url: string): Promise<number> {
+  const t = performance.now();
+  const r = await fetch(url);
+  await r.arrayBuffer();
+  assert.is(r.status, 200, url);
+  return performance.now() - t;
+}
+
+/** POLLS rounds of: /health on both ports, a small block of `light`; stops early once `over()`. */
+async function poll(svc: { stationUrl: string; trafficUrl: string }, light: string, from: number, over: () => boolean) {
+  const health: number[] = [], small: number[] = [];
+  for (let k = 0; k < POLLS && !over(); k++) {
+    health.push(await timed(`${svc.stationUrl}/health`), await timed(`${svc.trafficUrl}/health`));
+    const t = performance.now();
+    const r = await postJson(svc.stationUrl, "/detection", blockBody(light, from + k * 10, 10, ["x", "y", "z"]));
+    small.push(performance.now() - t);
+    assert.is(r.status, 200, JSON.stringify(r.json));
+    await new Promise((res) => setTimeout(res, 150));
+  }
+  assert.is(health.length, 2 * POLLS, "polled while the heavy block ran");
+  return { health, small };
+}
+
+/** Waits until /health reports a block in a detection thread (fails after 20 s). */
+async function inThread(stationUrl: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const h = (await (await fetch(`${stationUrl}/health`)).json()) as { detection: { threads: number; blocks_in_progress: number } };
+    assert.is(h.detection.threads, 2);
+    if (h.detection.blocks_in_progress > 0) return;
+    assert.ok(Date.now() < deadline, "the heavy block reached its thread within 20 s");
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
+test("a heavy block delays only its own station: /health on both ports and another station's block answer promptly meanwhile", async () => {
+  // two threads whatever the machine; the two stations on different ones
+  const light = ["light_a", "light_b", "light_c", "light_d"].find((id) => shardOf(id, 2) !== shardOf("heavy", 2))!;
+  const svc = await startService({ configIni: "[Stations]\nbody_limit = 4194304\nmax_block_cpu_ms = 3600000\ndetection_threads = 2\nhistory_samples = 0\n" });
+  try {
+    let r = await postJson(svc.stationUrl, "/initialize", { id_estacio: "heavy", pipeline: "sliding", variables: Object.fromEntries(VARS.map((v) => [v, 64])) });
+    assert.is(r.status, 200, JSON.stringify(r.json));
+    r = await postJson(svc.stationUrl, "/initialize", { id_estacio: light, pipeline: "batch", variables: { x: 16, y: 16, z: 16 } });
+    assert.is(r.status, 200, JSON.stringify(r.json));
+    // both threads started and both stations loaded (from source a thread loads tsx first)
+    for (const [id, vars] of [[light, ["x", "y", "z"]], ["heavy", VARS]] as const) {
+      r = await postJson(svc.stationUrl, "/detection", blockBody(id, 0, 1, [...vars]));
+      assert.is(r.status, 200, JSON.stringify(r.json));
+    }
+
+    // the same questions without a heavy block: how this machine answers when nothing is heavy
+    const idle = await poll(svc, light, 1, () => false);
+    let heavyDone = 0;
+    const started = performance.now();
+    const heavy = postJson(svc.stationUrl, "/detection", blockBody("heavy", 1, HEAVY_SAMPLES, VARS)).then((res) => { heavyDone = performance.now(); return res; });
+    // the body (~600 kB) is read and validated on the event loop first: measure once it is in its thread
+    await inThread(svc.stationUrl);
+    const busy = await poll(svc, light, 1 + POLLS * 10, () => heavyDone > 0);
+    const asked = performance.now();
+    const done = await heavy;
+    assert.is(done.status, 200, JSON.stringify(done.json));
+    assert.ok(heavyDone > asked, `the heavy block (${(heavyDone - started).toFixed(0)} ms) outlasted the polls; make it heavier`);
+    // ≤ 50 ms (issue 17); on a machine so loaded that the idle service itself answers slower, up
+    // to twice its slowest idle answer (the event loop is then no less free than without the block)
+    const bound = Math.max(HEALTH_MS, 2 * Math.max(...idle.health));
+    const show = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(", ");
+    const worst = Math.max(...busy.health);
+    assert.ok(worst <= bound, `/health took up to ${worst.toFixed(1)} ms during the heavy block, over ${bound.toFixed(1)} ms (during: ${show(busy.health)}; idle: ${show(idle.health)})`);
+    // a small block's work is a few ms; the same allowance for the machine's load
+    const smallBound = Math.max(SMALL_MS, 2 * Math.max(...idle.small));
+    assert.ok(Math.max(...busy.small) <= smallBound, `small blocks took ${show(busy.small)} ms during the heavy block (idle: ${show(idle.small)}), over ${smallBound.toFixed(1)} ms`);
+    const station = (await (await fetch(`${svc.stationUrl}/stations/heavy`)).json()) as { station: { samples: number } };
+    assert.is(station.station.samples, 1 + HEAVY_SAMPLES, "the heavy block was applied whole");
+  } finally {
+    assert.is(await svc.stop(), 0);
+  }
+});
+
+test.run();
