@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fixturePath } from "../../test/support/fixtures";
-import { configSchema } from "../config";
-import { Rng } from "../detect/rng";
-import { defaultTrafficModel } from "../detect/shallow-model";
-import { judgeRemembered, SeriesMemory } from "./series-memory";
+import { fixturePath } from "../support/fixtures";
+import { configSchema } from "../../src/config";
+import { Rng } from "../../src/detect/rng";
+import { defaultTrafficModel } from "../../src/detect/shallow-model";
+import { judgeRemembered, SeriesMemory } from "../../src/traffic/series-memory";
 
 const settings = configSchema.parse({}).ShallowOutliers;
 
