@@ -181,6 +181,9 @@ test("a data dir whose history is JSON-packed block rows (before the binary rows
   } finally {
     assert.is(await svc.stop(), 0);
   }
+  const db = openSqlite(join(dataDir, "stations.sqlite"));
+  assert.is(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'history_blocks'").pluck().get(), 0, "the JSON-packed table is gone");
+  db.close();
 });
 
 test.run();
