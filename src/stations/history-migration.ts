@@ -19,21 +19,17 @@ const MIGRATED_CHUNK = 64;
 const UNDECIDED = 255;
 
 export function migrateHistory(db: SqliteDatabase, insert: InsertHistory): void {
-  const has = (table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
-  if (has("history")) {
+  const formats: Array<[table: string, migrate: (merger: RowMerger) => void]> = [
+    ["history", (merger) => migrateSampleRows(db, merger)],
+    ["history_blocks", (merger) => migrateJsonBlocks(db, merger)],
+  ];
+  for (const [table, migrate] of formats) {
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) === undefined) continue;
     db.transaction(() => {
       const merger = new RowMerger(insert);
-      migrateSampleRows(db, merger);
+      migrate(merger);
       merger.flush();
-      db.exec("DROP TABLE history");
-    }).immediate();
-  }
-  if (has("history_blocks")) {
-    db.transaction(() => {
-      const merger = new RowMerger(insert);
-      migrateJsonBlocks(db, merger);
-      merger.flush();
-      db.exec("DROP TABLE history_blocks");
+      db.exec(`DROP TABLE ${table}`);
     }).immediate();
   }
 }
