@@ -1,18 +1,23 @@
 // The packed form of a station's history (issue 15 part 2): ONE SQLite row per block (all its
 // variables) instead of one per sample, because per-row costs (a B-tree insert and a statement
 // step each, pages dirtied in the commit) were what made the row-per-sample history cost +70-80 %
-// CPU per block (docs/stations.md § History, events and maintenance windows). Pure functions;
-// ./station-records.ts stores their output.
+// CPU per block; and binary, not JSON, so that a block row is small (~600 bytes for 10 samples x 3
+// variables instead of ~850) and packs without building strings (docs/stations.md § History,
+// events and maintenance windows). Pure functions; ./station-records.ts stores their output.
 //
-// A block row holds the block's timestamps once (a JSON array, as sent) and:
-// - `vars`, JSON [[key, firstSeq, n, positions], ...]: per variable its key, the sample number of its
-//   first sample in the block, how many it has, and their indices among the block's samples (null
-//   when it has every sample of the block, the usual case);
-// - `data`, per variable in that order: n float64 values, n float64 scores (NaN = not decided
-//   yet), n label bytes (0, 1, or UNDECIDED); little-endian;
-// - `late` / `late_data`, or null: decisions made in this block on samples of earlier blocks (a
-//   batch pipeline deciding a window), as runs of consecutive samples: JSON [[key, firstSeq, n], ...]
-//   and per run n float64 scores then n label bytes.
+// Integers are unsigned LEB128 varints (exact up to 2^53: sample numbers and keys stay small);
+// values and scores float64 little-endian, so they read back with their exact bits.
+// `samples` (one per block):
+//   u8 FORMAT; varint n (the block's samples); n timestamps, each as the previous one's first p and
+//   last s UTF-16 code units around the new middle: varint p, varint s, varint m, m code units as
+//   varints (one-minute samples: ~4 bytes each instead of ~22 of JSON);
+//   varint V, then per variable: varint key, varint firstSeq (its first sample's number), varint c
+//   (its samples in the block), varint sparse (0: it has every sample of the block; 1: varint
+//   positions, its samples' indices among the block's, follow), then c float64 values, c float64
+//   scores (NaN = not decided yet) and c label bytes (0, 1, or UNDECIDED).
+// `late` (or null): decisions made in this block on samples of earlier blocks (a batch pipeline
+//   deciding a window), as runs of consecutive samples: per run varint key, varint firstSeq,
+//   varint c, c float64 scores, c label bytes.
 import { isoTimeMs } from "../detect/iso-time";
 
 /** One sample of one variable. `seq` is the variable's sample number (1 = its first sample since it
@@ -45,41 +50,138 @@ export interface VariableChunk {
 }
 
 export interface PackedBlock {
-  vars: string;
-  data: Buffer;
-  late: string | null;
-  lateData: Buffer | null;
+  samples: Buffer;
+  late: Buffer | null;
 }
 
+const FORMAT = 1;
 const UNDECIDED = 255;
 
-/** `blockSize`: the number of samples in the block. */
-export function packBlock(blockSize: number, chunks: readonly VariableChunk[]): PackedBlock {
-  const vars: unknown[] = [], parts: Buffer[] = [], lateRuns: unknown[] = [], lateParts: Buffer[] = [];
-  for (const c of chunks) {
-    const n = c.rows.length;
-    vars.push([c.key, c.rows[0]!.seq, n, n === blockSize ? null : c.positions]);
-    parts.push(packRows(c.rows));
-    for (const run of decisionRuns(c.late)) {
-      lateRuns.push([c.key, run[0]!.seq, run.length]);
-      lateParts.push(packRun(run));
-    }
+/** A growing byte buffer; one is reused by every packBlock call (the result is copied out). */
+class ByteWriter {
+  buf = Buffer.allocUnsafe(4096);
+  at = 0;
+
+  reserve(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
   }
-  return {
-    vars: JSON.stringify(vars), data: Buffer.concat(parts),
-    late: lateRuns.length ? JSON.stringify(lateRuns) : null, lateData: lateParts.length ? Buffer.concat(lateParts) : null,
-  };
+  varint(v: number): void {
+    this.reserve(8);
+    while (v >= 128) {
+      this.buf[this.at++] = (v % 128) | 128;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.at++] = v;
+  }
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.at);
+    this.buf.copy(out, 0, 0, this.at);
+    this.at = 0;
+    return out;
+  }
 }
 
-function packRows(rows: readonly HistoryRow[]): Buffer {
-  const n = rows.length, data = Buffer.allocUnsafe(17 * n);
+class ByteReader {
+  at = 0;
+  constructor(readonly buf: Buffer) {}
+
+  varint(): number {
+    let v = 0, scale = 1, b: number;
+    do {
+      b = this.buf[this.at++]!;
+      v += (b & 127) * scale;
+      scale *= 128;
+    } while (b >= 128);
+    return v;
+  }
+  get done(): boolean { return this.at >= this.buf.length; }
+}
+
+const writer = new ByteWriter();
+
+/** A block's samples (`timestamps`: every sample's, as sent) and late decisions, packed. A chunk may
+ * have no rows (only late decisions); a key may appear in more than one chunk (a migrated row).
+ * A chunk with as many rows as the block has samples has them all (positions increase). */
+export function packBlock(timestamps: readonly string[], chunks: readonly VariableChunk[]): PackedBlock {
+  const w = writer;
+  w.at = 0;
+  w.reserve(1);
+  w.buf[w.at++] = FORMAT;
+  w.varint(timestamps.length);
+  writeTimestamps(w, timestamps);
+  w.varint(chunks.length);
+  for (const c of chunks) writeChunk(w, timestamps.length, c);
+  const samples = w.take();
+  for (const c of chunks) writeLate(w, c);
+  return { samples, late: w.at ? w.take() : null };
+}
+
+// Loops over samples in functions of their own with nothing after the loop (docs/traffic.md: V8
+// drops code compiled mid-loop at the first line after it).
+function writeTimestamps(w: ByteWriter, timestamps: readonly string[]): void {
+  for (let i = 0; i < timestamps.length; i++) writeTimestamp(w, i ? timestamps[i - 1]! : "", timestamps[i]!);
+}
+
+function writeChunk(w: ByteWriter, blockSize: number, c: VariableChunk): void {
+  const n = c.rows.length, sparse = n !== blockSize;
+  w.varint(c.key);
+  w.varint(n ? c.rows[0]!.seq : 0);
+  w.varint(n);
+  w.varint(sparse ? 1 : 0);
+  if (sparse) writePositions(w, c.positions);
+  w.reserve(17 * n);
+  writeRows(w.buf, w.at, c.rows);
+  w.at += 17 * n;
+}
+
+function writePositions(w: ByteWriter, positions: readonly number[]): void {
+  for (const p of positions) w.varint(p);
+}
+
+function writeLate(w: ByteWriter, c: VariableChunk): void {
+  for (const run of decisionRuns(c.late)) writeRun(w, c.key, run);
+}
+
+/** `t` as the code units it shares with `prev` at its start and end, and its own middle. */
+function writeTimestamp(w: ByteWriter, prev: string, t: string): void {
+  const shortest = Math.min(prev.length, t.length);
+  let p = 0, s = 0;
+  while (p < shortest && prev.charCodeAt(p) === t.charCodeAt(p)) p++;
+  while (s < shortest - p && prev.charCodeAt(prev.length - 1 - s) === t.charCodeAt(t.length - 1 - s)) s++;
+  w.varint(p);
+  w.varint(s);
+  w.varint(t.length - p - s);
+  for (let i = p; i < t.length - s; i++) w.varint(t.charCodeAt(i));
+}
+
+function writeRows(buf: Buffer, at: number, rows: readonly HistoryRow[]): void {
+  const n = rows.length;
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
-    data.writeDoubleLE(r.value, 8 * i);
-    data.writeDoubleLE(r.score ?? NaN, 8 * (n + i));
-    data[16 * n + i] = r.label ?? UNDECIDED;
+    buf.writeDoubleLE(r.value, at + 8 * i);
+    buf.writeDoubleLE(r.score ?? NaN, at + 8 * (n + i));
+    buf[at + 16 * n + i] = r.label ?? UNDECIDED;
   }
-  return data;
+}
+
+function writeRun(w: ByteWriter, key: number, run: readonly SampleDecision[]): void {
+  w.varint(key);
+  w.varint(run[0]!.seq);
+  w.varint(run.length);
+  w.reserve(9 * run.length);
+  writeDecisions(w.buf, w.at, run);
+  w.at += 9 * run.length;
+}
+
+function writeDecisions(buf: Buffer, at: number, run: readonly SampleDecision[]): void {
+  const n = run.length;
+  for (let i = 0; i < n; i++) {
+    buf.writeDoubleLE(run[i]!.score, at + 8 * i);
+    buf[at + 8 * n + i] = run[i]!.label;
+  }
 }
 
 /** Consecutive runs of the decisions by sample number; a sample decided twice keeps its last. */
@@ -110,28 +212,40 @@ function lastBySeq(decided: readonly SampleDecision[]): SampleDecision[] {
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-function packRun(run: readonly SampleDecision[]): Buffer {
-  const n = run.length, data = Buffer.allocUnsafe(9 * n);
-  for (let i = 0; i < n; i++) {
-    data.writeDoubleLE(run[i]!.score, 8 * i);
-    data[8 * n + i] = run[i]!.label;
-  }
-  return data;
+/** The block's timestamps, unpacked (they lead the `samples` blob); `r` is left after them. */
+function readTimestamps(r: ByteReader): string[] {
+  if (r.buf[r.at++] !== FORMAT) throw new Error(`history block of unknown format ${r.buf[r.at - 1]}`);
+  const stamps: string[] = [];
+  readTimestampsInto(r, r.varint(), stamps);
+  return stamps;
 }
 
-type VarEntry = [key: number, firstSeq: number, n: number, positions: number[] | null];
+function readTimestampsInto(r: ByteReader, n: number, stamps: string[]): void {
+  let prev = "";
+  for (let i = 0; i < n; i++) {
+    const p = r.varint(), s = r.varint(), m = r.varint();
+    let middle = "";
+    for (let k = 0; k < m; k++) middle += String.fromCharCode(r.varint());
+    prev = prev.slice(0, p) + middle + prev.slice(prev.length - s);
+    stamps.push(prev);
+  }
+}
 
 /** Variable `key`'s samples of a block row numbered after `afterSeq` whose time is at or after
  * `sinceMs`, appended to `out` up to `limit` rows in all. */
-export function unpackVariable(timestamps: string, vars: string, data: Buffer, key: number, afterSeq: number, sinceMs: number, out: HistoryRow[], limit: number): void {
-  let offset = 0;
-  for (const [k, firstSeq, n, positions] of JSON.parse(vars) as VarEntry[]) {
-    if (k === key && firstSeq + n - 1 > afterSeq) {
-      unpackRows(JSON.parse(timestamps) as string[], positions, firstSeq, n, data.subarray(offset, offset + 17 * n), afterSeq, sinceMs, out, limit);
-      return;
-    }
-    offset += 17 * n;
+export function unpackVariable(samples: Buffer, key: number, afterSeq: number, sinceMs: number, out: HistoryRow[], limit: number): void {
+  const r = new ByteReader(samples), stamps = readTimestamps(r);
+  for (let v = r.varint(); v > 0; v--) {
+    const k = r.varint(), firstSeq = r.varint(), n = r.varint(), sparse = r.varint() === 1;
+    const positions: number[] = [];
+    if (sparse) readPositions(r, n, positions);
+    if (k === key && firstSeq + n - 1 > afterSeq) unpackRows(stamps, sparse ? positions : null, firstSeq, n, samples.subarray(r.at, r.at + 17 * n), afterSeq, sinceMs, out, limit);
+    r.at += 17 * n;
   }
+}
+
+function readPositions(r: ByteReader, n: number, out: number[]): void {
+  for (let i = 0; i < n; i++) out.push(r.varint());
 }
 
 function unpackRows(stamps: string[], positions: number[] | null, firstSeq: number, n: number, data: Buffer, afterSeq: number, sinceMs: number, out: HistoryRow[], limit: number): void {
@@ -146,13 +260,18 @@ function unpackRows(stamps: string[], positions: number[] | null, firstSeq: numb
   }
 }
 
-/** Applies a block row's late decisions on variable `key` to those of `rows` (by sample number) they cover. */
-export function applyLate(late: string, lateData: Buffer, key: number, rows: ReadonlyMap<number, HistoryRow>): void {
-  let offset = 0;
-  for (const [k, firstSeq, n] of JSON.parse(late) as Array<[number, number, number]>) {
-    if (k === key) applyRun(rows, firstSeq, n, lateData.subarray(offset, offset + 9 * n));
-    offset += 9 * n;
+function forEachRun(late: Buffer, fn: (key: number, firstSeq: number, n: number, data: Buffer) => void): void {
+  const r = new ByteReader(late);
+  while (!r.done) {
+    const key = r.varint(), firstSeq = r.varint(), n = r.varint();
+    fn(key, firstSeq, n, late.subarray(r.at, r.at + 9 * n));
+    r.at += 9 * n;
   }
+}
+
+/** Applies a block row's late decisions on variable `key` to those of `rows` (by sample number) they cover. */
+export function applyLate(late: Buffer, key: number, rows: ReadonlyMap<number, HistoryRow>): void {
+  forEachRun(late, (k, firstSeq, n, data) => { if (k === key) applyRun(rows, firstSeq, n, data); });
 }
 
 function applyRun(rows: ReadonlyMap<number, HistoryRow>, firstSeq: number, n: number, data: Buffer): void {

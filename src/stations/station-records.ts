@@ -2,10 +2,11 @@
 // station store's SQLite file and written in the block's own transaction: each variable's recent
 // history (value, score, label per sample), the station's events (drift tests, retrains, outliers,
 // maintenance actions) and its maintenance windows. Tables of their own, created if missing, so a
-// data dir of an earlier release opens unchanged (one whose history is a row per sample is
-// migrated at open, below).
+// data dir of an earlier release opens unchanged (an earlier history format is migrated at open,
+// ./history-migration.ts).
 import type { SqliteDatabase } from "../runtime/sqlite";
 import { applyLate, packBlock, unpackVariable, type HistoryRow, type VariableChunk } from "./history-chunks";
+import { migrateHistory } from "./history-migration";
 
 export type { HistoryRow, SampleDecision, VariableChunk } from "./history-chunks";
 
@@ -36,27 +37,26 @@ export interface MaintenanceRow {
 
 const SCHEMA = `
 -- History, packed (./history-chunks.ts), see docs/stations.md § History, events and maintenance windows
--- One row per block of a station (all its variables, each by a small integer key),
--- appended at the end of the table; upto is the number of the station's samples with history up
--- to the block's end, which orders a station's rows and drives retention by count.
+-- One row per block of a station (all its variables, each by a small integer key from history_keys).
+-- The row's id is the station's key (history_stations) * 2^40 + upto, upto being the number of the
+-- station's samples with history up to the block's end: one B-tree orders a station's rows, finds
+-- them by range and drives retention by count, with no separate index to update per block.
 CREATE TABLE IF NOT EXISTS history_keys (
   key INTEGER PRIMARY KEY,
   station_id TEXT NOT NULL,
   variable TEXT NOT NULL,
   UNIQUE (station_id, variable)
 );
-CREATE TABLE IF NOT EXISTS history_blocks (
-  id INTEGER PRIMARY KEY,
-  station_id TEXT NOT NULL,
-  upto INTEGER NOT NULL,
-  max_ms INTEGER NOT NULL,
-  timestamps TEXT NOT NULL,
-  vars TEXT NOT NULL,
-  data BLOB NOT NULL,
-  late TEXT,
-  late_data BLOB
+CREATE TABLE IF NOT EXISTS history_stations (
+  key INTEGER PRIMARY KEY,
+  station_id TEXT NOT NULL UNIQUE
 );
-CREATE INDEX IF NOT EXISTS history_blocks_by_station ON history_blocks(station_id, upto);
+CREATE TABLE IF NOT EXISTS block_history (
+  id INTEGER PRIMARY KEY,
+  max_ms INTEGER NOT NULL,
+  samples BLOB NOT NULL,
+  late BLOB
+);
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   station_id TEXT NOT NULL,
@@ -82,11 +82,14 @@ CREATE TABLE IF NOT EXISTS maintenance (
 CREATE INDEX IF NOT EXISTS maintenance_by_station ON maintenance(station_id, from_ms);
 `;
 
-/** Samples per chunk when rows of the per-sample history are migrated. */
-const MIGRATED_CHUNK = 64;
+/** A history row's id: its station's key above UPTO_BITS bits of `upto` (2^40: ~10^12 samples per
+ * station); keys up to MAX_STATION_KEY keep ids within SQLite's signed 64 bits. */
+const UPTO_BITS = 40, UPTO_MASK = 2 ** UPTO_BITS - 1, MAX_STATION_KEY = 2 ** (63 - UPTO_BITS) - 1;
 
 export class StationRecords {
   private readonly st;
+  /** Stations' history keys read from the table (the block path's one lookup per block saved). */
+  private readonly stationKeys = new Map<string, number>();
 
   constructor(db: SqliteDatabase) {
     db.exec(SCHEMA);
@@ -94,15 +97,22 @@ export class StationRecords {
       historyKeys: db.prepare("SELECT variable, key FROM history_keys WHERE station_id = ?"),
       historyKey: db.prepare("SELECT key FROM history_keys WHERE station_id = ? AND variable = ?").pluck(),
       newHistoryKey: db.prepare("INSERT INTO history_keys (station_id, variable) VALUES (?, ?) RETURNING key").pluck(),
-      historyUpto: db.prepare("SELECT MAX(upto) FROM history_blocks WHERE station_id = ?").pluck(),
-      insertBlock: db.prepare(`INSERT INTO history_blocks (station_id, upto, max_ms, timestamps, vars, data, late, late_data)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      trimHistory: db.prepare("DELETE FROM history_blocks WHERE station_id = ? AND upto <= ?"),
-      blocks: db.prepare("SELECT timestamps, vars, data FROM history_blocks WHERE station_id = ? AND max_ms >= ? ORDER BY upto, id"),
+      stationKey: db.prepare("SELECT key FROM history_stations WHERE station_id = ?").pluck(),
+      newStationKey: db.prepare("INSERT INTO history_stations (station_id) VALUES (?) RETURNING key").pluck(),
+      // the smallest key not in use (keys are taken as the largest + 1, so this runs only once they reach the limit)
+      freeStationKey: db.prepare(`SELECT MIN(key) FROM (SELECT 1 AS key UNION ALL SELECT key + 1 FROM history_stations)
+        WHERE key NOT IN (SELECT key FROM history_stations)`).pluck(),
+      putStationKey: db.prepare("INSERT INTO history_stations (key, station_id) VALUES (?, ?)"),
+      // ids of station key k: (k << UPTO_BITS) | upto, upto >= 1 (bound parameters are REAL; the bit operators make integers)
+      historyUpto: db.prepare(`SELECT MAX(id) & ${UPTO_MASK} FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK})`).pluck(),
+      insertBlock: db.prepare(`INSERT INTO block_history (id, max_ms, samples, late) VALUES ((? << ${UPTO_BITS}) | ?, ?, ?, ?)`),
+      trimHistory: db.prepare(`DELETE FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ?)`),
+      blocks: db.prepare(`SELECT samples FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) AND max_ms >= ? ORDER BY id`).pluck(),
       // in the order made, so a sample decided twice ends with its last decision
-      lateDecisions: db.prepare("SELECT late, late_data FROM history_blocks WHERE station_id = ? AND late IS NOT NULL ORDER BY upto, id"),
+      lateDecisions: db.prepare(`SELECT late FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) AND late IS NOT NULL ORDER BY id`).pluck(),
       deleteKey: db.prepare("DELETE FROM history_keys WHERE key = ?"),
-      deleteStationHistory: db.prepare("DELETE FROM history_blocks WHERE station_id = ?"),
+      deleteStationHistory: db.prepare(`DELETE FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK})`),
+      deleteStationKey: db.prepare("DELETE FROM history_stations WHERE key = ?"),
       deleteStationKeys: db.prepare("DELETE FROM history_keys WHERE station_id = ?"),
       insertEvent: db.prepare("INSERT INTO events (station_id, kind, variable, timestamp, time_ms, recorded_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       events: db.prepare(`SELECT id, kind, variable, timestamp, time_ms, recorded_ms, detail FROM events
@@ -118,7 +128,7 @@ export class StationRecords {
       pruneWindows: db.prepare("DELETE FROM maintenance WHERE to_ms < @before AND created_ms < @before"),
       deleteStationWindows: db.prepare("DELETE FROM maintenance WHERE station_id = ?"),
     };
-    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history'").get()) db.transaction(() => this.migrateRowHistory(db)).immediate();
+    migrateHistory(db, (stationId, upto, timestamps, maxMs, chunks) => this.insertHistory(stationId, upto, timestamps, maxMs, chunks));
   }
 
   /** The station's variables that have a history, with their keys. */
@@ -128,29 +138,55 @@ export class StationRecords {
   /** A key for a variable that has none yet. */
   newHistoryKey(stationId: string, variable: string): number { return this.st.newHistoryKey.get(stationId, variable) as number; }
   /** The `upto` of the station's last history row (0: none). */
-  historyUpto(stationId: string): number { return (this.st.historyUpto.get(stationId) as number | null) ?? 0; }
+  historyUpto(stationId: string): number {
+    const key = this.st.stationKey.get(stationId) as number | undefined;
+    return key === undefined ? 0 : ((this.st.historyUpto.get(key, key) as number | null) ?? 0);
+  }
 
   /** One block's history: its samples' timestamps and, per variable, its samples with the
    * decisions made in this block. `upto` must exceed the station's last row's by the block's size. */
   insertHistory(stationId: string, upto: number, timestamps: readonly string[], maxMs: number, chunks: readonly VariableChunk[]): void {
-    const p = packBlock(timestamps.length, chunks);
-    this.st.insertBlock.run(stationId, upto, maxMs, JSON.stringify(timestamps), p.vars, p.data, p.late, p.lateData);
+    if (upto > UPTO_MASK) throw new Error(`station ${JSON.stringify(stationId)} has more than 2^${UPTO_BITS} samples of history`);
+    const p = packBlock(timestamps, chunks);
+    this.st.insertBlock.run(this.stationKey(stationId), upto, maxMs, p.samples, p.late);
   }
   /** Retention by count: drops the station's rows whose `upto` is at most `upto`. */
-  trimHistory(stationId: string, upto: number): void { this.st.trimHistory.run(stationId, upto); }
+  trimHistory(stationId: string, upto: number): void {
+    const key = this.st.stationKey.get(stationId) as number | undefined;
+    if (key !== undefined) this.st.trimHistory.run(key, key, Math.min(upto, UPTO_MASK));
+  }
   /** Samples after `afterSeq` whose time is at or after `sinceMs`, oldest first, up to `limit`. */
   history(stationId: string, variable: string, afterSeq: number, sinceMs: number, limit: number): HistoryRow[] {
-    const key = this.st.historyKey.get(stationId, variable) as number | undefined;
+    const key = this.st.historyKey.get(stationId, variable) as number | undefined, station = this.st.stationKey.get(stationId) as number | undefined;
     const rows: HistoryRow[] = [];
-    if (key === undefined) return rows;
-    for (const b of this.st.blocks.iterate(stationId, sinceMs) as Iterable<{ timestamps: string; vars: string; data: Buffer }>) {
-      unpackVariable(b.timestamps, b.vars, b.data, key, afterSeq, sinceMs, rows, limit);
+    if (key === undefined || station === undefined) return rows;
+    for (const samples of this.st.blocks.iterate(station, station, sinceMs) as Iterable<Buffer>) {
+      unpackVariable(samples, key, afterSeq, sinceMs, rows, limit);
       if (rows.length >= limit) break;
     }
     if (rows.length === 0) return rows;
     const bySeq = new Map(rows.map((r) => [r.seq, r]));
-    for (const l of this.st.lateDecisions.iterate(stationId) as Iterable<{ late: string; late_data: Buffer }>) applyLate(l.late, l.late_data, key, bySeq);
+    for (const late of this.st.lateDecisions.iterate(station, station) as Iterable<Buffer>) applyLate(late, key, bySeq);
     return rows;
+  }
+  /** The station's key for its history rows, taken when it has none. Only keys read back are
+   * remembered: a key taken in this transaction goes if it rolls back. */
+  private stationKey(stationId: string): number {
+    const known = this.stationKeys.get(stationId);
+    if (known !== undefined) return known;
+    const key = this.st.stationKey.get(stationId) as number | undefined;
+    if (key !== undefined) {
+      this.stationKeys.set(stationId, key);
+      return key;
+    }
+    const taken = this.st.newStationKey.get(stationId) as number;
+    if (taken <= MAX_STATION_KEY) return taken;
+    // more than 2^23 - 1 stations ever had history: reuse a key no station holds any longer
+    this.st.deleteStationKey.run(taken);
+    const free = this.st.freeStationKey.get() as number;
+    if (free > MAX_STATION_KEY) throw new Error(`no history key left for station ${JSON.stringify(stationId)}: ${MAX_STATION_KEY} stations have history`);
+    this.st.putStationKey.run(free, stationId);
+    return free;
   }
   /** The variable's history is no longer reachable (its rows go with retention); a new key for the
    * same name starts afresh. */
@@ -183,41 +219,13 @@ export class StationRecords {
     this.st.pruneWindows.run({ before: beforeMs });
   }
 
-  /** A data dir written before the packed history (a `history` table of one row per sample, the
-   * releases of 2026-12-06): each variable's rows become block rows of up to MIGRATED_CHUNK
-   * consecutive samples, with their decisions; the old table goes. */
-  private migrateRowHistory(db: SqliteDatabase): void {
-    // in pages: a statement cannot write while another iterates on the connection
-    const page = db.prepare(`SELECT station_id, variable, seq, timestamp, time_ms, value, score, label FROM history
-      WHERE (station_id, variable, seq) > (?, ?, ?) ORDER BY station_id, variable, seq LIMIT 10000`);
-    let chunk: HistoryRow[] = [], station = "", variable = "", key = 0, after: unknown[] = ["", "", 0];
-    // each chunk a row of its own; `upto` its last sample number (as if every sample of the station
-    // had every variable, which the per-sample table did not record)
-    const flush = () => {
-      if (chunk.length === 0) return;
-      const maxMs = Math.max(...chunk.map((r) => r.time_ms));
-      this.insertHistory(station, chunk[chunk.length - 1]!.seq, chunk.map((r) => r.timestamp), maxMs, [{ key, rows: chunk, positions: chunk.map((_, i) => i), late: [] }]);
-      chunk = [];
-    };
-    for (let rows; (rows = page.all(...after) as Array<HistoryRow & { station_id: string; variable: string }>).length; ) {
-      for (const r of rows) {
-        if (r.station_id !== station || r.variable !== variable) {
-          flush();
-          station = r.station_id;
-          variable = r.variable;
-          key = this.newHistoryKey(station, variable);
-        } else if (chunk.length === MIGRATED_CHUNK || r.seq !== chunk[chunk.length - 1]!.seq + 1) flush();
-        chunk.push({ seq: r.seq, timestamp: r.timestamp, time_ms: r.time_ms, value: r.value, score: r.score, label: r.label });
-      }
-      const last = rows[rows.length - 1]!;
-      after = [last.station_id, last.variable, last.seq];
-    }
-    flush();
-    db.exec("DROP TABLE history");
-  }
-
   deleteStation(stationId: string): void {
-    this.st.deleteStationHistory.run(stationId);
+    this.stationKeys.delete(stationId);
+    const key = this.st.stationKey.get(stationId) as number | undefined;
+    if (key !== undefined) {
+      this.st.deleteStationHistory.run(key, key);
+      this.st.deleteStationKey.run(key);
+    }
     this.st.deleteStationKeys.run(stationId);
     this.st.deleteStationEvents.run(stationId);
     this.st.deleteStationWindows.run(stationId);
