@@ -27,7 +27,6 @@ export class OutboxSenderThread {
   private fallback?: OutboxSender;
   private wakeQueued = false;
   private closing?: Promise<void>;
-  private closed = false;
 
   constructor(private readonly o: OutboxThreadOptions) {}
 
@@ -57,7 +56,6 @@ export class OutboxSenderThread {
    * closes its connection; a thread that does not end within the delivery timeout and a grace
    * period is terminated (its undeleted deliveries are sent again next run). */
   close(): Promise<void> {
-    this.closed = true;
     if (this.fallback) return this.fallback.close();
     const w = this.worker;
     this.worker = undefined;
@@ -86,7 +84,7 @@ export class OutboxSenderThread {
   }
 
   private fallBack(e: Error): void {
-    if (this.fallback || this.closed) return; // a thread that fails while closing is just gone
+    if (this.fallback) return;
     this.o.log.warn({ error: e.message }, "outbox sender thread unavailable; deliveries run on the main thread");
     void this.worker?.terminate();
     this.worker = undefined;
