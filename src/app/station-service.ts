@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
 import { consoleOptions } from "./console-files";
 import { OutboxSender } from "../stations/outbox-sender";
-import { OutboxSenderThread } from "../stations/outbox-thread";
 import { withoutCredentials } from "../runtime/url-credentials";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
@@ -41,12 +40,9 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
-  // deliveries in a thread of their own, with its own connection to the store
-  const delivery = { endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms };
-  const sender = endpoint === "" ? undefined : new OutboxSenderThread({
-    ...delivery, file: store.db.name, synchronous: cfg.sqlite_synchronous, log: deps.log,
-    onAttempts: (outcome, n) => metrics.deliveries.inc({ outcome }, n),
-    inProcess: () => new OutboxSender({ ...delivery, store, log: deps.log, onAttempt: (outcome) => metrics.deliveries.inc({ outcome }) }),
+  const sender = endpoint === "" ? undefined : new OutboxSender({
+    store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
+    onAttempt: (outcome) => metrics.deliveries.inc({ outcome }),
   });
   const prune = () => {
     const now = Date.now();
