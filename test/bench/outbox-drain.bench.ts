@@ -1,5 +1,5 @@
-// The outbox sender's own cost (issue 17 part 2): OutboxSender (the loop that runs in the
-// sender's thread, src/stations/outbox-sender.ts) draining OUTBOX_DRAIN_ENTRIES (default 10,000)
+// The outbox sender's own cost (issue 17 part 2): OutboxSender (the service's delivery loop,
+// src/stations/outbox-sender.ts) draining OUTBOX_DRAIN_ENTRIES (default 10,000)
 // queued entries of 50 stations from a real SQLite file to the loopback sink of ./sink-process.ts
 // in another process. CPU time of this process per delivery (the sender's: it depends little on
 // the machine's load) and the wall-clock rate; medians of OUTBOX_DRAIN_RUNS (default 3) runs.
