@@ -80,6 +80,10 @@ export async function until<T>(what: string, timeoutMs: number, f: () => Promise
 
 export const health = async (box: RunningService) => (await fetch(`${box.trafficUrl}/health`)).json() as Promise<any>;
 /** The version of `orig` the box says it installed from S3 (/health), undefined before the first. */
+/** Waits until every box's /health says ok (after Redis or S3 came back). */
+export const untilHealthOk = (boxes: RunningService[]) =>
+  until("/health ok again on every box", 20_000, async () => ((await Promise.all(boxes.map(health))).every((x) => x.status === "ok") ? true : undefined));
+
 export const versionOf = async (box: RunningService) => (await health(box)).cluster?.s3?.versions?.[MODEL] as number | undefined;
 /** What the box serves as `orig` (GET /api/v1/models reads the model files in place). */
 export async function servedModel(box: RunningService): Promise<{ avg_loss: number; std_loss: number } | undefined> {

@@ -15,7 +15,7 @@ import type { RunningService } from "../support/service-process";
 import { redisMissing } from "../support/cluster-servers";
 import {
   clusterIni, clusterStory, completeVersions, detectStatus, firstAnswered, health, initialAvgLoss, loggedBy, sampleBoxes, secretsShown,
-  startBoxes, startServers, until,
+  startBoxes, startServers, until, untilHealthOk,
 } from "./box-cluster";
 
 const missing = redisMissing();
@@ -84,7 +84,7 @@ if (!missing) test("kill -9 of the training box: another box trains that tick, n
     console.log(`S3 stopped: ${degraded[0].cluster.s3.error}`);
     assert.equal(await Promise.all(left.map(detectStatus)), [200, 200], "both still serve outliers with the model");
     await servers.s3.start();
-    await until("/health ok again", 20_000, async () => ((await Promise.all(left.map(health))).every((x) => x.status === "ok") ? true : undefined));
+    await untilHealthOk(left);
 
     for (const box of left) assert.equal(await secretsShown(box), [], "no secret in the log, /health or /metrics");
   } catch (e) {

@@ -12,7 +12,7 @@ import type { RunningService } from "../support/service-process";
 import { redisMissing } from "../support/cluster-servers";
 import {
   MODEL, clusterIni, clusterStory, completeVersions, currentVersion, detectStatus, firstAnswered, health, initialAvgLoss, loggedBy, sampleBoxes, secretsShown,
-  startBoxes, startServers, until, versionOf, type LogLine,
+  startBoxes, startServers, until, untilHealthOk, versionOf, type LogLine,
 } from "./box-cluster";
 
 const missing = redisMissing();
@@ -105,7 +105,7 @@ if (!missing) test("three boxes, five ticks: five trainings in all, every box on
     console.log(`rollback ${back.from} -> ${back.to} answered by every box ${Date.now() - rolledAt} ms after it was made`);
     assert.ok(Date.now() - rolledAt <= SYNC_S * 1000 + INSTALL_SLACK_MS + 500, "the rollback reached every box within one poll interval");
     await servers.redis.start();
-    await until("/health ok again on every box", 20_000, async () => ((await Promise.all(boxes.map(health))).every((x) => x.status === "ok") ? true : undefined));
+    await untilHealthOk(boxes);
 
     for (const box of boxes) assert.equal(await secretsShown(box), [], "no secret in the log, /health or /metrics");
   } catch (e) {
