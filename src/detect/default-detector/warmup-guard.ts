@@ -26,6 +26,27 @@ function median(sorted: Float64Array): number {
   return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
+/** |v[i] - med| of the sorted v, sorted: the deviations fall to the left of the median and rise to
+ * its right, so the two runs are merged (the same array as sorting them, without the sort that
+ * was most of the guard's time: it scores ~200 rows of every traffic request). NaN in v (sorted
+ * last) takes the sort. */
+function sortedDeviations(v: Float64Array, med: number): Float64Array {
+  const n = v.length, out = new Float64Array(n);
+  if (Number.isNaN(v[n - 1]) || Number.isNaN(med)) {
+    for (let i = 0; i < n; i++) out[i] = Math.abs(v[i] - med);
+    return out.sort();
+  }
+  let right = 0;
+  while (right < n && v[right] < med) right++;
+  let left = right - 1;
+  for (let k = 0; k < n; k++) {
+    // med - v[left] is exactly |v[left] - med| (IEEE subtraction is sign-symmetric)
+    if (right >= n || (left >= 0 && med - v[left] < v[right] - med)) out[k] = med - v[left--];
+    else out[k] = Math.abs(v[right++] - med);
+  }
+  return out;
+}
+
 /** |x - median(recent)| in robust standard deviations of `recent` (1.4826 MAD, or sqrt(pi / 2) times
  * the mean absolute deviation when the MAD is 0); Infinity when the recent values are all equal and
  * x differs from them, 0 when it does not (or with fewer than 3 values). */
@@ -33,8 +54,8 @@ export function robustZ(recent: readonly number[], x: number): number {
   if (recent.length < 3) return 0;
   const v = Float64Array.from(recent).sort();
   const med = median(v);
-  for (let i = 0; i < v.length; i++) v[i] = Math.abs(v[i] - med);
-  const sd = MAD_TO_SD * median(v.sort()) || MEAN_AD_TO_SD * mean(v);
+  const deviations = sortedDeviations(v, med);
+  const sd = MAD_TO_SD * median(deviations) || MEAN_AD_TO_SD * mean(deviations);
   const d = Math.abs(x - med);
   if (sd > 0) return d / sd;
   return d > 0 ? Infinity : 0;
