@@ -216,6 +216,7 @@ function lastFedRow(kept: Float64Array, times: Float64Array): number {
  * row without one is left NaN and marked `decided`, like the fresh ones. Returns the newest time
  * fed. */
 function sortRows(h: SeriesHistory, times: Float64Array, scores: Float64Array, flags: Uint8Array, fresh: Uint8Array, decided: Uint8Array): number {
+  if (h.lastMs === -Infinity) return markFresh(times, 0, -Infinity, fresh, decided); // nothing fed yet: every row is fresh
   const lastFed = lastFedRow(h.times, times);
   const boundary = lastFed >= 0 ? lastFed : lastNotNewer(times, h.lastMs);
   copyStored(h.times, h.scores, h.flags, times, boundary, lastFed >= 0, scores, flags, decided);
@@ -273,6 +274,10 @@ export interface JudgeOptions {
   rehearsed?: number;
   /** Epoch ms of the timestamps when the caller has read them (epochMs); else they are read here. */
   times?: Float64Array;
+  /** The caller discards the returned history (a request judged from scratch without a series
+   * name): its kept decisions are then not updated (a week of rows copied for nothing). Such a
+   * history must not be stored. */
+  discardHistory?: boolean;
 }
 
 /** Scores and decisions for every row of a window (rows in time order, as Druid answers), from
@@ -293,6 +298,6 @@ export function judgeSeries(values: ArrayLike<number>, timestamps: readonly stri
   capDecided(decided, scores, flags, opts.cap, z, standIn);
   roundScores(decided, scores);
   const fed = freshCount(fresh);
-  Object.assign(h, keptDecisions(h, times, fresh, scores, flags, fed));
+  if (!opts.discardHistory) Object.assign(h, keptDecisions(h, times, fresh, scores, flags, fed));
   return { scores, anomalous: Array.from(flags, (f) => f === 1), history: h, fed };
 }

@@ -55,7 +55,7 @@ export class SeriesMemory {
  * the caller has read them. */
 export function judgeRemembered(model: ShallowModel, memory: SeriesMemory | undefined, key: string | undefined,
   values: ArrayLike<number>, timestamps: readonly string[], times?: Float64Array): ShallowDecision {
-  if (!memory || key === undefined) return model.judge(values, timestamps, undefined, times);
+  if (!memory || key === undefined) return model.judge(values, timestamps, undefined, times, true);
   const history = memory.recall(key);
   const decision = model.judge(values, timestamps, history, times);
   // No row fed: nothing was decided anew, the stored text stands.
