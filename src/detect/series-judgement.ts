@@ -25,6 +25,7 @@
 import { epochMs } from "./iso-time";
 import { ModelInputError } from "./model-catalog";
 import { normalSf } from "./normal";
+import { hasNaN } from "./percentile";
 import { DefaultDetectorPipeline } from "./default-detector/default-pipeline";
 import { DEFAULT_LEARNING_ROWS } from "./default-detector/detector-core";
 
@@ -262,6 +263,14 @@ function residualDecisions(scores: Float64Array, flags: Uint8Array, z: Float64Ar
   }
 }
 
+/** flags[i] === 1 of every row (a loop: Array.from over a typed array iterates it, an object per
+ * row). */
+function flagsAsBooleans(flags: Uint8Array): boolean[] {
+  const out = new Array<boolean>(flags.length);
+  for (let i = 0; i < flags.length; i++) out[i] = flags[i] === 1;
+  return out;
+}
+
 export interface JudgeOptions {
   /** Residual-test scores above this are anomalous ([ShallowOutliers] sensitivity). */
   sensitivity: number;
@@ -293,11 +302,11 @@ export function judgeSeries(values: ArrayLike<number>, timestamps: readonly stri
   h.lastMs = sortRows(h, times, scores, flags, fresh, decided);
   const standIn = new Uint8Array(n);
   judgeFresh(h, values, times, fresh, scores, flags, standIn, fromScratch ? opts.rehearsed ?? REHEARSED_FRACTION : 0);
-  const z = scores.some(Number.isNaN) ? opts.residualZ() : undefined;
+  const z = hasNaN(scores) ? opts.residualZ() : undefined;
   if (z) residualDecisions(scores, flags, z, opts.sensitivity, standIn);
   capDecided(decided, scores, flags, opts.cap, z, standIn);
   roundScores(decided, scores);
   const fed = freshCount(fresh);
   if (!opts.discardHistory) Object.assign(h, keptDecisions(h, times, fresh, scores, flags, fed));
-  return { scores, anomalous: Array.from(flags, (f) => f === 1), history: h, fed };
+  return { scores, anomalous: flagsAsBooleans(flags), history: h, fed };
 }

@@ -75,7 +75,7 @@ export function locallyDetrended(r: Float64Array): Float64Array {
   const n = r.length, out = new Float64Array(n), w = new Float64Array(2 * LOCAL_HALF_WIDTH);
   if (n === 1) return out;
   const H = LOCAL_HALF_WIDTH, width = 2 * H + 1;
-  if (n < width || !r.every(Number.isFinite)) { // the sliding window finds values by equality
+  if (n < width || !allFinite(r)) { // the sliding window finds values by equality
     for (let i = 0; i < n; i++) out[i] = r[i]! - neighbourMedian(r, i, w);
     return out;
   }
@@ -103,6 +103,12 @@ export function locallyDetrended(r: Float64Array): Float64Array {
     out[i] = self - (a + b) / 2;
   }
   return out;
+}
+
+/** Whether every value is finite (a loop: `every(Number.isFinite)` boxes each value for the call). */
+function allFinite(r: Float64Array): boolean {
+  for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i])) return false;
+  return true;
 }
 
 /** Inserts v into the sorted w[0..m). */
