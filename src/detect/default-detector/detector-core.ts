@@ -144,7 +144,7 @@ export function coreStep(s: CoreState, value: number, time: number, p: DetectorP
   const novelty = likelihoodStep(s.noveltyLikelihood, noveltyStep(s.novelty, x, p.novelty), p.noveltyLikelihood);
   const seasonal = likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood);
   varianceRatioStep(s.walk, x, p.walk);
-  const [z0, z1] = p.walk.walkZ;
+  const z0 = p.walk.walkZ[0], z1 = p.walk.walkZ[1]; // not destructured: that iterates the array, objects per row
   // the novelty term fades out while the series looks like a random walk (docs/quality.md)
   const notWalk = Math.min(1, Math.max(0, (Math.abs(randomWalkZ(s.walk, p.walk)) - z0) / (z1 - z0)));
   const seasonalOn = s.seasonal.scale < p.seasonalGate * s.shift.scale;
