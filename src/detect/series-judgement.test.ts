@@ -191,4 +191,15 @@ test("the detector's scoreAt/learned/isOutlier (used here) give what update() gi
   assert.equal(b.toJSON(), a.toJSON());
 });
 
+test("a discarded history: the same decisions, the kept decisions not built", () => {
+  const { timestamps, values } = series(1500, 3);
+  const kept = judgeSeries(values, timestamps, zeros(values.length));
+  const discarded = judgeSeries(values, timestamps, { ...zeros(values.length), discardHistory: true });
+  assert.equal([...discarded.scores], [...kept.scores]);
+  assert.equal(discarded.anomalous, kept.anomalous);
+  assert.is(discarded.fed, kept.fed);
+  assert.is(kept.history.times.length, values.length);
+  assert.is(discarded.history.times.length, 0);
+});
+
 test.run();
