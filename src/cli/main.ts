@@ -5,6 +5,9 @@ import { EXIT_DATA_DIR, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import { UsageError } from "./command";
 import { ConfigError, loadConfig } from "../config";
 import { DataDirError } from "../runtime/data-dir";
+import { childRole } from "../runtime/child-process";
+import { OUTBOX_SENDER_ROLE } from "../stations/outbox-process";
+import { runOutboxSenderProcess } from "../stations/outbox-process-main";
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -45,6 +48,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function run(): void {
+  // this program started again by itself as a child process (src/runtime/child-process.ts)
+  const role = childRole();
+  if (role === OUTBOX_SENDER_ROLE) return runOutboxSenderProcess();
+  if (role !== undefined) throw new Error(`unknown child process role '${role}'`);
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e) => { console.error(e); process.exitCode = EXIT_FAILURE; },
