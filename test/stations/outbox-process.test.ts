@@ -4,45 +4,15 @@
 // killed with -9 (its IPC channel closes).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { alive, descendants, isOutboxSender } from "../support/process-tree";
 import { startService, type RunningService } from "../support/service-process";
 import { Downstream } from "./downstream";
 import { blockBody, postJson } from "./stream";
 
 const CONFIG = "[Stations]\ndefault_pipeline = kalman-batch\n";
 
-/** pid -> [parent pid, state] of every process. */
-function processTable(): Map<number, [number, string]> {
-  const table = new Map<number, [number, string]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      table.set(Number(name), [Number(ppid), state!]);
-    } catch { /* ended meanwhile */ }
-  }
-  return table;
-}
-
-/** The running (not zombie) outbox sender processes below `root`. */
-function senders(root: number): number[] {
-  const table = processTable();
-  const below = (pid: number): boolean => {
-    for (let p = table.get(pid)?.[0]; p !== undefined && p > 1; p = table.get(p)?.[0]) if (p === root) return true;
-    return false;
-  };
-  return [...table].filter(([pid, [, state]]) => state !== "Z" && below(pid) && isSender(pid)).map(([pid]) => pid);
-}
-
-function isSender(pid: number): boolean {
-  try { return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes("RB_AIOUTLIERS_CHILD=outbox-sender"); } catch { return false; }
-}
-
-function alive(pid: number): boolean {
-  const state = processTable().get(pid)?.[1];
-  return state !== undefined && state !== "Z";
-}
+/** The running outbox sender processes below `root`. */
+const senders = (root: number) => descendants(root).filter(isOutboxSender);
 
 async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
