@@ -6,8 +6,7 @@ import { UsageError } from "./command";
 import { ConfigError, loadConfig } from "../config";
 import { DataDirError } from "../runtime/data-dir";
 import { childRole } from "../runtime/child-process";
-import { OUTBOX_SENDER_ROLE } from "../stations/outbox-process";
-import { runOutboxSenderProcess } from "../stations/outbox-process-main";
+import { runChildRole } from "./child-roles";
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -50,8 +49,7 @@ export async function main(argv: string[]): Promise<number> {
 function run(): void {
   // this program started again by itself as a child process (src/runtime/child-process.ts)
   const role = childRole();
-  if (role === OUTBOX_SENDER_ROLE) return runOutboxSenderProcess();
-  if (role !== undefined) throw new Error(`unknown child process role '${role}'`);
+  if (role !== undefined) return runChildRole(role);
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e) => { console.error(e); process.exitCode = EXIT_FAILURE; },

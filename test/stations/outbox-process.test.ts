@@ -14,7 +14,7 @@ const CONFIG = "[Stations]\ndefault_pipeline = kalman-batch\n";
 /** The running outbox sender processes below `root`. */
 const senders = (root: number) => descendants(root).filter(isOutboxSender);
 
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
+async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!ok()) {
     assert.ok(Date.now() < deadline, `timed out waiting: ${what}`);
@@ -46,7 +46,7 @@ test("deliveries come from a child process that is restarted when it dies and en
 
     const second = senders(svc.child.pid!)[0]!;
     await svc.kill9();
-    await until("the sender ends with its service", () => !alive(second), 5_000);
+    await until("the sender ends with its service", () => !alive(second), 10_000);
   } finally {
     await svc.stop();
     await down.close();
