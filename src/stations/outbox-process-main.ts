@@ -13,6 +13,8 @@ const ORPHAN_GRACE_MS = 500;
 
 export function runOutboxSenderProcess(): void {
   if (process.send === undefined) throw new Error("the outbox sender process needs an IPC channel to its parent");
+  // the parent died while this process was loading: its "disconnect" came before any listener
+  if (!process.connected) process.exit(0);
   let sender: OutboxSender | undefined;
   let store: StationStore | undefined;
   let ending: Promise<void> | undefined;
@@ -22,7 +24,7 @@ export function runOutboxSenderProcess(): void {
     if (counts.size > 0) send({ attempts: [...counts] });
     counts.clear();
   };
-  const countTimer = setInterval(sendCounts, ATTEMPTS_MS);
+  const countTimer = setInterval(sendCounts, ATTEMPTS_MS).unref(); // never what keeps the process alive
   const log: SenderLog = {
     info: (fields, msg) => send({ log: { level: "info", fields, msg } }),
     warn: (fields, msg) => send({ log: { level: "warn", fields, msg } }),
