@@ -1,12 +1,12 @@
 // The station half of the service (docs/design.md § Station API; docs/stations.md), wired: the
-// SQLite store in the data dir, the registry of live pipelines, the outbox sender, the hourly
+// SQLite store in the data dir, the registry of live pipelines, the outbox sender's process, the hourly
 // pruning of reported outliers, events and ended maintenance windows, and the station API's routes
 // over them.
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createStationApp } from "../http/station-app";
 import { consoleOptions } from "./console-files";
-import { OutboxSender } from "../stations/outbox-sender";
+import { OutboxProcess } from "../stations/outbox-process";
 import { withoutCredentials } from "../runtime/url-credentials";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
@@ -22,7 +22,8 @@ export const STATIONS_DB = "stations.sqlite";
 
 export async function createStationService(deps: ServiceDeps): Promise<Service> {
   const cfg = deps.config.Stations;
-  const store = new StationStore(join(deps.config.Paths.data_dir, STATIONS_DB), { synchronous: cfg.sqlite_synchronous });
+  const dbFile = join(deps.config.Paths.data_dir, STATIONS_DB);
+  const store = new StationStore(dbFile, { synchronous: cfg.sqlite_synchronous });
   // WAL checkpoints in a thread of their own, every second, from 5 s after the start; the WAL
   // bounded at ~40 MB (4 KiB pages)
   const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
@@ -40,9 +41,10 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
-  const sender = endpoint === "" ? undefined : new OutboxSender({
-    store, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms, log: deps.log,
-    onAttempt: (outcome) => metrics.deliveries.inc({ outcome }),
+  // deliveries in a child process of its own, started only with an endpoint (docs/stations.md § Outbox)
+  const sender = endpoint === "" ? undefined : new OutboxProcess({
+    settings: { dbFile, synchronous: cfg.sqlite_synchronous, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms },
+    log: deps.log, onAttempts: (outcome, n) => metrics.deliveries.inc({ outcome }, n),
   });
   const prune = () => {
     const now = Date.now();

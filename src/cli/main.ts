@@ -5,6 +5,8 @@ import { EXIT_DATA_DIR, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import { UsageError } from "./command";
 import { ConfigError, loadConfig } from "../config";
 import { DataDirError } from "../runtime/data-dir";
+import { childRole } from "../runtime/child-process";
+import { runChildRole } from "./child-roles";
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -45,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function run(): void {
+  // this program started again by itself as a child process (src/runtime/child-process.ts)
+  const role = childRole();
+  if (role !== undefined) return runChildRole(role);
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e) => { console.error(e); process.exitCode = EXIT_FAILURE; },

@@ -14,7 +14,6 @@
 // For the operator, the first delivery after failures logs "downstream recovered" (how long it was
 // failing, how many attempts failed, how many entries are queued), and the moment the outbox is
 // empty again logs "downstream backlog flushed" with how many deliveries that took.
-import type { Logger } from "pino";
 import { DownstreamClient } from "./downstream-client";
 import type { OutboxRow, StationStore } from "./store";
 
@@ -30,6 +29,14 @@ export const realTimers: Timers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
+/** What the sender logs through: a pino Logger, or the child process's forwarder to its parent
+ * (./outbox-process-main.ts). */
+export interface SenderLog {
+  info(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+  error(fields: object, msg: string): void;
+}
+
 export type DeliveryOutcome = "delivered" | "transient" | "rejected";
 
 export interface OutboxSenderOptions {
@@ -41,7 +48,7 @@ export interface OutboxSenderOptions {
   maxBackoffMs: number;
   baseBackoffMs?: number;
   concurrency?: number;
-  log: Logger;
+  log: SenderLog;
   timers?: Timers;
   random?: () => number;
   onAttempt?: (outcome: DeliveryOutcome, ms: number) => void;

@@ -1,0 +1,67 @@
+// The outbox sender's child process (issue 17 part 2; src/stations/outbox-process.ts) against the
+// real service: deliveries arrive from it, it is started again when it dies (and what was queued
+// meanwhile arrives), it is not started without an endpoint, and it does not outlive a service
+// killed with -9 (its IPC channel closes).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { alive, descendants, isOutboxSender } from "../support/process-tree";
+import { startService, type RunningService } from "../support/service-process";
+import { Downstream } from "./downstream";
+import { blockBody, postJson } from "./stream";
+
+const CONFIG = "[Stations]\ndefault_pipeline = kalman-batch\n";
+
+/** The running outbox sender processes below `root`. */
+const senders = (root: number) => descendants(root).filter(isOutboxSender);
+
+async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    assert.ok(Date.now() < deadline, `timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function send(svc: RunningService, id: string, from: number, blocks: number): Promise<void> {
+  for (let b = 0; b < blocks; b++) assert.is((await postJson(svc.stationUrl, "/detection", blockBody(id, from + b * 10, 10, ["a"]))).status, 200);
+}
+
+const validates = (down: Downstream) => new Set(down.received.filter((r) => r.path === "/outliers/validate").map((r) => r.key)).size;
+
+test("deliveries come from a child process that is restarted when it dies and ends with a service killed -9", async () => {
+  const down = await Downstream.start("ok");
+  const svc = await startService({ configIni: CONFIG, env: { DATA_SERVER_ENDPOINT: down.url } });
+  try {
+    assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: "s1", variables: { a: 8 } })).status, 200);
+    await send(svc, "s1", 0, 5);
+    await until("5 blocks delivered", () => validates(down) === 5);
+    const [first, ...others] = senders(svc.child.pid!);
+    assert.ok(first !== undefined && others.length === 0, `one sender process: ${first} ${others}`);
+
+    process.kill(first!, "SIGKILL");
+    await send(svc, "s1", 50, 5); // queued while no sender runs, or after the new one started
+    await until("the sender started again", () => senders(svc.child.pid!).some((p) => p !== first));
+    await until("the 5 later blocks delivered too", () => validates(down) === 10);
+    assert.match(svc.output(), /the outbox sender process ended; starting it again/);
+
+    const second = senders(svc.child.pid!)[0]!;
+    await svc.kill9();
+    await until("the sender ends with its service", () => !alive(second), 10_000);
+  } finally {
+    await svc.stop();
+    await down.close();
+  }
+});
+
+test("no sender process without an endpoint", async () => {
+  const svc = await startService({ configIni: CONFIG, env: { DATA_SERVER_ENDPOINT: "" } });
+  try {
+    assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: "s1", variables: { a: 8 } })).status, 200);
+    await send(svc, "s1", 0, 2);
+    assert.equal(senders(svc.child.pid!), []);
+  } finally {
+    await svc.stop();
+  }
+});
+
+test.run();
