@@ -56,7 +56,8 @@ export function blockCostMs(samplesByVariable: ReadonlyMap<string, number>, vari
 }
 
 /** Loading a station costs at most replaying its journal: `journalSamples` samples, each of every
- * variable at most (the restore of its snapshots is small beside it: docs/stations.md § Snapshot cost). */
+ * variable at most (the restore of its snapshots is small beside it: docs/stations.md § Snapshot
+ * cost (default detector state version 2)). */
 export function loadCostMs(journalSamples: number, variables: ReadonlyMap<string, CostedVariable>): number {
   let us = 0;
   for (const v of variables.values()) us += sampleCostUs(v.pipelineName, v.window);

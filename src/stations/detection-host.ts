@@ -2,12 +2,12 @@
 // one place at a time: on the main thread while its blocks are cheap, or in a detection thread
 // (./detection-pool.ts) from its first block estimated (./block-cost.ts) over INLINE_BLOCK_MS.
 // Cheap blocks skip the thread hop, which cost 15-40 % more CPU per small block and each thread's
-// heap (docs/stations.md § Detection threads); heavy ones still leave the event loop free. A
-// station moves to a thread by being dropped here and loaded there from the store (the caller
-// sends its committed rows: `needsLoad`); it stays there until it is dropped (evicted from the
-// state cache, re-initialized, deleted, a failed block or commit, its thread lost), then its next
-// block places it again. The caller sends a station's next block only after the previous one is
-// committed, so its blocks stay in order wherever they run.
+// heap (docs/stations.md § Detection threads (issue 17 parts 1 and 3)); heavy ones still leave the
+// event loop free. A station moves to a thread by being dropped here and loaded there from the
+// store (the caller sends its committed rows: `needsLoad`); it stays there until it is dropped
+// (evicted from the state cache, re-initialized, deleted, a failed block or commit, its thread
+// lost), then its next block places it again. The caller sends a station's next block only after
+// the previous one is committed, so its blocks stay in order wherever they run.
 import type { Logger } from "pino";
 import { DetectionPool } from "./detection-pool";
 import { StationComputer, type BlockTask, type BlockWork } from "./station-computer";
