@@ -10,7 +10,7 @@ import { OutboxProcess } from "../stations/outbox-process";
 import { withoutCredentials } from "../runtime/url-credentials";
 import { createStationMetrics } from "../stations/station-metrics";
 import { StationRegistry } from "../stations/station-registry";
-import { DetectionPool } from "../stations/detection-pool";
+import { InlineFirstDetection } from "../stations/detection-host";
 import { StationStore } from "../stations/store";
 import { WalCheckpointer } from "../stations/wal-checkpointer";
 import type { Service, ServiceDeps } from "./service";
@@ -29,15 +29,14 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
   checkpointer.start();
   const endpoint = cfg.data_server_endpoint;
-  // detection in threads of its own (issue 17 part 1); a thread that dies loses only the stations it held
-  const pool: DetectionPool = new DetectionPool({
-    size: cfg.detection_threads || availableParallelism(), defaultPipeline: cfg.default_pipeline, log: deps.log,
-    onLost: (shard) => registry.lost((id) => pool.shardOf(id) === shard),
+  // cheap blocks on this thread, heavy stations in detection threads started at their first
+  // station (issue 17 parts 1 and 3); a thread that dies loses only the stations it held
+  const host = new InlineFirstDetection({
+    defaultPipeline: cfg.default_pipeline, threads: { size: cfg.detection_threads || availableParallelism(), log: deps.log },
+    onLost: (ids) => registry.lost(ids),
   });
-  // started now, not awaited: the service listens meanwhile and the first blocks wait in their thread's queue
-  void pool.start();
   const registry: StationRegistry = new StationRegistry(store, {
-    host: pool, defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
+    host, defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });

@@ -64,7 +64,7 @@ export const configSchema = z.object({
      * windows (src/stations/block-cost.ts); a costlier block is refused with a 413 saying how to
      * split it. */
     max_block_cpu_ms: positiveInt.max(3_600_000).default(10_000),
-    /** Threads that compute /detection blocks (src/stations/detection-pool.ts); 0: as many as the
+    /** Threads that compute heavy /detection blocks (src/stations/detection-host.ts); 0: as many as the
      * machine's cores (os.availableParallelism()). */
     detection_threads: z.coerce.number().int().min(0).max(256).default(0),
   }).prefault({}),

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { pipelineNameList } from "../detect/pipeline-registry";
-import { blockCostMs, overLimitMessage, sampleCostUs, samplesByVariable } from "./block-cost";
+import { blockCostMs, loadCostMs, overLimitMessage, sampleCostUs, samplesByVariable } from "./block-cost";
 
 test("every pipeline has a cost; windows between the measured ones are interpolated", () => {
   for (const name of pipelineNameList) for (const w of [8, 100, 4096]) assert.ok(sampleCostUs(name, w) > 0, `${name} at ${w}`);
@@ -32,6 +32,12 @@ test("samples are counted per variable; a sample may name only some variables", 
     { timestamp: "2021-01-01 00:01:00", values: [["a", 3]] },
   ]);
   assert.equal([...counts], [["a", 2], ["b", 1]]);
+});
+
+test("loading a station costs its journal replayed through every variable", () => {
+  const vars = new Map([["x", { pipelineName: "sliding", window: 8 }], ["y", { pipelineName: "default", window: 32 }]]);
+  assert.is(loadCostMs(100, vars), (100 * (150 + 65)) / 1000);
+  assert.is(loadCostMs(0, vars), 0, "nothing journaled: nothing to replay");
 });
 
 test.run();

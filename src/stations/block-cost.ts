@@ -55,6 +55,15 @@ export function blockCostMs(samplesByVariable: ReadonlyMap<string, number>, vari
   return us / 1000;
 }
 
+/** Loading a station costs at most replaying its journal: `journalSamples` samples, each of every
+ * variable at most (the restore of its snapshots is small beside it: docs/stations.md § Snapshot
+ * cost (default detector state version 2)). */
+export function loadCostMs(journalSamples: number, variables: ReadonlyMap<string, CostedVariable>): number {
+  let us = 0;
+  for (const v of variables.values()) us += sampleCostUs(v.pipelineName, v.window);
+  return (journalSamples * us) / 1000;
+}
+
 /** Why a block over the limit is refused, and how to split it. */
 export function overLimitMessage(costMs: number, samples: number, variables: number, limitMs: number): string {
   const est = `this block of ${samples} samples of ${variables} variables would take about ${Math.round(costMs)} ms of CPU (estimated from its variables' pipelines and windows), more than [Stations] max_block_cpu_ms = ${limitMs}`;

@@ -1,44 +1,20 @@
-// Where /detection blocks are computed (issue 17 part 1): a pool of worker threads
-// (./detection-worker.ts), so a heavy block occupies one thread while the event loop keeps
-// answering, and blocks of different stations use every core. A station always goes to the same
-// thread (a stable hash of its id), which keeps its live pipelines; the registry sends a station's
-// next block only after the previous one is committed, so each station's blocks stay in order and
-// a thread never runs ahead of the store. The service starts the threads as it starts (`start()`;
-// from source each loads tsx first, 1-3 s; blocks sent meanwhile wait in the thread's queue); a
-// thread that ended is started again by the next block of its stations.
+// The detection threads (issue 17 part 1): a pool of worker threads (./detection-worker.ts) for the
+// stations whose blocks are heavy (./detection-host.ts places them), so a heavy block occupies one
+// thread while the event loop keeps answering, and blocks of different stations use every core. A
+// station always goes to the same thread (a stable hash of its id), which keeps its live
+// pipelines; the registry sends a station's next block only after the previous one is committed,
+// so each station's blocks stay in order and a thread never runs ahead of the store. A thread
+// starts at the first block sent to it (from source it loads tsx first, 1-3 s; the block waits in
+// its queue meanwhile), and a thread that ended is started again by the next block of its stations.
 import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { startWorker } from "../runtime/worker";
-import { StationComputer, type BlockFailure, type BlockTask, type BlockWork } from "./station-computer";
-
-/** Computes blocks over live stations that it keeps (./station-computer.ts), wherever it runs. */
-export interface DetectionHost {
-  /** The block's work; when it rejects, the station is no longer held. */
-  compute(task: BlockTask): Promise<BlockWork>;
-  drop(id: string): void;
-  setHistoryKeys(id: string, keys: Array<[string, number]>): void;
-  /** Its threads (0: the calling thread) and the blocks sent to them and not yet answered. */
-  stats(): { threads: number; blocks_in_progress: number };
-  close(): Promise<void>;
-}
-
-/** Computes on the calling thread: the registry's default, for tests and tools that open a store directly. */
-export function inlineDetection(defaultPipeline: string): DetectionHost & { computer: StationComputer } {
-  const computer = new StationComputer(defaultPipeline);
-  return {
-    computer,
-    compute: async (task) => computer.compute(task),
-    drop: (id) => computer.drop(id),
-    setHistoryKeys: (id, keys) => computer.setHistoryKeys(id, keys),
-    stats: () => ({ threads: 0, blocks_in_progress: 0 }),
-    close: async () => {},
-  };
-}
+import type { BlockFailure, BlockTask, BlockWork } from "./station-computer";
 
 interface Pending { resolve(w: BlockWork): void; reject(e: Error): void }
-interface Thread { worker: Worker; pending: Map<number, Pending>; ready: Promise<void> }
+interface Thread { worker: Worker; pending: Map<number, Pending> }
 
-export class DetectionPool implements DetectionHost {
+export class DetectionPool {
   private readonly threads: Array<Thread | undefined>;
   private seq = 0;
   private closed = false;
@@ -50,10 +26,11 @@ export class DetectionPool implements DetectionHost {
 
   get size(): number { return this.threads.length; }
 
-  /** Starts every thread; resolves once each is loaded (or has failed: its blocks then fail). */
-  async start(): Promise<void> {
-    await Promise.all(this.threads.map((_, i) => this.thread(i).ready));
-  }
+  /** Threads started (and not ended). */
+  get started(): number { return this.threads.reduce((n, t) => n + (t ? 1 : 0), 0); }
+
+  /** Blocks sent and not yet answered. */
+  get inProgress(): number { return this.threads.reduce((n, t) => n + (t?.pending.size ?? 0), 0); }
 
   /** The station's thread. */
   shardOf(id: string): number { return shardOf(id, this.threads.length); }
@@ -75,12 +52,6 @@ export class DetectionPool implements DetectionHost {
     this.threads[this.shardOf(id)]?.worker.postMessage({ keys: [id, keys] });
   }
 
-  stats(): { threads: number; blocks_in_progress: number } {
-    let blocks = 0;
-    for (const t of this.threads) blocks += t?.pending.size ?? 0;
-    return { threads: this.threads.length, blocks_in_progress: blocks };
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.threads.map(async (t, i) => {
@@ -95,14 +66,13 @@ export class DetectionPool implements DetectionHost {
     const existing = this.threads[i];
     if (existing) return existing;
     const worker = startWorker(new URL("./detection-worker.ts", import.meta.url), { workerData: { defaultPipeline: this.o.defaultPipeline } });
-    let ready!: () => void;
-    const t: Thread = { worker, pending: new Map(), ready: new Promise<void>((r) => (ready = r)) };
+    const t: Thread = { worker, pending: new Map() };
     worker.on("message", (m: { seq: number; work?: BlockWork; failure?: BlockFailure; ready?: true }) => {
       // Referenced while loading and while it computes blocks, so that awaiting it keeps the
       // process alive; idle, a forgotten pool does not hold the process.
       if (m.ready) {
         if (t.pending.size === 0) worker.unref();
-        return ready();
+        return;
       }
       const p = t.pending.get(m.seq);
       if (!p) return;
@@ -113,7 +83,6 @@ export class DetectionPool implements DetectionHost {
     });
     worker.on("error", (e) => this.o.log.error({ err: e, thread: i }, "detection thread failed; its stations reload from the store at their next block"));
     worker.on("exit", (code) => {
-      ready();
       if (this.threads[i] !== t) return; // closed
       this.threads[i] = undefined;
       for (const p of t.pending.values()) p.reject(new Error(`detection thread ${i} ended (exit code ${code}); the block was not applied, send it again`));

@@ -1,7 +1,7 @@
 // Live stations kept in memory, least recently used first out, up to a byte budget
 // ([Stations] state_cache_bytes). Every entry is already durable in SQLite (a block is answered only
 // after its commit), so evicting one costs nothing but a reload when its station next sends data.
-// `onEvict` hears of each eviction (the detection threads hold the pipelines: ./detection-pool.ts).
+// `onEvict` hears of each eviction (the detection host holds the pipelines: ./detection-host.ts).
 
 export class StateCache<V extends { bytes: number }> {
   private readonly entries = new Map<string, V>();

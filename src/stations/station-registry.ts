@@ -1,8 +1,8 @@
 // The stations: their variables' live pipelines over the durable store. A /detection block is
 // validated before this is called; here it is checked against the station's last block (a retry,
-// an older sample), computed by the detection host (./detection-pool.ts: a pool of threads that
-// keep the live pipelines, ./station-computer.ts), and its work persisted here, on the main thread,
-// in ONE transaction: its samples in the station's journal, the variables' counters, its outliers
+// an older sample), computed by the detection host (./detection-host.ts: cheap stations on this
+// thread, heavy ones in detection threads; ./station-computer.ts), and its work persisted here,
+// on the main thread, in ONE transaction: its samples in the station's journal, the variables' counters, its outliers
 // and its outbox entries, and, every few hundred to few thousand samples (./state-layout.ts), fresh
 // snapshots of the pipelines that empty the journal. Loading a station = its snapshots + replaying
 // its journal (pipelines are deterministic); the rows go to the host with the station's first block.
@@ -22,8 +22,8 @@ import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes } from "./state-layout";
-import { blockCostMs, overLimitMessage, samplesByVariable, type CostedVariable } from "./block-cost";
-import { inlineDetection, type DetectionHost } from "./detection-pool";
+import { blockCostMs, loadCostMs, overLimitMessage, samplesByVariable, type CostedVariable } from "./block-cost";
+import { inlineDetection, type DetectionHost, type DetectionStats } from "./detection-host";
 import type { BlockWork, FoundOutlier, NewEvent, Relearning, StationLoad } from "./station-computer";
 import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
 import type { BlockReceiptRow, StationStore } from "./store";
@@ -63,7 +63,7 @@ export interface RegistryOptions {
   maxBlockCpuMs?: number;
   /** Where a variable that must re-learn is reported (a stored state that cannot be restored). */
   log?: Logger;
-  /** Where blocks are computed (./detection-pool.ts); default: on this thread. */
+  /** Where blocks are computed (./detection-host.ts); default: on this thread. */
   host?: DetectionHost;
 }
 
@@ -107,7 +107,8 @@ export class StationRegistry {
     }
     for (const name of existing.keys()) if (!Object.hasOwn(req.variables, name)) removed.push(name);
     // kept variables are snapshotted, so the journal (which may hold removed variables) can go
-    const snapshot = existing.size ? await this.compute(id, [], this.held(id).load, true) : undefined;
+    const held = existing.size ? this.held(id) : undefined;
+    const snapshot = held ? await this.compute(id, [], held, 0, true) : undefined;
     const states = new Map(snapshot?.snapshot);
     const now = this.now();
     try {
@@ -144,9 +145,9 @@ export class StationRegistry {
 
   private async detectNow(req: DetectionRequest, idempotencyKey?: string): Promise<BlockResult> {
     const id = req.id_estacio;
-    const { station, load } = this.held(id);
+    const held = this.held(id), station = held.station;
     checkVariables(id, station.variables, req);
-    this.checkCost(station.variables, req);
+    const costMs = this.checkCost(station.variables, req);
     const hash = createHash("sha256").update(JSON.stringify(req.mostres)).digest("hex");
     const last = station.receipt === undefined ? (station.receipt = this.store.receipt(id) ?? null) : station.receipt;
     if (last && (idempotencyKey === undefined ? last.block_hash === hash : last.idempotency_key === idempotencyKey)) {
@@ -156,7 +157,7 @@ export class StationRegistry {
     }
     const clocks = last ? new Map(Object.entries(JSON.parse(last.clocks) as Record<string, number>)) : new Map<string, number>();
     this.advanceClocks(clocks, req);
-    const work = await this.compute(id, req.mostres, load);
+    const work = await this.compute(id, req.mostres, held, costMs);
     try {
       return this.commit(id, req, work, station, { idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
     } catch (e) {
@@ -174,11 +175,15 @@ export class StationRegistry {
     return run;
   }
 
-  /** The block's work from the host, sent the station's rows (`load`) when it does not hold it. */
-  private async compute(id: string, mostres: DetectionRequest["mostres"], load: { station: HeldStation; rows: StationLoad } | undefined, snapshot = false): Promise<BlockWork> {
-    if (load) this.cache.set(id, load.station);
+  /** The block's work from the host, sent the station's rows when the host does not hold it where
+   * the block goes (not held at all, or moving to a detection thread). `blockMs`: the block's
+   * estimated cost, to which loading the station adds its journal's replay. */
+  private async compute(id: string, mostres: DetectionRequest["mostres"], held: { station: HeldStation; load?: StationLoad }, blockMs: number, snapshot = false): Promise<BlockWork> {
+    const costMs = blockMs + (held.load ? loadCostMs(held.load.journalSamples, held.station.variables) : 0);
+    const load = held.load ?? (this.host.needsLoad(id, costMs) ? this.rows(id) : undefined);
+    if (held.load) this.cache.set(id, held.station);
     try {
-      return await this.host.compute({ id, mostres, ...(load ? { load: load.rows } : {}), ...(snapshot ? { snapshot } : {}), historySamples: this.historySamples });
+      return await this.host.compute({ id, mostres, ...(load ? { load } : {}), ...(snapshot ? { snapshot } : {}), historySamples: this.historySamples }, costMs);
     } catch (e) {
       this.forget(id); // the host dropped it
       throw e;
@@ -186,30 +191,34 @@ export class StationRegistry {
   }
 
   /** The station as the host holds it, or its committed rows to load it from (./station-computer.ts). */
-  private held(id: string): { station: HeldStation; load?: { station: HeldStation; rows: StationLoad } } {
+  private held(id: string): { station: HeldStation; load?: StationLoad } {
     const held = this.cache.get(id);
     if (held) return { station: held };
-    const row = this.store.station(id);
-    if (!row) throw new StationNotInitializedError(id);
-    const variables = this.store.variables(id);
+    if (!this.store.station(id)) throw new StationNotInitializedError(id);
+    const load = this.rows(id);
     const station: HeldStation = {
-      bytes: variables.reduce((n, v) => n + estimateLiveBytes(v.kind, v.window), 0),
-      variables: new Map(variables.map((v) => [v.name, { pipelineName: v.kind, window: v.window }])),
+      bytes: load.variables.reduce((n, v) => n + estimateLiveBytes(v.kind, v.window), 0),
+      variables: new Map(load.variables.map((v) => [v.name, { pipelineName: v.kind, window: v.window }])),
     };
-    const rows: StationLoad = {
-      journalSamples: row.journal_samples, variables, journal: this.store.journal(id).map((j) => j.samples),
-      historyKeys: [...this.store.records.historyKeys(id)], historyUpto: this.store.records.historyUpto(id),
-    };
-    return { station, load: { station, rows } };
+    return { station, load };
   }
 
-  /** Refuses a block whose estimated CPU time is over the limit, before anything is applied. */
-  private checkCost(variables: ReadonlyMap<string, CostedVariable>, req: DetectionRequest): void {
-    const limit = this.opts.maxBlockCpuMs;
-    if (limit === undefined) return;
+  /** The station's committed rows, to load it from. */
+  private rows(id: string): StationLoad {
+    const row = this.store.station(id)!;
+    return {
+      journalSamples: row.journal_samples, variables: this.store.variables(id), journal: this.store.journal(id).map((j) => j.samples),
+      historyKeys: [...this.store.records.historyKeys(id)], historyUpto: this.store.records.historyUpto(id),
+    };
+  }
+
+  /** The block's estimated CPU ms; refuses it, before anything is applied, when over the limit. */
+  private checkCost(variables: ReadonlyMap<string, CostedVariable>, req: DetectionRequest): number {
     const counts = samplesByVariable(req.mostres);
     const cost = blockCostMs(counts, variables);
-    if (cost > limit) throw new StationError("too-costly", overLimitMessage(cost, req.mostres.length, counts.size, limit));
+    const limit = this.opts.maxBlockCpuMs;
+    if (limit !== undefined && cost > limit) throw new StationError("too-costly", overLimitMessage(cost, req.mostres.length, counts.size, limit));
+    return cost;
   }
 
   /** The station is no longer held: neither here nor by the host. */
@@ -358,15 +367,15 @@ export class StationRegistry {
     });
   }
 
-  /** The detection threads, and the blocks they are computing (GET /health). */
-  detection(): { threads: number; blocks_in_progress: number } { return this.host.stats(); }
+  /** Where blocks are computed: the detection threads, the blocks they are computing (GET /health). */
+  detection(): DetectionStats { return this.host.stats(); }
 
   /** The detection threads keep no state the store lacks: closing drops nothing durable. */
   close(): Promise<void> { return this.host.close(); }
 
   /** A detection thread ended: the stations it held reload at their next block. */
-  lost(held: (id: string) => boolean): void {
-    for (const id of [...this.cache.keys()]) if (held(id)) this.cache.delete(id);
+  lost(ids: ReadonlySet<string>): void {
+    for (const id of ids) this.cache.delete(id);
   }
 }
 

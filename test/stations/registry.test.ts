@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StationStore } from "../../src/stations/store";
 import { StationRegistry, type BlockOutliers } from "../../src/stations/station-registry";
-import { DetectionPool, inlineDetection } from "../../src/stations/detection-pool";
+import { InlineFirstDetection, inlineDetection } from "../../src/stations/detection-host";
 import pino from "pino";
 import { MAX_SNAPSHOT_SAMPLES } from "../../src/stations/state-layout";
 import type { Pipeline } from "../../src/detect";
@@ -131,7 +131,8 @@ test("a transaction that fails leaves no trace: the next blocks give what an uni
   const run = async (failAt: Set<number>, threads: boolean) => {
     const { store, reg: inline } = open();
     // with threads: the thread keeps the pipelines, and must drop them when the commit fails
-    const pool = threads ? new DetectionPool({ size: 2, defaultPipeline: "batch", log: pino({ level: "silent" }), onLost: () => {} }) : undefined;
+    // every block in a thread (inlineMs 0)
+    const pool = threads ? new InlineFirstDetection({ defaultPipeline: "batch", threads: { size: 2, log: pino({ level: "silent" }) }, inlineMs: 0 }) : undefined;
     const reg = pool ? new StationRegistry(store, { defaultPipeline: "batch", deliver: true, cacheBytes: 1 << 30, host: pool }) : inline;
     await reg.initialize({ id_estacio: "s", variables: { x: 16, y: 32 }, pipeline: "kalman-batch" });
 
