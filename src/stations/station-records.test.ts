@@ -3,6 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { openSqlite } from "../runtime/sqlite";
+import { packBlock } from "./history-chunks";
 import { StationRecords, type HistoryRow } from "./station-records";
 
 const stamp = (k: number) => new Date(Date.UTC(2021, 0, 1) + (k % 100_000) * 60_000).toISOString();
@@ -13,7 +14,7 @@ function setup() {
   /** Samples from..from+n-1 of one variable as one block of station `id`. */
   const block = (id: string, key: number, from: number, n: number) => {
     const rows: HistoryRow[] = Array.from({ length: n }, (_, i) => ({ seq: from + i + 1, timestamp: stamp(from + i), time_ms: Date.parse(stamp(from + i)), value: from + i, score: 0.5, label: 0 }));
-    records.insertHistory(id, from + n, rows.map((r) => r.timestamp), rows[n - 1]!.time_ms, [{ key, rows, positions: rows.map((_, i) => i), late: [] }]);
+    records.insertHistory(id, from + n, rows[n - 1]!.time_ms, packBlock(rows.map((r) => r.timestamp), [{ key, rows, positions: rows.map((_, i) => i), late: [] }]));
   };
   return { db, records, block };
 }

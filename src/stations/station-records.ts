@@ -5,10 +5,10 @@
 // data dir of an earlier release opens unchanged (an earlier history format is migrated at open,
 // ./history-migration.ts).
 import type { SqliteDatabase } from "../runtime/sqlite";
-import { applyLate, packBlock, unpackVariable, type HistoryRow, type VariableChunk } from "./history-chunks";
+import { applyLate, packBlock, unpackVariable, type HistoryRow, type PackedBlock } from "./history-chunks";
 import { migrateHistory } from "./history-migration";
 
-export type { HistoryRow, SampleDecision, VariableChunk } from "./history-chunks";
+export type { HistoryRow, PackedBlock, SampleDecision, VariableChunk } from "./history-chunks";
 
 export type EventKind = "drift" | "retrain" | "outlier" | "maintenance";
 export const eventKinds: readonly EventKind[] = ["drift", "retrain", "outlier", "maintenance"];
@@ -128,7 +128,7 @@ export class StationRecords {
       pruneWindows: db.prepare("DELETE FROM maintenance WHERE to_ms < @before AND created_ms < @before"),
       deleteStationWindows: db.prepare("DELETE FROM maintenance WHERE station_id = ?"),
     };
-    migrateHistory(db, (stationId, upto, timestamps, maxMs, chunks) => this.insertHistory(stationId, upto, timestamps, maxMs, chunks));
+    migrateHistory(db, (stationId, upto, timestamps, maxMs, chunks) => this.insertHistory(stationId, upto, maxMs, packBlock(timestamps, chunks)));
   }
 
   /** The station's variables that have a history, with their keys. */
@@ -143,11 +143,11 @@ export class StationRecords {
     return key === undefined ? 0 : ((this.st.historyUpto.get(key, key) as number | null) ?? 0);
   }
 
-  /** One block's history: its samples' timestamps and, per variable, its samples with the
-   * decisions made in this block. `upto` must exceed the station's last row's by the block's size. */
-  insertHistory(stationId: string, upto: number, timestamps: readonly string[], maxMs: number, chunks: readonly VariableChunk[]): void {
+  /** One block's history, packed (./history-chunks.ts packBlock: its samples' timestamps and, per
+   * variable, its samples with the decisions made in this block). `upto` must exceed the station's
+   * last row's by the block's size. */
+  insertHistory(stationId: string, upto: number, maxMs: number, p: PackedBlock): void {
     if (upto > UPTO_MASK) throw new Error(`station ${JSON.stringify(stationId)} has more than 2^${UPTO_BITS} samples of history`);
-    const p = packBlock(timestamps, chunks);
     this.st.insertBlock.run(this.stationKey(stationId), upto, maxMs, p.samples, p.late);
   }
   /** Retention by count: drops the station's rows whose `upto` is at most `upto`. */

@@ -24,6 +24,7 @@ import { StateCache } from "./state-cache";
 import { estimateLiveBytes } from "./state-layout";
 import { blockCostMs, loadCostMs, overLimitMessage, samplesByVariable, type CostedVariable } from "./block-cost";
 import { inlineDetection, type DetectionHost, type DetectionStats } from "./detection-host";
+import { packBlock } from "./history-chunks";
 import type { BlockWork, FoundOutlier, NewEvent, Relearning, StationLoad } from "./station-computer";
 import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
 import type { BlockReceiptRow, StationStore } from "./store";
@@ -258,13 +259,13 @@ export class StationRegistry {
       const h = work.history;
       if (h) {
         const records = this.store.records;
-        const chunks = h.chunks.map(({ variable, key, ...rows }) => {
+        const packed = "packed" in h ? h.packed : packBlock(h.timestamps, h.chunks.map(({ variable, key, ...rows }) => {
           if (key !== undefined) return { key, ...rows };
           const fresh = records.newHistoryKey(id, variable);
           newKeys.push([variable, fresh]);
           return { key: fresh, ...rows };
-        });
-        records.insertHistory(id, h.upto, h.timestamps, h.maxMs, chunks);
+        }));
+        records.insertHistory(id, h.upto, h.maxMs, packed);
         if (h.trimTo !== undefined) records.trimHistory(id, h.trimTo);
       }
       for (const e of events) this.store.records.insertEvent(id, { ...e, recorded_ms: now });

@@ -25,6 +25,10 @@ test("the writer's connection stops checkpointing; the thread's checkpoints boun
   while (cp.last === undefined && Date.now() < up) await new Promise((r) => setTimeout(r, 10));
   assert.ok(cp.last !== undefined, "the thread checkpointed");
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 0, "no checkpoint inside commits");
+  // the checkpoints asked of the thread, in order
+  const worker = (cp as unknown as { worker: { postMessage(m: { mode?: string }): void } }).worker, post = worker.postMessage.bind(worker);
+  const modes: string[] = [];
+  worker.postMessage = (m) => { if (m.mode) modes.push(m.mode); post(m); };
   const insert = db.prepare("INSERT INTO t (x) VALUES (?)");
   const blob = Buffer.alloc(4000, 7);
   let maxWal = 0;
@@ -37,6 +41,12 @@ test("the writer's connection stops checkpointing; the thread's checkpoints boun
   // bound 100 pages + what is written between two checkpoints (~240 measured); 2,000 leaves room
   // for a thread starved on a loaded machine and still fails if nothing bounds the WAL (~4,000)
   assert.ok(maxWal < 2000, `WAL reached ${maxWal} pages`);
+  // a RESTART only after a PASSIVE pass left the WAL above its bound, never after a RESTART (whose
+  // result still counts the frames the next commit restarts over): each makes the writer wait
+  const restarts = modes.filter((m) => m === "RESTART").length;
+  assert.ok(restarts > 0, `the WAL went above its bound: ${modes.join(" ")}`);
+  assert.ok(modes.every((m, i) => m === "PASSIVE" || modes[i - 1] === "PASSIVE"), `a RESTART after a RESTART: ${modes.join(" ")}`);
+  assert.is(cp.runs.RESTART, restarts);
   await cp.close();
   db.close();
   const again = openSqlite(file);

@@ -19,9 +19,12 @@ export class WalCheckpointer {
   private worker?: Worker;
   /** The start delay, then the checkpoint interval. */
   private timer?: NodeJS.Timeout;
-  private pending = false;
+  /** The mode of the checkpoint the thread is running, if any. */
+  private pending?: "PASSIVE" | "RESTART";
   /** The last checkpoint's result (frames), for tests and diagnostics. */
   last?: CheckpointResult;
+  /** Checkpoints run, by mode, for tests and diagnostics. */
+  readonly runs = { PASSIVE: 0, RESTART: 0 };
   private closing?: Promise<void>;
 
   constructor(private readonly db: SqliteDatabase, private readonly o: { intervalMs: number; maxWalPages: number; startDelayMs?: number; log: Logger }) {}
@@ -62,12 +65,14 @@ export class WalCheckpointer {
 
   private tick(mode: "PASSIVE" | "RESTART" = "PASSIVE"): void {
     if (this.pending || !this.worker) return;
-    this.pending = true;
+    this.pending = mode;
+    this.runs[mode]++;
     this.worker.postMessage({ mode });
   }
 
   private onResult(m: CheckpointResult | { error: string }): void {
-    this.pending = false;
+    const mode = this.pending;
+    this.pending = undefined;
     if ("error" in m) {
       this.o.log.warn({ error: m.error }, "WAL checkpoint failed; retried at the next interval");
       return;
@@ -78,8 +83,10 @@ export class WalCheckpointer {
     // log = frames in the WAL. Under a load that never pauses the WAL is never found fully copied
     // by the next commit, so it would only grow: above the bound, a RESTART (it waits for the
     // writer, copies the few frames written since this pass, and makes the next commit restart
-    // the WAL from its beginning).
-    if (m.log > this.o.maxWalPages) this.tick("RESTART");
+    // the WAL from its beginning). Only after a PASSIVE one: a RESTART's own result still counts
+    // the frames it leaves for the next commit to restart over, and a second RESTART on it made
+    // the writer wait once more for nothing (every RESTART came twice: 16,361 frames, then 55).
+    if (mode === "PASSIVE" && m.log > this.o.maxWalPages) this.tick("RESTART");
   }
 
   private fallBack(e: Error): void {
