@@ -17,16 +17,11 @@ export interface LoggerOptions {
   format?: LogFormat;
 }
 
-/** Lines are written asynchronously, gathered up to 4 KiB per write, and written at least every
- * 100 ms: under load an access line costs no write(2) of its own (issue 17 part 3: one write per
- * request was ~7 % of a station block's CPU). A crash loses at most those lines (docs/operations.md § Logs). */
-const BUFFERED = { sync: false, minLength: 4096, periodicFlush: 100 } as const;
-
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const destinations = [pino.destination({ fd: 1, ...BUFFERED })];
+  const destinations = [pino.destination({ fd: 1, sync: false })];
   if (opts.file) {
     mkdirSync(dirname(opts.file), { recursive: true });
-    destinations.push(pino.destination({ dest: opts.file, mkdir: true, ...BUFFERED }));
+    destinations.push(pino.destination({ dest: opts.file, mkdir: true, sync: false }));
   }
   const streams = destinations.map((d) => ({ stream: opts.format === "text" ? textStream(d) : d }));
   return pino({
