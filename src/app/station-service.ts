@@ -40,7 +40,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
-  // deliveries in a child process of its own, started only with an endpoint (docs/stations.md § Outbox)
+  // deliveries in a child process of its own, started only with an endpoint (docs/stations.md § Outbox (delivery downstream))
   const sender = endpoint === "" ? undefined : new OutboxProcess({
     settings: { dbFile, synchronous: cfg.sqlite_synchronous, endpoint, timeoutMs: cfg.outbox_timeout_ms, maxBackoffMs: cfg.outbox_max_backoff_ms },
     log: deps.log, onAttempts: (outcome, n) => metrics.deliveries.inc({ outcome }, n),
