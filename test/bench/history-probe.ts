@@ -1,8 +1,11 @@
-// In-process probe of the history's cost (issue 15 part 2), without HTTP: one station, blocks of 10
-// samples x 3 variables (windows 32/128/256), registries with history_samples 0 and 10080 on files
-// of their own fed the same blocks alternately; CPU ms per block and WAL frames per block (the WAL's
-// growth, automatic checkpoints off; a checkpoint every 32 blocks counted in the CPU), after 256 blocks of warm-up. Retention runs from block 1008.
+// In-process probe of the history's cost (issue 15 part 2), without HTTP: PROBE_STATIONS stations
+// (default 1) fed in turn, blocks of 10 samples x 3 variables (windows 32/128/256), registries with
+// history_samples 0 and 10080 on files of their own fed the same blocks alternately; CPU ms per block
+// and WAL frames per block (the WAL's growth, automatic checkpoints off; a checkpoint every 32 blocks
+// counted in the CPU), after 256 blocks of warm-up. Retention runs from a station's block 1008.
+// Both registries share the process, so garbage one makes may be collected in the other's turn.
 //   PROBE_PIPELINE=batch PROBE_BLOCKS=2560 npx tsx test/bench/history-probe.ts
+//   PROBE_STATIONS=50 PROBE_PIPELINE=batch PROBE_BLOCKS=2560 npx tsx test/bench/history-probe.ts
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,24 +13,24 @@ import { StationStore } from "../../src/stations/store";
 import { StationRegistry } from "../../src/stations/station-registry";
 import { detectionSchema, initializeSchema, parseOrThrow } from "../../src/http/station-schemas";
 
-const pipeline = process.env.PROBE_PIPELINE ?? "batch", BLOCKS = Number(process.env.PROBE_BLOCKS ?? 1024), VARS = { a: 32, b: 128, c: 256 };
+const pipeline = process.env.PROBE_PIPELINE ?? "batch", STATIONS = Number(process.env.PROBE_STATIONS ?? 1), BLOCKS = Number(process.env.PROBE_BLOCKS ?? 1024), VARS = { a: 32, b: 128, c: 256 };
 const value = (k: number, v: number) => Math.sin(k / 9 + v) + 0.2 * ((Math.sin(k * 12.9898 + v * 78.233) * 43758.5453) % 1) + (k % 97 === 0 ? 12 : 0);
 async function setup(history: number) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-hp-")), "s.sqlite");
   const store = new StationStore(file);
   store.db.pragma("wal_autocheckpoint = 0");
   const reg = new StationRegistry(store, { defaultPipeline: pipeline, deliver: false, cacheBytes: 1 << 30, historySamples: history });
-  await reg.initialize(parseOrThrow(initializeSchema, { id_estacio: "s", pipeline, variables: VARS }));
+  for (let st = 0; st < STATIONS; st++) await reg.initialize(parseOrThrow(initializeSchema, { id_estacio: `s${st}`, pipeline, variables: VARS }));
   return { file, store, reg, cpu: 0, frames: 0 };
 }
 const sides = [await setup(0), await setup(10080)];
 const pageSize = sides[0]!.store.db.pragma("page_size", { simple: true }) as number;
 for (let b = 0; b < BLOCKS; b++) {
   const mostres = Array.from({ length: 10 }, (_, i) => {
-    const k = b * 10 + i;
+    const k = Math.floor(b / STATIONS) * 10 + i; // the station's own sample number
     return { timestamp: new Date(Date.UTC(2021, 0, 1) + k * 60_000).toISOString(), values: { a: value(k, 0), b: value(k, 1), c: value(k, 2) } };
   });
-  const req = parseOrThrow(detectionSchema, { id_estacio: "s", numero_mostres: 10, mostres });
+  const req = parseOrThrow(detectionSchema, { id_estacio: `s${b % STATIONS}`, numero_mostres: 10, mostres });
   for (const s of b % 2 ? sides : [...sides].reverse()) {
     const wal = statSync(s.file + "-wal").size, t = process.cpuUsage();
     await s.reg.detect(req); // computed on this thread (no pool), committed before it resolves
