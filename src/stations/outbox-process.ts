@@ -29,8 +29,12 @@ export type FromSender =
   | { log: { level: "info" | "warn" | "error"; fields: object; msg: string } }
   | { attempts: Array<[DeliveryOutcome, number]> };
 
-/** A child that died is started again after this long. */
+/** A child that died is started again after RESTART_MS, doubled for each child in a row that died
+ * before it had run STABLE_MS (one that cannot start, e.g. its store cannot be opened), up to
+ * MAX_RESTART_MS: a crash loop logs one line a minute, not one a second. */
 const RESTART_MS = 1000;
+const MAX_RESTART_MS = 60_000;
+const STABLE_MS = 60_000;
 /** close() kills a child that has not ended this long after the request timeout. */
 const CLOSE_GRACE_MS = 5000;
 
@@ -39,20 +43,33 @@ export class OutboxProcess {
   private wakeQueued = false;
   private closed = false;
   private restartTimer?: NodeJS.Timeout;
+  /** The wait before the next start, should the running child die. */
+  private restartMs: number;
 
-  constructor(private readonly o: { settings: OutboxProcessSettings; log: Logger; onAttempts(outcome: DeliveryOutcome, n: number): void }) {}
+  constructor(private readonly o: {
+    settings: OutboxProcessSettings; log: Logger; onAttempts(outcome: DeliveryOutcome, n: number): void;
+    /** Tests: the first wait before a restart, and how long a child must run to reset it. */
+    restartMs?: number; stableMs?: number;
+  }) {
+    this.restartMs = o.restartMs ?? RESTART_MS;
+  }
 
   start(): void {
     if (this.closed) return;
     const child = startChildProcess(OUTBOX_SENDER_ROLE);
+    const startedAt = Date.now();
     this.child = child;
     child.on("message", (m: FromSender) => this.receive(m));
     child.on("error", (err) => this.o.log.error({ error: err.message }, "outbox sender process: IPC error"));
     child.once("exit", (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (this.closed) return;
-      this.o.log.error({ code, signal, restartInMs: RESTART_MS }, "the outbox sender process ended; starting it again (queued entries stay in the outbox)");
-      this.restartTimer = setTimeout(() => this.start(), RESTART_MS);
+      const first = this.o.restartMs ?? RESTART_MS;
+      if (Date.now() - startedAt >= (this.o.stableMs ?? STABLE_MS)) this.restartMs = first;
+      const waitMs = this.restartMs;
+      this.restartMs = Math.min(MAX_RESTART_MS, waitMs * 2);
+      this.o.log.error({ code, signal, restartInMs: waitMs }, "the outbox sender process ended; starting it again (queued entries stay in the outbox)");
+      this.restartTimer = setTimeout(() => this.start(), waitMs);
     });
     this.send({ start: this.o.settings });
   }

@@ -1,9 +1,15 @@
 // The outbox sender's child process (issue 17 part 2; src/stations/outbox-process.ts) against the
 // real service: deliveries arrive from it, it is started again when it dies (and what was queued
 // meanwhile arrives), it is not started without an endpoint, and it does not outlive a service
-// killed with -9 (its IPC channel closes).
+// killed with -9 (its IPC channel closes); a child that cannot start is started again less and
+// less often.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { OutboxProcess } from "../../src/stations/outbox-process";
 import { alive, descendants, isOutboxSender } from "../support/process-tree";
 import { startService, type RunningService } from "../support/service-process";
 import { Downstream } from "./downstream";
@@ -61,6 +67,29 @@ test("no sender process without an endpoint", async () => {
     assert.equal(senders(svc.child.pid!), []);
   } finally {
     await svc.stop();
+  }
+});
+
+test("a sender process that cannot start is started again after waits that double", async () => {
+  const restarts: number[] = [];
+  const log = pino({ level: "error" }, { write: (line: string) => {
+    const j = JSON.parse(line) as { restartInMs?: number };
+    if (j.restartInMs !== undefined) restarts.push(j.restartInMs);
+  } });
+  // its store's "directory" is a file: every child dies as it opens the store
+  const notADir = join(mkdtempSync(join(tmpdir(), "rbao-sender-")), "file");
+  writeFileSync(notADir, "");
+  const dbFile = join(notADir, "stations.sqlite");
+  const sender = new OutboxProcess({
+    settings: { dbFile, synchronous: "normal", endpoint: "http://127.0.0.1:9", timeoutMs: 1000, maxBackoffMs: 1000 },
+    log, onAttempts: () => {}, restartMs: 100, stableMs: 60_000,
+  });
+  sender.start();
+  try {
+    await until("three failed starts", () => restarts.length >= 3);
+    assert.equal(restarts.slice(0, 3), [100, 200, 400]);
+  } finally {
+    await sender.close();
   }
 });
 
