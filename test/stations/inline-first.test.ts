@@ -14,6 +14,7 @@ import { InlineFirstDetection, INLINE_BLOCK_MS, inlineDetection, type DetectionH
 import { blockCostMs, samplesByVariable } from "../../src/stations/block-cost";
 import { StationComputer } from "../../src/stations/station-computer";
 import { detectionSchema, parseOrThrow } from "../../src/http/station-schemas";
+import { blockBody } from "./stream";
 
 const SLIDING = ["a", "b", "c", "d", "e", "f", "g", "h"];
 
@@ -24,13 +25,7 @@ function value(k: number, v: number): number {
 }
 
 function block(id: string, from: number, n: number, vars: string[]) {
-  const mostres = [];
-  for (let k = from; k < from + n; k++) {
-    const values: Record<string, number> = {};
-    vars.forEach((v, i) => (values[v] = value(k, i)));
-    mostres.push({ timestamp: new Date(Date.UTC(2021, 0, 1) + k * 60_000).toISOString(), values });
-  }
-  return parseOrThrow(detectionSchema, { id_estacio: id, numero_mostres: n, mostres });
+  return parseOrThrow(detectionSchema, blockBody(id, from, n, vars, value));
 }
 
 /** The blocks of the run: a cheap `default` station throughout; a `sliding` station of 8 variables

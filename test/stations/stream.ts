@@ -11,12 +11,12 @@ export function timestampOf(k: number): string {
   return new Date(Date.UTC(2021, 0, 1) + k * 60_000).toISOString().replace("T", " ").slice(0, 19);
 }
 
-/** A /detection body: samples from..from+n-1 in the README's nested format. */
-export function blockBody(id: string, from: number, n: number, vars: string[]) {
+/** A /detection body: samples from..from+n-1 in the README's nested format (`at`: the stream). */
+export function blockBody(id: string, from: number, n: number, vars: string[], at: (k: number, v: number) => number = value) {
   const mostres = [];
   for (let k = from; k < from + n; k++) {
     const values: Record<string, number> = {};
-    vars.forEach((v, i) => (values[v] = value(k, i)));
+    vars.forEach((v, i) => (values[v] = at(k, i)));
     mostres.push({ timestamp: timestampOf(k), values });
   }
   return { id_estacio: id, numero_mostres: n, mostres };
