@@ -21,7 +21,7 @@ import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startService, type RunningService } from "../support/service-process";
-import { descendants, isOutboxSender, processCpuMs } from "../support/process-tree";
+import { outboxSenders, processCpuMs } from "../support/process-tree";
 import { blockBody } from "../stations/stream";
 import type { Mode } from "../stations/downstream";
 import { printTable, rateRow, timeRow, type BenchRow } from "./harness";
@@ -281,7 +281,7 @@ async function outboxScenario(pipeline: string): Promise<BenchRow[]> {
     await sink.setMode("ok");
     let draining = true;
     // the service's main process (where /detection is answered) and its outbox sender process
-    const senderPid = descendants(svc.child.pid!).find(isOutboxSender);
+    const senderPid = outboxSenders(svc.child.pid!)[0];
     const senderCpu = () => (senderPid === undefined ? 0 : processCpuMs(senderPid));
     const drainStart = performance.now(), drainCpu = processCpuMs(svc.child.pid!), drainSenderCpu = senderCpu();
     const during = probeP50(svc, "probe", 0, () => draining, 1e9);

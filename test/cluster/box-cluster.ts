@@ -164,6 +164,28 @@ export function clusterStory(boxes: RunningService[]): string {
     .join("\n");
 }
 
+/** Starts the servers and three boxes on `ini(servers)`, and runs `scenario` with them while their
+ * answers are sampled (`watch`); on a failure prints the cluster's story; always kills the boxes
+ * and stops the servers. */
+export async function withCluster(ini: (servers: Servers) => string,
+  scenario: (c: { servers: Servers; boxes: RunningService[]; watch: ReturnType<typeof sampleBoxes> }) => Promise<void>): Promise<void> {
+  const servers = await startServers({ granularities: ["pt15m", "pt30m"] });
+  let boxes: RunningService[] = [];
+  let watch: ReturnType<typeof sampleBoxes> | undefined;
+  try {
+    boxes = await startBoxes(3, servers, ini(servers));
+    watch = sampleBoxes(boxes);
+    await scenario({ servers, boxes, watch });
+  } catch (e) {
+    console.log(clusterStory(boxes));
+    throw e;
+  } finally {
+    await watch?.stop();
+    for (const b of boxes) await b.kill9();
+    await servers.close();
+  }
+}
+
 const testRows = readFixtureJson("upstream/outliers_test_data.json");
 /** The status of an outliers request run with `orig` on the box: 200 while it serves. */
 export async function detectStatus(box: RunningService): Promise<number> {

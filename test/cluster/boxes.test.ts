@@ -11,11 +11,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RunningService } from "../support/service-process";
 import { redisMissing } from "../support/cluster-servers";
 import {
-  clusterIni, clusterStory, completeVersions, detectStatus, firstAnswered, health, initialAvgLoss, loggedBy, sampleBoxes, secretsShown,
-  startBoxes, startServers, until, untilHealthOk,
+  clusterIni, completeVersions, detectStatus, firstAnswered, health, initialAvgLoss, loggedBy, secretsShown, until, untilHealthOk, withCluster,
 } from "./box-cluster";
 
 const missing = redisMissing();
@@ -29,13 +27,9 @@ const RETRY_MS = Math.min(1000, LEASE_MS / 3);
 /** Log lines and HTTP answers on a loaded machine. */
 const SLACK_MS = 2000;
 
-if (!missing) test("kill -9 of the training box: another box trains that tick, nothing half-written is served; S3 stopped and back", async () => {
-  const servers = await startServers({ granularities: ["pt15m", "pt30m"] });
-  let boxes: RunningService[] = [];
-  let sampler: ReturnType<typeof sampleBoxes> | undefined;
-  try {
-    boxes = await startBoxes(3, servers, clusterIni(servers, { schedule: `*/${PERIOD_S} * * * * *`, leaseMs: LEASE_MS, syncS: SYNC_S }));
-    const watch = (sampler = sampleBoxes(boxes));
+if (!missing) test("kill -9 of the training box: another box trains that tick, nothing half-written is served; S3 stopped and back", () => withCluster(
+  (servers) => clusterIni(servers, { schedule: `*/${PERIOD_S} * * * * *`, leaseMs: LEASE_MS, syncS: SYNC_S }),
+  async ({ servers, boxes, watch }) => {
     const from = new Date((Math.floor(Date.now() / (PERIOD_S * 1000)) + 1) * PERIOD_S * 1000).toISOString();
     const started = () => loggedBy(boxes, "scheduled training started").filter((l) => (l.tick as string) >= from);
 
@@ -87,14 +81,6 @@ if (!missing) test("kill -9 of the training box: another box trains that tick, n
     await untilHealthOk(left);
 
     for (const box of left) assert.equal(await secretsShown(box), [], "no secret in the log, /health or /metrics");
-  } catch (e) {
-    console.log(clusterStory(boxes));
-    throw e;
-  } finally {
-    await sampler?.stop();
-    for (const b of boxes) await b.kill9();
-    await servers.close();
-  }
-});
+  }));
 
 test.run();

@@ -8,11 +8,10 @@
 // Redis back: ok again. No secret in any log, /health or /metrics.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { RunningService } from "../support/service-process";
 import { redisMissing } from "../support/cluster-servers";
 import {
-  MODEL, clusterIni, clusterStory, completeVersions, currentVersion, detectStatus, firstAnswered, health, initialAvgLoss, loggedBy, sampleBoxes, secretsShown,
-  startBoxes, startServers, until, untilHealthOk, versionOf, type LogLine,
+  MODEL, clusterIni, completeVersions, currentVersion, detectStatus, firstAnswered, health, initialAvgLoss, loggedBy, secretsShown,
+  until, untilHealthOk, versionOf, withCluster, type LogLine,
 } from "./box-cluster";
 
 const missing = redisMissing();
@@ -25,14 +24,9 @@ const SYNC_S = 2;
  * of the boxes every 200 ms, on a loaded machine. */
 const INSTALL_SLACK_MS = 1500;
 
-if (!missing) test("three boxes, five ticks: five trainings in all, every box on the new version within one poll", async () => {
-  const servers = await startServers({ granularities: ["pt15m", "pt30m"] });
-  let boxes: RunningService[] = [];
-  let sampler: ReturnType<typeof sampleBoxes> | undefined;
-  try {
-    const ini = clusterIni(servers, { schedule: `*/${PERIOD_S} * * * * *`, leaseMs: 10_000, syncS: SYNC_S, kept: 50 });
-    boxes = await startBoxes(3, servers, ini);
-    const watch = (sampler = sampleBoxes(boxes));
+if (!missing) test("three boxes, five ticks: five trainings in all, every box on the new version within one poll", () => withCluster(
+  (servers) => clusterIni(servers, { schedule: `*/${PERIOD_S} * * * * *`, leaseMs: 10_000, syncS: SYNC_S, kept: 50 }),
+  async ({ servers, boxes, watch }) => {
     const periodMs = PERIOD_S * 1000;
     // From the first tick after all three are up, until five ticks have been trained.
     const from = new Date((Math.floor(Date.now() / periodMs) + 1) * periodMs).toISOString();
@@ -108,14 +102,6 @@ if (!missing) test("three boxes, five ticks: five trainings in all, every box on
     await untilHealthOk(boxes);
 
     for (const box of boxes) assert.equal(await secretsShown(box), [], "no secret in the log, /health or /metrics");
-  } catch (e) {
-    console.log(clusterStory(boxes));
-    throw e;
-  } finally {
-    await sampler?.stop();
-    for (const b of boxes) await b.kill9();
-    await servers.close();
-  }
-});
+  }));
 
 test.run();

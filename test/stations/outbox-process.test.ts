@@ -10,15 +10,13 @@ import pino from "pino";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { OutboxProcess } from "../../src/stations/outbox-process";
-import { alive, descendants, isOutboxSender } from "../support/process-tree";
+import { alive, outboxSenders } from "../support/process-tree";
 import { startService, type RunningService } from "../support/service-process";
 import { Downstream } from "./downstream";
 import { blockBody, postJson } from "./stream";
 
 const CONFIG = "[Stations]\ndefault_pipeline = kalman-batch\n";
 
-/** The running outbox sender processes below `root`. */
-const senders = (root: number) => descendants(root).filter(isOutboxSender);
 
 async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -41,16 +39,16 @@ test("deliveries come from a child process that is restarted when it dies and en
     assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: "s1", variables: { a: 8 } })).status, 200);
     await send(svc, "s1", 0, 5);
     await until("5 blocks delivered", () => validates(down) === 5);
-    const [first, ...others] = senders(svc.child.pid!);
+    const [first, ...others] = outboxSenders(svc.child.pid!);
     assert.ok(first !== undefined && others.length === 0, `one sender process: ${first} ${others}`);
 
     process.kill(first!, "SIGKILL");
     await send(svc, "s1", 50, 5); // queued while no sender runs, or after the new one started
-    await until("the sender started again", () => senders(svc.child.pid!).some((p) => p !== first));
+    await until("the sender started again", () => outboxSenders(svc.child.pid!).some((p) => p !== first));
     await until("the 5 later blocks delivered too", () => validates(down) === 10);
     assert.match(svc.output(), /the outbox sender process ended; starting it again/);
 
-    const second = senders(svc.child.pid!)[0]!;
+    const second = outboxSenders(svc.child.pid!)[0]!;
     await svc.kill9();
     await until("the sender ends with its service", () => !alive(second), 10_000);
   } finally {
@@ -64,7 +62,7 @@ test("no sender process without an endpoint", async () => {
   try {
     assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: "s1", variables: { a: 8 } })).status, 200);
     await send(svc, "s1", 0, 2);
-    assert.equal(senders(svc.child.pid!), []);
+    assert.equal(outboxSenders(svc.child.pid!), []);
   } finally {
     await svc.stop();
   }

@@ -37,7 +37,13 @@ export function descendants(root: number): number[] {
   return [...parent.keys()].filter(below);
 }
 
-/** Whether the process is the service's outbox sender (src/runtime/child-process.ts: its role is in its environment). */
-export function isOutboxSender(pid: number): boolean {
+/** Whether the process has the outbox sender's role in its environment (src/runtime/child-process.ts). */
+function hasSenderRole(pid: number): boolean {
   try { return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes("RB_AIOUTLIERS_CHILD=outbox-sender"); } catch { return false; }
+}
+
+/** The service's outbox sender processes below `root`: those with the sender's role whose parent
+ * has not (what a sender starts inherits its environment: from source, tsx's esbuild service). */
+export function outboxSenders(root: number): number[] {
+  return descendants(root).filter((pid) => hasSenderRole(pid) && !hasSenderRole(Number(statFields(pid)?.[1])));
 }
