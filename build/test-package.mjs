@@ -8,7 +8,7 @@ import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { buildExecutable } from "./build.mjs";
 import { buildRpm } from "./package.mjs";
 import { buildImage } from "./image.mjs";
@@ -26,6 +26,20 @@ function check(ok, what) {
 }
 const sha256 = (f) => createHash("sha256").update(readFileSync(f)).digest("hex");
 
+/** Whether the file starts the service through test/support/service-process.ts, itself or through a
+ * helper of test/ it imports (e.g. test/cluster/box-cluster.ts). */
+function startsService(file, seen = new Set()) {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  if (text.includes("support/service-process")) return true;
+  for (const [, spec] of text.matchAll(/from "(\.{1,2}\/[^"]+)"/g)) {
+    const helper = join(dirname(file), `${spec}.ts`);
+    if (helper.startsWith(join(root, "test")) && existsSync(helper) && startsService(helper, seen)) return true;
+  }
+  return false;
+}
+
 function httpSuites() {
   const out = [];
   const walk = (dir) => {
@@ -33,7 +47,7 @@ function httpSuites() {
       const p = join(dir, name);
       if (name === "node_modules" || name.startsWith(".")) continue;
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(".test.ts") && readFileSync(p, "utf8").includes("support/service-process")) out.push(relative(root, p));
+      else if (name.endsWith(".test.ts") && startsService(p)) out.push(relative(root, p));
     }
   };
   walk(join(root, "src"));
