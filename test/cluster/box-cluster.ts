@@ -33,8 +33,8 @@ export async function startServers(druidOptions: { granularities?: string[] } = 
 }
 
 /** [Outliers], [Redis] and [AWS] for the boxes: `schedule` trains `orig` for 1 epoch. */
-export function clusterIni(servers: Servers, o: { schedule: string; leaseMs: number; syncS: number; kept?: number }): string {
-  return `[Outliers]\nschedule_hour = ${o.schedule}\nmodel_names = ${MODEL}\nepochs = 1\nbatch_size = 64\n`
+export function clusterIni(servers: Servers, o: { schedule: string; leaseMs: number; syncS: number; kept?: number; epochs?: number }): string {
+  return `[Outliers]\nschedule_hour = ${o.schedule}\nmodel_names = ${MODEL}\nepochs = ${o.epochs ?? 1}\nbatch_size = 64\n`
     + `[Redis]\nrd_hostname = 127.0.0.1\nrd_port = ${servers.redis.port}\nlease_ms = ${o.leaseMs}\n`
     + `[AWS]\ns3_hostname = ${servers.s3.endpoint}\ns3_bucket = ${servers.s3.bucket}\ns3_public_key = S3RVER\n`
     + `sync_interval_s = ${o.syncS}\nversions_kept = ${o.kept ?? 5}\n`;
