@@ -44,6 +44,12 @@ export function runOutboxSenderProcess(): void {
     if ("start" in m && sender === undefined) {
       const s = m.start;
       store = new StationStore(s.dbFile, { synchronous: s.synchronous });
+      // The service's checkpointer thread (./wal-checkpointer.ts) moves the WAL into the file, or
+      // the service's own commits when it cannot. SQLite's default here checkpointed inside the
+      // sender's delete commits whenever the WAL held 1,000 pages, which it does under load: ~14
+      // page writes and 0.1 fsync per delivery, the drain's main cost (docs/stations.md § Outbox
+      // backlog and drain, fourth step).
+      store.db.pragma("wal_autocheckpoint = 0");
       sender = new OutboxSender({
         store, endpoint: s.endpoint, timeoutMs: s.timeoutMs, maxBackoffMs: s.maxBackoffMs, log,
         onAttempt: (outcome) => counts.set(outcome, (counts.get(outcome) ?? 0) + 1),
