@@ -73,6 +73,9 @@ const FLUSH_BATCH = 256;
 const FLUSH_MS = 10;
 /** A chain stops (until the next flush) while this many delivered entries wait to be deleted. */
 const MAX_UNDELETED = 2048;
+/** Keep-alive connections to the downstream; the requests in flight are pipelined over them
+ * (./downstream-client.ts). */
+const CONNECTIONS = 4;
 /** Entries a chain reads at once (one indexed query). */
 const READ_AHEAD = 16;
 
@@ -108,7 +111,9 @@ export class OutboxSender {
     this.random = o.random ?? Math.random;
     this.base = o.baseBackoffMs ?? 250;
     this.concurrency = o.concurrency ?? 32;
-    this.client = new DownstreamClient(o.endpoint, { sockets: this.concurrency, timeoutMs: o.timeoutMs, timers: this.timers });
+    this.client = new DownstreamClient(o.endpoint, {
+      connections: CONNECTIONS, depth: Math.ceil(this.concurrency / CONNECTIONS), timeoutMs: o.timeoutMs, timers: this.timers,
+    });
   }
 
   /** Starts delivering what the outbox already holds (entries left by a previous run). */
