@@ -46,7 +46,7 @@ export class Downstream {
   async close(): Promise<void> { await this.shut(); }
 
   private listen(): Promise<void> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer((req, res) => this.handle(req, res));
     server.on("connection", () => this.connections++);
     this.server = server;
     return new Promise((resolve) => server.listen(this.port, "127.0.0.1", () => {
@@ -65,9 +65,16 @@ export class Downstream {
     await new Promise((r) => s.close(r));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    // events, not `for await`: the sink's CPU per delivery in the drain bench, where the sink must
+    // not be the limit (test/bench/outbox-drain.bench.ts), was 0.039 ms with an async iterator, 0.034 without
     let text = "";
-    for await (const chunk of req) text += chunk;
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => { text += chunk; });
+    req.on("end", () => this.answer(req, res, text));
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse, text: string): void {
     this.attempts++;
     if (this.mode === "hang") { this.hanging.add(res); return; }
     if (this.mode === "status") { res.writeHead(this.status).end(); return; }
