@@ -5,6 +5,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Socket } from "node:net";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer as createTlsServer } from "node:tls";
+import type { AddressInfo } from "node:net";
 import { DownstreamClient, type PostAnswer } from "../../src/stations/downstream-client";
 import { realTimers } from "../../src/stations/outbox-sender";
 import { RawDownstream, type RawRequest } from "./raw-downstream";
@@ -111,6 +117,42 @@ test("an unreadable answer ends the connection; a refused connection says so", a
   const gone = client(down.url);
   assert.equal(statuses([await gone.post("/outliers", "{}", "k-1")]), ["ECONNREFUSED"]);
   gone.close();
+});
+
+test("https: the certificate is checked, and requests are pipelined over TLS", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rbao-tls-"));
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  } catch {
+    console.log("SKIP https test: no openssl to make a certificate");
+    return;
+  }
+  const sockets: Socket[] = []; // past the handshake
+  const server = createTlsServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (socket) => {
+    sockets.push(socket);
+    socket.on("data", (chunk) => {
+      const n = chunk.toString("latin1").split("\r\n\r\n").length - 1; // requests (empty bodies) in this read
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".repeat(n));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `https://localhost:${(server.address() as AddressInfo).port}`;
+  const refused = client(url);
+  assert.equal(statuses([await refused.post("/outliers", "", "k-1")]), ["DEPTH_ZERO_SELF_SIGNED_CERT"]);
+  refused.close();
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"; // this test's certificate is its own
+  const c = client(url, { connections: 1, depth: 4 });
+  try {
+    const answers = await Promise.all([0, 1, 2, 3].map((i) => c.post("/outliers", "", `k-${i}`)));
+    assert.equal(statuses(answers), [200, 200, 200, 200]);
+    assert.is(sockets.length, 1, "one connection took all four");
+  } finally {
+    delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    c.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => server.close(r));
+  }
 });
 
 test.run();
