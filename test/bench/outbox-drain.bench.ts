@@ -2,7 +2,8 @@
 // src/stations/outbox-sender.ts) draining OUTBOX_DRAIN_ENTRIES (default 10,000)
 // queued entries of 50 stations from a real SQLite file to the loopback sink of ./sink-process.ts
 // in another process. CPU time of this process per delivery (the sender's: it depends little on
-// the machine's load) and the wall-clock rate; medians of OUTBOX_DRAIN_RUNS (default 3) runs.
+// the machine's load), the sink process's, and the wall-clock rate; medians of OUTBOX_DRAIN_RUNS
+// (default 3) runs.
 // The target is >= 5,000 entries/s, i.e. <= 0.2 ms of CPU per delivery with the sink's CPU on
 // another core. Run: npm run bench -- outbox-drain.
 import { spawn } from "node:child_process";
