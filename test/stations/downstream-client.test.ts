@@ -50,6 +50,35 @@ test("requests of one turn are pipelined over at most `connections` connections;
   await down.close();
 });
 
+test("a slow downstream gets more connections instead of queues; once quick again the extra ones close", async () => {
+  // answers each request 40 ms after the one before it on its connection (one at a time, as most servers)
+  let slow = true;
+  const free = new Map<number, number>();
+  const down = await RawDownstream.start((r, s) => {
+    const at = Math.max(Date.now(), free.get(r.connection) ?? 0) + (slow ? 40 : 0);
+    free.set(r.connection, at);
+    setTimeout(() => { if (!s.destroyed) s.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"); }, at - Date.now());
+  });
+  const c = client(down.url, { connections: 2, depth: 8 });
+  // 16 chains (one request in flight each, as the sender's stations) of 6 requests
+  const chains = async (n: number, each: number, from: number) => {
+    await Promise.all(Array.from({ length: n }, async (_, k) => {
+      for (let i = 0; i < each; i++) assert.equal(statuses([await c.post("/outliers", "{}", `k-${k}-${i}`)]), [200]);
+    }));
+    return down.requests.slice(from);
+  };
+  await chains(16, 6, 0);
+  assert.ok(down.connections > 2, `${down.connections} connections for a slow downstream`);
+  slow = false;
+  const quick = await chains(16, 6, down.requests.length);
+  const used = new Set(quick.slice(32).map((r) => r.connection)); // past its first turns
+  assert.ok(used.size <= 2, `a quick downstream is served over the first two connections: ${[...used].join(", ")}`);
+  await new Promise((r) => setTimeout(r, 2600));
+  assert.is(down.open, 2, "the extra connections closed after 2 s idle");
+  c.close();
+  await down.close();
+});
+
 test("a server that announces its close has not read the requests behind: they are sent again, not failed", async () => {
   // the first connection answers its first request with Connection: close and ends
   const down = await RawDownstream.start((r, s) => {

@@ -57,6 +57,9 @@ export class RawDownstream {
 
   get url(): string { return `http://127.0.0.1:${this.port}`; }
 
+  /** Connections open now. */
+  get open(): number { return this.sockets.size; }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise((r) => this.server.close(r));
