@@ -17,9 +17,8 @@
 // has not read the requests written after the one it answered: those are sent again on another
 // connection, not failed, and no more than one request at a time is written to a connection
 // until a server's answer keeps its connection open again.
-import { connect as netConnect, type Socket } from "node:net";
+import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { isIP } from "node:net";
 import { splitCredentials } from "../runtime/url-credentials";
 import { Http1Responses } from "./http1-responses";
 import type { Timers } from "./outbox-sender";
@@ -63,7 +62,8 @@ export class DownstreamClient {
   private readonly headers: string;
 
   constructor(endpoint: string, private readonly o: {
-    /** At most this many connections, and this many requests in flight on each. */
+    /** Connections used while the downstream answers promptly, and requests in flight on each;
+     * up to connections × depth connections while it does not (or does not keep them open). */
     connections: number; depth: number; timeoutMs: number; timers: Timers;
   }) {
     const { url, authorization } = splitCredentials(endpoint);
