@@ -31,6 +31,8 @@ interface Pending {
   settle(answer: PostAnswer): void;
   /** When it was written (timers.now()). */
   sentAt: number;
+  /** Written behind another request still unanswered on its connection. */
+  pipelined: boolean;
 }
 
 interface Connection {
@@ -56,6 +58,9 @@ export class DownstreamClient {
   private flushQueued = false;
   /** Whether requests may be written behind one another: until a server announces a close. */
   private pipelining = true;
+  /** The server answered a request and then never the one written behind it: it does not take
+   * pipelined requests (a broken server or proxy), so none are written again. */
+  private pipeliningRefused = false;
   private readonly target: { host: string; port: number; tls: boolean; servername?: string };
   /** The request line's path prefix and the headers every request carries. */
   private readonly base: string;
@@ -80,6 +85,8 @@ export class DownstreamClient {
     return new Promise((resolve) => {
       let settled = false;
       const timer = this.o.timers.setTimeout(() => {
+        // the requests ahead of it were answered, it never was: the server ignores pipelined requests
+        if (p.pipelined && [...this.connections].some((c) => c.inFlight[0] === p)) this.pipeliningRefused = true;
         settle({ error: `no answer within ${this.o.timeoutMs} ms` });
         // its answer would come before those behind it: the connection is of no further use
         for (const c of this.connections) if (c.inFlight.includes(p)) this.fail(c, "an earlier request on the connection got no answer");
@@ -95,6 +102,7 @@ export class DownstreamClient {
         request: `POST ${this.base}${path} HTTP/1.1\r\n${this.headers}Idempotency-Key: ${idempotencyKey}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
         settle,
         sentAt: 0,
+        pipelined: false,
       };
       this.queue.push(p);
       this.flushSoon();
@@ -121,6 +129,7 @@ export class DownstreamClient {
       if (c === undefined) break; // every connection at its depth: an answer flushes again
       const p = this.queue.shift()!;
       p.sentAt = now;
+      p.pipelined = c.inFlight.length > 0;
       c.inFlight.push(p);
       c.out += p.request;
     }
@@ -138,7 +147,7 @@ export class DownstreamClient {
    * idle. Past those, for a downstream that answers slowly (or without pipelining), the other
    * connections the same way, and new ones up to one per request in flight. */
   private pick(now: number): Connection | undefined {
-    const depth = this.pipelining ? this.o.depth : 1;
+    const depth = this.pipelining && !this.pipeliningRefused ? this.o.depth : 1;
     let first: Connection | undefined, more: Connection | undefined, n = 0;
     for (const c of this.connections) {
       const core = n++ < this.o.connections;

@@ -136,6 +136,20 @@ test("a request without an answer times out and fails those behind it on its con
   await down.close();
 });
 
+test("a server that answers a request and never the one written behind it gets no more pipelined requests", async () => {
+  // it answers only what it reads alone (a broken server or proxy that drops pipelined requests)
+  const down = await RawDownstream.start((r, s) => { if (r.batch === 1 || r.index === 0) byKey(r, s); });
+  const c = client(down.url, { connections: 1, depth: 4, timeoutMs: 300 });
+  const first = statuses(await Promise.all([0, 1, 2].map((i) => c.post("/outliers", "{}", `k-200-${i}`))));
+  assert.equal(first, [200, "no answer within 300 ms", "an earlier request on the connection got no answer"]);
+  const before = down.requests.length;
+  // from now on one request at a time per connection: every one is answered
+  assert.equal(statuses(await Promise.all([3, 4, 5, 6].map((i) => c.post("/outliers", "{}", `k-200-${i}`)))), [200, 200, 200, 200]);
+  assert.ok(down.requests.slice(before).every((r) => r.batch === 1), "no two requests in one read after the refusal");
+  c.close();
+  await down.close();
+});
+
 test("an unreadable answer ends the connection; a refused connection says so", async () => {
   const down = await RawDownstream.start((_r, s) => { s.write("SSH-2.0-OpenSSH\r\n\r\n"); });
   const c = client(down.url);
