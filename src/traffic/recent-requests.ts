@@ -28,9 +28,12 @@ export interface RecentRequest {
   ms: number;
 }
 
-/** A request's series as judged: timestamps, values, forecast and anomaly flags, aligned. */
+import { TimestampColumn } from "../druid/timestamp-column";
+
+/** A request's series as judged: timestamps (as the column reader found them in the request's
+ * bytes, or strings), values, forecast and anomaly flags, aligned. */
 export interface JudgedSeries {
-  timestamps: readonly string[];
+  timestamps: readonly string[] | TimestampColumn;
   values: ArrayLike<number>;
   forecast: ArrayLike<number>;
   anomalous: readonly boolean[];
@@ -60,7 +63,8 @@ function countTrue(flags: readonly boolean[]): number {
 }
 
 export class RecentRequests {
-  private readonly ring: Array<{ request: RecentRequest; series: KeptSeries }> = [];
+  /** The timestamps are kept as bytes when they came so (made strings when asked for). */
+  private readonly ring: Array<{ request: RecentRequest; series: Omit<KeptSeries, "timestamps">; timestamps: string[] | TimestampColumn }> = [];
   private next = 1;
 
   constructor(private readonly capacity = CAPACITY, private readonly seriesPoints = SERIES_POINTS) {}
@@ -71,11 +75,11 @@ export class RecentRequests {
     const points = judged.timestamps.length;
     const anomalies = countTrue(judged.anomalous);
     const keep = this.seriesPoints;
-    const series: KeptSeries = {
-      timestamps: tail(judged.timestamps, keep), values: tail(judged.values, keep),
-      forecast: tail(judged.forecast, keep), anomalous: tail(judged.anomalous, keep), left_out: Math.max(0, points - keep),
+    const series = {
+      values: tail(judged.values, keep), forecast: tail(judged.forecast, keep), anomalous: tail(judged.anomalous, keep), left_out: Math.max(0, points - keep),
     };
-    this.ring.push({ request: { id, ...request, points, anomalies }, series });
+    const timestamps = judged.timestamps instanceof TimestampColumn ? judged.timestamps.tail(keep) : tail(judged.timestamps, keep);
+    this.ring.push({ request: { id, ...request, points, anomalies }, series, timestamps });
     if (this.ring.length > this.capacity) this.ring.shift();
     return id;
   }
@@ -88,6 +92,6 @@ export class RecentRequests {
   /** A kept request with its series, or undefined when it is not (or no longer) kept. */
   get(id: number): (RecentRequest & { series: KeptSeries }) | undefined {
     const r = this.ring.find((e) => e.request.id === id);
-    return r && { ...r.request, series: r.series };
+    return r && { ...r.request, series: { timestamps: Array.isArray(r.timestamps) ? r.timestamps : r.timestamps.strings(), ...r.series } };
   }
 }
