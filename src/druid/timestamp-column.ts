@@ -15,10 +15,13 @@ export class TimestampColumn {
     return this.bytes.toString("latin1", this.starts[i]!, this.ends[i]!);
   }
 
-  /** Every timestamp as text. */
-  strings(): string[] {
-    const out = new Array<string>(this.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.at(i);
+  /** Timestamps [from, to) as text: slices of one string of the bytes they lie in (a string per
+   * timestamp made natively would cost ~0.1 µs each). */
+  strings(from = 0, to = this.length): string[] {
+    const out = new Array<string>(Math.max(0, to - from));
+    if (out.length === 0) return out;
+    const offset = this.starts[from]!, text = this.bytes.toString("latin1", offset, this.ends[to - 1]!);
+    for (let i = from; i < to; i++) out[i - from] = text.slice(this.starts[i]! - offset, this.ends[i]! - offset);
     return out;
   }
 

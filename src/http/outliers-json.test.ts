@@ -40,7 +40,7 @@ test("every 4-decimal score (the table of their texts) and scores off that grid,
   assert.is(outliersJson("default", "bytes", column(timestamps), values, expected, scores, anomalous).toString("utf8"), JSON.stringify(objects));
 });
 
-test("no row, one row, long answers, the longest numbers, a non-ASCII model or metric", () => {
+test("no row, one row, long answers: rows across chunk boundaries, the longest numbers, a non-ASCII model or metric", () => {
   for (const n of [0, 1, 2, 255, 256, 257, 513, 2000]) {
     const timestamps = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 4, 20) + i * 6e4).toISOString());
     const expected = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -1.2345678901234567e-308 : i % 5 === 1 ? -Number.MAX_VALUE : (i * 1e6) / 7));
