@@ -51,7 +51,7 @@ export class SeriesMemory {
 }
 
 /** The model's decision for a window, after the series' history when there is a memory and a key;
- * the history after it is stored before this returns. `times`: epoch ms of the timestamps, when
+ * the history after it is stored before this returns. `timestamps` may be their epoch ms, when
  * the caller has read them. */
 export function judgeRemembered(model: ShallowModel, memory: SeriesMemory | undefined, key: string | undefined,
   values: ArrayLike<number>, timestamps: RowTimes): ShallowDecision {
