@@ -68,7 +68,7 @@ test("epochMs: the hand-read common form equals Date.parse's reading at every fi
   assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
 });
 
-test("isoTimeMsAt: epochMs of what isIsoTime accepts, NaN otherwise, read in place inside a longer text", () => {
+test("isoTimeMsAt: epochMs of what isIsoTime accepts, NaN otherwise, read in place inside longer bytes", () => {
   const cases: string[] = [];
   for (const date of ["2024-02-29", "2023-02-29", "0050-01-01", "2024-13-01"])
     for (const time of ["", "T00:00", " 23:59:59", "T12:00:60", "T07:15:00.5", "T07:15:00.123", "T07:15:00.1234", "T07:15:00."])
@@ -78,9 +78,19 @@ test("isoTimeMsAt: epochMs of what isIsoTime accepts, NaN otherwise, read in pla
     const want = isIsoTime(t) ? (accepted++, epochMs(t)) : NaN;
     // Digits after the end must not be read as the timestamp's (the reader's text goes on).
     for (const [before, after] of [["", ""], ['{"timestamp":"', '","result":{}}'], ["9", "123Z"]])
-      assert.ok(Object.is(isoTimeMsAt(before + t + after, before.length, before.length + t.length), want), `${before}|${t}|${after}`);
+      assert.ok(Object.is(isoTimeMsAt(Buffer.from(before + t + after, "latin1"), before.length, before.length + t.length), want), `${before}|${t}|${after}`);
   }
   assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
+});
+
+test("a string is read alone: a character outside ASCII is no digit (its low byte would be one), and nothing of an earlier, longer string is read", () => {
+  assert.not.ok(isIsoTime("2023-09-2\u0131"), "U+0131 ends in 0x31, '1'");
+  assert.is(isoTimeMs("\u0132023-09-21"), undefined);
+  assert.ok(Number.isNaN(epochMs("2023-09-21T09:00:0\u0130Z")));
+  assert.ok(isIsoTime("2023-09-21T09:00:00.123456+02:00"));
+  assert.equal(wallClock("2023-09-21"), { year: 2023, month: 9, day: 21, hour: 0, minute: 0 });
+  assert.is(epochMs("2023-09-21T09:00:00.1"), Date.UTC(2023, 8, 21, 9, 0, 0, 100));
+  assert.not.ok(isIsoTime("2023-09-21T09"));
 });
 
 test("utcMs is Date.UTC for every day of years 100-9999 sampled, leap days and the ends included", () => {

@@ -79,6 +79,10 @@ export function residualScore(z: number, n: number): number {
 }
 
 /** Epoch ms of every row; a row without a readable time is a 400. */
+/** A window's times: its rows' timestamps (ISO 8601), or their epoch ms (epochMs) when the caller
+ * has read them (the traffic API's column reader reads them in the request's bytes). */
+export type RowTimes = readonly string[] | Float64Array;
+
 function rowTimes(timestamps: readonly string[]): Float64Array {
   const out = new Float64Array(timestamps.length);
   for (let i = 0; i < timestamps.length; i++) {
@@ -281,8 +285,6 @@ export interface JudgeOptions {
   /** The part of the window a fresh detector rehearses on; default REHEARSED_FRACTION (the NAB
    * bench's cross-validation tries others). */
   rehearsed?: number;
-  /** Epoch ms of the timestamps when the caller has read them (epochMs); else they are read here. */
-  times?: Float64Array;
   /** The caller discards the returned history (a request judged from scratch without a series
    * name): its kept decisions are then not updated (a week of rows copied for nothing). Such a
    * history must not be stored. */
@@ -292,9 +294,9 @@ export interface JudgeOptions {
 /** Scores and decisions for every row of a window (rows in time order, as Druid answers), from
  * scratch or after `history`, whose detector it advances (the returned history replaces it).
  * Scores are rounded to 4 decimals after the decisions are made. */
-export function judgeSeries(values: ArrayLike<number>, timestamps: readonly string[], opts: JudgeOptions, history: SeriesHistory = newHistory()): SeriesJudgement {
+export function judgeSeries(values: ArrayLike<number>, timestamps: RowTimes, opts: JudgeOptions, history: SeriesHistory = newHistory()): SeriesJudgement {
   const n = values.length;
-  const times = opts.times ?? rowTimes(timestamps);
+  const times = timestamps instanceof Float64Array ? timestamps : rowTimes(timestamps);
   const h: SeriesHistory = { ...history };
   const scores = new Float64Array(n).fill(NaN), flags = new Uint8Array(n);
   const fresh = new Uint8Array(n), decided = new Uint8Array(n);

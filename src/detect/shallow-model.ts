@@ -21,7 +21,7 @@
 //    answer are anomalous: the detector's first, then the residual test's, by score.
 import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
 import { median, medianAbsoluteDeviation } from "./percentile";
-import { judgeSeries, type SeriesHistory } from "./series-judgement";
+import { judgeSeries, type RowTimes, type SeriesHistory } from "./series-judgement";
 import { smoothSeries } from "./smoothing";
 import type { ColumnJudgement, TimeseriesRow, TrafficModel, TrafficModelResult } from "./traffic-model";
 
@@ -144,12 +144,12 @@ export function residualZ(values: ArrayLike<number>, smoothed: Float64Array): Fl
   return local;
 }
 
-/** The pure core: values and their timestamps (ISO-8601), judged from scratch or after a
- * series' history; `times`, when the caller has read them, epoch ms of the timestamps. */
-export function shallowOutliers(values: ArrayLike<number>, timestamps: readonly string[], opts: ShallowOptions, history?: SeriesHistory, times?: Float64Array, discardHistory = false): ShallowDecision {
+/** The pure core: values and their timestamps (ISO-8601, or their epoch ms when the caller has
+ * read them), judged from scratch or after a series' history. */
+export function shallowOutliers(values: ArrayLike<number>, timestamps: RowTimes, opts: ShallowOptions, history?: SeriesHistory, discardHistory = false): ShallowDecision {
   const smoothed = smoothSeries(values);
   const cap = contaminationCap(values.length, opts.contamination);
-  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed), rehearsed: opts.rehearsed, times, discardHistory }, history);
+  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed), rehearsed: opts.rehearsed, discardHistory }, history);
   return { smoothed, ...judged };
 }
 
@@ -160,23 +160,23 @@ export class ShallowModel implements TrafficModel {
 
   /** The decision for one metric's values and their timestamps (what run() does without row
    * objects; the traffic API's fast path writes its answer from it), after the series' history
-   * when there is one; `times`: epoch ms of the timestamps, when the caller has read them. */
-  judge(values: ArrayLike<number>, timestamps: readonly string[], history?: SeriesHistory, times?: Float64Array, discardHistory = false): ShallowDecision {
+   * when there is one; `timestamps` may be their epoch ms, when the caller has read them. */
+  judge(values: ArrayLike<number>, timestamps: RowTimes, history?: SeriesHistory, discardHistory = false): ShallowDecision {
     if (values.length < SHALLOW_MIN_POINTS)
       throw new ModelInputError(`the default model needs at least ${SHALLOW_MIN_POINTS} points, got ${values.length}; send a longer series`);
-    return shallowOutliers(values, timestamps, this.opts, history, times, discardHistory);
+    return shallowOutliers(values, timestamps, this.opts, history, discardHistory);
   }
 
   /** The traffic API's fast path, judged from scratch, the history discarded (series memory:
    * ../traffic/series-memory.ts). */
-  judgeColumn(values: ArrayLike<number>, timestamps: readonly string[], _series?: string, times?: Float64Array): ColumnJudgement {
-    return columnJudgement(this.judge(values, timestamps, undefined, times, true));
+  judgeColumn(values: ArrayLike<number>, times: Float64Array): ColumnJudgement {
+    return columnJudgement(this.judge(values, times, undefined, true));
   }
 
   async run(rows: TimeseriesRow[], metric: string): Promise<TrafficModelResult> {
     const values = rows.map((r) => r.result[metric]!);
     const timestamps = rows.map((r) => r.timestamp);
-    return this.answer(values, timestamps, this.judge(values, timestamps, undefined, undefined, true));
+    return this.answer(values, timestamps, this.judge(values, timestamps, undefined, true));
   }
 
   /** The answer's anomalies and forecasts from a decision on these values and timestamps. */

@@ -39,8 +39,7 @@ export interface TrafficModel {
   run(rows: TimeseriesRow[], metric: string, series?: string): Promise<TrafficModelResult>;
   /** The fast path, for a model that judges one metric alone: the same verdict as run() on rows
    * holding these values and timestamps, without the row objects (the traffic API then reads the
-   * column straight from the request's text and writes its answer from this). Synchronous.
-   * `times`, when the caller has read them: epoch ms of the timestamps (epochMs), so that the model
-   * does not read them again. */
-  judgeColumn?(values: ArrayLike<number>, timestamps: readonly string[], series?: string, times?: Float64Array): ColumnJudgement;
+   * column straight from the request's bytes and writes its answer from this). Synchronous.
+   * The rows' times come as epoch ms (epochMs of their timestamps), which the caller has read. */
+  judgeColumn?(values: ArrayLike<number>, times: Float64Array, series?: string): ColumnJudgement;
 }

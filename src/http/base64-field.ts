@@ -15,7 +15,7 @@ const NOT_BASE64 = /[^A-Za-z0-9+/]/;
 /** True when `text` is standard base64: alphabet A-Z a-z 0-9 + /, then at most two '=' that
  * complete a multiple of 4; unpadded text must not leave a single dangling character. The
  * fields can be megabytes: one native regex scan. */
-function isBase64(text: string): boolean {
+export function isBase64(text: string): boolean {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
   const padding = text.length - end;

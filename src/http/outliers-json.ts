@@ -6,7 +6,12 @@
 //
 // The `predicted` rows are appended to a string (V8 builds it as a rope of small pieces) that is
 // copied into the answer's bytes every CHUNK rows: the pieces die young, and the answer is copied
-// once, instead of a rope of the whole answer being flattened and then encoded.
+// once, instead of a rope of the whole answer being flattened and then encoded. The timestamps of
+// a chunk are slices of one string of the request's bytes they lie in (TimestampColumn.strings).
+// (Writing the rows byte by byte into the buffer instead, the timestamps copied from the
+// request's bytes and the fixed text from tables of bytes, took 4.5-5 ms for a week of minutes
+// against 2.5-3 ms this way: a loop per byte against V8's memcpy per piece.)
+import type { TimestampColumn } from "../druid/timestamp-column";
 
 const CHUNK = 256;
 /** The longest text JavaScript writes for a number (ECMAScript Number::toString, at most 17
@@ -43,16 +48,14 @@ function scoreTail(score: number): string {
 /** `timestamps` must be ASCII that needs no escaping in JSON (timeseriesColumns guarantees it);
  * `expected`, `values` and `scores` must be finite. */
 export function outliersJson(
-  model: string, metric: string, timestamps: readonly string[], values: ArrayLike<number>,
+  model: string, metric: string, timestamps: TimestampColumn, values: ArrayLike<number>,
   expected: ArrayLike<number>, scores: ArrayLike<number>, anomalous: readonly boolean[],
 ): Buffer<ArrayBuffer> {
   const n = timestamps.length;
   const anomalies: string[] = [];
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    size += timestamps[i]!.length + ROW_EXTRA;
-    if (anomalous[i]) anomalies.push(`{"timestamp":"${timestamps[i]}","expected":${expected[i]},"value":${values[i]},"score":${scoreText(scores[i]!)}}`);
-  }
+  for (let i = 0; i < n; i++)
+    if (anomalous[i]) anomalies.push(`{"timestamp":"${timestamps.at(i)}","expected":${expected[i]},"value":${values[i]},"score":${scoreText(scores[i]!)}}`);
+  const size = timestamps.totalLength() + n * ROW_EXTRA;
   const head = `{"status":"success","model":${JSON.stringify(model)},"metric":${JSON.stringify(metric)},"anomalies":[${anomalies.join(",")}],"predicted":[${n > 0 ? '{"timestamp":"' : ""}`;
   const out = Buffer.allocUnsafe(Buffer.byteLength(head) + size + 2);
   const at = out.write(head, 0, "utf8");
@@ -61,14 +64,23 @@ export function outliersJson(
 }
 
 /** Writes the rows of `predicted` after their first '{"timestamp":"' at out[at..), and the
- * answer's end; returns where it ends. (The loop is a function of its own: docs/traffic.md.) */
-function predictedRows(out: Buffer, at: number, timestamps: readonly string[], expected: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const last = timestamps.length - 1;
-  let rows = "";
-  for (let i = 0; i < last; i++) {
-    rows += timestamps[i]! + '","forecast":' + expected[i] + scoreTail(scores[i]!);
-    if (i % CHUNK === CHUNK - 1) { at += out.write(rows, at, "latin1"); rows = ""; }
+ * answer's end; returns where it ends. */
+function predictedRows(out: Buffer, at: number, timestamps: TimestampColumn, expected: ArrayLike<number>, scores: ArrayLike<number>): number {
+  const n = timestamps.length;
+  for (let from = 0; from < n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK), stamps = timestamps.strings(from, to);
+    at += out.write(chunkRows(stamps, from, to === n, expected, scores), at, "latin1");
   }
-  rows += timestamps[last]! + '","forecast":' + expected[last] + SCORE_KEY + scoreText(scores[last]!) + "}]}";
-  return at + out.write(rows, at, "latin1");
+  return at;
+}
+
+/** The text of rows [from, from + stamps.length) (the last ends the answer). (The loop is a
+ * function of its own: docs/traffic.md.) */
+function chunkRows(stamps: readonly string[], from: number, lastChunk: boolean, expected: ArrayLike<number>, scores: ArrayLike<number>): string {
+  const end = stamps.length - (lastChunk ? 1 : 0);
+  let rows = "";
+  for (let j = 0; j < end; j++) rows += stamps[j]! + '","forecast":' + expected[from + j] + scoreTail(scores[from + j]!);
+  if (!lastChunk) return rows;
+  const i = from + end;
+  return rows + stamps[end]! + '","forecast":' + expected[i] + SCORE_KEY + scoreText(scores[i]!) + "}]}";
 }

@@ -59,7 +59,7 @@ function parseJsonText(field: string, text: string, what: string): unknown {
 
 function rowsFromData(data: string | unknown[] | DecodedBytes): TimeseriesRow[] {
   const json = typeof data === "string" ? parseJsonText("data", decodeBase64Text("data", data), "a Druid timeseries response")
-    : data instanceof DecodedBytes ? parseJsonText("data", base64BytesAsText("data", Buffer.from(data.latin1, "latin1")), "a Druid timeseries response") : data;
+    : data instanceof DecodedBytes ? parseJsonText("data", base64BytesAsText("data", data.bytes), "a Druid timeseries response") : data;
   return parseTimeseries(json, "data");
 }
 
@@ -116,15 +116,15 @@ export function outliersHandler(deps: OutliersDeps) {
       datasource: query ? (typeof query.dataSource === "string" ? query.dataSource : JSON.stringify(query.dataSource ?? null)) : null,
       series_name: fields.series ?? null, model, metric, ms: Math.round((performance.now() - started) * 10) / 10,
     }, judged);
-    const text = fields.data instanceof DecodedBytes ? fields.data.latin1 : broker?.body;
-    if (text !== undefined && entry.model.judgeColumn) {
+    const bytes = fields.data instanceof DecodedBytes ? fields.data.bytes : broker?.bytes;
+    if (bytes !== undefined && entry.model.judgeColumn) {
       // A model that judges one column (the default model): read it without building row
       // objects, and write the answer without building result objects (same answer; anything
       // unusual goes the general way below).
-      const columns = timeseriesColumns(text, (names) => metricOfFields(names, deps.metric));
+      const columns = timeseriesColumns(bytes, (names) => metricOfFields(names, deps.metric));
       if (columns) {
         const { timestamps, times, values, metric } = columns;
-        const decision = entry.model.judgeColumn(values, timestamps, series?.(metric), times);
+        const decision = entry.model.judgeColumn(values, times, series?.(metric));
         // As bytes: the server then writes them as they are, instead of measuring and encoding a
         // string of ~700 kB.
         const json = outliersJson(entry.model.name, metric, timestamps, values, decision.expected, decision.scores, decision.anomalous);

@@ -21,9 +21,9 @@ export interface TrafficFields {
   payload?: string | Record<string, unknown>;
 }
 
-/** Bytes a base64 field was decoded to, as a string of one character per byte (latin1). */
+/** The bytes a base64 field was decoded to. */
 export class DecodedBytes {
-  constructor(readonly latin1: string) {}
+  constructor(readonly bytes: Buffer) {}
 }
 
 const ACCEPTED_TYPES = "application/x-www-form-urlencoded, multipart/form-data or application/json";

@@ -28,9 +28,12 @@ export interface RecentRequest {
   ms: number;
 }
 
-/** A request's series as judged: timestamps, values, forecast and anomaly flags, aligned. */
+import { TimestampColumn } from "../druid/timestamp-column";
+
+/** A request's series as judged: timestamps (as the column reader found them in the request's
+ * bytes, or strings), values, forecast and anomaly flags, aligned. */
 export interface JudgedSeries {
-  timestamps: readonly string[];
+  timestamps: readonly string[] | TimestampColumn;
   values: ArrayLike<number>;
   forecast: ArrayLike<number>;
   anomalous: readonly boolean[];
@@ -53,6 +56,26 @@ function tail<T>(a: ArrayLike<T>, keep: number): T[] {
   return out;
 }
 
+// The kept numbers and flags are typed arrays until a request is read: a kept request outlives
+// two young-generation collections, so what it holds is moved to the old generation, where an
+// array of 2,880 elements is work for every full collection and a typed array's contents are not.
+
+/** The last `keep` numbers of `a`, copied. */
+function tailNumbers(a: ArrayLike<number>, keep: number): Float64Array {
+  const from = Math.max(0, a.length - keep);
+  const out = new Float64Array(a.length - from);
+  for (let i = from; i < a.length; i++) out[i - from] = a[i]!;
+  return out;
+}
+
+/** The last `keep` flags of `a`, copied, as 0 / 1. */
+function tailFlags(a: readonly boolean[], keep: number): Uint8Array {
+  const from = Math.max(0, a.length - keep);
+  const out = new Uint8Array(a.length - from);
+  for (let i = from; i < a.length; i++) out[i - from] = a[i] ? 1 : 0;
+  return out;
+}
+
 function countTrue(flags: readonly boolean[]): number {
   let n = 0;
   for (let i = 0; i < flags.length; i++) if (flags[i]) n++;
@@ -60,7 +83,10 @@ function countTrue(flags: readonly boolean[]): number {
 }
 
 export class RecentRequests {
-  private readonly ring: Array<{ request: RecentRequest; series: KeptSeries }> = [];
+  /** The timestamps are kept as bytes when they came so; everything is made arrays when asked for. */
+  private readonly ring: Array<{
+    request: RecentRequest; timestamps: string[] | TimestampColumn; values: Float64Array; forecast: Float64Array; anomalous: Uint8Array; left_out: number;
+  }> = [];
   private next = 1;
 
   constructor(private readonly capacity = CAPACITY, private readonly seriesPoints = SERIES_POINTS) {}
@@ -71,11 +97,12 @@ export class RecentRequests {
     const points = judged.timestamps.length;
     const anomalies = countTrue(judged.anomalous);
     const keep = this.seriesPoints;
-    const series: KeptSeries = {
-      timestamps: tail(judged.timestamps, keep), values: tail(judged.values, keep),
-      forecast: tail(judged.forecast, keep), anomalous: tail(judged.anomalous, keep), left_out: Math.max(0, points - keep),
-    };
-    this.ring.push({ request: { id, ...request, points, anomalies }, series });
+    this.ring.push({
+      request: { id, ...request, points, anomalies },
+      timestamps: judged.timestamps instanceof TimestampColumn ? judged.timestamps.tail(keep) : tail(judged.timestamps, keep),
+      values: tailNumbers(judged.values, keep), forecast: tailNumbers(judged.forecast, keep), anomalous: tailFlags(judged.anomalous, keep),
+      left_out: Math.max(0, points - keep),
+    });
     if (this.ring.length > this.capacity) this.ring.shift();
     return id;
   }
@@ -88,6 +115,12 @@ export class RecentRequests {
   /** A kept request with its series, or undefined when it is not (or no longer) kept. */
   get(id: number): (RecentRequest & { series: KeptSeries }) | undefined {
     const r = this.ring.find((e) => e.request.id === id);
-    return r && { ...r.request, series: r.series };
+    return r && {
+      ...r.request,
+      series: {
+        timestamps: Array.isArray(r.timestamps) ? r.timestamps : r.timestamps.strings(),
+        values: Array.from(r.values), forecast: Array.from(r.forecast), anomalous: Array.from(r.anomalous, (f) => f === 1), left_out: r.left_out,
+      },
+    };
   }
 }

@@ -5,7 +5,7 @@
 // (the first request of a series), the model judges the window from scratch.
 import type { Logger } from "pino";
 import { historyFromText, historyToText } from "../detect/series-history-json";
-import type { SeriesHistory } from "../detect/series-judgement";
+import type { RowTimes, SeriesHistory } from "../detect/series-judgement";
 import { columnJudgement, type ShallowDecision, type ShallowModel } from "../detect/shallow-model";
 import type { ColumnJudgement, TimeseriesRow, TrafficModel, TrafficModelResult } from "../detect/traffic-model";
 import { SeriesStore, type SeriesStoreLimits } from "./series-store";
@@ -51,13 +51,13 @@ export class SeriesMemory {
 }
 
 /** The model's decision for a window, after the series' history when there is a memory and a key;
- * the history after it is stored before this returns. `times`: epoch ms of the timestamps, when
+ * the history after it is stored before this returns. `timestamps` may be their epoch ms, when
  * the caller has read them. */
 export function judgeRemembered(model: ShallowModel, memory: SeriesMemory | undefined, key: string | undefined,
-  values: ArrayLike<number>, timestamps: readonly string[], times?: Float64Array): ShallowDecision {
-  if (!memory || key === undefined) return model.judge(values, timestamps, undefined, times, true);
+  values: ArrayLike<number>, timestamps: RowTimes): ShallowDecision {
+  if (!memory || key === undefined) return model.judge(values, timestamps, undefined, true);
   const history = memory.recall(key);
-  const decision = model.judge(values, timestamps, history, times);
+  const decision = model.judge(values, timestamps, history);
   // No row fed: nothing was decided anew, the stored text stands.
   if (history && decision.fed === 0) memory.touch(key);
   else memory.remember(key, decision.history);
@@ -78,7 +78,7 @@ export class RememberingModel implements TrafficModel {
     return this.model.answer(values, timestamps, judgeRemembered(this.model, this.memory, series, values, timestamps));
   }
 
-  judgeColumn(values: ArrayLike<number>, timestamps: readonly string[], series?: string, times?: Float64Array): ColumnJudgement {
-    return columnJudgement(judgeRemembered(this.model, this.memory, series, values, timestamps, times));
+  judgeColumn(values: ArrayLike<number>, times: Float64Array, series?: string): ColumnJudgement {
+    return columnJudgement(judgeRemembered(this.model, this.memory, series, values, times));
   }
 }

@@ -12,57 +12,28 @@
 // source on this Node; to measure the shipped executable (Node 24) instead, after npm run build:
 //   RB_AIOUTLIERS_CMD="$PWD/dist/lib/ld-linux-x86-64.so.2 $PWD/dist/rb-aioutliers" npm run bench traffic
 import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { shallowOutliers } from "../../src/detect/shallow-model";
+import { processCpuMs } from "../support/process-tree";
 import { startService } from "../support/service-process";
 import { startStandInBroker } from "../traffic/druid-stand-in";
 import { b64, minuteRows, readmeQuery } from "../traffic/http-helpers";
 import { measure, printTable, timeRow, type BenchRow } from "./harness";
+import { burstyRows, post, quantile } from "./traffic-client";
 
 const ORIGINAL_MS: Record<number, number> = { 1440: 210, 10080: 506 };
 // Enough requests that p99 is not just the slowest one (the 198th of 200).
 const RUNS: Record<number, number> = { 1440: 200, 10080: 200 };
 const WARMUP = 10;
 
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
-
-/** CPU time (user + system) the process has used, ms, from /proc (clock ticks of 10 ms): on a
- * shared 2-core machine wall times include waiting for the CPU, CPU time does not. */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
 let anomaliesSeen = 0;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-/** POSTs the form body; resolves when the answer's last byte has arrived, with the time that took
- * (what an HTTP client waits for: reading the JSON afterwards is the client's own work, so it is
- * done after the clock stops). */
-function post(url: URL, body: Buffer): Promise<{ ms: number; status: number; answer: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const req = request(url, {
-      method: "POST", agent,
-      headers: { "content-type": "application/x-www-form-urlencoded", "content-length": body.length },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ ms: performance.now() - t, status: res.statusCode!, answer: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 async function timeHttp(url: string, form: string, runs: number): Promise<number[]> {
   const target = new URL(url), body = Buffer.from(form);
   const timed = async () => {
-    const { ms, status, answer } = await post(target, body);
+    const { ms, status, answer } = await post(target, body, agent);
     const json = JSON.parse(answer.toString("utf8")) as { status: string; anomalies: unknown[] };
     if (status !== 200 || json.status !== "success") throw new Error(`bench request failed: ${status}`);
     anomaliesSeen = json.anomalies.length;
@@ -90,13 +61,6 @@ function spikedRows(n: number, at: number[]) {
 }
 
 const THREE = [0.3, 0.5, 0.8];
-
-/** Every 50th point spiked: 2% of the points, twice the contamination cap. */
-function burstyRows(n: number) {
-  const rows = minuteRows(n);
-  for (let k = 25; k < n; k += 50) rows[k]!.result.bytes += 800_000;
-  return rows;
-}
 
 /** The model alone (smoothing, the default detector over the series), in this process, on the harness clock. */
 function timeModel(n: number): number {

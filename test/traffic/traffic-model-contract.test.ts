@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { DeepModelCatalog } from "../../src/deep/inference/catalog";
 import { modelLoader } from "../../src/deep/inference/runtime-model";
 import { syntheticTraffic, injectAnomalies } from "../../build/synthetic-traffic";
+import { epochMs } from "../../src/detect/iso-time";
 import { ModelInputError } from "../../src/detect/model-catalog";
 import { ShallowModel } from "../../src/detect/shallow-model";
 import type { TrafficModel } from "../../src/detect/traffic-model";
@@ -75,12 +76,12 @@ for (const [label, model] of models) {
     const judgeColumn = model.judgeColumn.bind(model);
     test(`${label}: the fast path (judgeColumn) gives run()'s verdict`, async () => {
       const r = await model.run(rows, METRIC, SERIES);
-      const j = judgeColumn(rows.map((row) => row.result[METRIC]!), rows.map((row) => row.timestamp), SERIES);
+      const j = judgeColumn(rows.map((row) => row.result[METRIC]!), Float64Array.from(rows, (row) => epochMs(row.timestamp)), SERIES);
       assert.equal(Array.from(j.expected), r.predicted.map((p) => p.forecast));
       assert.equal(Array.from(j.scores), r.predicted.map((p) => p.score));
       const flagged = new Set(r.anomalies.map((a) => a.timestamp));
       assert.equal(j.anomalous, rows.map((row) => flagged.has(row.timestamp)));
-      assert.throws(() => judgeColumn([1], [rows[0]!.timestamp], SERIES), (e: unknown) => e instanceof ModelInputError);
+      assert.throws(() => judgeColumn([1], Float64Array.of(epochMs(rows[0]!.timestamp)), SERIES), (e: unknown) => e instanceof ModelInputError);
     });
   }
 }
