@@ -58,7 +58,7 @@ const FORMAT = 1;
 const UNDECIDED = 255;
 
 /** A growing byte buffer; one is reused by every packBlock call (the result is copied out). */
-class ByteWriter {
+export class ByteWriter {
   buf = Buffer.allocUnsafe(4096);
   at = 0;
 
@@ -84,7 +84,7 @@ class ByteWriter {
   }
 }
 
-class ByteReader {
+export class ByteReader {
   at = 0;
   constructor(readonly buf: Buffer) {}
 
