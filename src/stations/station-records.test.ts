@@ -43,18 +43,18 @@ test("stations' rows apart: reads, upto, retention and deletion touch only their
 test("retention drops whole slabs once all their blocks are within the cut, and reads stop at the cut", () => {
   const { db, records, block } = setup();
   const v = records.newHistoryKey("a", "v");
-  // blocks of 100 samples (~2.1 kB): 7 to a 16 kB slab
-  for (let from = 0; from < 3000; from += 100) block("a", v, from, 100);
+  // blocks of 50 samples (~1.1 kB): 7 to an 8 kB slab
+  for (let from = 0; from < 1500; from += 50) block("a", v, from, 50);
   // each slab's first block's upto (its id's lower 40 bits)
   const firsts = () => db.prepare(`SELECT id & ${2 ** 40 - 1} FROM history_slabs ORDER BY id`).pluck().all() as number[];
-  assert.equal(firsts(), [100, 800, 1500, 2200, 2900]);
-  block("a", v, 3000, 100, 1750);
-  assert.is(records.history("a", "v", 0, 0, 100_000)[0]!.seq, 1701, "blocks whose upto is at most 1750 are past the cut");
-  assert.is(records.history("a", "v", 0, 0, 100_000).length, 1400);
-  assert.equal(firsts(), [1500, 2200, 2900], "the slabs of blocks 100..1400 are gone; 1500..2100 holds blocks after the cut");
-  block("a", v, 3100, 100, 3100);
-  assert.equal(records.history("a", "v", 0, 0, 100_000).map((r) => r.seq), Array.from({ length: 100 }, (_, i) => 3101 + i));
-  assert.equal(firsts(), [2900]);
+  assert.equal(firsts(), [50, 400, 750, 1100, 1450]);
+  block("a", v, 1500, 50, 875);
+  assert.is(records.history("a", "v", 0, 0, 100_000)[0]!.seq, 851, "blocks whose upto is at most 875 are past the cut");
+  assert.is(records.history("a", "v", 0, 0, 100_000).length, 700);
+  assert.equal(firsts(), [750, 1100, 1450], "the slabs of blocks 50..700 are gone; 750..1050 holds blocks after the cut");
+  block("a", v, 1550, 50, 1550);
+  assert.equal(records.history("a", "v", 0, 0, 100_000).map((r) => r.seq), Array.from({ length: 50 }, (_, i) => 1551 + i));
+  assert.equal(firsts(), [1450]);
 });
 
 test("station keys: past 2^23 - 1, a freed key is reused and ids stay exact", () => {

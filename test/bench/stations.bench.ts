@@ -14,7 +14,8 @@
 // built with the sink down, STATIONS_BENCH_OUTBOX_SECONDS (default 60) each.
 // `history` (issue 15 part 2): the cost of the history, paired: two services, [Stations]
 // history_samples = 0 and 10080, fed alternately run by run (1 station on 1 connection, then 50
-// stations on 4), so both see the same machine load.
+// stations on 4), so both see the same machine load; STATIONS_BENCH_HISTORY_STATIONS=50 runs the
+// 50-station one alone.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -310,6 +311,7 @@ async function outboxScenario(pipeline: string): Promise<BenchRow[]> {
 
 const pipelines = (process.env.STATIONS_BENCH_PIPELINES ?? "batch,default").split(",");
 const scenarios = new Set((process.env.STATIONS_BENCH_SCENARIOS ?? "one,fifty,full,thousand,outbox,history").split(","));
+const historyStations = (process.env.STATIONS_BENCH_HISTORY_STATIONS ?? "1,50").split(",");
 const rows: BenchRow[] = [];
 for (const p of pipelines) {
   if (scenarios.has("one")) rows.push(...await scenario(`1 station, 1 connection, ${p}`, 1, 1, p, ORIGINAL.one));
@@ -317,8 +319,8 @@ for (const p of pipelines) {
 }
 if (scenarios.has("history")) {
   for (const p of pipelines) {
-    rows.push(...await historyScenario(`history, 1 station, 1 connection, ${p}`, 1, 1, p));
-    rows.push(...await historyScenario(`history, 50 stations, 4 connections, ${p}`, 50, 4, p));
+    if (historyStations.includes("1")) rows.push(...await historyScenario(`history, 1 station, 1 connection, ${p}`, 1, 1, p));
+    if (historyStations.includes("50")) rows.push(...await historyScenario(`history, 50 stations, 4 connections, ${p}`, 50, 4, p));
   }
 }
 if (scenarios.has("full")) rows.push(...(await scenario(`1 station, 1 connection, ${pipelines[0]}, synchronous=FULL`, 1, 1, pipelines[0]!, ORIGINAL.one, "[Stations]\nsqlite_synchronous = full\n")).slice(0, 4));
