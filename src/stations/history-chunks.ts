@@ -3,7 +3,8 @@
 // step each, pages dirtied in the commit) were what made the row-per-sample history cost +70-80 %
 // CPU per block; and binary, not JSON, so that a block row is small (~600 bytes for 10 samples x 3
 // variables instead of ~850) and packs without building strings (docs/stations.md § History,
-// events and maintenance windows). Pure functions; ./station-records.ts stores their output.
+// events and maintenance windows). Pure functions; ./station-records.ts stores their output, one
+// entry per block appended to the station's slab (./history-slabs.ts).
 //
 // Integers are unsigned LEB128 varints (exact up to 2^53: sample numbers and keys stay small);
 // values and scores float64 little-endian, so they read back with their exact bits.
