@@ -3,8 +3,7 @@
 // step each, pages dirtied in the commit) were what made the row-per-sample history cost +70-80 %
 // CPU per block; and binary, not JSON, so that a block row is small (~600 bytes for 10 samples x 3
 // variables instead of ~850) and packs without building strings (docs/stations.md § History,
-// events and maintenance windows). Pure functions; ./station-records.ts stores their output, one
-// entry per block appended to the station's slab (./history-slabs.ts).
+// events and maintenance windows). Pure functions; ./station-records.ts stores their output.
 //
 // Integers are unsigned LEB128 varints (exact up to 2^53: sample numbers and keys stay small);
 // values and scores float64 little-endian, so they read back with their exact bits.
@@ -59,7 +58,7 @@ const FORMAT = 1;
 const UNDECIDED = 255;
 
 /** A growing byte buffer; one is reused by every packBlock call (the result is copied out). */
-export class ByteWriter {
+class ByteWriter {
   buf = Buffer.allocUnsafe(4096);
   at = 0;
 
@@ -85,7 +84,7 @@ export class ByteWriter {
   }
 }
 
-export class ByteReader {
+class ByteReader {
   at = 0;
   constructor(readonly buf: Buffer) {}
 

@@ -1,36 +1,27 @@
 // A data dir written by an earlier release keeps its history (docs/stations.md § History, events and
-// maintenance windows): at open, each earlier format's rows become entries of `history_slabs`
-// (./history-slabs.ts) in one transaction, and the old table is dropped.
+// maintenance windows): at open, each earlier format's rows become `block_history` rows
+// (./history-chunks.ts) in one transaction, and the old table is dropped.
 // - `history` (the releases of 2026-12-06): one row per sample (station, variable, seq). Grouped
 //   per station by sample number, 64 to a row: one row holds every variable's samples numbered
 //   64b+1..64b+64, with their own timestamps; `upto` is the largest of those sample numbers.
 // - `history_blocks` (2026-12-07, until the binary rows): one row per block as now, its timestamps
 //   and list of variables as JSON, with an index on (station_id, upto).
-// - `block_history` (2026-12-07, until the slabs): one row per block, binary as now, its id the
-//   station's key * 2^40 + upto; each row becomes one entry as it is, in the order of the ids.
 // Rows of one station with the same `upto` (the per-sample migration of the JSON release made one
 // per variable) are merged into one, since `upto` is now part of the row's id.
 import type { SqliteDatabase } from "../runtime/sqlite";
 import { isoTimeMs } from "../detect/iso-time";
-import type { HistoryRow, PackedBlock, VariableChunk } from "./history-chunks";
+import type { HistoryRow, VariableChunk } from "./history-chunks";
 
 export type InsertHistory = (stationId: string, upto: number, timestamps: readonly string[], maxMs: number, chunks: readonly VariableChunk[]) => void;
-
-export interface HistoryInserts {
-  insert: InsertHistory;
-  /** A row already packed, by its station's key (history_stations). */
-  insertPacked: (stationKey: number, upto: number, maxMs: number, packed: PackedBlock) => void;
-}
 
 /** Sample numbers per migrated row of the per-sample history. */
 const MIGRATED_CHUNK = 64;
 const UNDECIDED = 255;
 
-export function migrateHistory(db: SqliteDatabase, { insert, insertPacked }: HistoryInserts): void {
+export function migrateHistory(db: SqliteDatabase, insert: InsertHistory): void {
   const formats: Array<[table: string, migrate: (merger: RowMerger) => void]> = [
     ["history", (merger) => migrateSampleRows(db, merger)],
     ["history_blocks", (merger) => migrateJsonBlocks(db, merger)],
-    ["block_history", () => migrateBlockRows(db, insertPacked)],
   ];
   for (const [table, migrate] of formats) {
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) === undefined) continue;
@@ -174,17 +165,4 @@ function jsonBlockChunks(r: JsonBlockRow, stamps: readonly string[]): VariableCh
     offset += 9 * n;
   }
   return chunks;
-}
-
-/** `block_history`'s ids: the station's key above 40 bits of upto (the pair bound apart, since past
- * 2^53 a JavaScript number would not hold the id exactly). */
-function migrateBlockRows(db: SqliteDatabase, insertPacked: HistoryInserts["insertPacked"]): void {
-  const page = db.prepare(`SELECT id >> 40 AS key, id & ${2 ** 40 - 1} AS upto, max_ms, samples, late FROM block_history
-    WHERE id > ((? << 40) | ?) ORDER BY id LIMIT 1000`);
-  let after = [0, 0];
-  for (let rows; (rows = page.all(...after) as Array<{ key: number; upto: number; max_ms: number; samples: Buffer; late: Buffer | null }>).length; ) {
-    for (const r of rows) insertPacked(r.key, r.upto, r.max_ms, { samples: r.samples, late: r.late });
-    const last = rows[rows.length - 1]!;
-    after = [last.key, last.upto];
-  }
 }

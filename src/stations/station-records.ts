@@ -7,7 +7,6 @@
 import type { SqliteDatabase } from "../runtime/sqlite";
 import { applyLate, packBlock, unpackVariable, type HistoryRow, type PackedBlock } from "./history-chunks";
 import { migrateHistory } from "./history-migration";
-import { END, newSlab, packEntry, readSlab } from "./history-slabs";
 
 export type { HistoryRow, PackedBlock, SampleDecision, VariableChunk } from "./history-chunks";
 
@@ -37,12 +36,11 @@ export interface MaintenanceRow {
 }
 
 const SCHEMA = `
--- History, packed (./history-chunks.ts) into slabs (./history-slabs.ts), see docs/stations.md §
--- History, events and maintenance windows. A slab holds a station's consecutive block rows (all its
--- variables, each by a small integer key from history_keys). Its id is the station's key
--- (history_stations) * 2^40 + the upto of its first block, upto being the number of the station's
--- samples with history up to the block's end: one B-tree orders a station's slabs, finds them by
--- range and drops the oldest by range, with no separate index to update.
+-- History, packed (./history-chunks.ts), see docs/stations.md § History, events and maintenance windows
+-- One row per block of a station (all its variables, each by a small integer key from history_keys).
+-- The row's id is the station's key (history_stations) * 2^40 + upto, upto being the number of the
+-- station's samples with history up to the block's end: one B-tree orders a station's rows, finds
+-- them by range and drives retention by count, with no separate index to update per block.
 CREATE TABLE IF NOT EXISTS history_keys (
   key INTEGER PRIMARY KEY,
   station_id TEXT NOT NULL,
@@ -53,9 +51,11 @@ CREATE TABLE IF NOT EXISTS history_stations (
   key INTEGER PRIMARY KEY,
   station_id TEXT NOT NULL UNIQUE
 );
-CREATE TABLE IF NOT EXISTS history_slabs (
+CREATE TABLE IF NOT EXISTS block_history (
   id INTEGER PRIMARY KEY,
-  data BLOB NOT NULL
+  max_ms INTEGER NOT NULL,
+  samples BLOB NOT NULL,
+  late BLOB
 );
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -82,28 +82,14 @@ CREATE TABLE IF NOT EXISTS maintenance (
 CREATE INDEX IF NOT EXISTS maintenance_by_station ON maintenance(station_id, from_ms);
 `;
 
-/** A slab's id: its station's key above UPTO_BITS bits of its first block's `upto` (2^40: ~10^12
- * samples per station); keys up to MAX_STATION_KEY keep ids within SQLite's signed 64 bits. */
+/** A history row's id: its station's key above UPTO_BITS bits of `upto` (2^40: ~10^12 samples per
+ * station); keys up to MAX_STATION_KEY keep ids within SQLite's signed 64 bits. */
 const UPTO_BITS = 40, UPTO_MASK = 2 ** UPTO_BITS - 1, MAX_STATION_KEY = 2 ** (63 - UPTO_BITS) - 1;
-
-interface LastSlab {
-  /** The upto of its first block (its id's lower bits). */
-  first: number;
-  size: number;
-  /** Where the next entry goes. */
-  used: number;
-  /** Its last entry's upto and cut. */
-  upto: number;
-  cut: number;
-}
 
 export class StationRecords {
   private readonly st;
   /** Stations' history keys read from the table (the block path's one lookup per block saved). */
   private readonly stationKeys = new Map<string, number>();
-  /** Per station key: its last slab and where its next entry goes, read from the slab at first use
-   * and checked by every append (a transaction that rolled back may have left it behind). */
-  private readonly lastSlabs = new Map<number, LastSlab>();
 
   constructor(db: SqliteDatabase) {
     db.exec(SCHEMA);
@@ -118,19 +104,14 @@ export class StationRecords {
         WHERE key NOT IN (SELECT key FROM history_stations)`).pluck(),
       putStationKey: db.prepare("INSERT INTO history_stations (key, station_id) VALUES (?, ?)"),
       // ids of station key k: (k << UPTO_BITS) | upto, upto >= 1 (bound parameters are REAL; the bit operators make integers)
-      lastSlab: db.prepare(`SELECT id & ${UPTO_MASK} AS first, data FROM history_slabs WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) ORDER BY id DESC LIMIT 1`),
-      slabs: db.prepare(`SELECT data FROM history_slabs WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) ORDER BY id`).pluck(),
-      insertSlab: db.prepare(`INSERT INTO history_slabs (id, data) VALUES ((? << ${UPTO_BITS}) | ?, ?)`),
-      // the entry's bytes replace the zeros after the last entry: the blob keeps its size, so SQLite
-      // rewrites it in place and writes only the pages that changed; only if the slab still ends
-      // with an entry's END byte at @used (else: nothing, and the caller reads the slab again)
-      append: db.prepare(`UPDATE history_slabs SET data = CAST(substr(data, 1, @used) || @entry || substr(data, @used + length(@entry) + 1) AS BLOB)
-        WHERE id = ((@key << ${UPTO_BITS}) | @first) AND substr(data, @used, 1) = x'${END.toString(16)}'`),
-      // the station's slabs before the last one whose first block is within the cut: all their blocks are
-      dropSlabs: db.prepare(`DELETE FROM history_slabs WHERE id > (@key << ${UPTO_BITS}) AND id < (SELECT MAX(id) FROM history_slabs
-        WHERE id > (@key << ${UPTO_BITS}) AND id <= ((@key << ${UPTO_BITS}) | @cut))`),
+      historyUpto: db.prepare(`SELECT MAX(id) & ${UPTO_MASK} FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK})`).pluck(),
+      insertBlock: db.prepare(`INSERT INTO block_history (id, max_ms, samples, late) VALUES ((? << ${UPTO_BITS}) | ?, ?, ?, ?)`),
+      trimHistory: db.prepare(`DELETE FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ?)`),
+      blocks: db.prepare(`SELECT samples FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) AND max_ms >= ? ORDER BY id`).pluck(),
+      // in the order made, so a sample decided twice ends with its last decision
+      lateDecisions: db.prepare(`SELECT late FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) AND late IS NOT NULL ORDER BY id`).pluck(),
       deleteKey: db.prepare("DELETE FROM history_keys WHERE key = ?"),
-      deleteStationHistory: db.prepare(`DELETE FROM history_slabs WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK})`),
+      deleteStationHistory: db.prepare(`DELETE FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK})`),
       deleteStationKey: db.prepare("DELETE FROM history_stations WHERE key = ?"),
       deleteStationKeys: db.prepare("DELETE FROM history_keys WHERE station_id = ?"),
       insertEvent: db.prepare("INSERT INTO events (station_id, kind, variable, timestamp, time_ms, recorded_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"),
@@ -147,10 +128,7 @@ export class StationRecords {
       pruneWindows: db.prepare("DELETE FROM maintenance WHERE to_ms < @before AND created_ms < @before"),
       deleteStationWindows: db.prepare("DELETE FROM maintenance WHERE station_id = ?"),
     };
-    migrateHistory(db, {
-      insert: (stationId, upto, timestamps, maxMs, chunks) => this.insertHistory(stationId, upto, maxMs, packBlock(timestamps, chunks)),
-      insertPacked: (stationKey, upto, maxMs, packed) => this.append(stationKey, upto, maxMs, packed),
-    });
+    migrateHistory(db, (stationId, upto, timestamps, maxMs, chunks) => this.insertHistory(stationId, upto, maxMs, packBlock(timestamps, chunks)));
   }
 
   /** The station's variables that have a history, with their keys. */
@@ -162,70 +140,34 @@ export class StationRecords {
   /** The `upto` of the station's last history row (0: none). */
   historyUpto(stationId: string): number {
     const key = this.st.stationKey.get(stationId) as number | undefined;
-    return key === undefined ? 0 : (this.readLastSlab(key)?.upto ?? 0);
+    return key === undefined ? 0 : ((this.st.historyUpto.get(key, key) as number | null) ?? 0);
   }
 
   /** One block's history, packed (./history-chunks.ts packBlock: its samples' timestamps and, per
    * variable, its samples with the decisions made in this block). `upto` must exceed the station's
-   * last row's by the block's size. Retention by count: with `trimTo`, the station's rows whose
-   * `upto` is at most `trimTo` are no longer read, and the slabs that hold only such rows go. */
-  insertHistory(stationId: string, upto: number, maxMs: number, p: PackedBlock, trimTo?: number): void {
+   * last row's by the block's size. */
+  insertHistory(stationId: string, upto: number, maxMs: number, p: PackedBlock): void {
     if (upto > UPTO_MASK) throw new Error(`station ${JSON.stringify(stationId)} has more than 2^${UPTO_BITS} samples of history`);
-    this.append(this.stationKey(stationId), upto, maxMs, p, trimTo);
+    this.st.insertBlock.run(this.stationKey(stationId), upto, maxMs, p.samples, p.late);
+  }
+  /** Retention by count: drops the station's rows whose `upto` is at most `upto`. */
+  trimHistory(stationId: string, upto: number): void {
+    const key = this.st.stationKey.get(stationId) as number | undefined;
+    if (key !== undefined) this.st.trimHistory.run(key, key, Math.min(upto, UPTO_MASK));
   }
   /** Samples after `afterSeq` whose time is at or after `sinceMs`, oldest first, up to `limit`. */
   history(stationId: string, variable: string, afterSeq: number, sinceMs: number, limit: number): HistoryRow[] {
     const key = this.st.historyKey.get(stationId, variable) as number | undefined, station = this.st.stationKey.get(stationId) as number | undefined;
     const rows: HistoryRow[] = [];
     if (key === undefined || station === undefined) return rows;
-    const cut = this.readLastSlab(station)?.cut ?? 0, late: Buffer[] = [];
-    for (const slab of this.st.slabs.iterate(station, station) as Iterable<Buffer>) {
-      for (const e of readSlab(slab).entries) {
-        if (e.upto <= cut) continue;
-        if (rows.length < limit && e.maxMs >= sinceMs) unpackVariable(e.samples, key, afterSeq, sinceMs, rows, limit);
-        if (e.late.length) late.push(e.late);
-      }
+    for (const samples of this.st.blocks.iterate(station, station, sinceMs) as Iterable<Buffer>) {
+      unpackVariable(samples, key, afterSeq, sinceMs, rows, limit);
+      if (rows.length >= limit) break;
     }
     if (rows.length === 0) return rows;
-    // in the order made, so a sample decided twice ends with its last decision
     const bySeq = new Map(rows.map((r) => [r.seq, r]));
-    for (const l of late) applyLate(l, key, bySeq);
+    for (const late of this.st.lateDecisions.iterate(station, station) as Iterable<Buffer>) applyLate(late, key, bySeq);
     return rows;
-  }
-
-  /** Appends a block's entry to the station's last slab, or to a new one when it does not fit. */
-  private append(key: number, upto: number, maxMs: number, p: PackedBlock, trimTo?: number): void {
-    let last = this.appendTo(key, this.lastSlabs.get(key), upto, maxMs, p, trimTo);
-    if (!last) {
-      // the remembered slab is full, or was left behind by a rollback: read it again
-      const stored = this.readLastSlab(key);
-      last = this.appendTo(key, stored, upto, maxMs, p, trimTo) ?? this.startSlab(key, stored?.cut ?? 0, upto, maxMs, p, trimTo);
-    }
-    this.lastSlabs.set(key, last);
-    if (trimTo !== undefined) this.st.dropSlabs.run({ key, cut: Math.min(last.cut, UPTO_MASK) });
-  }
-
-  /** The slab with the entry appended, or undefined if it does not fit or no longer ends at `used`. */
-  private appendTo(key: number, last: LastSlab | undefined, upto: number, maxMs: number, p: PackedBlock, trimTo?: number): LastSlab | undefined {
-    if (!last) return undefined;
-    const cut = Math.max(last.cut, trimTo ?? 0), entry = packEntry(upto, cut, maxMs, p);
-    if (last.used + entry.length > last.size || this.st.append.run({ key, first: last.first, used: last.used, entry }).changes !== 1) return undefined;
-    return { ...last, used: last.used + entry.length, upto, cut };
-  }
-
-  /** A new slab for the entry; `lastCut`: the station's last entry's cut, which carries over. */
-  private startSlab(key: number, lastCut: number, upto: number, maxMs: number, p: PackedBlock, trimTo?: number): LastSlab {
-    const cut = Math.max(lastCut, trimTo ?? 0), entry = packEntry(upto, cut, maxMs, p), slab = newSlab(entry);
-    this.st.insertSlab.run(key, upto, slab);
-    return { first: upto, size: slab.length, used: entry.length, upto, cut };
-  }
-
-  /** The station's last slab as stored (undefined: it has none). */
-  private readLastSlab(key: number): LastSlab | undefined {
-    const row = this.st.lastSlab.get(key, key) as { first: number; data: Buffer } | undefined;
-    if (!row) return undefined;
-    const { entries, used } = readSlab(row.data), e = entries[entries.length - 1];
-    return { first: row.first, size: row.data.length, used, upto: e?.upto ?? 0, cut: e?.cut ?? 0 };
   }
   /** The station's key for its history rows, taken when it has none. Only keys read back are
    * remembered: a key taken in this transaction goes if it rolls back. */
@@ -281,7 +223,6 @@ export class StationRecords {
     this.stationKeys.delete(stationId);
     const key = this.st.stationKey.get(stationId) as number | undefined;
     if (key !== undefined) {
-      this.lastSlabs.delete(key);
       this.st.deleteStationHistory.run(key, key);
       this.st.deleteStationKey.run(key);
     }

@@ -265,7 +265,8 @@ export class StationRegistry {
           newKeys.push([variable, fresh]);
           return { key: fresh, ...rows };
         }));
-        records.insertHistory(id, h.upto, h.maxMs, packed, h.trimTo);
+        records.insertHistory(id, h.upto, h.maxMs, packed);
+        if (h.trimTo !== undefined) records.trimHistory(id, h.trimTo);
       }
       for (const e of events) this.store.records.insertEvent(id, { ...e, recorded_ms: now });
       if (this.opts.deliver) {

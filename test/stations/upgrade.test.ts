@@ -3,9 +3,8 @@
 // the stations read back, their variables keep detecting (the v2 states are migrated), the window
 // pipeline continues exactly as an uninterrupted run, and nothing answers 500. And a data dir whose
 // history is a row per sample (test/fixtures/history-rows, made by main before issue 15's packed
-// history), JSON-packed block rows (test/fixtures/history-blocks, before the binary rows) or binary
-// rows, one per block (test/fixtures/history-block-rows, before the slabs) answers the same
-// history, migrated at open.
+// history) or JSON-packed block rows (test/fixtures/history-blocks, before the binary rows) answers
+// the same history, migrated at open.
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -159,19 +158,16 @@ test("a data dir whose history is a row per sample (main before the packed histo
   db.close();
 });
 
-/** A data dir made by the release before a history format (its fixture: the JSON-packed rows or the
- * binary rows made with the same recipe) answers the same history, goes on and is trimmed, and its
- * old table is gone. */
-async function sameHistoryThenGoesOn(fixture: string, table: string, release: string): Promise<void> {
+test("a data dir whose history is JSON-packed block rows (before the binary rows): the same answers, then it continues and is trimmed", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "rbao-history-blocks-"));
-  cpSync(fixturePath(`${fixture}/stations.sqlite`), join(dataDir, "stations.sqlite"));
-  const before = readFixtureJson<Record<string, { history: unknown[] }>>(`${fixture}/history.json`);
+  cpSync(fixturePath("history-blocks/stations.sqlite"), join(dataDir, "stations.sqlite"));
+  const before = readFixtureJson<Record<string, { history: unknown[] }>>("history-blocks/history.json");
   const svc = await startService({ dataDir, configIni: "[Stations]\nhistory_samples = 200\n" });
   const history = async (id: string, v: string) => ((await (await fetch(`${svc.stationUrl}/stations/${id}/history?variable=${v}&limit=100000`)).json()) as any).history as any[];
   try {
     for (const [path, answer] of Object.entries(before)) {
       const [id, v] = path.split("/") as [string, string];
-      assert.equal(await history(id, v), answer.history, `${path}: the answer the ${release} release gave`);
+      assert.equal(await history(id, v), answer.history, `${path}: the answer the JSON-packed release gave`);
     }
     // samples 500..719: retention (200 samples, trimmed every 256) ran at 716 and keeps 521..720
     for (let from = 500; from < 720; from += 10) assert.is((await postJson(svc.stationUrl, "/detection", blockBody("hist_batch", from, 10, ["a", "b"]))).status, 200);
@@ -186,16 +182,8 @@ async function sameHistoryThenGoesOn(fixture: string, table: string, release: st
     assert.is(await svc.stop(), 0);
   }
   const db = openSqlite(join(dataDir, "stations.sqlite"));
-  assert.is(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = ?").pluck().get(table), 0, `the ${release} table is gone`);
+  assert.is(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'history_blocks'").pluck().get(), 0, "the JSON-packed table is gone");
   db.close();
-}
-
-test("a data dir whose history is JSON-packed block rows (before the binary rows): the same answers, then it continues and is trimmed", async () => {
-  await sameHistoryThenGoesOn("history-blocks", "history_blocks", "JSON-packed");
-});
-
-test("a data dir whose history is binary rows, one per block (before the slabs): the same answers, then it continues and is trimmed", async () => {
-  await sameHistoryThenGoesOn("history-block-rows", "block_history", "row-per-block");
 });
 
 test.run();
