@@ -14,7 +14,9 @@
 // built with the sink down, STATIONS_BENCH_OUTBOX_SECONDS (default 60) each.
 // `history` (issue 15 part 2): the cost of the history, paired: two services, [Stations]
 // history_samples = 0 and 10080, fed alternately run by run (1 station on 1 connection, then 50
-// stations on 4), so both see the same machine load.
+// stations on 4), so both see the same machine load; STATIONS_BENCH_HISTORY_STATIONS=50 runs the
+// 50-station one alone; STATIONS_BENCH_HISTORY_PROCESSES=n spreads the runs over n pairs of
+// service processes (a process keeps a bias of its own).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -146,30 +148,37 @@ async function scenario(name: string, stations: number, connections: number, pip
 }
 
 /** The history's cost (issue 15 part 2, limit 10 % of throughput): the same runs against a service
- * without history and one keeping 10,080 samples, alternated so that load changes hit both. */
+ * without history and one keeping 10,080 samples, alternated so that load changes hit both. A
+ * service process keeps a bias of its own for its whole life (two processes of the same code and
+ * config differed by 5-20 % in CPU per sample over nine runs in the same minutes, docs/stations.md
+ * § History), which more runs do not average out: STATIONS_BENCH_HISTORY_PROCESSES=n starts n
+ * pairs of services in turn, each for its share of the runs after a warm-up of its own. */
 async function historyScenario(name: string, stations: number, connections: number, pipeline: string): Promise<BenchRow[]> {
-  const off = await startService({ configIni: "[Stations]\nhistory_samples = 0\n" });
-  const on = await startService({ configIni: "[Stations]\nhistory_samples = 10080\n" });
-  try {
-    await run(off, "warm", stations, connections, pipeline);
-    await run(on, "warm", stations, connections, pipeline);
-    const a = [], b = [];
-    for (let r = 0; r < RUNS; r++) {
-      a.push(await run(off, `r${r}`, stations, connections, pipeline));
-      b.push(await run(on, `r${r}`, stations, connections, pipeline));
+  const processes = Number(process.env.STATIONS_BENCH_HISTORY_PROCESSES ?? 1);
+  const a = [], b = [];
+  for (let p = 0; p < processes; p++) {
+    const off = await startService({ configIni: "[Stations]\nhistory_samples = 0\n" });
+    const on = await startService({ configIni: "[Stations]\nhistory_samples = 10080\n" });
+    try {
+      await run(off, "warm", stations, connections, pipeline);
+      await run(on, "warm", stations, connections, pipeline);
+      for (let r = p; r < RUNS; r += processes) {
+        a.push(await run(off, `r${r}`, stations, connections, pipeline));
+        b.push(await run(on, `r${r}`, stations, connections, pipeline));
+      }
+    } finally {
+      await off.stop();
+      await on.stop();
     }
-    const cost = (x: number[], y: number[]) => `${((1 - median(y) / median(x)) * 100).toFixed(1)} % (pairs: ${x.map((v, i) => ((1 - y[i]! / v) * 100).toFixed(0)).join(", ")})`;
-    const wall = [a.map((r) => r.rate), b.map((r) => r.rate)] as const, cpu = [a.map((r) => r.cpuRate), b.map((r) => r.cpuRate)] as const;
-    return [
-      { name: `${name}: throughput, history 0 / 10080 (wall clock)`, ours: `${median(wall[0]).toFixed(0)} / ${median(wall[1]).toFixed(0)} samples/s`, original: "—", ratio: undefined },
-      { name: `${name}: history's cost, wall clock`, ours: cost(...wall), original: "≤ 10 %", ratio: undefined },
-      { name: `${name}: samples per CPU-second, history 0 / 10080`, ours: `${median(cpu[0]).toFixed(0)} / ${median(cpu[1]).toFixed(0)} samples/s`, original: "—", ratio: undefined },
-      { name: `${name}: history's cost, CPU`, ours: cost(...cpu), original: "≤ 10 %", ratio: undefined },
-    ];
-  } finally {
-    await off.stop();
-    await on.stop();
   }
+  const cost = (x: number[], y: number[]) => `${((1 - median(y) / median(x)) * 100).toFixed(1)} % (pairs: ${x.map((v, i) => ((1 - y[i]! / v) * 100).toFixed(0)).join(", ")})`;
+  const wall = [a.map((r) => r.rate), b.map((r) => r.rate)] as const, cpu = [a.map((r) => r.cpuRate), b.map((r) => r.cpuRate)] as const;
+  return [
+    { name: `${name}: throughput, history 0 / 10080 (wall clock)`, ours: `${median(wall[0]).toFixed(0)} / ${median(wall[1]).toFixed(0)} samples/s`, original: "—", ratio: undefined },
+    { name: `${name}: history's cost, wall clock`, ours: cost(...wall), original: "≤ 10 %", ratio: undefined },
+    { name: `${name}: samples per CPU-second, history 0 / 10080`, ours: `${median(cpu[0]).toFixed(0)} / ${median(cpu[1]).toFixed(0)} samples/s`, original: "—", ratio: undefined },
+    { name: `${name}: history's cost, CPU`, ours: cost(...cpu), original: "≤ 10 %", ratio: undefined },
+  ];
 }
 
 /** 1,000 stations, each fed until every variable's pipeline has trained (26 blocks > 256 samples). */
@@ -310,6 +319,7 @@ async function outboxScenario(pipeline: string): Promise<BenchRow[]> {
 
 const pipelines = (process.env.STATIONS_BENCH_PIPELINES ?? "batch,default").split(",");
 const scenarios = new Set((process.env.STATIONS_BENCH_SCENARIOS ?? "one,fifty,full,thousand,outbox,history").split(","));
+const historyStations = (process.env.STATIONS_BENCH_HISTORY_STATIONS ?? "1,50").split(",");
 const rows: BenchRow[] = [];
 for (const p of pipelines) {
   if (scenarios.has("one")) rows.push(...await scenario(`1 station, 1 connection, ${p}`, 1, 1, p, ORIGINAL.one));
@@ -317,8 +327,8 @@ for (const p of pipelines) {
 }
 if (scenarios.has("history")) {
   for (const p of pipelines) {
-    rows.push(...await historyScenario(`history, 1 station, 1 connection, ${p}`, 1, 1, p));
-    rows.push(...await historyScenario(`history, 50 stations, 4 connections, ${p}`, 50, 4, p));
+    if (historyStations.includes("1")) rows.push(...await historyScenario(`history, 1 station, 1 connection, ${p}`, 1, 1, p));
+    if (historyStations.includes("50")) rows.push(...await historyScenario(`history, 50 stations, 4 connections, ${p}`, 50, 4, p));
   }
 }
 if (scenarios.has("full")) rows.push(...(await scenario(`1 station, 1 connection, ${pipelines[0]}, synchronous=FULL`, 1, 1, pipelines[0]!, ORIGINAL.one, "[Stations]\nsqlite_synchronous = full\n")).slice(0, 4));
