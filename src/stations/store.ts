@@ -225,8 +225,12 @@ export class StationStore {
         state_samples = (SELECT samples_seen FROM variables v WHERE v.station_id = variable_states.station_id AND v.name = variable_states.name)
         WHERE station_id = ? AND name = ?`),
       receipt: db.prepare("SELECT * FROM block_receipts WHERE station_id = ?"),
-      putReceipt: db.prepare(`INSERT OR REPLACE INTO block_receipts (station_id, idempotency_key, block_hash, answer, clocks)
-        VALUES (@station_id, @idempotency_key, @block_hash, @answer, @clocks)`),
+      // an upsert updates the station's row in place; INSERT OR REPLACE deleted it and appended it
+      // under a new rowid, dirtying ~1.6 table and 1 index pages per block on 50 stations (dbstat)
+      putReceipt: db.prepare(`INSERT INTO block_receipts (station_id, idempotency_key, block_hash, answer, clocks)
+        VALUES (@station_id, @idempotency_key, @block_hash, @answer, @clocks)
+        ON CONFLICT (station_id) DO UPDATE SET idempotency_key = excluded.idempotency_key,
+          block_hash = excluded.block_hash, answer = excluded.answer, clocks = excluded.clocks`),
       deleteReceipt: db.prepare("DELETE FROM block_receipts WHERE station_id = ?"),
       deleteVariable: db.prepare("DELETE FROM variables WHERE station_id = ? AND name = ?"),
       insertOutlier: db.prepare("INSERT INTO outliers (station_id, variable, timestamp, time_ms, score, recorded_ms) VALUES (?, ?, ?, ?, ?, ?)"),
