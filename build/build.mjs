@@ -17,7 +17,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { ensureNode, ensureSqliteAddon } from "./toolchain.mjs";
-import { NODE_VERSION, bundledLibs, cacheDir, distDir, embeddedPackageFiles, installPrefix, pkg, root, tfjsWasmFiles } from "./settings.mjs";
+import { NODE_FLAGS, NODE_VERSION, bundledLibs, cacheDir, distDir, embeddedPackageFiles, installPrefix, pkg, root, tfjsWasmFiles } from "./settings.mjs";
 
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const started = Date.now();
@@ -259,7 +259,7 @@ export async function buildExecutable({
   assets["manifest.json"] = join(work, "manifest.json");
   const seaConfig = {
     main: join(work, "app.cjs"), output: join(work, "sea.blob"),
-    disableExperimentalSEAWarning: true, useSnapshot: snapshot, useCodeCache: !snapshot, assets,
+    disableExperimentalSEAWarning: true, useSnapshot: snapshot, useCodeCache: !snapshot, execArgv: NODE_FLAGS, assets,
   };
   writeFileSync(join(work, "sea-config.json"), JSON.stringify(seaConfig, null, 2));
   log(`making the SEA blob with node ${NODE_VERSION} (${Object.keys(assets).length} assets)`);

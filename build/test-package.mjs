@@ -15,7 +15,7 @@ import { buildImage } from "./image.mjs";
 import { checkImage, checkWithPodman } from "./image-check.mjs";
 import { chrootCommand, ensureEnosys310, makeChroot, prepareScratchRoot, rpm, serviceUser } from "./chroot.mjs";
 import { sampleServiceRss, sizesMb, startupWithFloor } from "./figures.mjs";
-import { NODE_VERSION, cacheDir, distDir, pkg, root } from "./settings.mjs";
+import { NODE_FLAGS, NODE_VERSION, cacheDir, distDir, pkg, root } from "./settings.mjs";
 
 const started = Date.now();
 const log = (msg) => console.log(`[test:package ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}`);
@@ -158,6 +158,7 @@ check(p.logged === true, "pino writes its log file (no transport worker needed)"
 check(JSON.stringify(p.tfMain) === "[2,4,6]", `tfjs on the wasm backend from the extracted .wasm files: ${JSON.stringify(p.tfMain)}`);
 check(p.tfWorker?.backend === "wasm" && JSON.stringify(p.tfWorker?.values) === "[2,3]", `tfjs wasm in a worker started by startWorker(): ${JSON.stringify(p.tfWorker)}`);
 check(JSON.stringify(p.h5Values) === "[1.5,2.5]", `h5wasm writes and reads HDF5: ${JSON.stringify(p.h5Values)}`);
+check(JSON.stringify(p.execArgv) === JSON.stringify(NODE_FLAGS), `the executable runs with the V8 flags of build/node-flags.json (SEA execArgv): ${JSON.stringify(p.execArgv)}`);
 
 // 3. Upgrade keeps the edited config and the data; erase keeps the data.
 log("upgrade and erase (rpm -U, rpm -e)");

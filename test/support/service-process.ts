@@ -5,11 +5,13 @@
 // `serve --traffic-port 0 --station-port 0 --data-dir DIR [--config FILE]` appended and must log
 // the JSON "listening" lines (one per API, with `api` and `port`).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const repoRoot = new URL("../..", import.meta.url).pathname;
+/** The V8 flags the executable embeds (build/settings.mjs NODE_FLAGS), given to the service from source too. */
+const nodeFlags = JSON.parse(readFileSync(join(repoRoot, "build/node-flags.json"), "utf8")) as string[];
 
 export interface ServiceOptions {
   /** Reuse a data dir (restart tests); default: a new temporary one. */
@@ -38,7 +40,7 @@ export interface RunningService {
 export function serviceCommand(): string[] {
   const custom = process.env.RB_AIOUTLIERS_CMD;
   if (custom) return custom.split(" ").filter(Boolean);
-  return [process.execPath, "--import", "tsx", join(repoRoot, "src/cli/main.ts")];
+  return [process.execPath, ...nodeFlags, "--import", "tsx", join(repoRoot, "src/cli/main.ts")];
 }
 
 export async function startService(opts: ServiceOptions = {}): Promise<RunningService> {

@@ -65,7 +65,7 @@ async function main(dir: string) {
   g.close();
   await new Promise((r) => setTimeout(r, 200));
   const logged = readFileSync(join(dir, "probe.log"), "utf8").includes("probe log line");
-  console.log(JSON.stringify({ rows, garbage, logged, tfMain, tfWorker, h5Values }));
+  console.log(JSON.stringify({ rows, garbage, logged, tfMain, tfWorker, h5Values, execArgv: process.execArgv }));
 }
 
 const run = () => { main(process.argv[2] ?? ".").catch((e: unknown) => { console.error(e); process.exitCode = 1; }); };
