@@ -23,7 +23,7 @@ export const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
  * `npm start` and by the tests' and benches' service from source. The old generation's limit starts
  * at 64 MB: with the traffic API's live heap of ~20 MB, V8's own start made it run full
  * collections instead of scavenges in about half the 1,440-row runs (docs/traffic.md § Issue 18
- * part 5: the body read as bytes). A flag V8 reads when its heap is made: it cannot be set later.
+ * part 5: the body read as bytes (2026-12-07)). A flag V8 reads when its heap is made: it cannot be set later.
  */
 export const NODE_FLAGS = JSON.parse(readFileSync(join(root, "build/node-flags.json"), "utf8"));
 /** RPM release of this build (bump when the package changes but the product version does not). */

@@ -1,6 +1,6 @@
 // The outbox sender's HTTP client for the downstream data server: POSTs over a few keep-alive
-// connections with HTTP/1.1 pipelining (issue 17 part 2, docs/stations.md § Outbox backlog and
-// drain). The sender keeps one entry in flight per station, so the requests in flight are of
+// connections with HTTP/1.1 pipelining (docs/stations.md § Outbox backlog and drain (issue 17
+// part 2)). The sender keeps one entry in flight per station, so the requests in flight are of
 // different stations; up to `depth` of them share a connection, and the requests queued in one
 // event-loop turn go out in one write per connection, their answers read in order (./http1-responses.ts).
 // A node:http request cost ~0.05 ms of CPU and a write per delivery; `fetch` ~1.5 ms.

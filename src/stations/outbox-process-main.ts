@@ -48,7 +48,7 @@ export function runOutboxSenderProcess(): void {
       // the service's own commits when it cannot. SQLite's default here checkpointed inside the
       // sender's delete commits whenever the WAL held 1,000 pages, which it does under load: ~14
       // page writes and 0.1 fsync per delivery, the drain's main cost (docs/stations.md § Outbox
-      // backlog and drain, fourth step).
+      // backlog and drain (issue 17 part 2), fifth step).
       store.db.pragma("wal_autocheckpoint = 0");
       sender = new OutboxSender({
         store, endpoint: s.endpoint, timeoutMs: s.timeoutMs, maxBackoffMs: s.maxBackoffMs, log,

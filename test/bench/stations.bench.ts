@@ -151,7 +151,7 @@ async function scenario(name: string, stations: number, connections: number, pip
  * without history and one keeping 10,080 samples, alternated so that load changes hit both. A
  * service process keeps a bias of its own for its whole life (two processes of the same code and
  * config differed by 5-20 % in CPU per sample over nine runs in the same minutes, docs/stations.md
- * § History), which more runs do not average out: STATIONS_BENCH_HISTORY_PROCESSES=n starts n
+ * § History, events and maintenance windows), which more runs do not average out: STATIONS_BENCH_HISTORY_PROCESSES=n starts n
  * pairs of services in turn, each for its share of the runs after a warm-up of its own. */
 async function historyScenario(name: string, stations: number, connections: number, pipeline: string): Promise<BenchRow[]> {
   const processes = Number(process.env.STATIONS_BENCH_HISTORY_PROCESSES ?? 1);

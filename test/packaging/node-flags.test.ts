@@ -1,5 +1,5 @@
 // The V8 flags the service runs with (build/node-flags.json, docs/traffic.md § Issue 18 part 5: the
-// body read as bytes) are given wherever the service starts: `npm start` and the tests' service
+// body read as bytes (2026-12-07)) are given wherever the service starts: `npm start` and the tests' service
 // from source pass them; the executable embeds them (its SEA config's execArgv, build/build.mjs),
 // which `npm run test:package` checks in a built probe executable.
 import { test } from "uvu";
