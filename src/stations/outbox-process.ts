@@ -43,7 +43,8 @@ export class OutboxProcess {
   private wakeQueued = false;
   private closed = false;
   private restartTimer?: NodeJS.Timeout;
-  /** The wait before the next start, should the running child die. */
+  /** The first wait before a restart, and the wait before the next, should the running child die. */
+  private readonly firstRestartMs: number;
   private restartMs: number;
 
   constructor(private readonly o: {
@@ -51,7 +52,7 @@ export class OutboxProcess {
     /** Tests: the first wait before a restart, and how long a child must run to reset it. */
     restartMs?: number; stableMs?: number;
   }) {
-    this.restartMs = o.restartMs ?? RESTART_MS;
+    this.firstRestartMs = this.restartMs = o.restartMs ?? RESTART_MS;
   }
 
   start(): void {
@@ -64,8 +65,7 @@ export class OutboxProcess {
     child.once("exit", (code, signal) => {
       if (this.child === child) this.child = undefined;
       if (this.closed) return;
-      const first = this.o.restartMs ?? RESTART_MS;
-      if (Date.now() - startedAt >= (this.o.stableMs ?? STABLE_MS)) this.restartMs = first;
+      if (Date.now() - startedAt >= (this.o.stableMs ?? STABLE_MS)) this.restartMs = this.firstRestartMs;
       const waitMs = this.restartMs;
       this.restartMs = Math.min(MAX_RESTART_MS, waitMs * 2);
       this.o.log.error({ code, signal, restartInMs: waitMs }, "the outbox sender process ended; starting it again (queued entries stay in the outbox)");
