@@ -3,6 +3,7 @@
 // series with its forecast and anomalies to plot. A small ring in memory, lost on restart by
 // design (it shows what the box is doing now, not a record): at most CAPACITY requests, each with
 // at most SERIES_POINTS points of its series (the latest), so it holds a few MB at worst.
+import { TimestampColumn } from "../druid/timestamp-column";
 
 /** Requests kept: the newest replace the oldest. */
 export const CAPACITY = 20;
@@ -27,8 +28,6 @@ export interface RecentRequest {
   /** Time to answer, ms. */
   ms: number;
 }
-
-import { TimestampColumn } from "../druid/timestamp-column";
 
 /** A request's series as judged: timestamps (as the column reader found them in the request's
  * bytes, or strings), values, forecast and anomaly flags, aligned. */
