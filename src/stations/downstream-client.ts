@@ -85,12 +85,13 @@ export class DownstreamClient {
     return new Promise((resolve) => {
       let settled = false;
       const timer = this.o.timers.setTimeout(() => {
+        const on = [...this.connections].find((c) => c.inFlight.includes(p));
         // the requests ahead of it were answered, it never was: the server ignores pipelined requests
-        if (p.pipelined && [...this.connections].some((c) => c.inFlight[0] === p)) this.pipeliningRefused = true;
+        if (p.pipelined && on?.inFlight[0] === p) this.pipeliningRefused = true;
         settle({ error: `no answer within ${this.o.timeoutMs} ms` });
         // its answer would come before those behind it: the connection is of no further use
-        for (const c of this.connections) if (c.inFlight.includes(p)) this.fail(c, "an earlier request on the connection got no answer");
-        this.queue = this.queue.filter((q) => q !== p);
+        if (on) this.fail(on, "an earlier request on the connection got no answer");
+        else this.queue = this.queue.filter((q) => q !== p);
       }, this.o.timeoutMs);
       const settle = (answer: PostAnswer) => {
         if (settled) return;
