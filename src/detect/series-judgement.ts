@@ -78,11 +78,11 @@ export function residualScore(z: number, n: number): number {
   return Math.max(0, 1 - 2 * n * normalSf(z));
 }
 
-/** Epoch ms of every row; a row without a readable time is a 400. */
 /** A window's times: its rows' timestamps (ISO 8601), or their epoch ms (epochMs) when the caller
  * has read them (the traffic API's column reader reads them in the request's bytes). */
 export type RowTimes = readonly string[] | Float64Array;
 
+/** Epoch ms of every row; a row without a readable time is a 400. */
 function rowTimes(timestamps: readonly string[]): Float64Array {
   const out = new Float64Array(timestamps.length);
   for (let i = 0; i < timestamps.length; i++) {
