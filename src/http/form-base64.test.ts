@@ -49,6 +49,21 @@ test("accepts only what the general path accepts, with the same bytes", () => {
   for (const v of ["YW-j", "YW_j"]) assert.is(asText(decodeFormBase64(Buffer.from(`data=${v}`), 5, 5 + v.length)!), general(v), v);
 });
 
+test("every byte outside the alphabets sends the value to the general path (the count of decoded bytes falls short)", () => {
+  const alphabet = /[A-Za-z0-9+/_-]/;
+  for (let b = 0; b < 256; b++) {
+    const c = String.fromCharCode(b);
+    if (alphabet.test(c)) continue;
+    for (const [head, tail] of [["YW", "jYWJj"], ["YWJjYW", "j"], ["", "YWJj"], ["YWJj", ""]]) {
+      const body = Buffer.concat([Buffer.from(`data=${head}`, "latin1"), Buffer.from([b]), Buffer.from(tail!, "latin1")]);
+      const got = decodeFormBase64(body, 5, body.length);
+      // '=' may end the value: then it is padding, read as the general path reads it
+      if (c === "=" && tail === "") assert.is(got && asText(got), general(`${head}=`), `${head}=`);
+      else assert.is(got, undefined, `byte ${b} in ${head}·${tail}`);
+    }
+  }
+});
+
 test("random values and corruptions: whatever the fast path accepts, the general path reads the same", () => {
   let seed = 12345;
   const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
