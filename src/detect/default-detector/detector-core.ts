@@ -22,6 +22,7 @@ import { newNovelty, noveltyStep, type NoveltyParams, type NoveltyState } from "
 import { newResidual, residualStep, type ResidualParams, type ResidualState } from "./residual-surprise";
 import { newSeasonal, seasonalStep, type SeasonalParams, type SeasonalState } from "./seasonal-residual";
 import { randomWalkZ, newVarianceRatio, varianceRatioStep, type VarianceRatioParams, type VarianceRatioState } from "./variance-ratio";
+import { SortedWindow } from "./sorted-window";
 import { guardScore } from "./warmup-guard";
 
 export interface DetectorParams {
@@ -174,16 +175,28 @@ function recordDecay(recordRows: number): number {
   return decayPerRow;
 }
 
+/** Each `recent` window, sorted (not part of the state: made again from `recent` when missing, e.g.
+ * after a restore). Keyed by the array, so a state given a new `recent` never reads a stale one. */
+const sortedWindows = new WeakMap<number[], SortedWindow>();
+
+function sortedRecent(s: CoreState): SortedWindow {
+  let w = sortedWindows.get(s.recent);
+  if (w === undefined || w.length !== s.recent.length) sortedWindows.set(s.recent, (w = new SortedWindow(s.recent)));
+  return w;
+}
+
 /** Rows 1..learningRows: 0; then the guard until matureRow; then the components' score. */
 function warmup(s: CoreState, x: number, score: number, p: DetectorParams): number {
   const row = s.spike.n;
   const mature = matureRow(s);
   if (row > mature) return score;
-  const out = row > s.learningRows ? guardScore(s.recent, x, p.alarmLevel) : 0;
+  const window = sortedRecent(s);
+  const out = row > s.learningRows ? guardScore(window.values(), x, p.alarmLevel) : 0;
   if (row === mature) s.recent = [];
   else {
     s.recent.push(x);
-    if (s.recent.length > s.learningRows) s.recent.shift();
+    window.insert(x);
+    if (s.recent.length > s.learningRows) window.remove(s.recent.shift()!);
   }
   return out;
 }

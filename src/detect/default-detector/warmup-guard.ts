@@ -51,8 +51,13 @@ function sortedDeviations(v: Float64Array, med: number): Float64Array {
  * the mean absolute deviation when the MAD is 0); Infinity when the recent values are all equal and
  * x differs from them, 0 when it does not (or with fewer than 3 values). */
 export function robustZ(recent: readonly number[], x: number): number {
-  if (recent.length < 3) return 0;
-  const v = Float64Array.from(recent).sort();
+  return robustZOfSorted(Float64Array.from(recent).sort(), x);
+}
+
+/** robustZ of the values `v`, sorted as TypedArray.prototype.sort sorts them (./sorted-window.ts
+ * keeps them so). */
+export function robustZOfSorted(v: Float64Array, x: number): number {
+  if (v.length < 3) return 0;
   const med = median(v);
   const deviations = sortedDeviations(v, med);
   const sd = MAD_TO_SD * median(deviations) || MEAN_AD_TO_SD * mean(deviations);
@@ -61,9 +66,10 @@ export function robustZ(recent: readonly number[], x: number): number {
   return d > 0 ? Infinity : 0;
 }
 
-/** The guard's score in [0, 1]: alarmLevel at GUARD_Z robust standard deviations. */
-export function guardScore(recent: readonly number[], x: number, alarmLevel: number): number {
-  const z = robustZ(recent, x);
+/** The guard's score in [0, 1]: alarmLevel at GUARD_Z robust standard deviations of the values
+ * `sorted` (sorted as TypedArray.prototype.sort sorts them). */
+export function guardScore(sorted: Float64Array, x: number, alarmLevel: number): number {
+  const z = robustZOfSorted(sorted, x);
   if (z === Infinity) return 1;
   const c = ((GUARD_Z * (1 - alarmLevel)) / alarmLevel) * (1 - 1e-12); // z = GUARD_Z exactly alarms despite rounding
   return z / (z + c);
