@@ -50,4 +50,25 @@ test("guard score: the alarm level exactly at GUARD_Z robust SDs, below it under
   assert.is(guardScore([7, 7, 7], 8, 0.53), 1);
 });
 
+test("robust z equals the textbook computation bit for bit (sorts, ties, -0, NaN in the window)", () => {
+  // the reference: sort, median, |v - median| sorted again, its median, else their mean
+  const med = (v: Float64Array) => (v.length % 2 ? v[v.length >> 1]! : (v[(v.length >> 1) - 1]! + v[v.length >> 1]!) / 2);
+  const reference = (recent: number[], x: number) => {
+    if (recent.length < 3) return 0;
+    const v = Float64Array.from(recent).sort(), m = med(v);
+    const dev = Float64Array.from(v, (y) => Math.abs(y - m)).sort();
+    const sd = 1.4826 * med(dev) || Math.sqrt(Math.PI / 2) * (dev.reduce((a, b) => a + b, 0) / dev.length);
+    const d = Math.abs(x - m);
+    return sd > 0 ? d / sd : d > 0 ? Infinity : 0;
+  };
+  let seed = 4242;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  for (let k = 0; k < 4000; k++) {
+    const n = 3 + rand(60), spread = [1, 3, 1000][rand(3)]!;
+    const recent = Array.from({ length: n }, () => (rand(50) === 0 ? [NaN, -0, 0][rand(3)]! : rand(spread) / (1 + rand(3))));
+    const x = rand(2 * spread) - spread / 2;
+    assert.ok(Object.is(robustZ(recent, x), reference(recent, x)), `${JSON.stringify(recent)} x=${x}: ${robustZ(recent, x)} vs ${reference(recent, x)}`);
+  }
+});
+
 test.run();

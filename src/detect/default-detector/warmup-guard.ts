@@ -47,6 +47,22 @@ function sortedDeviations(v: Float64Array, med: number): Float64Array {
   return out;
 }
 
+/** median(sortedDeviations(v, med)) without the array: the same merge, stopped at its middle (the
+ * guard runs on ~200 rows of every traffic request, twice at 1,440 rows). */
+function medianDeviation(v: Float64Array, med: number): number {
+  const n = v.length;
+  if (Number.isNaN(v[n - 1]) || Number.isNaN(med)) return median(sortedDeviations(v, med));
+  let right = 0;
+  while (right < n && v[right] < med) right++;
+  let left = right - 1, previous = 0, current = 0;
+  for (let k = 0, m = n >> 1; k <= m; k++) {
+    previous = current;
+    if (right >= n || (left >= 0 && med - v[left] < v[right] - med)) current = med - v[left--];
+    else current = Math.abs(v[right++] - med);
+  }
+  return n % 2 ? current : (previous + current) / 2;
+}
+
 /** |x - median(recent)| in robust standard deviations of `recent` (1.4826 MAD, or sqrt(pi / 2) times
  * the mean absolute deviation when the MAD is 0); Infinity when the recent values are all equal and
  * x differs from them, 0 when it does not (or with fewer than 3 values). */
@@ -59,8 +75,7 @@ export function robustZ(recent: readonly number[], x: number): number {
 export function robustZOfSorted(v: Float64Array, x: number): number {
   if (v.length < 3) return 0;
   const med = median(v);
-  const deviations = sortedDeviations(v, med);
-  const sd = MAD_TO_SD * median(deviations) || MEAN_AD_TO_SD * mean(deviations);
+  const sd = MAD_TO_SD * medianDeviation(v, med) || MEAN_AD_TO_SD * mean(sortedDeviations(v, med));
   const d = Math.abs(x - med);
   if (sd > 0) return d / sd;
   return d > 0 ? Infinity : 0;
