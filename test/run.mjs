@@ -1,7 +1,9 @@
 // Runs every uvu test file of the project: unit tests beside their sources (src/**/*.test.ts)
 // and integration tests under test/ (test/**/*.test.ts). Each file runs in its own Node process
 // (via tsx) so a crashing or hanging file cannot take the others with it; files run two at a time
-// (the machines have 2 cores). Usage: node test/run.mjs [substring filter...]
+// (the machines have 2 cores), but a file whose text says `test/run: alone` (a test that bounds a
+// latency of the service) runs after them with no other file beside it: beside another file it
+// measures that file's load on the 2 cores. Usage: node test/run.mjs [substring filter...]
 //
 // Nothing can hang: uvu prints a mark as each test ends, so a file that prints nothing for
 // TEST_TIMEOUT_MS (default 180 s) is stuck in one test and is killed, naming the test's position;
@@ -11,7 +13,7 @@
 // from "NOTE: " or "SKIP " on: what a test says it ran against, or why it skipped) and ends with
 // the line `N passed, N failed`.
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -82,10 +84,12 @@ function runFile(file) {
   });
 }
 
-const queue = [...files];
+const alone = files.filter((f) => readFileSync(join(root, f), "utf8").includes("test/run: alone"));
+const queue = files.filter((f) => !alone.includes(f));
 await Promise.all(Array.from({ length: Math.max(1, parallel) }, async () => {
   while (queue.length) await runFile(queue.shift());
 }));
+for (const f of alone) await runFile(f);
 
 if (failures.length) console.log(`\nfailed files:\n  ${failures.join("\n  ")}`);
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -3,6 +3,7 @@
 // thread); while one station's heavy /detection block is computed in a detection thread, /health on
 // both ports answers within 50 ms every time it is asked and another station's small block is
 // answered at once; the heavy block is then applied as a whole.
+// test/run: alone (beside another test file on 2 cores, /health waited for that file's CPU: 270 ms)
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startService } from "../support/service-process";
