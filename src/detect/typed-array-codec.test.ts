@@ -52,6 +52,21 @@ test("tables: sparse when mostly zero, dense when not, identical values either w
 test("malformed input is refused, naming the field", () => {
   assert.throws(() => decodeFloat64(12, "core.week"), /core\.week: expected a base64 string/);
   assert.throws(() => decodeFloat64("AAAA*AAA", "core.week"), /core\.week: expected a base64 string/);
+  // every other character, anywhere, and padding anywhere but at the end, as the regular
+  // expression ^[A-Za-z0-9+/]*={0,2}$ refused them
+  const good = encodeTypedArray(Float64Array.from([1.5, -2, 3]));
+  for (let b = 0; b < 256; b++) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9+/]/.test(c)) continue;
+    for (const at of [0, 5, good.length - 1]) {
+      const bad = good.slice(0, at) + c + good.slice(at + 1);
+      if (c === "=" && at === good.length - 1) continue; // padding at the end is base64
+      assert.throws(() => decodeFloat64(bad, "t"), /expected a base64 string/, `byte ${b} at ${at}`);
+    }
+  }
+  assert.throws(() => decodeUint8("QQ===", "t"), /expected a base64 string/);
+  assert.throws(() => decodeUint8("Q===", "t"), /expected a base64 string/);
+  assert.equal([...decodeUint8("QQ==", "t")], [65]);
   assert.throws(() => decodeFloat64("AAA", "core.week"), /base64/);
   assert.throws(() => decodeFloat64("AAAAAAAA", "core.week"), /6 bytes is not a whole number of 8-byte values/);
   assert.throws(() => decodeFloat64Table(null, "t"), /t: expected a base64 string or \{length, index, value\}/);

@@ -8,7 +8,21 @@
 import { Buffer } from "node:buffer";
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The bytes of `text` when it is standard base64 (A-Z a-z 0-9 + /, a multiple of 4 characters,
+ * at most two '=' at the end), else undefined. Checked by the count of bytes Node's decoder gives,
+ * not by a regular expression (~2.5 ms for the ~230 kB of a traffic series' history, at every
+ * request that recalls it): the decoder skips or stops at any character outside its alphabets, so
+ * n characters give exactly 3n/4 bytes, less the padding, only when every one is in them; its
+ * URL-safe '-' and '_' are refused first. */
+function base64Bytes(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0 || text.includes("-") || text.includes("_")) return undefined;
+  let padding = 0;
+  while (padding < text.length && text.charCodeAt(text.length - 1 - padding) === 61 /* = */) padding++;
+  if (padding > 2) return undefined;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.length === (3 * text.length) / 4 - padding ? bytes : undefined;
+}
 
 /** A sparse Float64Array: `length` entries, zero except at `index` (base64 Uint32) where they are
  * `value` (base64 Float64). */
@@ -32,8 +46,8 @@ export function encodeTypedArray(a: Float64Array | Uint32Array | Uint8Array): st
  * field in the error. */
 function decodeBytes(text: unknown, elementBytes: number, what: string): ArrayBuffer {
   checkEndian();
-  if (typeof text !== "string" || text.length % 4 !== 0 || !BASE64.test(text)) throw new RangeError(`${what}: expected a base64 string`);
-  const bytes = Buffer.from(text, "base64");
+  const bytes = typeof text === "string" ? base64Bytes(text) : undefined;
+  if (bytes === undefined) throw new RangeError(`${what}: expected a base64 string`);
   if (bytes.length % elementBytes !== 0) throw new RangeError(`${what}: ${bytes.length} bytes is not a whole number of ${elementBytes}-byte values`);
   const out = new ArrayBuffer(bytes.length); // own, aligned memory (Buffer may share a pool slab)
   new Uint8Array(out).set(bytes);
