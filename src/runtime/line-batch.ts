@@ -1,8 +1,8 @@
 // The access log's lines, held for a moment and written together (./logger.ts). Written one by
 // one, every request cost a write(2) to stdout that also woke its reader (journald, or whoever
-// holds the pipe): the largest cost per request of the station API after the answer's own socket
-// write (docs/stations.md § Floor (issue 17 part 3)). Other lines are not held: each is written
-// at once, after the held lines before it, so the order of the log is kept.
+// holds the pipe): the station API's largest cost per request after the answer's own socket write
+// and the SQLite commit (docs/stations.md § Floor (issue 17 part 3)). Other lines are not held:
+// each is written at once, after the held lines before it, so the order of the log is kept.
 
 interface LineSink {
   write(text: string): unknown;
