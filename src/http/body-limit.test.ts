@@ -4,15 +4,15 @@ import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import pino from "pino";
 import { limitBody } from "./body-limit";
 import { makeErrorHandler } from "./error-handler";
 import { PayloadTooLargeError } from "./errors";
-import { silentLogger } from "../runtime/logger";
 
 // Through @hono/node-server, as the services serve: a declared Content-Length and a chunked body
 // take different paths through the middleware.
 const app = new Hono();
-app.onError(makeErrorHandler(silentLogger()));
+app.onError(makeErrorHandler(pino({ level: "silent" })));
 app.post("/x", limitBody(100, () => { throw new PayloadTooLargeError(100, "[Test] body_limit"); }), async (c) => c.text(await c.req.text()));
 const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
 await new Promise((r) => server.once("listening", r));
