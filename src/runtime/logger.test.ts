@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ACCESS_HOLD_MS, createLogs } from "./logger";
@@ -41,5 +42,20 @@ test("access lines alone are written within ACCESS_HOLD_MS; debug is below the d
   assert.is(lines.length, 2);
   assert.match(lines[1]!, /^\S+Z INFO  request path=\/y$/);
 });
+
+// To stdout, which is open from the start (a log file opens asynchronously, and a process that ends
+// before it has opened loses its lines whatever holds them).
+for (const end of ["process.exit(0)", "throw new Error(\"boom\")"]) {
+  test(`held access lines are written when the process ends: ${end}`, () => {
+    const script = join(dir, `end-${end.length}.ts`);
+    writeFileSync(script, `import { createLogs } from ${JSON.stringify(new URL("./logger.ts", import.meta.url).pathname)};
+const { access } = createLogs();
+setTimeout(() => { for (let i = 0; i < 3; i++) access.info({ i }, "request"); ${end}; }, 50);
+`);
+    const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" });
+    assert.is(r.status, end.startsWith("throw") ? 1 : 0, r.stderr);
+    assert.equal(r.stdout.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { i: number }).i), [0, 1, 2]);
+  });
+}
 
 test.run();

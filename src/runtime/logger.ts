@@ -31,19 +31,18 @@ export interface Logs {
 }
 
 export function createLogs(opts: LoggerOptions = {}): Logs {
+  // Held lines are written when the process ends, before pino's own exit handlers flush (at exit)
+  // or end (before exit) the destinations: registered first, these run first.
+  const batches: LineBatch[] = [];
+  const flush = () => { for (const b of batches) b.flush(); };
+  process.on("beforeExit", flush);
+  process.once("exit", flush);
   const destinations = [pino.destination({ fd: 1, sync: false })];
   if (opts.file) {
     mkdirSync(dirname(opts.file), { recursive: true });
     destinations.push(pino.destination({ dest: opts.file, mkdir: true, sync: false }));
   }
-  const batches = destinations.map((d) => new LineBatch(d, ACCESS_HOLD_CHARS, ACCESS_HOLD_MS));
-  const flush = () => { for (const b of batches) b.flush(); };
-  // pino flushes its destinations at exit; a crash's exit comes after their flush, so the held
-  // lines are written synchronously here (nothing could report a failure at this point).
-  process.once("exit", () => {
-    flush();
-    for (const d of destinations) try { d.flushSync(); } catch { /* closed or never opened */ }
-  });
+  batches.push(...destinations.map((d) => new LineBatch(d, ACCESS_HOLD_CHARS, ACCESS_HOLD_MS)));
   const stream = (line: (b: LineBatch, text: string) => void) => {
     const perBatch = batches.map((b) => {
       const raw = { write: (text: string) => line(b, text) };
