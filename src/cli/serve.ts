@@ -3,7 +3,7 @@ import type { ServerType } from "@hono/node-server";
 import type { Command } from "./command";
 import { cacheDir, readConfig, type Config } from "../config";
 import { setAssetCacheDir } from "../runtime/embedded-assets";
-import { createLogger, type Logger } from "../runtime/logger";
+import { createLogs, type Logger } from "../runtime/logger";
 import { logRequests } from "../runtime/access-log";
 import { createMetricsRegistry } from "../runtime/metrics";
 import { checkDataDir } from "../runtime/data-dir";
@@ -55,9 +55,9 @@ of reads too, except /health and the status page's shell.`,
     const { config, warnings } = readConfig({ file: values.config, env: process.env, overrides });
     checkDataDir(config.Paths.data_dir, [STATIONS_DB, SERIES_DB]);
     setAssetCacheDir(cacheDir(config));
-    const log = createLogger({ level: config.Logger.level, file: config.Logger.log_file, format: config.Logger.log_format });
+    const { log, access } = createLogs({ level: config.Logger.level, file: config.Logger.log_file, format: config.Logger.log_format });
     for (const w of warnings) log.warn(w);
-    return runService(config, log);
+    return runService(config, log, access);
   },
 };
 
@@ -72,7 +72,7 @@ async function listenOn(service: Service, hostname: string, port: number): Promi
   });
 }
 
-async function runService(config: Config, log: Logger): Promise<number> {
+async function runService(config: Config, log: Logger, access: Logger): Promise<number> {
   const metrics = createMetricsRegistry();
   const deps = { config, log, metrics, statusParts: new StatusParts() };
   const station = await createStationService(deps);
@@ -86,7 +86,7 @@ async function runService(config: Config, log: Logger): Promise<number> {
     try {
       const server = await listenOn(s.service, s.host, s.port);
       listening.push(server);
-      if (config.Logger.access_log) logRequests(server, log, s.name);
+      if (config.Logger.access_log) logRequests(server, access, s.name);
       const addr = server.address();
       log.info({ api: s.name, host: s.host, port: typeof addr === "object" && addr ? addr.port : s.port }, "listening");
     } catch (e) {

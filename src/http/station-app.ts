@@ -4,10 +4,10 @@
 // by src/app; deliveries downstream go through the outbox and its background sender, never on the
 // request path.
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
+import { limitBody } from "./body-limit";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "./errors";
 import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow } from "./station-schemas";
 import { idParam, readJson } from "./station-request";
@@ -66,7 +66,7 @@ export function createStationApp(o: StationAppOptions): Hono {
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
   app.use(requireToken(o.access));
-  const limit = bodyLimit({ maxSize: o.bodyLimit, onError: () => { throw new PayloadTooLargeError(o.bodyLimit, "[Stations] body_limit"); } });
+  const limit = limitBody(o.bodyLimit, () => { throw new PayloadTooLargeError(o.bodyLimit, "[Stations] body_limit"); });
 
   app.post("/initialize", limit, async (c) => {
     const req = parseOrThrow(initializeSchema, await readJson(c));

@@ -2,11 +2,11 @@
 // /api/v1/outliers and the older POST /calculate), IP attribution, the model list, health and
 // metrics. The routes only: the models, the Druid client and the training schedule are built by
 // src/app.
-import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { Hono } from "hono";
 import { Counter, Histogram, type Registry } from "prom-client";
 import type { Logger } from "pino";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
+import { limitBody } from "./body-limit";
 import { BadRequestError, HttpError, NotFoundError, PayloadTooLargeError } from "./errors";
 import type { ModelCatalog } from "../detect/model-catalog";
 import { outliersHandler, type OutliersDeps } from "./traffic-outliers";
@@ -76,16 +76,7 @@ export function createTrafficApp(o: TrafficAppOptions): Hono {
   const tooLarge = () => {
     throw new PayloadTooLargeError(limit, "[Outliers] body_limit", "send a shorter series or raise the limit");
   };
-  const streamLimit = bodyLimit({ maxSize: limit, onError: tooLarge });
-  // A declared length is checked here, as bodyLimit checks it, without bodyLimit's look at the
-  // request's body stream, which makes @hono/node-server read the body through a web stream
-  // instead of straight from the socket (a megabyte form costs a few ms more that way).
-  const limited: MiddlewareHandler = async (c, next) => {
-    const length = c.req.header("content-length");
-    if (length === undefined || c.req.header("transfer-encoding") !== undefined) return streamLimit(c, next);
-    if (parseInt(length, 10) > limit) tooLarge();
-    await next();
-  };
+  const limited = limitBody(limit, tooLarge);
   const outliers = outliersHandler({ catalog, druid: o.druid, metric: o.metric, allowedDataSources: o.allowedDataSources, log, recent: o.recent });
   app.post("/api/v1/outliers", limited, outliers);
   app.post("/calculate", limited, outliers);

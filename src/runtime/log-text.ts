@@ -35,7 +35,7 @@ interface LineStream {
   flushSync?(): void;
 }
 
-/** A stream for pino.multistream that writes each line to `dest` as text. */
+/** A stream for pino (./logger.ts) that writes each line to `dest` as text. */
 export function textStream(dest: LineStream): LineStream {
   return {
     write: (line) => dest.write(formatLogLine(line)),

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { startupSnapshot } from "node:v8";
 import { readFileSync } from "node:fs";
 import { openSqlite } from "../../../src/runtime/sqlite";
-import { createLogger } from "../../../src/runtime/logger";
+import { createLogs } from "../../../src/runtime/logger";
 import { tfjsWasmPaths } from "../../../src/runtime/wasm-assets";
 import { startWorker } from "../../../src/runtime/worker";
 
@@ -49,7 +49,7 @@ async function main(dir: string) {
   db.exec("commit");
   const rows = (db.prepare("select count(*) as n from t").get() as { n: number }).n;
 
-  const log = createLogger({ file: join(dir, "probe.log") });
+  const { log } = createLogs({ file: join(dir, "probe.log") });
   log.info({ probe: true }, "probe log line");
   log.flush();
 
