@@ -31,6 +31,9 @@ export interface RunningService {
   child: ChildProcess;
   /** Everything the process printed so far. */
   output(): string;
+  /** Resolves once the output matches `pattern`; rejects after `ms` with the output. The service
+   * writes its log asynchronously, so a line logged before an answer may arrive just after it. */
+  outputMatches(pattern: RegExp, ms?: number): Promise<void>;
   /** SIGTERM and wait for exit; resolves to the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL (kill -9) and wait for exit. */
@@ -91,6 +94,12 @@ export async function startService(opts: ServiceOptions = {}): Promise<RunningSe
     stationUrl: `http://127.0.0.1:${ports.station}`,
     dataDir, child,
     output: () => out,
+    async outputMatches(pattern, ms = 5000) {
+      for (const end = Date.now() + ms; !pattern.test(out);) {
+        if (Date.now() > end) throw new Error(`the service's output did not match ${pattern} within ${ms} ms:\n${out.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async stop() { if (child.exitCode === null) child.kill("SIGTERM"); return exited; },
     async kill9() { if (child.exitCode === null) child.kill("SIGKILL"); await exited; },
   };

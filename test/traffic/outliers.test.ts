@@ -65,7 +65,7 @@ test("the original's form: curl -d \"model=<base64>&data=<base64>\" on /api/v1/o
   // burst's first row (the detector's warm-up guard, row 166).
   assert.ok(r.body.anomalies.some((a: { timestamp: string }) => a.timestamp === "2024-05-31T07:00:00.000Z"), JSON.stringify(r.body.anomalies));
   assert.is(broker.queries.length, before, "data needs no Druid query");
-  assert.match(svc.output(), /unknown model; using the default model/);
+  await svc.outputMatches(/unknown model; using the default model/);
 });
 
 test("data overrides query: the broker is not asked", async () => {
@@ -100,7 +100,7 @@ test("unsafe model names fall back to the default model and are logged", async (
   }
   const notB64 = await postForm(`${url}/api/v1/outliers`, { model: "model", data: b64(hourly) });
   assert.is(notB64.body.model, "default");
-  assert.match(svc.output(), /unsafe model name; using the default model/);
+  await svc.outputMatches(/unsafe model name; using the default model/);
 });
 
 const rowsOf = (...values: unknown[]) => values.map((v, i) => ({ timestamp: `2024-01-01T00:0${i}:00Z`, result: { bytes: v } }));
