@@ -21,6 +21,9 @@ test("the writer's connection stops checkpointing; the thread's checkpoints boun
   const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, log: silentLogger() });
   cp.start();
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000, "SQLite's own until the thread works");
+  await new Promise((r) => setTimeout(r, 100));
+  assert.is((cp as unknown as { worker?: unknown }).worker, undefined, "no thread while nothing is written");
+  db.prepare("INSERT INTO t (x) VALUES (?)").run(Buffer.alloc(1));
   const up = Date.now() + 10_000; // the thread loads tsx from source: ~2 s on a loaded machine
   while (cp.last === undefined && Date.now() < up) await new Promise((r) => setTimeout(r, 10));
   assert.ok(cp.last !== undefined, "the thread checkpointed");
@@ -50,7 +53,7 @@ test("the writer's connection stops checkpointing; the thread's checkpoints boun
   await cp.close();
   db.close();
   const again = openSqlite(file);
-  assert.is(again.prepare("SELECT COUNT(*) FROM t").pluck().get(), 4000);
+  assert.is(again.prepare("SELECT COUNT(*) FROM t").pluck().get(), 4001);
   again.close();
 });
 
@@ -60,8 +63,12 @@ test("without its thread (it failed) SQLite checkpoints inside commits again", a
   db.pragma("journal_mode = WAL");
   const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, log: silentLogger() });
   db.pragma("wal_autocheckpoint = 0");
+  db.exec("CREATE TABLE t (x)");
   cp.start();
-  await new Promise((r) => setTimeout(r, 20)); // the thread starts after the (zero) start delay
+  await new Promise((r) => setTimeout(r, 5));
+  db.exec("INSERT INTO t VALUES (1)"); // the thread starts at the next interval after a write
+  const thread = () => (cp as unknown as { worker?: unknown }).worker;
+  for (const up = Date.now() + 5000; !thread() && Date.now() < up;) await new Promise((r) => setTimeout(r, 5));
   (cp as unknown as { worker: { emit(e: string, err: Error): void } }).worker.emit("error", new Error("boom"));
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000);
   await cp.close();

@@ -29,10 +29,21 @@ export class WalCheckpointer {
 
   constructor(private readonly db: SqliteDatabase, private readonly o: { intervalMs: number; maxWalPages: number; startDelayMs?: number; log: Logger }) {}
 
-  /** Starts the thread after `startDelayMs` (from source it loads tsx: CPU the service's own start
-   * and short-lived test services need more; SQLite checkpoints inside commits until then). */
+  /** Starts the thread once the connection has written after `startDelayMs` (checked every
+   * `intervalMs`): from source the thread loads tsx, CPU the service's own start and short-lived
+   * test services need more, and a service whose stations send nothing (a box that serves only the
+   * traffic API) never needs it. SQLite checkpoints inside commits until then. */
   start(): void {
-    this.timer = setTimeout(() => this.spawn(), this.o.startDelayMs ?? 0).unref();
+    this.timer = setTimeout(() => this.awaitWrites(), this.o.startDelayMs ?? 0).unref();
+  }
+
+  private awaitWrites(): void {
+    const changes = this.db.prepare("SELECT total_changes()").pluck(), before = changes.get();
+    this.timer = setInterval(() => {
+      if (changes.get() === before) return;
+      clearInterval(this.timer);
+      this.spawn();
+    }, this.o.intervalMs).unref();
   }
 
   private spawn(): void {
