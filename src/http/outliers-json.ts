@@ -30,17 +30,22 @@ const SCORE_STEPS = 1e4;
 const SCORE_KEY = ',"score":', NEXT_ROW = '},{"timestamp":"';
 let scoreTails: string[] | undefined;
 
-/** The text JSON.stringify gives for a score; from the table when it is k / 10⁴. */
-function scoreText(score: number): string {
+/** k when the score is k / 10⁴, else -1. */
+function scoreStep(score: number): number {
   const k = Math.round(score * SCORE_STEPS);
-  if (!(k >= 0 && k <= SCORE_STEPS && k / SCORE_STEPS === score)) return String(score);
-  return String(k / SCORE_STEPS);
+  return k >= 0 && k <= SCORE_STEPS && k / SCORE_STEPS === score ? k : -1;
+}
+
+/** The text JSON.stringify gives for a score. */
+function scoreText(score: number): string {
+  const k = scoreStep(score);
+  return String(k < 0 ? score : k / SCORE_STEPS);
 }
 
 /** SCORE_KEY + the score's text + NEXT_ROW; from the table when the score is k / 10⁴. */
 function scoreTail(score: number): string {
-  const k = Math.round(score * SCORE_STEPS);
-  if (!(k >= 0 && k <= SCORE_STEPS && k / SCORE_STEPS === score)) return SCORE_KEY + String(score) + NEXT_ROW;
+  const k = scoreStep(score);
+  if (k < 0) return SCORE_KEY + String(score) + NEXT_ROW;
   scoreTails ??= Array.from({ length: SCORE_STEPS + 1 }, (_, j) => SCORE_KEY + String(j / SCORE_STEPS) + NEXT_ROW);
   return scoreTails[k]!;
 }
