@@ -16,11 +16,17 @@ const NOT_BASE64 = /[^A-Za-z0-9+/]/;
  * complete a multiple of 4; unpadded text must not leave a single dangling character. The
  * fields can be megabytes: one native regex scan. */
 export function isBase64(text: string): boolean {
+  const end = unpaddedLength(text);
+  return end !== undefined && !NOT_BASE64.test(end === text.length ? text : text.slice(0, end));
+}
+
+/** The length of `text` without its padding when its end is as base64 ends (at most two '=', which
+ * complete a multiple of 4; no single dangling character); else undefined. */
+export function unpaddedLength(text: string): number | undefined {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
   const padding = text.length - end;
-  if (padding > 2 || (padding > 0 && text.length % 4 !== 0) || end % 4 === 1) return false;
-  return !NOT_BASE64.test(end === text.length ? text : text.slice(0, end));
+  return padding > 2 || (padding > 0 && text.length % 4 !== 0) || end % 4 === 1 ? undefined : end;
 }
 
 /** Normalises and checks base64 text; returns the bytes or throws Base64FieldError. */

@@ -13,11 +13,12 @@
 // says what is wrong), is what keeps this safe: anything unusual (other escapes, white space,
 // the URL-safe alphabet, stray characters) simply takes the general path. A '+' sent raw is read
 // as '+': form decoding makes it a space, which the general path reads back as '+'.
+import { unpaddedLength } from "./base64-field";
 
 /** Bytes of the value read at a time: a multiple of 4, and its string small enough for V8's
  * young generation (objects over 128 kB go to the old one). */
 const PIECE = 1 << 16;
-const PERCENT = 37, EQUALS = 61;
+const PERCENT = 37;
 
 /** The form-encoded value body[start..end) with its escapes of '+', '/' and '=' replaced, or
  * undefined when it holds another '%'. */
@@ -35,14 +36,11 @@ function unescaped(body: Buffer, start: number, end: number): string | undefined
  * outside the alphabet (A-Z a-z 0-9 + / and the URL-safe - _, which the general path reads as + /
  * too), so n characters give floor(3n / 4) bytes only when every one of them is in it; fewer
  * bytes mean another character (white space, an '=' before the value's end, a stray byte), and
- * the general path takes the value. The rules for the end (at most two '=', completing a multiple
- * of 4, and no single dangling character) are isBase64's (./base64-field.ts). */
+ * the general path takes the value. Only the value's last piece may end in padding, by
+ * isBase64's rules (unpaddedLength). */
 function expectedBytes(group: string, last: boolean): number | undefined {
-  let end = group.length;
-  if (last) while (end > 0 && group.charCodeAt(end - 1) === EQUALS) end--;
-  const padding = group.length - end;
-  if (padding > 2 || (padding > 0 && group.length % 4 !== 0) || end % 4 === 1) return undefined;
-  return Math.floor((3 * end) / 4);
+  const end = last ? unpaddedLength(group) : group.length;
+  return end === undefined ? undefined : Math.floor((3 * end) / 4);
 }
 
 /** The bytes the form-encoded base64 value body[start..end) stands for, or undefined. */
