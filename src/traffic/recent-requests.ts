@@ -47,31 +47,15 @@ export interface KeptSeries {
   left_out: number;
 }
 
-/** The last `keep` elements of `a` as an array (copied: the request's arrays are not held). */
-function tail<T>(a: ArrayLike<T>, keep: number): T[] {
+/** The last `keep` elements of `a`, copied (the request's arrays are not held) into what `make`
+ * gives for their count. The kept numbers and flags go into typed arrays until a request is read
+ * (booleans become 0 / 1 there): a kept request outlives two young-generation collections, so what
+ * it holds is moved to the old generation, where an array of 2,880 elements is work for every full
+ * collection and a typed array's contents are not. */
+function tail<T, A extends { [i: number]: unknown }>(a: ArrayLike<T>, keep: number, make: (n: number) => A): A {
   const from = Math.max(0, a.length - keep);
-  const out = new Array<T>(a.length - from);
-  for (let i = from; i < a.length; i++) out[i - from] = a[i]!;
-  return out;
-}
-
-// The kept numbers and flags are typed arrays until a request is read: a kept request outlives
-// two young-generation collections, so what it holds is moved to the old generation, where an
-// array of 2,880 elements is work for every full collection and a typed array's contents are not.
-
-/** The last `keep` numbers of `a`, copied. */
-function tailNumbers(a: ArrayLike<number>, keep: number): Float64Array {
-  const from = Math.max(0, a.length - keep);
-  const out = new Float64Array(a.length - from);
-  for (let i = from; i < a.length; i++) out[i - from] = a[i]!;
-  return out;
-}
-
-/** The last `keep` flags of `a`, copied, as 0 / 1. */
-function tailFlags(a: readonly boolean[], keep: number): Uint8Array {
-  const from = Math.max(0, a.length - keep);
-  const out = new Uint8Array(a.length - from);
-  for (let i = from; i < a.length; i++) out[i - from] = a[i] ? 1 : 0;
+  const out = make(a.length - from);
+  for (let i = from; i < a.length; i++) out[i - from] = a[i];
   return out;
 }
 
@@ -98,8 +82,9 @@ export class RecentRequests {
     const keep = this.seriesPoints;
     this.ring.push({
       request: { id, ...request, points, anomalies },
-      timestamps: judged.timestamps instanceof TimestampColumn ? judged.timestamps.tail(keep) : tail(judged.timestamps, keep),
-      values: tailNumbers(judged.values, keep), forecast: tailNumbers(judged.forecast, keep), anomalous: tailFlags(judged.anomalous, keep),
+      timestamps: judged.timestamps instanceof TimestampColumn ? judged.timestamps.tail(keep) : tail(judged.timestamps, keep, (n) => new Array<string>(n)),
+      values: tail(judged.values, keep, (n) => new Float64Array(n)), forecast: tail(judged.forecast, keep, (n) => new Float64Array(n)),
+      anomalous: tail(judged.anomalous, keep, (n) => new Uint8Array(n)),
       left_out: Math.max(0, points - keep),
     });
     if (this.ring.length > this.capacity) this.ring.shift();
