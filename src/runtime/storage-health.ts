@@ -48,6 +48,11 @@ function kindOf(err: unknown): StorageErrorKind | undefined {
   return undefined;
 }
 
+/** Whether an error is a storage fault: a StorageError, or a SQLite error guard() turns into one. */
+export function isStorageFault(err: unknown): boolean {
+  return err instanceof StorageError || kindOf(err) !== undefined;
+}
+
 export class StorageHealth {
   private current: StorageProblem | null = null;
 

@@ -2,9 +2,10 @@
 // validated before this is called; here it is checked against the station's last block (a retry,
 // an older sample), computed by the detection host (./detection-host.ts: cheap stations on this
 // thread, heavy ones in detection threads; ./station-computer.ts), and its work persisted here,
-// on the main thread, in ONE transaction: its samples in the station's journal, the variables' counters, its outliers
-// and its outbox entries, and, every few hundred to few thousand samples (./state-layout.ts), fresh
-// snapshots of the pipelines that empty the journal. Loading a station = its snapshots + replaying
+// on the main thread, in ONE transaction (shared with the other stations' blocks ready in the same
+// turn, each in a savepoint: ./group-commit.ts): its samples in the station's journal, the variables'
+// counters, its outliers and its outbox entries, and, every few hundred to few thousand samples
+// (./state-layout.ts), fresh snapshots of the pipelines that empty the journal. Loading a station = its snapshots + replaying
 // its journal (pipelines are deterministic); the rows go to the host with the station's first block.
 // A station's requests run one at a time (blocks, /initialize, DELETE), so its blocks stay in order
 // and the host computes a block only on committed state. If anything fails (a pipeline, the disk),
@@ -20,6 +21,7 @@ import { createPipeline, pipelineOptionsFor } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
 import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
+import { GroupCommit } from "./group-commit";
 import { StateCache } from "./state-cache";
 import { estimateLiveBytes } from "./state-layout";
 import { blockCostMs, loadCostMs, overLimitMessage, samplesByVariable, type CostedVariable } from "./block-cost";
@@ -74,6 +76,8 @@ export class StationRegistry {
   private readonly now: () => number;
 
   private readonly host: DetectionHost;
+  /** The blocks' writes, committed together with those ready in the same turn. */
+  private readonly commits: GroupCommit;
   /** Each station's last request in progress (`serially`). */
   private readonly queues = new Map<string, Promise<void>>();
 
@@ -81,6 +85,7 @@ export class StationRegistry {
     this.host = opts.host ?? inlineDetection(opts.defaultPipeline);
     this.cache = new StateCache<HeldStation>(opts.cacheBytes, (id) => this.host.drop(id));
     this.now = opts.now ?? Date.now;
+    this.commits = new GroupCommit(store);
   }
 
   /** Samples of history kept per variable; 0: history is off. */
@@ -160,7 +165,7 @@ export class StationRegistry {
     this.advanceClocks(clocks, req);
     const work = await this.compute(id, req.mostres, held, costMs);
     try {
-      return this.commit(id, req, work, station, { idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
+      return await this.commit(id, req, work, station, { idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
     } catch (e) {
       this.forget(id); // reload the committed state next time
       throw e;
@@ -243,47 +248,52 @@ export class StationRegistry {
     }
   }
 
-  /** The block's work in one transaction; history keys new to the host are sent after it. */
-  private commit(id: string, req: DetectionRequest, work: BlockWork, station: HeldStation, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }): BlockResult {
+  /** The block's work in one transaction (with the other blocks ready in this turn: ./group-commit.ts);
+   * history keys new to the host are sent after it. */
+  private async commit(id: string, req: DetectionRequest, work: BlockWork, station: HeldStation, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }): Promise<BlockResult> {
+    const { row, outliers, newKeys } = await this.commits.add(() => this.writeBlock(id, req, work, receipt));
+    station.receipt = row;
+    if (newKeys.length) this.host.setHistoryKeys(id, newKeys);
+    this.logRelearning(id, work.relearning);
+    return { outliers, samples: work.samples, outlierCount: work.outlierCount, retrains: work.retrains, replayed: false };
+  }
+
+  /** Inside the commit's transaction: the block's rows; its receipt, answer and new history keys. */
+  private writeBlock(id: string, req: DetectionRequest, work: BlockWork, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }) {
     const events = work.events;
     const outliers = this.recordOutliers(id, work.found, events);
     const now = this.now();
     const newKeys: Array<[string, number]> = [];
     const row = { station_id: id, idempotency_key: receipt.idempotency_key, block_hash: receipt.block_hash, answer: JSON.stringify(outliers), clocks: JSON.stringify(Object.fromEntries(receipt.clocks)) };
-    this.store.transaction(() => {
-      this.store.appendBlock(id, req.mostres.length, work.journal, now);
-      for (const c of work.counters) this.store.saveCounters(id, c.name, c);
-      for (const [variable, list] of work.found)
-        for (const o of list)
-          this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: o.time_ms, score: o.score, recorded_ms: now });
-      const h = work.history;
-      if (h) {
-        const records = this.store.records;
-        const packed = "packed" in h ? h.packed : packBlock(h.timestamps, h.chunks.map(({ variable, key, ...rows }) => {
-          if (key !== undefined) return { key, ...rows };
-          const fresh = records.newHistoryKey(id, variable);
-          newKeys.push([variable, fresh]);
-          return { key: fresh, ...rows };
-        }));
-        records.insertHistory(id, h.upto, h.maxMs, packed);
-        if (h.trimTo !== undefined) records.trimHistory(id, h.trimTo);
-      }
-      for (const e of events) this.store.records.insertEvent(id, { ...e, recorded_ms: now });
-      if (this.opts.deliver) {
-        this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
-        if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
-      }
-      this.store.putReceipt(row);
-      this.writeRelearning(id, work.relearning, now);
-      if (work.snapshot) {
-        for (const [name, state] of work.snapshot) this.store.saveState(id, name, state);
-        this.store.clearJournal(id);
-      }
-    });
-    station.receipt = row;
-    if (newKeys.length) this.host.setHistoryKeys(id, newKeys);
-    this.logRelearning(id, work.relearning);
-    return { outliers, samples: work.samples, outlierCount: work.outlierCount, retrains: work.retrains, replayed: false };
+    this.store.appendBlock(id, req.mostres.length, work.journal, now);
+    for (const c of work.counters) this.store.saveCounters(id, c.name, c);
+    for (const [variable, list] of work.found)
+      for (const o of list)
+        this.store.insertOutlier({ station_id: id, variable, timestamp: o.timestamp, time_ms: o.time_ms, score: o.score, recorded_ms: now });
+    const h = work.history;
+    if (h) {
+      const records = this.store.records;
+      const packed = "packed" in h ? h.packed : packBlock(h.timestamps, h.chunks.map(({ variable, key, ...rows }) => {
+        if (key !== undefined) return { key, ...rows };
+        const fresh = records.newHistoryKey(id, variable);
+        newKeys.push([variable, fresh]);
+        return { key: fresh, ...rows };
+      }));
+      records.insertHistory(id, h.upto, h.maxMs, packed);
+      if (h.trimTo !== undefined) records.trimHistory(id, h.trimTo);
+    }
+    for (const e of events) this.store.records.insertEvent(id, { ...e, recorded_ms: now });
+    if (this.opts.deliver) {
+      this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
+      if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
+    }
+    this.store.putReceipt(row);
+    this.writeRelearning(id, work.relearning, now);
+    if (work.snapshot) {
+      for (const [name, state] of work.snapshot) this.store.saveState(id, name, state);
+      this.store.clearJournal(id);
+    }
+    return { row, outliers, newKeys };
   }
 
   /** The block's outliers as answered and delivered: those outside every maintenance window. Each
@@ -372,7 +382,10 @@ export class StationRegistry {
   detection(): DetectionStats { return this.host.stats(); }
 
   /** The detection threads keep no state the store lacks: closing drops nothing durable. */
-  close(): Promise<void> { return this.host.close(); }
+  close(): Promise<void> {
+    this.commits.flush();
+    return this.host.close();
+  }
 
   /** A detection thread ended: the stations it held reload at their next block. */
   lost(ids: ReadonlySet<string>): void {

@@ -11,7 +11,7 @@
 // contract, src/detect/pipeline-types.ts).
 import { openStore, type SqliteDatabase, type Synchronous } from "../runtime/sqlite";
 import { StationRecords } from "./station-records";
-import { StorageHealth } from "../runtime/storage-health";
+import { isStorageFault, StorageHealth } from "../runtime/storage-health";
 
 export interface StationRow {
   id: string;
@@ -267,6 +267,14 @@ export class StationStore {
   transaction<T>(fn: () => T): T {
     return this.health.guard(() => this.db.transaction(fn).immediate());
   }
+
+  /** Inside a transaction: fn in a savepoint; a throw undoes fn's writes alone and is rethrown
+   * (./group-commit.ts). */
+  savepoint<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  isStorageFault(err: unknown): boolean { return isStorageFault(err); }
 
   /** fn as part of the caller's transaction, or in its own when none is open. */
   private atomically(fn: () => void): void {

@@ -1,0 +1,93 @@
+// Group commit over the real station store (a SQLite file): the writes added in one turn share one
+// transaction and are answered only after it committed; a write that throws is undone alone; a
+// real storage fault (the database at its max_page_count: SQLITE_FULL) undoes the whole group and
+// fails every write in it.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { StationStore } from "./store";
+import { GroupCommit } from "./group-commit";
+import { StorageError } from "../runtime/storage-health";
+
+function open() {
+  const file = join(mkdtempSync(join(tmpdir(), "rbao-group-")), "stations.sqlite");
+  const store = new StationStore(file);
+  let transactions = 0;
+  const counted = { transaction: (fn: () => void) => { transactions++; store.transaction(fn); }, savepoint: store.savepoint.bind(store), isStorageFault: store.isStorageFault.bind(store) };
+  // another connection, as the outbox sender has: it sees only what was committed
+  const other = new Database(file, { readonly: true });
+  const committed = () => (other.prepare("SELECT id FROM stations ORDER BY id").pluck().all() as string[]);
+  return { store, group: new GroupCommit(counted), transactions: () => transactions, committed, close: () => { other.close(); store.close(); } };
+}
+
+async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  try { return { value: await p }; } catch (error) { return { error }; }
+}
+
+test("writes added in the same turn commit in one transaction, each answered with its result after the commit", async () => {
+  const { store, group, transactions, committed, close } = open();
+  const seenInside: string[][] = [];
+  const writes = ["a", "b", "c"].map((id) => group.add(() => { store.putStation(id, 1); seenInside.push(committed()); return id.toUpperCase(); }));
+  assert.equal(committed(), [], "nothing before the turn ends");
+  assert.equal(await Promise.all(writes), ["A", "B", "C"]);
+  assert.is(transactions(), 1);
+  assert.equal(seenInside, [[], [], []], "no write was visible to another connection before the commit");
+  assert.equal(committed(), ["a", "b", "c"]);
+  await group.add(() => store.putStation("d", 2));
+  assert.is(transactions(), 2, "a write of a later turn: a transaction of its own");
+  close();
+});
+
+test("a write that throws is undone alone and fails alone", async () => {
+  const { store, group, committed, close } = open();
+  const results = await Promise.all([
+    settle(group.add(() => store.putStation("a", 1))),
+    settle(group.add(() => { store.putStation("b", 1); throw new Error("pipeline broke"); })),
+    settle(group.add(() => store.putStation("c", 1))),
+  ]);
+  assert.is(results[0]!.error, undefined);
+  assert.match(String(results[1]!.error), /pipeline broke/);
+  assert.is(results[2]!.error, undefined);
+  assert.equal(committed(), ["a", "c"]);
+  close();
+});
+
+test("a storage fault in one write fails every write of the group and keeps none of them", async () => {
+  const { store, group, committed, close } = open();
+  const pages = store.db.pragma("page_count", { simple: true }) as number;
+  store.db.pragma(`max_page_count = ${pages + 2}`);
+  const big = "x".repeat(256 * 1024); // needs far more than 2 new pages
+  const results = await Promise.all([
+    settle(group.add(() => store.putStation("a", 1))),
+    settle(group.add(() => store.enqueue({ station_id: "b", path: "/outliers", body: big, idempotency_key: "k", created_ms: 1 }))),
+    settle(group.add(() => store.putStation("c", 1))),
+  ]);
+  for (const r of results) {
+    assert.instance(r.error, StorageError);
+    assert.is((r.error as StorageError).kind, "full");
+  }
+  assert.equal(committed(), []);
+  assert.is(store.outboxStats().depth, 0);
+  assert.ok(store.health.problem, "the store reports the fault");
+  store.db.pragma("max_page_count = 1073741823");
+  await group.add(() => store.putStation("d", 2));
+  assert.equal(committed(), ["d"], "the next group commits once there is space");
+  assert.is(store.health.problem, null);
+  close();
+});
+
+test("flush commits what is pending at once; the scheduled turn then finds nothing", async () => {
+  const { store, group, transactions, committed, close } = open();
+  const write = group.add(() => store.putStation("a", 1));
+  group.flush();
+  assert.equal(committed(), ["a"]);
+  await write;
+  await new Promise((r) => setImmediate(r));
+  assert.is(transactions(), 1);
+  close();
+});
+
+test.run();

@@ -1,0 +1,66 @@
+// Group commit (issue 17 part 3): the writes of the /detection blocks that are ready in the same
+// turn of the event loop (50 stations sending at once) are committed by ONE transaction, each
+// block in a savepoint of its own, at the end of that turn (setImmediate). A commit in WAL mode
+// writes every page its transaction dirtied, and consecutive blocks dirty the same pages (the
+// journal's, the outbox's and the history's last leaves): 4 blocks of 8 rows in one transaction
+// took 102 µs each against 225 µs one by one (wall clock, this machine, docs/stations.md). Nothing
+// is answered before the commit that holds it, so a 200 still means durable.
+//
+// A block whose writes throw is rolled back to its savepoint and fails alone; the others commit.
+// A storage fault (a full disk, a read-only file, an I/O error) fails the whole group: SQLite may
+// have rolled the whole transaction back (https://www.sqlite.org/lang_transaction.html, "Response
+// To Errors Within A Transaction"), so nothing of the group is kept and every block is told.
+
+export interface GroupStore {
+  /** Runs fn in one transaction; a throw rolls it back and is rethrown (a storage fault as a StorageError). */
+  transaction(fn: () => void): void;
+  /** Inside a transaction: runs fn in a savepoint; a throw undoes fn's writes alone and is rethrown. */
+  savepoint<T>(fn: () => T): T;
+  /** Whether an error is a storage fault, which ends the whole transaction. */
+  isStorageFault(err: unknown): boolean;
+}
+
+interface Pending { write: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }
+
+export class GroupCommit {
+  private pending: Pending[] = [];
+
+  constructor(private readonly store: GroupStore, private readonly later: (fn: () => void) => void = setImmediate) {}
+
+  /** Resolves to write's result once the transaction that holds its writes has committed; rejects
+   * with its own error, or with the group's storage fault or commit error. */
+  add<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) this.later(() => this.flush());
+    });
+  }
+
+  /** Commits what is pending now (the scheduled turn finds nothing left). */
+  flush(): void {
+    const group = this.pending;
+    if (group.length === 0) return;
+    this.pending = [];
+    const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.store.transaction(() => {
+        for (const p of group) {
+          try {
+            results.push({ ok: true, value: this.store.savepoint(p.write) });
+          } catch (error) {
+            if (this.store.isStorageFault(error)) throw error;
+            results.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const p of group) p.reject(error);
+      return;
+    }
+    group.forEach((p, i) => {
+      const r = results[i]!;
+      if (r.ok) p.resolve(r.value);
+      else p.reject(r.error);
+    });
+  }
+}
