@@ -14,6 +14,7 @@ import { startRedis, startS3, type RedisServer, type S3Server } from "../support
 import { startStandInDruid, type StandInDruid } from "../deep/stand-in-druid";
 import { s3Store } from "../../src/cluster/object-store";
 import { ModelStore } from "../../src/cluster/model-store";
+import { until as untilValue } from "../support/until";
 
 export const MODEL = "orig";
 /** Planted in the environment as the secrets: no log line, /health or /metrics may hold them. */
@@ -67,16 +68,10 @@ export async function startBoxes(n: number, servers: Servers, configIni: string)
   return boxes;
 }
 
-/** Polls `f` every `everyMs` until it gives a value; fails naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>, everyMs = 200): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+/** Polls `f` every `everyMs` until it gives a value (a throw, e.g. a box not answering yet, counts
+ * as none); fails naming `what` after `timeoutMs`. */
+export const until = <T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>, everyMs = 200): Promise<T> =>
+  untilValue(what, () => f().catch(() => undefined), timeoutMs, everyMs);
 
 export const health = async (box: RunningService) => (await fetch(`${box.trafficUrl}/health`)).json() as Promise<any>;
 /** The version of `orig` the box says it installed from S3 (/health), undefined before the first. */

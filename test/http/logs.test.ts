@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { until } from "../support/until";
 import { serviceCommand, startService, type RunningService } from "../support/service-process";
 
 type Line = Record<string, unknown>;
@@ -16,16 +17,6 @@ function jsonLines(svc: RunningService): Line[] {
   return svc.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
 }
 
-async function until<T>(get: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`not seen within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 test("JSON lines carry level names and ISO times; every request on either port gets an access line", async () => {
   const svc = await startService();
   try {
@@ -33,10 +24,10 @@ test("JSON lines carry level names and ISO times; every request on either port g
     const healthBody = await health.text();
     await (await fetch(`${svc.stationUrl}/initialize?token=hidden`, { method: "POST", body: "{}" })).text();
     await (await fetch(`${svc.stationUrl}/no-such-route`)).text();
-    const access = await until(() => {
+    const access = await until("three access lines", () => {
       const a = jsonLines(svc).filter((l) => l.msg === "request");
       return a.length >= 3 ? a : undefined;
-    }, "three access lines");
+    });
     for (const l of jsonLines(svc)) {
       assert.ok(["trace", "debug", "info", "warn", "error", "fatal"].includes(l.level as string), `level ${l.level}`);
       assert.match(l.time as string, ISO);
@@ -77,9 +68,9 @@ test("log_format = text: one readable line per entry", async () => {
   child.stderr.on("data", (b: Buffer) => (out += b));
   const exited = new Promise((r) => child.once("exit", r));
   try {
-    const port = await until(() => /INFO  listening api=traffic host=\S+ port=(\d+)/.exec(out)?.[1], "the traffic API's listening line", 30_000);
+    const port = await until("the traffic API's listening line", () => /INFO  listening api=traffic host=\S+ port=(\d+)/.exec(out)?.[1], 30_000);
     await (await fetch(`http://127.0.0.1:${port}/health`)).text();
-    const line = await until(() => /^.* INFO  request api=traffic .*$/m.exec(out)?.[0], "the access line");
+    const line = await until("the access line", () => /^.* INFO  request api=traffic .*$/m.exec(out)?.[0]);
     assert.match(line, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  request api=traffic method=GET path=\/health status=200 ms=[\d.]+ bytes=\d+$/);
     assert.not.match(out, /^\{/m, "no JSON lines");
   } finally {

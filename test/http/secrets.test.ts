@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { until } from "../support/until";
 import { serviceCommand, startService } from "../support/service-process";
 import { Downstream } from "../stations/downstream";
 import { blockBody } from "../stations/stream";
@@ -72,14 +73,6 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
 
 const authorized = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test("the service: planted secrets appear nowhere after every failure path, and the endpoint's credentials are used", async () => {
   const sink = await Downstream.start("status");
   sink.status = 401;
@@ -94,16 +87,16 @@ test("the service: planted secrets appear nowhere after every failure path, and 
     const block = async (b: number) => assert.is((await call(`${s}/detection`, { method: "POST", headers: authorized, body: JSON.stringify(blockBody("s_1", b * 10, 10, ["a"])) })).status, 200);
     for (let b = 0; b < 5; b++) await block(b);
     // The downstream refuses (401): an error line per attempt, kept queued.
-    await until("a rejected delivery", () => svc.output().includes("downstream rejected a delivery"));
+    await until("a rejected delivery", () => svc.output().includes("downstream rejected a delivery"), 15_000);
     await call(`${s}/health`);
     // The downstream is down: a warn line per retry.
     await sink.setMode("down");
-    await until("a failed delivery", () => svc.output().includes("downstream delivery failed; will retry"));
+    await until("a failed delivery", () => svc.output().includes("downstream delivery failed; will retry"), 15_000);
     await call(`${s}/health`);
     // Back: everything queued arrives, with the endpoint's credentials as Basic authorization.
     await sink.setMode("ok");
     for (let b = 5; b < 8; b++) await block(b);
-    await until("the backlog delivered", async () => JSON.parse((await call(`${s}/health`)).text).outbox.depth === 0);
+    await until("the backlog delivered", async () => JSON.parse((await call(`${s}/health`)).text).outbox.depth === 0, 15_000);
     assert.ok(sink.received.length > 0, "deliveries arrived");
     for (const r of sink.received) {
       assert.is(r.authorization, `Basic ${b64(`${SINK.user}:${SINK.password}`)}`);

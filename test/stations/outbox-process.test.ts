@@ -9,6 +9,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { until } from "../support/until";
 import { OutboxProcess } from "../../src/stations/outbox-process";
 import { alive, outboxSenders } from "../support/process-tree";
 import { startService, type RunningService } from "../support/service-process";
@@ -17,14 +18,6 @@ import { blockBody, postJson } from "./stream";
 
 const CONFIG = "[Stations]\ndefault_pipeline = kalman-batch\n";
 
-
-async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    assert.ok(Date.now() < deadline, `timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function send(svc: RunningService, id: string, from: number, blocks: number): Promise<void> {
   for (let b = 0; b < blocks; b++) assert.is((await postJson(svc.stationUrl, "/detection", blockBody(id, from + b * 10, 10, ["a"]))).status, 200);
@@ -38,14 +31,14 @@ test("deliveries come from a child process that is restarted when it dies and en
   try {
     assert.is((await postJson(svc.stationUrl, "/initialize", { id_estacio: "s1", variables: { a: 8 } })).status, 200);
     await send(svc, "s1", 0, 5);
-    await until("5 blocks delivered", () => validates(down) === 5);
+    await until("5 blocks delivered", () => validates(down) === 5, 30_000);
     const [first, ...others] = outboxSenders(svc.child.pid!);
     assert.ok(first !== undefined && others.length === 0, `one sender process: ${first} ${others}`);
 
     process.kill(first!, "SIGKILL");
     await send(svc, "s1", 50, 5); // queued while no sender runs, or after the new one started
-    await until("the sender started again", () => outboxSenders(svc.child.pid!).some((p) => p !== first));
-    await until("the 5 later blocks delivered too", () => validates(down) === 10);
+    await until("the sender started again", () => outboxSenders(svc.child.pid!).some((p) => p !== first), 30_000);
+    await until("the 5 later blocks delivered too", () => validates(down) === 10, 30_000);
     assert.match(svc.output(), /the outbox sender process ended; starting it again/);
 
     const second = outboxSenders(svc.child.pid!)[0]!;
@@ -84,7 +77,7 @@ test("a sender process that cannot start is started again after waits that doubl
   });
   sender.start();
   try {
-    await until("three failed starts", () => restarts.length >= 3);
+    await until("three failed starts", () => restarts.length >= 3, 30_000);
     assert.equal(restarts.slice(0, 3), [100, 200, 400]);
   } finally {
     await sender.close();

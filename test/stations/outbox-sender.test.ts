@@ -2,6 +2,7 @@
 // station, Idempotency-Key, pruning, backoff while down or failing, per-request timeout.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { until } from "../support/until";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,14 +28,6 @@ function enqueue(store: StationStore, station: string, n: number) {
   return keys;
 }
 
-async function until(cond: () => boolean, ms: number) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 test("backoff doubles from the base, is capped, and jitters into [1/2, 1] of the step", () => {
   assert.is(backoffDelay(1, 250, 30_000, 1), 250);
   assert.is(backoffDelay(2, 250, 30_000, 1), 500);
@@ -56,7 +49,7 @@ test("user:password of the endpoint become Basic authorization; the URL is reque
   const endpoint = `http://us%40er:p%3Ass@127.0.0.1:${down.port}/base/`;
   const sender = new OutboxSender({ store, endpoint, timeoutMs: 2000, maxBackoffMs: 1000, log: silentLogger() });
   sender.start();
-  await until(() => store.outboxStats().depth === 0, 5000);
+  await until("the outbox empty", () => store.outboxStats().depth === 0, 5000);
   await sender.close();
   await down.close();
   assert.equal(down.received.map((r) => [r.path, r.authorization]), [1, 2].map(() => ["/base/outliers/validate", `Basic ${Buffer.from("us@er:p:ss").toString("base64")}`]));
@@ -68,7 +61,7 @@ test("delivers every entry once, in order per station, with its own Idempotency-
   const a = enqueue(store, "st_a", 20), b = enqueue(store, "estació-ü", 20);
   const sender = new OutboxSender({ store, endpoint: down.url + "/", timeoutMs: 2000, maxBackoffMs: 1000, log: silentLogger() });
   sender.start();
-  await until(() => store.outboxStats().depth === 0, 5000);
+  await until("the outbox empty", () => store.outboxStats().depth === 0, 5000);
   await sender.close();
   const keysOf = (st: string) => down.received.filter((r) => (r.body as { id_estacio: string }).id_estacio === st).map((r) => r.key);
   assert.equal(keysOf("st_a"), a);
@@ -85,7 +78,7 @@ test("deliveries reuse their connections: 300 entries of 3 stations over at most
   const keys = ["s1", "s2", "s3"].map((st) => enqueue(store, st, 100));
   const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 2000, maxBackoffMs: 1000, log: silentLogger() });
   sender.start();
-  await until(() => store.outboxStats().depth === 0, 20_000);
+  await until("the outbox empty", () => store.outboxStats().depth === 0, 20_000);
   await sender.close();
   assert.ok(down.connections <= 3, `${down.connections} connections`);
   for (const [i, st] of ["s1", "s2", "s3"].entries())
@@ -104,12 +97,12 @@ test("failures in the middle of a station's run of deliveries: every entry once,
   sender.start();
   // the downstream fails for a while three times, each after a part was delivered
   for (const n of [20, 50, 80]) {
-    await until(() => down.received.length >= n, 5000);
+    await until("n requests at the downstream", () => down.received.length >= n, 5000);
     await down.setMode("status");
     await new Promise((r) => setTimeout(r, 30));
     await down.setMode("ok");
   }
-  await until(() => store.outboxStats().depth === 0, 10_000);
+  await until("the outbox empty", () => store.outboxStats().depth === 0, 10_000);
   await sender.close();
   assert.ok(down.attempts > down.received.length, "some attempts failed");
   assert.is(down.received.length, 120, "each entry acknowledged once");
@@ -133,7 +126,7 @@ test("connections reset in the middle of pipelined deliveries: every entry ackno
   const keys = stations.map((st) => enqueue(store, st, 30));
   const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 5, maxBackoffMs: 20, concurrency: 6, log: silentLogger() });
   sender.start();
-  await until(() => store.outboxStats().depth === 0, 20_000);
+  await until("the outbox empty", () => store.outboxStats().depth === 0, 20_000);
   await sender.close();
   assert.ok(down.requests.length > acknowledged.length && Math.max(...down.requests.map((r) => r.batch)) > 1, "resets hit pipelined requests");
   // an answer written just before a reset may be lost with it: that entry is sent again (at least once)
@@ -157,17 +150,17 @@ test("a downstream that is down, then answers 503, then recovers gets everything
   const outcomes: DeliveryOutcome[] = [];
   const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 20, maxBackoffMs: 80, log: silentLogger(), random: () => 1, onAttempt: (o) => outcomes.push(o) });
   sender.start();
-  await until(() => outcomes.length >= 3, 3000);
+  await until("3 outcomes", () => outcomes.length >= 3, 3000);
   assert.ok(outcomes.every((o) => o === "transient"));
   assert.is(store.outboxStats().depth, 5);
   assert.match(store.outboxStats().last_error ?? "", /ECONNREFUSED/);
   // with base 20 ms and cap 80 ms, three failures take >= 20 + 40 ms of backoff
   down.status = 503;
   await down.setMode("status");
-  await until(() => down.attempts >= 2, 3000);
+  await until("2 attempts at the downstream", () => down.attempts >= 2, 3000);
   assert.is(store.outboxStats().depth, 5);
   await down.setMode("ok");
-  await until(() => store.outboxStats().depth === 0, 3000);
+  await until("the outbox empty", () => store.outboxStats().depth === 0, 3000);
   await sender.close();
   assert.equal(down.uniqueKeys(), keys);
   await down.close();
@@ -184,9 +177,9 @@ test("a recovery is logged once with how long deliveries failed, and the flushed
   const outcomes: DeliveryOutcome[] = [];
   const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 20, maxBackoffMs: 40, log, onAttempt: (o) => outcomes.push(o) });
   sender.start();
-  await until(() => outcomes.length >= 4, 3000);
+  await until("4 outcomes", () => outcomes.length >= 4, 3000);
   await down.setMode("ok");
-  await until(() => lines.some((l) => l.msg === "downstream backlog flushed"), 3000);
+  await until("the line \"downstream backlog flushed\"", () => lines.some((l) => l.msg === "downstream backlog flushed"), 3000);
   await sender.close();
   const recovered = lines.filter((l) => l.msg === "downstream recovered; delivering the queued results");
   assert.is(recovered.length, 1, "one recovery line");
@@ -209,7 +202,7 @@ test("a downstream that never answers is abandoned after the timeout and the ent
   const times: number[] = [];
   const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 150, baseBackoffMs: 10, maxBackoffMs: 20, log: silentLogger(), onAttempt: (_o, ms) => times.push(ms) });
   sender.start();
-  await until(() => times.length >= 2, 3000);
+  await until("2 attempts", () => times.length >= 2, 3000);
   await sender.close();
   assert.ok(times.every((t) => t >= 140 && t < 1000), `attempt durations ${times}`);
   assert.is(store.outboxStats().depth, 2);
@@ -227,11 +220,11 @@ test("a 4xx keeps the entry and retries it at the capped backoff; nothing behind
   const sender = new OutboxSender({ store, endpoint: down.url, timeoutMs: 1000, baseBackoffMs: 1, maxBackoffMs: 100, log: silentLogger(), onAttempt: (o) => outcomes.push(o) });
   const t0 = Date.now();
   sender.start();
-  await until(() => outcomes.length >= 2, 3000);
+  await until("2 outcomes", () => outcomes.length >= 2, 3000);
   assert.ok(Date.now() - t0 >= 100, "the second attempt waited for the cap");
   assert.equal(outcomes.slice(0, 2), ["rejected", "rejected"]);
   await down.setMode("ok");
-  await until(() => store.outboxStats().depth === 0, 3000);
+  await until("the outbox empty", () => store.outboxStats().depth === 0, 3000);
   await sender.close();
   assert.equal(down.uniqueKeys(), keys);
   await down.close();
