@@ -139,7 +139,9 @@ export class StationComputer {
     const found = new Map<string, FoundOutlier[]>();
     const history = new Map<LiveVariable, Omit<VariableChunk, "key">>();
     const touched = new Set<LiveVariable>();
-    runSamples(live, task.mostres, { work, found, history, touched });
+    const decided: Accumulators["decided"] = new Map();
+    runSamples(live, task.mostres, { work, found, history, touched, decided });
+    for (const [v, last] of decided) v.lastDecision = JSON.stringify(last);
     work.journal = JSON.stringify(task.mostres.map((s) => [s.timestamp, s.values]));
     for (const v of touched) work.counters.push({ name: v.name, samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, last_drift_test: v.lastDriftTest });
     work.found = [...found];
@@ -188,12 +190,14 @@ interface Accumulators {
   found: Map<string, FoundOutlier[]>;
   history: Map<LiveVariable, Omit<VariableChunk, "key">>;
   touched: Set<LiveVariable>;
+  /** Each variable's last decision in the block, turned into text once after the loop. */
+  decided: Map<LiveVariable, { timestamp: string; retrained: boolean; sample: number }>;
 }
 
 /** The block's samples through their pipelines, in order (the hot loop: nothing after it). A
  * decision's outlier carries the timestamp the pipeline gives it (the decided sample's own). */
 function runSamples(live: LiveStation, mostres: readonly Sample[], acc: Accumulators): void {
-  const { work, found, history, touched } = acc;
+  const { work, found, history, touched, decided } = acc;
   for (let i = 0; i < mostres.length; i++) {
     const sample = mostres[i]!;
     const timeMs = isoTimeMs(sample.timestamp) ?? 0;
@@ -217,7 +221,7 @@ function runSamples(live: LiveStation, mostres: readonly Sample[], acc: Accumula
         v.retrains++; work.retrains++;
         work.events.push({ kind: "retrain", variable: name, timestamp: sample.timestamp, time_ms: timeMs, detail: JSON.stringify({ sample: v.samplesSeen, retrains: v.retrains }) });
       }
-      v.lastDecision = JSON.stringify({ timestamp: sample.timestamp, retrained: d.retrained, sample: v.samplesSeen });
+      decided.set(v, { timestamp: sample.timestamp, retrained: d.retrained, sample: v.samplesSeen });
       // A decision covers the variable's last d.labels.length samples (the Decision contract).
       const firstSeq = v.samplesSeen - d.labels.length + 1, blockSeq = h.rows[0]!.seq;
       for (let k = 0; k < d.labels.length; k++) {
