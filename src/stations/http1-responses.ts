@@ -25,9 +25,6 @@ export class Http1Responses {
   private remaining = 0;
   private current: Http1Response = { status: 0, close: false };
 
-  /** Whether no response is partly read (a connection that ends now cuts none off). */
-  get between(): boolean { return this.state === "head" && this.buf.length === 0; }
-
   /** Reads `chunk`; returns the responses it completed, in order. */
   push(chunk: Buffer): Http1Response[] {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
