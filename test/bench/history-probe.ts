@@ -6,6 +6,8 @@
 // Both registries share the process, so garbage one makes may be collected in the other's turn.
 //   PROBE_PIPELINE=batch PROBE_BLOCKS=2560 npx tsx test/bench/history-probe.ts
 //   PROBE_STATIONS=50 PROBE_PIPELINE=batch PROBE_BLOCKS=2560 npx tsx test/bench/history-probe.ts
+// PROBE_GROUP=4 sends 4 stations' blocks at once, as 4 connections do: they share a commit
+// (src/stations/group-commit.ts), so the frames per block show what a group saves (a divisor of 32).
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +16,7 @@ import { StationRegistry } from "../../src/stations/station-registry";
 import { detectionSchema, initializeSchema, parseOrThrow } from "../../src/http/station-schemas";
 
 const pipeline = process.env.PROBE_PIPELINE ?? "batch", STATIONS = Number(process.env.PROBE_STATIONS ?? 1), BLOCKS = Number(process.env.PROBE_BLOCKS ?? 1024), VARS = { a: 32, b: 128, c: 256 };
+const GROUP = Number(process.env.PROBE_GROUP ?? 1);
 const value = (k: number, v: number) => Math.sin(k / 9 + v) + 0.2 * ((Math.sin(k * 12.9898 + v * 78.233) * 43758.5453) % 1) + (k % 97 === 0 ? 12 : 0);
 async function setup(history: number) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-hp-")), "s.sqlite");
@@ -25,18 +28,21 @@ async function setup(history: number) {
 }
 const sides = [await setup(0), await setup(10080)];
 const pageSize = sides[0]!.store.db.pragma("page_size", { simple: true }) as number;
-for (let b = 0; b < BLOCKS; b++) {
+const request = (b: number) => {
   const mostres = Array.from({ length: 10 }, (_, i) => {
     const k = Math.floor(b / STATIONS) * 10 + i; // the station's own sample number
     return { timestamp: new Date(Date.UTC(2021, 0, 1) + k * 60_000).toISOString(), values: { a: value(k, 0), b: value(k, 1), c: value(k, 2) } };
   });
-  const req = parseOrThrow(detectionSchema, { id_estacio: `s${b % STATIONS}`, numero_mostres: 10, mostres });
-  for (const s of b % 2 ? sides : [...sides].reverse()) {
+  return parseOrThrow(detectionSchema, { id_estacio: `s${b % STATIONS}`, numero_mostres: 10, mostres });
+};
+for (let b = 0; b < BLOCKS; b += GROUP) {
+  const reqs = Array.from({ length: GROUP }, (_, g) => request(b + g));
+  for (const s of (b / GROUP) % 2 ? sides : [...sides].reverse()) {
     const wal = statSync(s.file + "-wal").size, t = process.cpuUsage();
-    await s.reg.detect(req); // computed on this thread (no pool), committed before it resolves
+    await Promise.all(reqs.map((req) => s.reg.detect(req))); // computed on this thread (no pool), committed before they resolve
     const grown = statSync(s.file + "-wal").size - wal;
     // the service's checkpoints copy the frames into the database (./src/stations/wal-checkpointer.ts)
-    if (b % 32 === 31) s.store.db.pragma("wal_checkpoint(TRUNCATE)");
+    if ((b + GROUP) % 32 === 0) s.store.db.pragma("wal_checkpoint(TRUNCATE)");
     const d = process.cpuUsage(t);
     if (b >= 256) s.cpu += (d.user + d.system) / 1000;
     if (b >= 256) s.frames += grown / (pageSize + 24);
