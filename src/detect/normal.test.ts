@@ -6,6 +6,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { erf, erfc, normalCdf, normalSf } from "./normal";
 
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+const ONE_OVER_SQRT_PI = 0.5641895835477563;
+
 /** erf(x), x >= 0, by 2/sqrt(pi) e^(-x^2) sum_n (2x^2)^n x / (2n+1)!!  (Abramowitz & Stegun 7.1.6). */
 function seriesErf(x: number): number {
   const x2 = 2 * x * x;
@@ -15,7 +18,7 @@ function seriesErf(x: number): number {
     term *= x2 / (2 * n + 1);
     sum += term;
   }
-  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
+  return TWO_OVER_SQRT_PI * Math.exp(-x * x) * sum;
 }
 
 /** erfc(x), x >= 2, by its continued fraction (A&S 7.1.14), evaluated with modified Lentz. */
@@ -29,7 +32,7 @@ function continuedFractionErfc(x: number): number {
     f *= C * D;
     if (Math.abs(C * D - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+  return (ONE_OVER_SQRT_PI * Math.exp(-x * x)) / f;
 }
 
 function referenceErf(x: number): number {
