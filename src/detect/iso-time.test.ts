@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { epochMs, isIsoTime, isoTimeMs, isoTimeMsAt, utcMs, wallClock } from "./iso-time";
+import { epochMs, isIsoTime, isoTimeMs, isoTimeMsAt, noHourMark, seriesTimeMsAt, utcMs, wallClock } from "./iso-time";
 
 test("isIsoTime: the forms Druid and pandas write, fields in range", () => {
   for (const ok of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00",
@@ -81,6 +81,29 @@ test("isoTimeMsAt: epochMs of what isIsoTime accepts, NaN otherwise, read in pla
       assert.ok(Object.is(isoTimeMsAt(Buffer.from(before + t + after, "latin1"), before.length, before.length + t.length), want), `${before}|${t}|${after}`);
   }
   assert.ok(accepted > 0 && accepted < cases.length, `${accepted} of ${cases.length} accepted: both kinds checked`);
+});
+
+test("seriesTimeMsAt: isoTimeMsAt of every timestamp of a series read in one pass, whatever came before", () => {
+  // Timestamps sharing their date and hour, or only part of them, with rests valid or not, and
+  // prefixes valid or not (a refused one must not be remembered as an hour), in random order.
+  const hours = ["2024-02-29T23:", "2024-02-29 23:", "2024-02-29T22:", "2023-02-29T23:", "2024-02-29T24:", "2024-03-01T00:", "0099-01-01T00:", "2024-02-29T2x:"];
+  const rests = ["00:00", "59:59.999Z", "07:15.5", "07:15.123+02:00", "07:15-05:30", "07:15+24:00", "60:00", "07:60", "07:15Z ", "07:1", "07:15.1234Z", "07:15.Z"];
+  let seed = 7;
+  const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const texts: string[] = [];
+  for (let i = 0; i < 4000; i++) texts.push(hours[random(random(4) === 0 ? hours.length : 2)]! + rests[random(rests.length)]!);
+  let text = "";
+  const starts = texts.map((t) => { text += '{"timestamp":"'; const start = text.length; text += `${t}"},`; return start; });
+  const bytes = Buffer.from(text, "latin1");
+  const mark = noHourMark();
+  let accepted = 0, sameHour = 0;
+  texts.forEach((t, i) => {
+    const want = isoTimeMsAt(bytes, starts[i]!, starts[i]! + t.length);
+    if (!Number.isNaN(want)) accepted++;
+    if (i > 0 && t.slice(0, 14) === texts[i - 1]!.slice(0, 14)) sameHour++;
+    assert.ok(Object.is(seriesTimeMsAt(bytes, starts[i]!, starts[i]! + t.length, mark), want), t);
+  });
+  assert.ok(accepted > 1000 && accepted < 3500 && sameHour > 500, `${accepted} accepted, ${sameHour} after one of the same hour`);
 });
 
 test("a string is read alone: a character outside ASCII is no digit (its low byte would be one), and nothing of an earlier, longer string is read", () => {

@@ -157,13 +157,28 @@ export function isoTimeMs(s: string): number | undefined {
  * reads is one isIsoTime accepts. It may read up to 4 places past `end`: whatever is there, a
  * timestamp that ends at `end` is read or refused as it would be alone. */
 function commonFormMs(b: Uint8Array, start: number, end: number): number | undefined {
-  const n = end - start;
-  if (n < 19) return undefined;
+  if (end - start < 19) return undefined;
+  const hour = hourMs(b, start);
+  const rest = hour === undefined ? undefined : afterHourMs(b, start, end);
+  return rest === undefined ? undefined : hour! + rest; // integers below 2^53: the sum is exact
+}
+
+/** The common form's "YYYY-MM-DD(T| )hh:" at b[start..start + 14), checked: utcMs of that date and
+ * hour, else undefined. */
+function hourMs(b: Uint8Array, start: number): number | undefined {
   const year = digitsAt(b, start, 4), month = digitsAt(b, start + 5, 2), day = digitsAt(b, start + 8, 2);
-  const hour = digitsAt(b, start + 11, 2), minute = digitsAt(b, start + 14, 2), second = digitsAt(b, start + 17, 2), sep = b[start + 10];
-  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  if (b[start + 4] !== DASH || b[start + 7] !== DASH || (sep !== T && sep !== SPACE) || b[start + 13] !== COLON || b[start + 16] !== COLON) return undefined;
+  const hour = digitsAt(b, start + 11, 2), sep = b[start + 10];
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return undefined;
+  if (b[start + 4] !== DASH || b[start + 7] !== DASH || (sep !== T && sep !== SPACE) || b[start + 13] !== COLON) return undefined;
   if (day > DAYS_IN_MONTH[month - 1]! || (month === 2 && day === 29 && !isLeapYear(year))) return undefined;
+  return utcMs(year, month, day, hour, 0, 0, 0);
+}
+
+/** The rest of the common form after its hour, "mm:ss[.sss][Z|±hh:mm]" at b[start + 14..end),
+ * checked: its milliseconds (less the zone's offset), else undefined. */
+function afterHourMs(b: Uint8Array, start: number, end: number): number | undefined {
+  const minute = digitsAt(b, start + 14, 2), second = digitsAt(b, start + 17, 2);
+  if (minute < 0 || minute > 59 || second < 0 || second > 59 || b[start + 16] !== COLON) return undefined;
   let at = start + 19, ms = 0;
   if (at < end && b[at] === DOT) {
     ms = digitsAt(b, at + 1, 3);
@@ -179,7 +194,36 @@ function commonFormMs(b: Uint8Array, start: number, end: number): number | undef
     at = end;
   }
   if (at !== end) return undefined;
-  return utcMs(year, month, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  return minute * 60_000 + second * 1000 + ms - offsetMinutes * 60_000;
+}
+
+/** The last timestamp of the common form a series reader read in its bytes: where it starts, and
+ * utcMs of its date and hour. */
+export interface HourMark { start: number; ms: number }
+
+export const noHourMark = (): HourMark => ({ start: -1, ms: NaN });
+
+/** isoTimeMsAt of b[start..end), for a reader that goes through a series' timestamps in the same
+ * bytes: when the first 14 bytes ("YYYY-MM-DD(T| )hh:") are those of the timestamp `mark` holds
+ * (checked when it was read), their date and hour are not read again, only the rest (a week of
+ * minutes has 168 hours: the date's reading and utcMs were ~40 % of the reader's time). */
+export function seriesTimeMsAt(b: Uint8Array, start: number, end: number, mark: HourMark): number {
+  if (end - start >= 19 && mark.start >= 0 && sameBytes(b, mark.start, start, 14)) {
+    const rest = afterHourMs(b, start, end);
+    if (rest !== undefined) return mark.ms + rest;
+  }
+  const hour = end - start < 19 ? undefined : hourMs(b, start);
+  if (hour === undefined) return isoTimeMsAt(b, start, end);
+  mark.start = start;
+  mark.ms = hour;
+  const rest = afterHourMs(b, start, end);
+  return rest === undefined ? isoTimeMsAt(b, start, end) : hour + rest;
+}
+
+/** Whether b[i..i + n) and b[j..j + n) are the same bytes. */
+function sameBytes(b: Uint8Array, i: number, j: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (b[i + k] !== b[j + k]) return false;
+  return true;
 }
 
 /** Date.UTC(year, month − 1, …) for a valid date of years 100-9999, by arithmetic (days from the

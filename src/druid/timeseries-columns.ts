@@ -10,7 +10,7 @@
 // (ISO-8601 timestamps, finite numbers only). Anything else (escapes, other keys, nested values,
 // a defect of any kind) gives up (undefined) and the caller takes JSON.parse + parseTimeseries,
 // which answers the same or says exactly what is wrong. Giving up is always safe.
-import { isoTimeMsAt } from "../detect/iso-time";
+import { noHourMark, seriesTimeMsAt } from "../detect/iso-time";
 import { TimestampColumn } from "./timestamp-column";
 
 export interface TimeseriesColumns {
@@ -80,6 +80,8 @@ class Scanner {
   private ms = NaN;
   /** The length of the timestamp compactRow read last. */
   private stampLength = 0;
+  /** The date and hour of the timestamp read last (the rows of an hour share them). */
+  private readonly hour = noHourMark();
 
   constructor(private readonly s: Buffer) {
     this.values = new Float64Array(Math.max(16, s.length >> 6));
@@ -141,7 +143,7 @@ class Scanner {
           stampStart = this.i;
           stampEnd = this.i = this.stringEnd(stampStart);
           this.i++;
-          ms = isoTimeMsAt(s, stampStart, stampEnd);
+          ms = seriesTimeMsAt(s, stampStart, stampEnd, this.hour);
           if (Number.isNaN(ms)) throw giveUp;
         } else if (this.isKey(keyStart, "result") && !haveResult) {
           haveResult = true;
@@ -177,13 +179,13 @@ class Scanner {
     if (!startsAt(s, this.i, TIMESTAMP_CODES)) return -1;
     // The closing quote where the previous timestamp's length puts it (a series' rows are written
     // alike; indexOf is a runtime call), else the first one. A guess that skips an earlier quote
-    // is safe: isoTimeMsAt then refuses the text, and the general reader reads the row.
+    // is safe: seriesTimeMsAt then refuses the text, and the general reader reads the row.
     let end = start + this.stampLength;
     if (s[end] !== QUOTE) end = s.indexOf(QUOTE, start);
     if (end < 0) return -1;
     this.stampLength = end - start;
-    // isoTimeMsAt admits only digits and "-:T .Z+": nothing that JSON would escape.
-    const ms = isoTimeMsAt(s, start, end);
+    // seriesTimeMsAt admits only digits and "-:T .Z+": nothing that JSON would escape.
+    const ms = seriesTimeMsAt(s, start, end, this.hour);
     if (Number.isNaN(ms) || !startsAt(s, end, RESULT_CODES)) return -1;
     this.ms = ms;
     const fields = end + RESULT_KEY.length; // just after the result's '{'
