@@ -10,13 +10,14 @@
 //
 //   TREES=/work/wt/before,$PWD [N=10080] [ROUNDS=4] [PER=50] npx tsx test/bench/traffic-paired.ts
 //
-// A tree may carry node flags after '|', e.g. TREES="$PWD,$PWD|--max-semi-space-size=64". Each
+// Each service gets the V8 flags the executable embeds (build/node-flags.json), as the bench's
+// service from source does. A tree may carry more node flags after '|', e.g. TREES="$PWD,$PWD|--max-semi-space-size=64". Each
 // tree needs its node_modules (a symlink to another tree's will do). Not a *.bench.ts: npm run
 // bench does not run it.
 import { readFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { processCpuMs } from "../support/process-tree";
-import { startService, type RunningService } from "../support/service-process";
+import { serviceNodeFlags, startService, type RunningService } from "../support/service-process";
 import { b64 } from "../traffic/http-helpers";
 import { burstyRows, post, quantile } from "./traffic-client";
 
@@ -50,7 +51,7 @@ const sides: Side[] = [];
 try {
   for (const tree of trees) {
     const [dir, flags = ""] = tree.split("|");
-    env.RB_AIOUTLIERS_CMD = `${process.execPath} --trace-gc ${flags} --import tsx ${dir}/src/cli/main.ts`;
+    env.RB_AIOUTLIERS_CMD = `${process.execPath} --trace-gc ${serviceNodeFlags.join(" ")} ${flags} --import tsx ${dir}/src/cli/main.ts`;
     const svc = await startService();
     sides.push({ label: tree, svc, url: new URL(`${svc.trafficUrl}/api/v1/outliers`), agent: new Agent({ keepAlive: true, maxSockets: 1 }), ms: [], cpuMs: 0, gc0: { scavenges: 0, fullCollections: 0 } });
   }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 
 const repoRoot = new URL("../..", import.meta.url).pathname;
 /** The V8 flags the executable embeds (build/settings.mjs NODE_FLAGS), given to the service from source too. */
-const nodeFlags = JSON.parse(readFileSync(join(repoRoot, "build/node-flags.json"), "utf8")) as string[];
+export const serviceNodeFlags = JSON.parse(readFileSync(join(repoRoot, "build/node-flags.json"), "utf8")) as string[];
 
 export interface ServiceOptions {
   /** Reuse a data dir (restart tests); default: a new temporary one. */
@@ -43,7 +43,7 @@ export interface RunningService {
 export function serviceCommand(): string[] {
   const custom = process.env.RB_AIOUTLIERS_CMD;
   if (custom) return custom.split(" ").filter(Boolean);
-  return [process.execPath, ...nodeFlags, "--import", "tsx", join(repoRoot, "src/cli/main.ts")];
+  return [process.execPath, ...serviceNodeFlags, "--import", "tsx", join(repoRoot, "src/cli/main.ts")];
 }
 
 export async function startService(opts: ServiceOptions = {}): Promise<RunningService> {
