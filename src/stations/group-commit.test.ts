@@ -16,7 +16,7 @@ function open() {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-group-")), "stations.sqlite");
   const store = new StationStore(file);
   let transactions = 0;
-  const counted = { transaction: (fn: () => void) => { transactions++; store.transaction(fn); }, savepoint: store.savepoint.bind(store), isStorageFault: store.isStorageFault.bind(store) };
+  const counted = { transaction: (fn: () => void) => { transactions++; store.transaction(fn); }, savepoint: store.savepoint.bind(store) };
   // another connection, as the outbox sender has: it sees only what was committed
   const other = new Database(file, { readonly: true });
   const committed = () => (other.prepare("SELECT id FROM stations ORDER BY id").pluck().all() as string[]);

@@ -10,14 +10,13 @@
 // A storage fault (a full disk, a read-only file, an I/O error) fails the whole group: SQLite may
 // have rolled the whole transaction back (https://www.sqlite.org/lang_transaction.html, "Response
 // To Errors Within A Transaction"), so nothing of the group is kept and every block is told.
+import { isStorageFault } from "../runtime/storage-health";
 
 export interface GroupStore {
   /** Runs fn in one transaction; a throw rolls it back and is rethrown (a storage fault as a StorageError). */
   transaction(fn: () => void): void;
   /** Inside a transaction: runs fn in a savepoint; a throw undoes fn's writes alone and is rethrown. */
   savepoint<T>(fn: () => T): T;
-  /** Whether an error is a storage fault, which ends the whole transaction. */
-  isStorageFault(err: unknown): boolean;
 }
 
 interface Pending { write: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }
@@ -25,14 +24,14 @@ interface Pending { write: () => unknown; resolve: (value: unknown) => void; rej
 export class GroupCommit {
   private pending: Pending[] = [];
 
-  constructor(private readonly store: GroupStore, private readonly later: (fn: () => void) => void = setImmediate) {}
+  constructor(private readonly store: GroupStore) {}
 
   /** Resolves to write's result once the transaction that holds its writes has committed; rejects
    * with its own error, or with the group's storage fault or commit error. */
   add<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      if (this.pending.length === 1) this.later(() => this.flush());
+      if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
@@ -48,7 +47,7 @@ export class GroupCommit {
           try {
             results.push({ ok: true, value: this.store.savepoint(p.write) });
           } catch (error) {
-            if (this.store.isStorageFault(error)) throw error;
+            if (isStorageFault(error)) throw error; // it ends the whole transaction
             results.push({ ok: false, error });
           }
         }

@@ -11,7 +11,7 @@
 // contract, src/detect/pipeline-types.ts).
 import { openStore, type SqliteDatabase, type Synchronous } from "../runtime/sqlite";
 import { StationRecords } from "./station-records";
-import { isStorageFault, StorageHealth } from "../runtime/storage-health";
+import { StorageHealth } from "../runtime/storage-health";
 
 export interface StationRow {
   id: string;
@@ -273,8 +273,6 @@ export class StationStore {
   savepoint<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
-
-  isStorageFault(err: unknown): boolean { return isStorageFault(err); }
 
   /** fn as part of the caller's transaction, or in its own when none is open. */
   private atomically(fn: () => void): void {
