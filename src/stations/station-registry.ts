@@ -3,10 +3,11 @@
 // an older sample), computed by the detection host (./detection-host.ts: cheap stations on this
 // thread, heavy ones in detection threads; ./station-computer.ts), and its work persisted here,
 // on the main thread, in ONE transaction (shared with the other stations' blocks ready in the same
-// turn, each in a savepoint: ./group-commit.ts): its samples in the station's journal, the variables'
-// counters, its outliers and its outbox entries, and, every few hundred to few thousand samples
-// (./state-layout.ts), fresh snapshots of the pipelines that empty the journal. Loading a station = its snapshots + replaying
-// its journal (pipelines are deterministic); the rows go to the host with the station's first block.
+// turn, each in a savepoint: ./group-commit.ts): its samples in the station's journal, the
+// variables' counters, its outliers and its outbox entries, and, every few hundred to few thousand
+// samples (./state-layout.ts), fresh snapshots of the pipelines that empty the journal. Loading a
+// station = its snapshots + replaying its journal (pipelines are deterministic); the rows go to
+// the host with the station's first block.
 // A station's requests run one at a time (blocks, /initialize, DELETE), so its blocks stay in order
 // and the host computes a block only on committed state. If anything fails (a pipeline, the disk),
 // the transaction rolls back and the host drops the station, so the next block reloads exactly
