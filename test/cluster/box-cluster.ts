@@ -73,7 +73,8 @@ export async function startBoxes(n: number, servers: Servers, configIni: string)
 export const until = <T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>, everyMs = 200): Promise<T> =>
   untilValue(what, () => f().catch(() => undefined), timeoutMs, everyMs);
 
-export const health = async (box: RunningService) => (await fetch(`${box.trafficUrl}/health`)).json() as Promise<any>;
+/** A box's /health; a box that does not answer within 10 s fails the call (a test never hangs). */
+export const health = async (box: RunningService) => (await fetch(`${box.trafficUrl}/health`, { signal: AbortSignal.timeout(10_000) })).json() as Promise<any>;
 /** The version of `orig` the box says it installed from S3 (/health), undefined before the first. */
 /** Waits until every box's /health says ok (after Redis or S3 came back). */
 export const untilHealthOk = (boxes: RunningService[]) =>
@@ -186,7 +187,7 @@ const testRows = readFixtureJson("upstream/outliers_test_data.json");
 export async function detectStatus(box: RunningService): Promise<number> {
   const b64 = (s: string) => Buffer.from(s).toString("base64");
   const res = await fetch(`${box.trafficUrl}/api/v1/outliers`, {
-    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, signal: AbortSignal.timeout(30_000),
     body: new URLSearchParams({ data: b64(JSON.stringify(testRows)), model: b64(MODEL) }),
   });
   await res.arrayBuffer();

@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Server } from "node:http";
 
 /** A free TCP port on 127.0.0.1 (the kernel's choice, released for the server to take). */
 export async function freePort(): Promise<number> {
@@ -67,12 +68,16 @@ export async function startS3(bucket = "models"): Promise<S3Server> {
   const { default: S3rver } = await import("s3rver");
   const dir = mkdtempSync(join(tmpdir(), "rbao-s3-"));
   const port = await freePort();
-  let server: { close(): Promise<void> } | undefined;
+  let server: { close(): Promise<void>; httpServer?: Server } | undefined;
   const start = async () => {
     const s = new S3rver({ port, address: "127.0.0.1", silent: true, directory: dir, configureBuckets: [{ name: bucket, configs: [] }] });
     await s.run();
     server = s;
   };
   await start();
-  return { endpoint: `http://127.0.0.1:${port}`, bucket, start, stop: async () => { await server?.close(); } };
+  return { endpoint: `http://127.0.0.1:${port}`, bucket, start, stop: async () => {
+    // an outage cuts the boxes' connections too: close() alone would wait for any request in flight
+    server?.httpServer?.closeAllConnections();
+    await server?.close();
+  } };
 }
