@@ -24,9 +24,9 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const cfg = deps.config.Stations;
   const dbFile = join(deps.config.Paths.data_dir, STATIONS_DB);
   const store = new StationStore(dbFile, { synchronous: cfg.sqlite_synchronous });
-  // WAL checkpoints in a thread of their own, every second, from 5 s after the start; the WAL
-  // bounded at ~40 MB (4 KiB pages)
-  const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startDelayMs: 5000, log: deps.log });
+  // WAL checkpoints in a thread of their own, every second, once the WAL has reached SQLite's own
+  // checkpoint size (1,000 pages); the WAL bounded at ~40 MB (4 KiB pages)
+  const checkpointer = new WalCheckpointer(store.db, { intervalMs: 1000, maxWalPages: 10_000, startWalPages: 1000, log: deps.log });
   checkpointer.start();
   const endpoint = cfg.data_server_endpoint;
   // cheap blocks on this thread, heavy stations in detection threads started at their first
@@ -38,6 +38,7 @@ export async function createStationService(deps: ServiceDeps): Promise<Service> 
   const registry: StationRegistry = new StationRegistry(store, {
     host, defaultPipeline: cfg.default_pipeline, deliver: endpoint !== "", cacheBytes: cfg.state_cache_bytes, historySamples: cfg.history_samples,
     acceptOlderSamples: cfg.accept_older_samples, maxBlockCpuMs: cfg.max_block_cpu_ms, log: deps.log,
+    commitsHeld: () => checkpointer.restarting,
   });
   const metrics = createStationMetrics(deps.metrics, { outbox: store, cache: registry.cache, now: Date.now });
   // deliveries in a child process of its own, started only with an endpoint (docs/stations.md § Outbox (delivery downstream))

@@ -12,7 +12,7 @@ import { StationStore } from "./store";
 import { GroupCommit } from "./group-commit";
 import { StorageError } from "../runtime/storage-health";
 
-function open() {
+function open(held?: () => Promise<void> | undefined) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-group-")), "stations.sqlite");
   const store = new StationStore(file);
   let transactions = 0;
@@ -20,7 +20,7 @@ function open() {
   // another connection, as the outbox sender has: it sees only what was committed
   const other = new Database(file, { readonly: true });
   const committed = () => (other.prepare("SELECT id FROM stations ORDER BY id").pluck().all() as string[]);
-  return { store, group: new GroupCommit(counted), transactions: () => transactions, committed, close: () => { other.close(); store.close(); } };
+  return { store, group: new GroupCommit(counted, held), transactions: () => transactions, committed, close: () => { other.close(); store.close(); } };
 }
 
 async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> {
@@ -87,6 +87,29 @@ test("flush commits what is pending at once; the scheduled turn then finds nothi
   await write;
   await new Promise((r) => setImmediate(r));
   assert.is(transactions(), 1);
+  close();
+});
+
+test("while held, commits wait and the event loop goes on; writes added meanwhile join the group; flush does not wait", async () => {
+  let release!: () => void, holding: Promise<void> | undefined = new Promise<void>((r) => { release = r; });
+  const { store, group, transactions, committed, close } = open(() => holding);
+  const first = group.add(() => store.putStation("a", 1));
+  await new Promise((r) => setTimeout(r, 20)); // timers run: the event loop is not blocked
+  const second = group.add(() => store.putStation("b", 1));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.is(transactions(), 0, "nothing began while held");
+  assert.equal(committed(), []);
+  holding = undefined;
+  release();
+  await Promise.all([first, second]);
+  assert.is(transactions(), 1, "both in one transaction");
+  assert.equal(committed(), ["a", "b"]);
+  // on close the registry flushes: held or not
+  holding = new Promise<void>(() => {});
+  const third = group.add(() => store.putStation("c", 1));
+  group.flush();
+  await third;
+  assert.equal(committed(), ["a", "b", "c"]);
   close();
 });
 

@@ -69,6 +69,9 @@ export interface RegistryOptions {
   log?: Logger;
   /** Where blocks are computed (./detection-host.ts); default: on this thread. */
   host?: DetectionHost;
+  /** While it returns a promise, the blocks' commits wait for it (./group-commit.ts): the WAL
+   * checkpointer's RESTART, which holds SQLite's write lock. */
+  commitsHeld?: () => Promise<void> | undefined;
 }
 
 export class StationRegistry {
@@ -86,7 +89,7 @@ export class StationRegistry {
     this.host = opts.host ?? inlineDetection(opts.defaultPipeline);
     this.cache = new StateCache<HeldStation>(opts.cacheBytes, (id) => this.host.drop(id));
     this.now = opts.now ?? Date.now;
-    this.commits = new GroupCommit(store);
+    this.commits = new GroupCommit(store, opts.commitsHeld);
   }
 
   /** Samples of history kept per variable; 0: history is off. */

@@ -1,16 +1,20 @@
-// The WAL checkpointer against a real SQLite file: the service's connection stops checkpointing,
-// the worker thread's checkpoints keep the WAL bounded while a writer never pauses for long, and
-// every committed row is there after close and reopen.
+// The WAL checkpointer against a real SQLite file: the thread starts once the WAL has grown, the
+// service's connection stops checkpointing, the worker thread's checkpoints keep the WAL bounded
+// while a writer never pauses for long, every committed row is there after close and reopen, and
+// group commits wait for a RESTART instead of meeting its lock.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, statSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqlite } from "../runtime/sqlite";
 import { silentLogger } from "../runtime/logger";
-import { WalCheckpointer } from "./wal-checkpointer";
+import { WalCheckpointer, walPages as walFilePages } from "./wal-checkpointer";
+import { GroupCommit } from "./group-commit";
 
-const walPages = (file: string) => { try { return statSync(`${file}-wal`).size / 4096; } catch { return 0; } };
+const walPages = (file: string) => walFilePages(`${file}-wal`);
+const thread = (cp: WalCheckpointer) => (cp as unknown as { worker?: { postMessage(m: { mode?: string }): void; terminate(): Promise<number> } }).worker;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("the writer's connection stops checkpointing; the thread's checkpoints bound the WAL; nothing is lost", async () => {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-wal-")), "s.sqlite");
@@ -18,12 +22,13 @@ test("the writer's connection stops checkpointing; the thread's checkpoints boun
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB NOT NULL)");
-  const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, log: silentLogger() });
+  const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, startWalPages: 20, log: silentLogger() });
   cp.start();
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000, "SQLite's own until the thread works");
-  await new Promise((r) => setTimeout(r, 100));
-  assert.is((cp as unknown as { worker?: unknown }).worker, undefined, "no thread while nothing is written");
   db.prepare("INSERT INTO t (x) VALUES (?)").run(Buffer.alloc(1));
+  await sleep(350); // three looks at the WAL's size
+  assert.is(thread(cp), undefined, `no thread while the WAL is small (${walPages(file)} pages)`);
+  db.transaction(() => { for (let k = 0; k < 25; k++) db.prepare("INSERT INTO t (x) VALUES (?)").run(Buffer.alloc(4000)); })();
   const up = Date.now() + 10_000; // the thread loads tsx from source: ~2 s on a loaded machine
   while (cp.last === undefined && Date.now() < up) await new Promise((r) => setTimeout(r, 10));
   assert.ok(cp.last !== undefined, "the thread checkpointed");
@@ -53,7 +58,7 @@ test("the writer's connection stops checkpointing; the thread's checkpoints boun
   await cp.close();
   db.close();
   const again = openSqlite(file);
-  assert.is(again.prepare("SELECT COUNT(*) FROM t").pluck().get(), 4001);
+  assert.is(again.prepare("SELECT COUNT(*) FROM t").pluck().get(), 4026);
   again.close();
 });
 
@@ -61,17 +66,55 @@ test("without its thread (it failed) SQLite checkpoints inside commits again", a
   const file = join(mkdtempSync(join(tmpdir(), "rbao-wal-")), "s.sqlite");
   const db = openSqlite(file);
   db.pragma("journal_mode = WAL");
-  const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, log: silentLogger() });
+  const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, startWalPages: 1, log: silentLogger() });
   db.pragma("wal_autocheckpoint = 0");
   db.exec("CREATE TABLE t (x)");
   cp.start();
-  await new Promise((r) => setTimeout(r, 5));
-  db.exec("INSERT INTO t VALUES (1)"); // the thread starts at the next interval after a write
-  const thread = () => (cp as unknown as { worker?: unknown }).worker;
-  for (const up = Date.now() + 5000; !thread() && Date.now() < up;) await new Promise((r) => setTimeout(r, 5));
+  db.exec("INSERT INTO t VALUES (1)"); // the thread starts at the next look at the WAL
+  for (const up = Date.now() + 5000; !thread(cp) && Date.now() < up;) await sleep(5);
   (cp as unknown as { worker: { emit(e: string, err: Error): void } }).worker.emit("error", new Error("boom"));
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000);
   await cp.close();
+  db.close();
+});
+
+test("group commits wait for a RESTART rather than meet its lock; a thread that dies lets them go", async () => {
+  const file = join(mkdtempSync(join(tmpdir(), "rbao-wal-")), "s.sqlite");
+  const db = openSqlite(file);
+  db.pragma("journal_mode = WAL");
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB NOT NULL)");
+  const cp = new WalCheckpointer(db, { intervalMs: 10, maxWalPages: 100, startWalPages: 1, log: silentLogger() });
+  cp.start();
+  // a transaction begun while a RESTART is asked of the thread is what the gate is there to prevent
+  let begunDuringRestart = 0, transactions = 0;
+  const store = {
+    transaction: (fn: () => void) => { transactions++; if (cp.restarting) begunDuringRestart++; db.transaction(fn)(); },
+    savepoint: <T>(fn: () => T) => db.transaction(fn)(),
+  };
+  const group = new GroupCommit(store, () => cp.restarting);
+  const insert = db.prepare("INSERT INTO t (x) VALUES (?)"), blob = Buffer.alloc(4000, 7);
+  db.prepare("INSERT INTO t (x) VALUES (?)").run(blob);
+  for (const up = Date.now() + 10_000; cp.last === undefined && Date.now() < up;) await sleep(10);
+  assert.ok(cp.last !== undefined, "the thread checkpointed");
+  // four writers of 10 pages at a time, never pausing longer than a turn, for 300 commits each
+  const writer = async () => { for (let i = 0; i < 300; i++) await group.add(() => { for (let k = 0; k < 10; k++) insert.run(blob); }); };
+  await Promise.all([writer(), writer(), writer(), writer()]);
+  assert.ok(cp.runs.RESTART > 0, "the WAL went above its bound");
+  assert.is(begunDuringRestart, 0, `${begunDuringRestart} of ${transactions} transactions began while a RESTART held the lock`);
+  // a RESTART whose thread dies: the held commit goes on (SQLite checkpoints inside commits again)
+  const inner = cp as unknown as { pending?: string; tick(mode: string): void };
+  while (inner.pending) await sleep(1); // the interval's PASSIVE ends; no turn between it and the tick
+  inner.tick("RESTART");
+  const held = cp.restarting;
+  assert.ok(held, "a RESTART is in progress");
+  const write = group.add(() => insert.run(blob));
+  await thread(cp)!.terminate();
+  await held;
+  await write;
+  assert.is(cp.restarting, undefined);
+  assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000);
+  await cp.close();
+  assert.is(db.prepare("SELECT COUNT(*) FROM t").pluck().get(), 1 + 4 * 300 * 10 + 1);
   db.close();
 });
 
