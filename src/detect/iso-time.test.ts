@@ -35,6 +35,15 @@ test("epochMs: NAB's format, ISO 8601 with Z or an offset, naive times and dates
   assert.ok(Number.isNaN(epochMs("t12")));
 });
 
+test("epochMs: the same text read again (once per variable of a sample) gives its time, and the next text its own", () => {
+  const a = "2014-04-10 07:15:00", b = "2014-04-10T09:15:00+02:00", c = "2014-04-10 07:16:00";
+  for (const [t, ms] of [[a, Date.UTC(2014, 3, 10, 7, 15)], [a, Date.UTC(2014, 3, 10, 7, 15)], [c, Date.UTC(2014, 3, 10, 7, 16)], [c, Date.UTC(2014, 3, 10, 7, 16)], [b, Date.UTC(2014, 3, 10, 7, 15)], [a, Date.UTC(2014, 3, 10, 7, 15)]] as const)
+    assert.is(epochMs(t), ms, t);
+  assert.ok(Number.isNaN(epochMs("t12")));
+  assert.ok(Number.isNaN(epochMs("t12")));
+  assert.is(epochMs(c), Date.UTC(2014, 3, 10, 7, 16));
+});
+
 test("isoTimeMs agrees with Date.parse on every accepted form, and refuses what Date.parse would roll over", () => {
   for (const t of ["2023-09-21", "2023-09-21T09:00", "2023-09-21T09:00:00.000Z", "2023-09-21T09:00:00.123456+02:00", "2023-09-21 09:00:00.5",
     "2023-09-21T09:00:00-0530", "2024-02-29T23:59:59.999Z", "0050-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2023-09-21T09:00:00-23:59", "2023-09-21T09:00-03:00", "2023-09-21Z"]) {

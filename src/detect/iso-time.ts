@@ -238,10 +238,18 @@ export function utcMs(year: number, month: number, day: number, hour: number, mi
   return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
 }
 
+/** The last timestamp epochMs read and its value: a station's sample goes through each of its
+ * variables' pipelines in turn, so the default pipeline asks for the same text once per variable. */
+let lastText = "", lastMs = NaN;
+
 /** isoTimeMs of the trimmed timestamp, NaN when it is not one (for readers that carry on
  * without a time, like the default pipeline's seasonal terms). */
 export function epochMs(timestamp: string): number {
-  return commonFormMs(asBytes(timestamp), 0, timestamp.length) ?? isoTimeMs(timestamp.trim()) ?? NaN;
+  if (timestamp === lastText) return lastMs;
+  const ms = commonFormMs(asBytes(timestamp), 0, timestamp.length) ?? isoTimeMs(timestamp.trim()) ?? NaN;
+  lastText = timestamp;
+  lastMs = ms;
+  return ms;
 }
 
 /** epochMs of the timestamp b[start..end) (bytes of ASCII text) when isIsoTime accepts it, else

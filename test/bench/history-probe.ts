@@ -8,7 +8,9 @@
 //   PROBE_STATIONS=50 PROBE_PIPELINE=batch PROBE_BLOCKS=2560 npx tsx test/bench/history-probe.ts
 // PROBE_GROUP=4 sends 4 stations' blocks at once, as 4 connections do: they share a commit
 // (src/stations/group-commit.ts), so the frames per block show what a group saves (a divisor of 32).
-import { mkdtempSync, statSync } from "node:fs";
+// PROBE_TABLES=1 also prints, for history 10080, the frames per block of each table and index (the
+// pages the WAL's frames hold, named by dbstat; counted outside the CPU).
+import { closeSync, mkdtempSync, openSync, readSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StationStore } from "../../src/stations/store";
@@ -16,7 +18,7 @@ import { StationRegistry } from "../../src/stations/station-registry";
 import { detectionSchema, initializeSchema, parseOrThrow } from "../../src/http/station-schemas";
 
 const pipeline = process.env.PROBE_PIPELINE ?? "batch", STATIONS = Number(process.env.PROBE_STATIONS ?? 1), BLOCKS = Number(process.env.PROBE_BLOCKS ?? 1024), VARS = { a: 32, b: 128, c: 256 };
-const GROUP = Number(process.env.PROBE_GROUP ?? 1);
+const GROUP = Number(process.env.PROBE_GROUP ?? 1), TABLES = process.env.PROBE_TABLES === "1";
 const value = (k: number, v: number) => Math.sin(k / 9 + v) + 0.2 * ((Math.sin(k * 12.9898 + v * 78.233) * 43758.5453) % 1) + (k % 97 === 0 ? 12 : 0);
 async function setup(history: number) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-hp-")), "s.sqlite");
@@ -24,7 +26,7 @@ async function setup(history: number) {
   store.db.pragma("wal_autocheckpoint = 0");
   const reg = new StationRegistry(store, { defaultPipeline: pipeline, deliver: false, cacheBytes: 1 << 30, historySamples: history });
   for (let st = 0; st < STATIONS; st++) await reg.initialize(parseOrThrow(initializeSchema, { id_estacio: `s${st}`, pipeline, variables: VARS }));
-  return { file, store, reg, cpu: 0, frames: 0 };
+  return { file, store, reg, cpu: 0, frames: 0, tables: new Map<string, number>() };
 }
 const sides = [await setup(0), await setup(10080)];
 const pageSize = sides[0]!.store.db.pragma("page_size", { simple: true }) as number;
@@ -46,8 +48,22 @@ for (let b = 0; b < BLOCKS; b += GROUP) {
     const d = process.cpuUsage(t);
     if (b >= 256) s.cpu += (d.user + d.system) / 1000;
     if (b >= 256) s.frames += grown / (pageSize + 24);
+    if (TABLES && b >= 256 && s === sides[1]) countTables(s, wal, wal + grown);
   }
+}
+/** Tallies the frames in the WAL's bytes [from, to) by the table or index of their page. */
+function countTables(s: (typeof sides)[number], from: number, to: number): void {
+  // pages change owners (the journal's freed pages go to other tables): read them as they are now
+  const owners = new Map((s.store.db.prepare("SELECT pageno, name FROM dbstat").raw().all() as Array<[number, string]>));
+  const fd = openSync(s.file + "-wal", "r"), head = Buffer.alloc(4);
+  for (let at = Math.max(from, 32); at + 24 <= to; at += pageSize + 24) {
+    readSync(fd, head, 0, 4, at);
+    const name = owners.get(head.readUInt32BE(0)) ?? "(freelist)";
+    s.tables.set(name, (s.tables.get(name) ?? 0) + 1);
+  }
+  closeSync(fd);
 }
 const n = BLOCKS - 256;
 for (const [i, s] of sides.entries()) console.log(`history ${i ? 10080 : 0}: ${(s.cpu / n).toFixed(3)} ms CPU/block, ${(s.frames / n).toFixed(2)} WAL frames/block`);
 console.log(`cost: ${((sides[1]!.cpu / sides[0]!.cpu - 1) * 100).toFixed(1)} % CPU`);
+if (TABLES) console.log(`history 10080, WAL frames per block by table: ${[...sides[1]!.tables].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(v / n).toFixed(2)}`).join(", ")}`);
