@@ -17,9 +17,9 @@
 // executable, `exe:<its dist dir>` (run as its lib/ld-linux-x86-64.so.2 with the flags it embeds: its
 // collections are not counted, "-"). PRELUDE=1440 first sends each service what `npm run bench --
 // traffic` sends before the 10,080-row series: 250 requests of each 1,440-row series (clean, three
-// spikes, bursty), a state the executable's malloc once answered differently (docs/traffic.md
-// § Issue 18 part 5: malloc's thresholds raised at the start (2026-12-07, session 10)). Not a
-// *.bench.ts: npm run bench does not run it.
+// spikes, bursty), a state the executable's malloc once answered differently:
+// docs/traffic.md § Issue 18 part 5: malloc's thresholds raised at the start (2026-12-07, session 10).
+// Not a *.bench.ts: npm run bench does not run it.
 //
 //   TREES="exe:/tmp/before/dist,exe:$PWD/dist" PRELUDE=1440 npx tsx test/bench/traffic-paired.ts
 import { readFileSync } from "node:fs";
