@@ -11,6 +11,7 @@ import { createStationService, STATIONS_DB } from "../app/station-service";
 import { createTrafficService, SERIES_DB } from "../app/traffic-service";
 import type { Service } from "../app/service";
 import { StatusParts } from "../app/console-files";
+import { settleMallocThresholds } from "../runtime/malloc-thresholds";
 
 export const serveCommand: Command = {
   name: "serve",
@@ -57,6 +58,7 @@ of reads too, except /health and the status page's shell.`,
     setAssetCacheDir(cacheDir(config));
     const { log, access } = createLogs({ level: config.Logger.level, file: config.Logger.log_file, format: config.Logger.log_format });
     for (const w of warnings) log.warn(w);
+    settleMallocThresholds();
     return runService(config, log, access);
   },
 };

@@ -2,7 +2,7 @@
 // (the service's child processes, e.g. the outbox sender).
 import { readdirSync, readFileSync } from "node:fs";
 
-/** The fields of /proc/<pid>/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime. */
+/** The fields of /proc/<pid>/stat after the command name: [0] state, [1] ppid, [7] minflt, [11] utime, [12] stime. */
 function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -14,6 +14,12 @@ function statFields(pid: number): string[] | undefined {
 export function processCpuMs(pid: number): number {
   const f = statFields(pid);
   return f ? ((Number(f[11]) + Number(f[12])) * 1000) / 100 : 0;
+}
+
+/** The process's kernel CPU time (ms) and minor page faults so far; zeros once it is gone. */
+export function processKernelUse(pid: number): { kernelMs: number; minorFaults: number } {
+  const f = statFields(pid);
+  return f ? { kernelMs: (Number(f[12]) * 1000) / 100, minorFaults: Number(f[7]) } : { kernelMs: 0, minorFaults: 0 };
 }
 
 /** Whether the process runs (exists and is not a zombie). */
