@@ -9,7 +9,7 @@
 // returns its work, or fails and the station is dropped, so the next block reloads what was
 // committed.
 import { createPipeline, pipelineNames, pipelineOptionsFor, restorePipeline, type Pipeline } from "../detect";
-import { isoTimeMs } from "../detect/iso-time";
+import { epochMs, isoTimeMs } from "../detect/iso-time";
 import { driftTestBefore, probeDue } from "./drift-probe";
 import { snapshotInterval } from "./state-layout";
 import type { Sample } from "./requests";
@@ -200,7 +200,8 @@ function runSamples(live: LiveStation, mostres: readonly Sample[], acc: Accumula
   const { work, found, history, touched, decided } = acc;
   for (let i = 0; i < mostres.length; i++) {
     const sample = mostres[i]!;
-    const timeMs = isoTimeMs(sample.timestamp) ?? 0;
+    // epochMs, as the default pipeline reads it: it remembers this text, so the variables' reads are free
+    const t = epochMs(sample.timestamp), timeMs = Number.isNaN(t) ? 0 : t;
     for (const [name, value] of sample.values) {
       const v = live.variables.get(name)!;
       const probe = probeDue(v.window, v.samplesSeen) ? driftTestBefore(v.pipeline, value) : undefined;
