@@ -84,7 +84,7 @@ if (browserAvailable({ file: "test/ui/console-browser.test.ts", binary: CHROMIUM
         assert.is(await canvases.count(), 2, `${variable}: values and the score beneath`);
         if (count > 0) assert.ok(await redPixels(canvases.first()) > 0, `${variable}: ${count} flagged points drawn`);
       }
-      await page.waitForFunction("Number(document.body.dataset.refreshed ?? 0) >= 1");
+      await page.locator("body[data-refreshed]").waitFor({ state: "attached" }); // the first refresh ended (a string to waitForFunction may be refused by the CSP)
       // One process, one overview: the station port shows the traffic half's part of /status too.
       const facts = await page.locator("#overview-facts").innerText();
       assert.match(facts, /version\s+\d+\.\d+\.\d+/);
@@ -316,7 +316,7 @@ if (browserAvailable({ file: "test/ui/console-browser.test.ts", binary: CHROMIUM
       apiRequests.length = 0;
       await page.locator("#auth-token").press("Enter");
       await page.locator("#station-table a", { hasText: "station_9" }).waitFor();
-      await page.waitForFunction("Number(document.body.dataset.refreshed ?? 0) >= 1");
+      await page.locator("body[data-refreshed]").waitFor({ state: "attached" }); // the first refresh ended (a string to waitForFunction may be refused by the CSP)
       assert.ok(await page.locator("#auth-form").count() === 0, "no form once the token is accepted");
       assert.ok(apiRequests.some((q) => q.path === "/stations") && apiRequests.some((q) => q.path === "/metrics"), JSON.stringify(apiRequests));
       for (const q of apiRequests) assert.is(q.authorization, `Bearer ${token}`, q.path);
