@@ -59,7 +59,10 @@ test("a slow downstream gets more connections instead of queues; once quick agai
     free.set(r.connection, at);
     setTimeout(() => { if (!s.destroyed) s.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"); }, at - Date.now());
   });
-  const c = client(down.url, { connections: 2, depth: 8 });
+  // The client's clock stands still once the downstream is quick: a pause of this process (a loaded
+  // CI machine) of SLOW_MS (20 ms) made a quick answer look slow once, and 4 connections were used.
+  let frozen: number | undefined;
+  const c = new DownstreamClient(down.url, { connections: 2, depth: 8, timeoutMs: 5000, timers: { ...realTimers, now: () => frozen ?? Date.now() } });
   // 16 chains (one request in flight each, as the sender's stations) of 6 requests
   const chains = async (n: number, each: number, from: number) => {
     await Promise.all(Array.from({ length: n }, async (_, k) => {
@@ -70,6 +73,7 @@ test("a slow downstream gets more connections instead of queues; once quick agai
   await chains(16, 6, 0);
   assert.ok(down.connections > 2, `${down.connections} connections for a slow downstream`);
   slow = false;
+  frozen = Date.now();
   const quick = await chains(16, 6, down.requests.length);
   const used = new Set(quick.slice(32).map((r) => r.connection)); // past its first turns
   assert.ok(used.size <= 2, `a quick downstream is served over the first two connections: ${[...used].join(", ")}`);
