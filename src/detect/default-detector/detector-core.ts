@@ -141,7 +141,7 @@ const MAX_INPUT = 1e150;
 export function coreStep(s: CoreState, value: number, time: number, p: DetectorParams): number {
   const x = clipInput(value);
   const novelty = noveltyTerm(s, x, p), seasonal = seasonalTerm(s, x, time, p);
-  return stepWithContext(s, value, novelty, seasonal, s.seasonal.scale, p);
+  return fusedStep(s, x, novelty, seasonal, s.seasonal.scale, p);
 }
 
 /** The value as the components see it (clipped). */
@@ -165,7 +165,11 @@ export function seasonalTerm(s: Pick<CoreState, "seasonal" | "seasonalLikelihood
  * rows; the components' states are independent until they are fused here). s's own novelty and
  * seasonal states are neither read nor advanced. */
 export function stepWithContext(s: CoreState, value: number, novelty: number, seasonal: number, seasonalScale: number, p: DetectorParams): number {
-  const x = clipInput(value);
+  return fusedStep(s, clipInput(value), novelty, seasonal, seasonalScale, p);
+}
+
+/** The spike, shift and walk components' step on clipped x, and the fusion of all terms. */
+function fusedStep(s: CoreState, x: number, novelty: number, seasonal: number, seasonalScale: number, p: DetectorParams): number {
   const spike = likelihoodStep(s.spikeLikelihood, residualStep(s.spike, x, p.spike), p.spikeLikelihood);
   const shift = likelihoodStep(s.shiftLikelihood, residualStep(s.shift, x, p.shift), p.shiftLikelihood);
   varianceRatioStep(s.walk, x, p.walk);
