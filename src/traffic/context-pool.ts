@@ -7,17 +7,19 @@
 //
 // Sane without it: on a machine of one core no thread is started; the thread is started by the
 // first job big enough and takes jobs once it is up (until then, and whenever it has not finished
-// a job abandoned before, the request's thread computes the terms itself); a job that makes no
-// progress for STALL_MS is finished on the request's thread (the terms are the same numbers
-// whoever computes them); a thread that fails is not replaced. docs/traffic.md § Issue 18 part
-// 5: the detector's context terms on the second core (2026-12-07, session 11).
+// a job abandoned before, the request's thread computes the terms itself); a job the thread has not
+// begun when the request's thread needs its first terms is taken back (a busy machine, where the
+// thread waits for a core); a job that makes no progress for STALL_MS is finished on the request's
+// thread (the terms are the same numbers whoever computes them); a thread that fails is not
+// replaced. docs/traffic.md § Issue 18 part 5: the detector's context terms on the second core
+// (2026-12-07, session 11).
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { contextTerms, newContextState, type ContextHelper, type ContextJob } from "../detect/default-detector/context-terms";
 import { DEFAULT_PARAMS } from "../detect/default-detector/detector-core";
 import { startWorker } from "../runtime/worker";
-import { columnsBuffer, columnsOf, CONTROL_WORDS, DONE, JOB, READY, STEPS, STOP } from "./context-shared";
+import { CLAIM, columnsBuffer, columnsOf, CONTROL_WORDS, DONE, JOB, READY, REQUEST, STEPS, STOP } from "./context-shared";
 
 /** Fewer fed rows than this are not worth the hand-over (docs/traffic.md, as above). */
 export const MIN_CONTEXT_ROWS = 2048;
@@ -30,6 +32,9 @@ const STALL_MS = 250;
 export interface ContextPoolOptions {
   minRows?: number;
   capacity?: number;
+  /** Whether the request's thread takes back a job the thread has not begun when it needs the
+   * first terms (default; off in tests of the thread's own work). */
+  takeBack?: boolean;
   log?: Logger;
 }
 
@@ -41,38 +46,50 @@ export class ContextPool implements ContextHelper {
   private readonly job: ContextJob;
   private readonly minRows: number;
   readonly capacity: number;
-  /** Jobs the thread took, and those the request's thread finished itself (tests, diagnostics). */
-  readonly counts = { taken: 0, finishedHere: 0 };
+  /** Jobs started, those the request's thread took back before the thread began them, and those
+   * it finished itself after the thread stalled (tests, diagnostics). */
+  readonly counts = { started: 0, takenBack: 0, finishedHere: 0 };
+  private readonly takeBack: boolean;
 
   constructor(private readonly o: ContextPoolOptions = {}) {
     this.minRows = o.minRows ?? MIN_CONTEXT_ROWS;
     this.capacity = o.capacity ?? MAX_CONTEXT_ROWS;
+    this.takeBack = o.takeBack ?? true;
     this.columns = columnsBuffer(this.capacity);
     const columns = columnsOf(this.columns, this.capacity), control = this.control;
     let steps = 0, finished = false;
-    const finishHere = () => {
+    const computeHere = (why: "takenBack" | "finishedHere") => {
       contextTerms(newContextState(DEFAULT_PARAMS), columns.values, columns.seconds, 0, steps, columns, DEFAULT_PARAMS);
       finished = true;
-      this.counts.finishedHere++;
+      this.counts[why]++;
     };
     this.job = {
       ...columns,
       start: () => {
         steps = this.pendingSteps;
         finished = false;
+        // Everything the thread reads is written before CLAIM is cleared: a thread that claims the
+        // job then reads this job's rows, even before it sees JOB raised.
         Atomics.store(control, STEPS, steps);
         Atomics.store(control, DONE, 0);
+        Atomics.store(control, CLAIM, 0);
         Atomics.add(control, JOB, 1);
         Atomics.notify(control, JOB);
-        this.counts.taken++;
+        this.counts.started++;
       },
       waitFor: (j) => {
         if (finished) return steps;
+        if (this.takeBack && Atomics.compareExchange(control, CLAIM, 0, REQUEST) === 0) {
+          // Not begun (the thread is not on a core: a busy machine): the terms are computed here.
+          computeHere("takenBack");
+          Atomics.store(control, DONE, steps);
+          return steps;
+        }
         for (;;) {
           const done = Atomics.load(control, DONE);
           if (done > j) return done;
           if (Atomics.wait(control, DONE, done, STALL_MS) === "timed-out" && Atomics.load(control, DONE) === done) {
-            finishHere();
+            computeHere("finishedHere");
             return steps;
           }
         }
@@ -88,7 +105,7 @@ export class ContextPool implements ContextHelper {
   private pendingSteps = 0;
 
   reserve(steps: number): ContextJob | undefined {
-    if (steps < this.minRows || steps > this.capacity || this.failed) return undefined;
+    if (steps < this.minRows || steps > this.capacity || this.failed || Atomics.load(this.control, STOP)) return undefined;
     if (this.worker === undefined) {
       this.startThread();
       return undefined;

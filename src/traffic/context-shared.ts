@@ -3,8 +3,10 @@
 
 /** Int32 control words: the job's sequence number (the main thread raises it to start a job),
  * its row count, the rows done (the thread raises it as it goes), whether the thread waits for
- * jobs, and a stop request. */
-export const JOB = 0, STEPS = 1, DONE = 2, READY = 3, STOP = 4, CONTROL_WORDS = 5;
+ * jobs, a stop request, and who claimed the job (0 nobody yet, THREAD or REQUEST: the request's
+ * thread takes back a job the thread has not begun by the time it needs the first terms). */
+export const JOB = 0, STEPS = 1, DONE = 2, READY = 3, STOP = 4, CLAIM = 5, CONTROL_WORDS = 6;
+export const THREAD = 1, REQUEST = 2;
 
 /** Rows done between the thread's reports of progress. */
 export const PROGRESS_ROWS = 256;

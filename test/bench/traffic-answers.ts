@@ -30,8 +30,9 @@ interface Row { timestamp: string; result: Record<string, number> }
 
 const log = pino({ level: "silent" });
 // With the helper thread the service starts on a machine of two cores (src/traffic/context-pool.ts),
-// up before the first request, so that every fresh detector's window big enough is judged with it.
-const pool = new ContextPool();
+// up before the first request, so that every fresh detector's window big enough is judged with it
+// (the thread computes every job: not taken back when the machine is busy).
+const pool = new ContextPool({ takeBack: false });
 if (!(await pool.ready())) throw new Error("the context pool's thread did not start");
 const shallow = defaultTrafficModel({ contamination: 0.01, sensitivity: 0.95 }, pool);
 
@@ -108,7 +109,7 @@ const started = performance.now();
 const got = await fingerprints();
 await pool.close();
 const all = sha(Object.entries(got).map(([k, v]) => `${k} ${v}`).join("\n"));
-console.log(`${Object.keys(got).length} answers, fingerprint ${all} (${((performance.now() - started) / 1000).toFixed(1)} s; the helper thread took ${pool.counts.taken} jobs, ${pool.counts.finishedHere} finished here)`);
+console.log(`${Object.keys(got).length} answers, fingerprint ${all} (${((performance.now() - started) / 1000).toFixed(1)} s; the helper thread took ${pool.counts.started} jobs, ${pool.counts.finishedHere} finished here after a stall)`);
 if (mode === "--save") writeFileSync(file!, JSON.stringify(got, null, 1));
 else if (mode === "--check") {
   const want = JSON.parse(readFileSync(file!, "utf8")) as Record<string, string>;
