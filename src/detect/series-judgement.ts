@@ -265,14 +265,22 @@ function lastNotNewer(times: Float64Array, lastMs: number): number {
 }
 
 /** Rows [0, boundary] copy their stored decision (kept times, scores, flags; see sortRows); one
- * without is marked `decided`. */
+ * without is marked `decided`. When the kept times strictly increase (no time repeated or going
+ * back), a row whose time is at its own place from the end (a window of consecutive rows, as
+ * polled) is found there, which is where the search by time would find it (~0.5 ms of a week of
+ * minutes in binary searches). */
 function copyStored(keptTimes: Float64Array, keptScores: Float64Array, keptFlags: Uint8Array, times: Float64Array, boundary: number, aligned: boolean, scores: Float64Array, flags: Uint8Array, decided: Uint8Array): void {
-  const last = keptTimes.length - 1;
+  const last = keptTimes.length - 1, increasing = strictlyIncreasing(keptTimes);
   for (let i = 0; i <= boundary; i++) {
-    const back = boundary - i;
-    const k = aligned && back < MATCHED_ROWS ? last - back : findTime(keptTimes, times[i]!);
+    const back = boundary - i, place = last - back, t = times[i]!;
+    const k = aligned && back < MATCHED_ROWS ? place : increasing && place >= 0 && keptTimes[place] === t ? place : findTime(keptTimes, t);
     if (k >= 0) { scores[i] = keptScores[k]!; flags[i] = keptFlags[k]!; } else decided[i] = 1;
   }
+}
+
+function strictlyIncreasing(a: Float64Array): boolean {
+  for (let i = 1; i < a.length; i++) if (!(a[i]! > a[i - 1]!)) return false;
+  return true;
 }
 
 /** Marks rows [from, n) fresh and decided; returns the newest time among them and `newest`. */
