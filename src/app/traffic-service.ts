@@ -14,6 +14,7 @@ import { defaultTrafficModel } from "../detect/shallow-model";
 import { DruidClient } from "../druid/client";
 import { createTrafficApp } from "../http/traffic-app";
 import { consoleOptions } from "./console-files";
+import { ContextPool } from "../traffic/context-pool";
 import { RememberingModel, SeriesMemory } from "../traffic/series-memory";
 import { RecentRequests } from "../traffic/recent-requests";
 import type { Service, ServiceDeps } from "./service";
@@ -36,7 +37,8 @@ function modelVersions(models: Array<{ name: string; source?: string }>, dir: st
 
 export async function createTrafficService(deps: ServiceDeps): Promise<Service> {
   const { config, log, metrics } = deps;
-  const shallow = defaultTrafficModel(config.ShallowOutliers);
+  const context = ContextPool.forMachine(log);
+  const shallow = defaultTrafficModel(config.ShallowOutliers, context);
   const memory = config.ShallowOutliers.memory
     ? SeriesMemory.open(join(config.Paths.data_dir, SERIES_DB), { maxSeries: config.ShallowOutliers.memory_series, maxBytes: config.ShallowOutliers.memory_bytes }, log)
     : undefined;
@@ -74,5 +76,5 @@ export async function createTrafficService(deps: ServiceDeps): Promise<Service> 
     ...(memory ? { storage: () => memory.storage() } : {}),
     clusterHealth: () => cluster.health(),
   });
-  return { app, close: async () => { await deep.close(); await cluster.close(); memory?.close(); } };
+  return { app, close: async () => { await deep.close(); await cluster.close(); memory?.close(); await context?.close(); } };
 }

@@ -102,6 +102,16 @@ test("rows seen before keep their decision: a repeated window gets the same answ
   assert.equal([...judgeSeries(edited, timestamps, zeros(1500), first.history).scores], [...first.scores]);
 });
 
+test("older rows copy the decision stored for their time, also where a window left rows out (their place from the end is then another row's)", () => {
+  const { timestamps, values } = series(1500, 6);
+  const first = judgeSeries(values, timestamps, zeros(1500));
+  const stored = new Map(timestamps.map((t, i) => [t, first.scores[i]!]));
+  const keep = timestamps.map((_, i) => i).filter((i) => i < 1400 && (i < 300 || i >= 340)); // a gap, the newest 100 left out
+  const window = judgeSeries(keep.map((i) => values[i]!), keep.map((i) => timestamps[i]!), zeros(keep.length), first.history);
+  assert.is(window.fed, 0);
+  keep.forEach((i, j) => assert.is(window.scores[j], stored.get(timestamps[i]!), `row ${i}`));
+});
+
 test("the history's JSON text continues identically; at most KEPT_DECISIONS decisions are kept", () => {
   const { timestamps, values } = series(KEPT_DECISIONS + 500, 3);
   const a = judgeSeries(values.slice(0, 2000), timestamps.slice(0, 2000), zeros(2000));

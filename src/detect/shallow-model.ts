@@ -19,6 +19,7 @@
 //    the default 0.95);
 // 3. contamination caps: at most ceil(contamination·(n − 1)) rows (at least 1) decided in one
 //    answer are anomalous: the detector's first, then the residual test's, by score.
+import type { ContextHelper } from "./default-detector/context-terms";
 import { ModelInputError, DEFAULT_MODEL_NAME } from "./model-catalog";
 import { median, medianAbsoluteDeviation } from "./percentile";
 import { judgeSeries, type RowTimes, type SeriesHistory } from "./series-judgement";
@@ -33,6 +34,9 @@ export interface ShallowOptions {
   /** The part of a window a fresh detector rehearses on (./series-judgement.ts; not a setting: the
    * NAB bench's cross-validation tries other values). */
   rehearsed?: number;
+  /** Computes a fresh detector's context terms on another thread (not a setting: the traffic
+   * service's, src/traffic/context-pool.ts). */
+  context?: ContextHelper;
 }
 
 /** Fewer points than this cannot be judged (one point smooths to NaN in the original). */
@@ -149,7 +153,7 @@ export function residualZ(values: ArrayLike<number>, smoothed: Float64Array): Fl
 export function shallowOutliers(values: ArrayLike<number>, timestamps: RowTimes, opts: ShallowOptions, history?: SeriesHistory, discardHistory = false): ShallowDecision {
   const smoothed = smoothSeries(values);
   const cap = contaminationCap(values.length, opts.contamination);
-  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed), rehearsed: opts.rehearsed, discardHistory }, history);
+  const judged = judgeSeries(values, timestamps, { sensitivity: opts.sensitivity, cap, residualZ: () => residualZ(values, smoothed), rehearsed: opts.rehearsed, discardHistory, context: opts.context }, history);
   return { smoothed, ...judged };
 }
 
@@ -199,6 +203,6 @@ export function columnJudgement(decision: ShallowDecision): ColumnJudgement {
 
 /** The default model with the [ShallowOutliers] settings (what the traffic service and the NAB
  * bench's traffic replay use). */
-export function defaultTrafficModel(settings: ShallowOptions): ShallowModel {
-  return new ShallowModel({ contamination: settings.contamination, sensitivity: settings.sensitivity });
+export function defaultTrafficModel(settings: ShallowOptions, context?: ContextHelper): ShallowModel {
+  return new ShallowModel({ contamination: settings.contamination, sensitivity: settings.sensitivity, ...(context ? { context } : {}) });
 }

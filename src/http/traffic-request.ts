@@ -7,6 +7,7 @@ import { isAscii } from "node:buffer";
 import { z } from "zod";
 import { decodeFormBase64 } from "./form-base64";
 import { BadRequestError, UnsupportedMediaTypeError } from "./errors";
+import { bodyBytes } from "./request-body";
 
 /** Text fields of the request; in JSON bodies `query` and `data` may also be given as JSON
  * values (an object / an array) instead of base64 strings. */
@@ -98,7 +99,7 @@ function formFields(body: Buffer): TrafficFields {
 
 export async function readTrafficFields(c: Context): Promise<TrafficFields> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "" || type === "application/x-www-form-urlencoded") return formFields(Buffer.from(await c.req.arrayBuffer()));
+  if (type === "" || type === "application/x-www-form-urlencoded") return formFields(await bodyBytes(c));
   if (type === "multipart/form-data") {
     let form: FormData;
     try {

@@ -40,6 +40,7 @@ export class SeriesStore {
     const db = this.db;
     this.st = {
       get: db.prepare("SELECT history FROM series WHERE key = ?").pluck(),
+      has: db.prepare("SELECT 1 FROM series WHERE key = ?").pluck(),
       put: db.prepare(`INSERT INTO series (key, history, bytes, used) VALUES (?, ?, ?, (SELECT COALESCE(MAX(used), 0) + 1 FROM series))
         ON CONFLICT(key) DO UPDATE SET history = excluded.history, bytes = excluded.bytes, used = excluded.used`),
       totals: db.prepare("SELECT COUNT(*) AS count, COALESCE(SUM(bytes), 0) AS bytes FROM series"),
@@ -51,6 +52,11 @@ export class SeriesStore {
 
   get(key: string): string | undefined {
     return this.st.get.get(key) as string | undefined;
+  }
+
+  /** Whether a history is stored for the key (without reading it). */
+  has(key: string): boolean {
+    return this.st.has.get(key) !== undefined;
   }
 
   /** Stores the history text as the most recently used, then evicts the least recently used

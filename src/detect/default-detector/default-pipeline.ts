@@ -4,7 +4,7 @@
 import { epochMs } from "../iso-time";
 import type { Decision, Pipeline, PipelineState } from "../pipeline-types";
 import { coreFromJSON, coreToJSON, type CoreJSON } from "./core-state-json";
-import { coreStep, DEFAULT_PARAMS, matureRow, newCore, type CoreState } from "./detector-core";
+import { coreStep, DEFAULT_PARAMS, matureRow, newCore, stepWithContext, type CoreState } from "./detector-core";
 
 /** 3: the learning period and the warm-up guard's recent values (./warmup-guard.ts). 2 (release
  * 2.0.0: base64 tables, a fixed 300-row learning period) is migrated on restore. */
@@ -73,6 +73,14 @@ export class DefaultDetectorPipeline implements Pipeline {
   scoreAt(value: number, seconds: number): number {
     if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
     return coreStep(this.core, value, seconds, DEFAULT_PARAMS);
+  }
+
+  /** scoreAt given the row's novelty and seasonal terms computed apart (./context-terms.ts) from a
+   * fresh state fed the same rows as this pipeline; this pipeline's own novelty and seasonal
+   * states stay as they were, so its state must not be kept or stored afterwards. */
+  scoreWithContext(value: number, novelty: number, seasonal: number, seasonalScale: number): number {
+    if (!Number.isFinite(value)) throw new RangeError(`value must be a finite number, got ${value}`);
+    return stepWithContext(this.core, value, novelty, seasonal, seasonalScale, DEFAULT_PARAMS);
   }
 
   /** Whether a score reaches this pipeline's label threshold. */

@@ -139,16 +139,44 @@ const MAX_INPUT = 1e150;
 
 /** Feeds one value at `time` (seconds since the epoch); returns its score in [0, 1). */
 export function coreStep(s: CoreState, value: number, time: number, p: DetectorParams): number {
-  const x = Math.max(-MAX_INPUT, Math.min(MAX_INPUT, value));
+  const x = clipInput(value);
+  const novelty = noveltyTerm(s, x, p), seasonal = seasonalTerm(s, x, time, p);
+  return fusedStep(s, x, novelty, seasonal, s.seasonal.scale, p);
+}
+
+/** The value as the components see it (clipped). */
+export function clipInput(value: number): number {
+  return Math.max(-MAX_INPUT, Math.min(MAX_INPUT, value));
+}
+
+/** The novelty component's likelihood of clipped x (it reads x alone). */
+export function noveltyTerm(s: Pick<CoreState, "novelty" | "noveltyLikelihood">, x: number, p: DetectorParams): number {
+  return likelihoodStep(s.noveltyLikelihood, noveltyStep(s.novelty, x, p.novelty), p.noveltyLikelihood);
+}
+
+/** The seasonal component's likelihood of clipped x at `time` (it reads x and the time alone; its
+ * residual scale after the step is s.seasonal.scale). */
+export function seasonalTerm(s: Pick<CoreState, "seasonal" | "seasonalLikelihood">, x: number, time: number, p: DetectorParams): number {
+  return likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood);
+}
+
+/** coreStep given this row's novelty and seasonal terms and the seasonal residual scale after it
+ * (noveltyTerm, seasonalTerm: computed apart, e.g. on another thread, from a state fed the same
+ * rows; the components' states are independent until they are fused here). s's own novelty and
+ * seasonal states are neither read nor advanced. */
+export function stepWithContext(s: CoreState, value: number, novelty: number, seasonal: number, seasonalScale: number, p: DetectorParams): number {
+  return fusedStep(s, clipInput(value), novelty, seasonal, seasonalScale, p);
+}
+
+/** The spike, shift and walk components' step on clipped x, and the fusion of all terms. */
+function fusedStep(s: CoreState, x: number, novelty: number, seasonal: number, seasonalScale: number, p: DetectorParams): number {
   const spike = likelihoodStep(s.spikeLikelihood, residualStep(s.spike, x, p.spike), p.spikeLikelihood);
   const shift = likelihoodStep(s.shiftLikelihood, residualStep(s.shift, x, p.shift), p.shiftLikelihood);
-  const novelty = likelihoodStep(s.noveltyLikelihood, noveltyStep(s.novelty, x, p.novelty), p.noveltyLikelihood);
-  const seasonal = likelihoodStep(s.seasonalLikelihood, seasonalStep(s.seasonal, x, time, p.seasonal), p.seasonalLikelihood);
   varianceRatioStep(s.walk, x, p.walk);
   const z0 = p.walk.walkZ[0], z1 = p.walk.walkZ[1]; // not destructured: that iterates the array, objects per row
   // the novelty term fades out while the series looks like a random walk (docs/quality.md)
   const notWalk = Math.min(1, Math.max(0, (Math.abs(randomWalkZ(s.walk, p.walk)) - z0) / (z1 - z0)));
-  const seasonalOn = s.seasonal.scale < p.seasonalGate * s.shift.scale;
+  const seasonalOn = seasonalScale < p.seasonalGate * s.shift.scale;
   const decay = recordDecay(p.recordRows);
   // Four scalars, not an array of them: no allocation per row (the traffic model runs this over
   // every row of a request).
