@@ -1,6 +1,7 @@
 // The CPU half of the stations (issue 17 part 1): each station's live pipelines, and what a
-// /detection block makes of them — the journal entry, the variables' counters, the outliers found,
-// the history rows, the drift and retrain events and, when due, fresh snapshots. No I/O: the rows
+// /detection block makes of them — the variables' counters, the outliers found, the history rows,
+// the drift and retrain events and, when due, fresh snapshots (the block's journal row is the
+// registry's: ./block-hash.ts). No I/O: the rows
 // a station is loaded from come in with its first block, and what the block produced goes back to
 // the caller, which commits it in one SQLite transaction (./station-registry.ts). It runs in a
 // detection thread (./detection-worker.ts), or on the calling thread when no pool is given.
@@ -83,8 +84,6 @@ export interface BlockWork {
   samples: number;
   retrains: number;
   outlierCount: number;
-  /** The block's journal row (JSON, ./store.ts JournalRow). */
-  journal: string;
   counters: Array<{ name: string; samples_seen: number; retrains: number; last_decision: string | null; last_drift_test: string | null }>;
   found: Array<[variable: string, outliers: FoundOutlier[]]>;
   events: NewEvent[];
@@ -135,14 +134,13 @@ export class StationComputer {
   private apply(live: LiveStation, task: BlockTask): BlockWork {
     const relearning = live.relearning;
     live.relearning = [];
-    const work: BlockWork = { samples: 0, retrains: 0, outlierCount: 0, journal: "", counters: [], found: [], events: [], relearning };
+    const work: BlockWork = { samples: 0, retrains: 0, outlierCount: 0, counters: [], found: [], events: [], relearning };
     const found = new Map<string, FoundOutlier[]>();
     const history = new Map<LiveVariable, Omit<VariableChunk, "key">>();
     const touched = new Set<LiveVariable>();
     const decided: Accumulators["decided"] = new Map();
     runSamples(live, task.mostres, { work, found, history, touched, decided });
     for (const [v, last] of decided) v.lastDecision = JSON.stringify(last);
-    work.journal = JSON.stringify(task.mostres.map((s) => [s.timestamp, s.values]));
     for (const v of touched) work.counters.push({ name: v.name, samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, last_drift_test: v.lastDriftTest });
     work.found = [...found];
     if (task.historySamples > 0) work.history = historyRow(live, task, history);
