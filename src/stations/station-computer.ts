@@ -98,6 +98,13 @@ export interface BlockWork {
   snapshot?: Array<[variable: string, state: string]>;
 }
 
+/** A station's variables as /initialize just created and committed them: fresh pipelines (no
+ * samples, no history key), each with the length of its stored state's JSON. */
+export interface FreshStation {
+  variables: Array<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; stateChars: number }>;
+  historyUpto: number;
+}
+
 /** Why a block failed, as it crosses the thread boundary. */
 export interface BlockFailure { message: string; stack?: string }
 
@@ -120,6 +127,19 @@ export class StationComputer {
       this.stations.delete(task.id);
       throw e;
     }
+  }
+
+  /** Holds a station whose committed state is `fresh` (every variable new, the journal empty), as
+   * loading it from those rows would: its first block then restores nothing (a restore of three
+   * `default` pipelines parses and decodes ~0.5-1.5 ms of state JSON on the thread that loads). */
+  adopt(id: string, fresh: FreshStation): void {
+    const variables = new Map<string, LiveVariable>();
+    let chars = 0;
+    for (const v of fresh.variables) {
+      variables.set(v.name, { name: v.name, window: v.window, pipelineName: v.pipelineName, pipeline: v.pipeline, samplesSeen: 0, retrains: 0, lastDecision: null, lastDriftTest: null, historyKey: undefined });
+      chars += v.stateChars;
+    }
+    this.stations.set(id, { id, variables, journalSamples: 0, snapshotEvery: snapshotInterval(chars, variables.size), historyUpto: fresh.historyUpto, relearning: [] });
   }
 
   /** Forgets a station (evicted, re-initialized, deleted, or its commit failed). */

@@ -18,7 +18,7 @@
 // answered nor delivered.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { createPipeline, pipelineOptionsFor } from "../detect";
+import { createPipeline, pipelineOptionsFor, type Pipeline } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
 import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
@@ -112,13 +112,14 @@ export class StationRegistry {
     const id = req.id_estacio;
     const existing = new Map(this.store.variableMeta(id).map((v) => [v.name, v]));
     const kept: string[] = [], fresh: string[] = [], removed: string[] = [];
-    const created: Array<{ name: string; window: number; pipelineName: string; state: string }> = [];
+    const created: Array<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; state: string }> = [];
     for (const [name, window] of Object.entries(req.variables)) {
       const old = existing.get(name);
       const pipelineName = req.pipeline ?? old?.kind ?? this.opts.defaultPipeline;
       if (old && old.window === window && old.kind === pipelineName) { kept.push(name); continue; }
       fresh.push(name);
-      created.push({ name, window, pipelineName, state: JSON.stringify(createPipeline(pipelineOptionsFor(pipelineName, window)).toJSON()) });
+      const pipeline = createPipeline(pipelineOptionsFor(pipelineName, window));
+      created.push({ name, window, pipelineName, pipeline, state: JSON.stringify(pipeline.toJSON()) });
     }
     for (const name of existing.keys()) if (!Object.hasOwn(req.variables, name)) removed.push(name);
     // kept variables are snapshotted, so the journal (which may hold removed variables) can go
@@ -147,8 +148,23 @@ export class StationRegistry {
     } finally {
       this.forget(id);
     }
+    // every variable new: the pipelines just stored are the station's whole state, held as they are
+    if (kept.length === 0) this.hold(id, created);
     if (snapshot) this.logRelearning(id, snapshot.relearning);
     return { kept, fresh, removed };
+  }
+
+  /** Holds a station whose committed state is `created` alone (its journal empty, no receipt). */
+  private hold(id: string, created: ReadonlyArray<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; state: string }>): void {
+    this.host.adopt(id, {
+      variables: created.map((c) => ({ name: c.name, window: c.window, pipelineName: c.pipelineName, pipeline: c.pipeline, stateChars: c.state.length })),
+      historyUpto: this.store.records.historyUpto(id),
+    });
+    this.cache.set(id, {
+      bytes: created.reduce((n, c) => n + estimateLiveBytes(c.pipelineName, c.window), 0),
+      variables: new Map(created.map((c) => [c.name, { pipelineName: c.pipelineName, window: c.window }])),
+      receipt: null,
+    });
   }
 
   /** Applies one validated block; answers only after its commit. A retry of the station's last
