@@ -245,8 +245,11 @@ function runSamples(live: LiveStation, mostres: readonly Sample[], acc: Accumula
       const firstSeq = v.samplesSeen - d.labels.length + 1, blockSeq = h.rows[0]!.seq;
       for (let k = 0; k < d.labels.length; k++) {
         const seq = firstSeq + k, score = d.scores[k]!, label = d.labels[k]!;
-        if (seq >= blockSeq) Object.assign(h.rows[seq - blockSeq]!, { score, label });
-        else h.late.push({ seq, score, label });
+        if (seq >= blockSeq) {
+          const row = h.rows[seq - blockSeq]!;
+          row.score = score;
+          row.label = label;
+        } else h.late.push({ seq, score, label });
         if (label !== 1) continue;
         let list = found.get(name);
         if (!list) found.set(name, (list = []));
