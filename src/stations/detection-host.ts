@@ -10,7 +10,7 @@
 // the previous one is committed, so its blocks stay in order wherever they run.
 import type { Logger } from "pino";
 import { DetectionPool } from "./detection-pool";
-import { StationComputer, type BlockTask, type BlockWork } from "./station-computer";
+import { StationComputer, type BlockTask, type BlockWork, type FreshStation } from "./station-computer";
 
 /** Estimated CPU ms of a block (and of loading its station) up to which it is computed on the main
  * thread: a block under it holds the event loop, and so the other stations and /health, for at
@@ -39,6 +39,9 @@ export interface DetectionHost {
   /** The block's work; when it rejects, the station is no longer held. */
   compute(task: BlockTask, costMs: number): Promise<BlockWork>;
   drop(id: string): void;
+  /** A station /initialize just created and committed, with nothing held of it: held where its
+   * cheap blocks run, so its first block needs no load (a heavy one still moves with the rows). */
+  adopt(id: string, fresh: FreshStation): void;
   setHistoryKeys(id: string, keys: Array<[string, number]>): void;
   stats(): DetectionStats;
   close(): Promise<void>;
@@ -96,6 +99,10 @@ export class InlineFirstDetection implements DetectionHost {
   drop(id: string): void {
     if (this.onThreads.delete(id)) this.pool!.drop(id);
     else this.computer.drop(id);
+  }
+
+  adopt(id: string, fresh: FreshStation): void {
+    if (!this.onThreads.has(id)) this.computer.adopt(id, fresh);
   }
 
   setHistoryKeys(id: string, keys: Array<[string, number]>): void {

@@ -1,6 +1,7 @@
 // The CPU half of the stations (issue 17 part 1): each station's live pipelines, and what a
-// /detection block makes of them — the journal entry, the variables' counters, the outliers found,
-// the history rows, the drift and retrain events and, when due, fresh snapshots. No I/O: the rows
+// /detection block makes of them — the variables' counters, the outliers found, the history rows,
+// the drift and retrain events and, when due, fresh snapshots (the block's journal row is the
+// registry's: ./block-hash.ts). No I/O: the rows
 // a station is loaded from come in with its first block, and what the block produced goes back to
 // the caller, which commits it in one SQLite transaction (./station-registry.ts). It runs in a
 // detection thread (./detection-worker.ts), or on the calling thread when no pool is given.
@@ -83,8 +84,6 @@ export interface BlockWork {
   samples: number;
   retrains: number;
   outlierCount: number;
-  /** The block's journal row (JSON, ./store.ts JournalRow). */
-  journal: string;
   counters: Array<{ name: string; samples_seen: number; retrains: number; last_decision: string | null; last_drift_test: string | null }>;
   found: Array<[variable: string, outliers: FoundOutlier[]]>;
   events: NewEvent[];
@@ -97,6 +96,13 @@ export interface BlockWork {
   relearning: Relearning[];
   /** Every variable's whole state, when a snapshot is due: written, then the journal emptied. */
   snapshot?: Array<[variable: string, state: string]>;
+}
+
+/** A station's variables as /initialize just created and committed them: fresh pipelines (no
+ * samples, no history key), each with the length of its stored state's JSON. */
+export interface FreshStation {
+  variables: Array<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; stateChars: number }>;
+  historyUpto: number;
 }
 
 /** Why a block failed, as it crosses the thread boundary. */
@@ -123,6 +129,19 @@ export class StationComputer {
     }
   }
 
+  /** Holds a station whose committed state is `fresh` (every variable new, the journal empty), as
+   * loading it from those rows would: its first block then restores nothing (a restore of three
+   * `default` pipelines parses and decodes ~0.5-1.5 ms of state JSON on the thread that loads). */
+  adopt(id: string, fresh: FreshStation): void {
+    const variables = new Map<string, LiveVariable>();
+    let chars = 0;
+    for (const v of fresh.variables) {
+      variables.set(v.name, { name: v.name, window: v.window, pipelineName: v.pipelineName, pipeline: v.pipeline, samplesSeen: 0, retrains: 0, lastDecision: null, lastDriftTest: null, historyKey: undefined });
+      chars += v.stateChars;
+    }
+    this.stations.set(id, { id, variables, journalSamples: 0, snapshotEvery: snapshotInterval(chars, variables.size), historyUpto: fresh.historyUpto, relearning: [] });
+  }
+
   /** Forgets a station (evicted, re-initialized, deleted, or its commit failed). */
   drop(id: string): void { this.stations.delete(id); }
 
@@ -135,14 +154,13 @@ export class StationComputer {
   private apply(live: LiveStation, task: BlockTask): BlockWork {
     const relearning = live.relearning;
     live.relearning = [];
-    const work: BlockWork = { samples: 0, retrains: 0, outlierCount: 0, journal: "", counters: [], found: [], events: [], relearning };
+    const work: BlockWork = { samples: 0, retrains: 0, outlierCount: 0, counters: [], found: [], events: [], relearning };
     const found = new Map<string, FoundOutlier[]>();
     const history = new Map<LiveVariable, Omit<VariableChunk, "key">>();
     const touched = new Set<LiveVariable>();
     const decided: Accumulators["decided"] = new Map();
     runSamples(live, task.mostres, { work, found, history, touched, decided });
     for (const [v, last] of decided) v.lastDecision = JSON.stringify(last);
-    work.journal = JSON.stringify(task.mostres.map((s) => [s.timestamp, s.values]));
     for (const v of touched) work.counters.push({ name: v.name, samples_seen: v.samplesSeen, retrains: v.retrains, last_decision: v.lastDecision, last_drift_test: v.lastDriftTest });
     work.found = [...found];
     if (task.historySamples > 0) work.history = historyRow(live, task, history);
@@ -227,8 +245,11 @@ function runSamples(live: LiveStation, mostres: readonly Sample[], acc: Accumula
       const firstSeq = v.samplesSeen - d.labels.length + 1, blockSeq = h.rows[0]!.seq;
       for (let k = 0; k < d.labels.length; k++) {
         const seq = firstSeq + k, score = d.scores[k]!, label = d.labels[k]!;
-        if (seq >= blockSeq) Object.assign(h.rows[seq - blockSeq]!, { score, label });
-        else h.late.push({ seq, score, label });
+        if (seq >= blockSeq) {
+          const row = h.rows[seq - blockSeq]!;
+          row.score = score;
+          row.label = label;
+        } else h.late.push({ seq, score, label });
         if (label !== 1) continue;
         let list = found.get(name);
         if (!list) found.set(name, (list = []));

@@ -16,9 +16,9 @@
 // sample with its decision, and the decisions on earlier samples), its drift-test, retrain and
 // outlier events; outliers inside a maintenance window (./maintenance.ts) are recorded but neither
 // answered nor delivered.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { createPipeline, pipelineOptionsFor } from "../detect";
+import { createPipeline, pipelineOptionsFor, type Pipeline } from "../detect";
 import { StationError, StationNotInitializedError } from "./station-errors";
 import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
@@ -28,6 +28,7 @@ import { estimateLiveBytes } from "./state-layout";
 import { blockCostMs, loadCostMs, overLimitMessage, samplesByVariable, type CostedVariable } from "./block-cost";
 import { inlineDetection, type DetectionHost, type DetectionStats } from "./detection-host";
 import { packBlock } from "./history-chunks";
+import { blockHash, journalRow, sameBlock } from "./block-hash";
 import type { BlockWork, FoundOutlier, NewEvent, Relearning, StationLoad } from "./station-computer";
 import { suppressingWindow, windowOfRow, windowProblem, windowView, type MaintenanceWindow } from "./maintenance";
 import type { BlockReceiptRow, StationStore } from "./store";
@@ -36,6 +37,10 @@ import type { BlockReceiptRow, StationStore } from "./store";
  * variables' pipelines and windows (a block is checked against them before it is sent), and its
  * last block's receipt as committed (null: none; read from the store once). */
 interface HeldStation { bytes: number; variables: Map<string, CostedVariable>; receipt?: BlockReceiptRow | null }
+
+/** What the registry makes of a block before its work: its journal row (./block-hash.ts), and its
+ * receipt's key, hash and each variable's last sample time after it. */
+interface BlockRecord { journal: string; idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }
 
 export interface BlockOutliers {
   id_estacio: string;
@@ -107,13 +112,14 @@ export class StationRegistry {
     const id = req.id_estacio;
     const existing = new Map(this.store.variableMeta(id).map((v) => [v.name, v]));
     const kept: string[] = [], fresh: string[] = [], removed: string[] = [];
-    const created: Array<{ name: string; window: number; pipelineName: string; state: string }> = [];
+    const created: Array<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; state: string }> = [];
     for (const [name, window] of Object.entries(req.variables)) {
       const old = existing.get(name);
       const pipelineName = req.pipeline ?? old?.kind ?? this.opts.defaultPipeline;
       if (old && old.window === window && old.kind === pipelineName) { kept.push(name); continue; }
       fresh.push(name);
-      created.push({ name, window, pipelineName, state: JSON.stringify(createPipeline(pipelineOptionsFor(pipelineName, window)).toJSON()) });
+      const pipeline = createPipeline(pipelineOptionsFor(pipelineName, window));
+      created.push({ name, window, pipelineName, pipeline, state: JSON.stringify(pipeline.toJSON()) });
     }
     for (const name of existing.keys()) if (!Object.hasOwn(req.variables, name)) removed.push(name);
     // kept variables are snapshotted, so the journal (which may hold removed variables) can go
@@ -142,8 +148,23 @@ export class StationRegistry {
     } finally {
       this.forget(id);
     }
+    // every variable new: the pipelines just stored are the station's whole state, held as they are
+    if (kept.length === 0) this.hold(id, created);
     if (snapshot) this.logRelearning(id, snapshot.relearning);
     return { kept, fresh, removed };
+  }
+
+  /** Holds a station whose committed state is `created` alone (its journal empty, no receipt). */
+  private hold(id: string, created: ReadonlyArray<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; state: string }>): void {
+    this.host.adopt(id, {
+      variables: created.map((c) => ({ name: c.name, window: c.window, pipelineName: c.pipelineName, pipeline: c.pipeline, stateChars: c.state.length })),
+      historyUpto: this.store.records.historyUpto(id),
+    });
+    this.cache.set(id, {
+      bytes: created.reduce((n, c) => n + estimateLiveBytes(c.pipelineName, c.window), 0),
+      variables: new Map(created.map((c) => [c.name, { pipelineName: c.pipelineName, window: c.window }])),
+      receipt: null,
+    });
   }
 
   /** Applies one validated block; answers only after its commit. A retry of the station's last
@@ -158,10 +179,11 @@ export class StationRegistry {
     const held = this.held(id), station = held.station;
     checkVariables(id, station.variables, req);
     const costMs = this.checkCost(station.variables, req);
-    const hash = createHash("sha256").update(JSON.stringify(req.mostres)).digest("hex");
+    const journal = journalRow(req.mostres), hash = blockHash(journal);
     const last = station.receipt === undefined ? (station.receipt = this.store.receipt(id) ?? null) : station.receipt;
-    if (last && (idempotencyKey === undefined ? last.block_hash === hash : last.idempotency_key === idempotencyKey)) {
-      if (last.block_hash !== hash)
+    const same = last !== null && sameBlock(last.block_hash, hash, req.mostres);
+    if (last && (idempotencyKey === undefined ? same : last.idempotency_key === idempotencyKey)) {
+      if (!same)
         throw new StationError("key-reused", `Idempotency-Key ${JSON.stringify(idempotencyKey)} was used for a different block of station ${JSON.stringify(id)}; send a new key with a new block`);
       return { outliers: JSON.parse(last.answer) as BlockOutliers[], samples: 0, outlierCount: 0, retrains: 0, replayed: true };
     }
@@ -169,7 +191,7 @@ export class StationRegistry {
     this.advanceClocks(clocks, req);
     const work = await this.compute(id, req.mostres, held, costMs);
     try {
-      return await this.commit(id, req, work, station, { idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
+      return await this.commit(id, req, work, station, { journal, idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
     } catch (e) {
       this.forget(id); // reload the committed state next time
       throw e;
@@ -254,7 +276,7 @@ export class StationRegistry {
 
   /** The block's work in one transaction (with the other blocks ready in this turn: ./group-commit.ts);
    * history keys new to the host are sent after it. */
-  private async commit(id: string, req: DetectionRequest, work: BlockWork, station: HeldStation, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }): Promise<BlockResult> {
+  private async commit(id: string, req: DetectionRequest, work: BlockWork, station: HeldStation, receipt: BlockRecord): Promise<BlockResult> {
     const { row, outliers, newKeys } = await this.commits.add(() => this.writeBlock(id, req, work, receipt));
     station.receipt = row;
     if (newKeys.length) this.host.setHistoryKeys(id, newKeys);
@@ -263,13 +285,13 @@ export class StationRegistry {
   }
 
   /** Inside the commit's transaction: the block's rows; its receipt, answer and new history keys. */
-  private writeBlock(id: string, req: DetectionRequest, work: BlockWork, receipt: { idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }) {
+  private writeBlock(id: string, req: DetectionRequest, work: BlockWork, receipt: BlockRecord) {
     const events = work.events;
     const outliers = this.recordOutliers(id, work.found, events);
     const now = this.now();
     const newKeys: Array<[string, number]> = [];
     const row = { station_id: id, idempotency_key: receipt.idempotency_key, block_hash: receipt.block_hash, answer: JSON.stringify(outliers), clocks: JSON.stringify(Object.fromEntries(receipt.clocks)) };
-    this.store.appendBlock(id, req.mostres.length, work.journal, now);
+    this.store.appendBlock(id, req.mostres.length, receipt.journal, now);
     for (const c of work.counters) this.store.saveCounters(id, c.name, c);
     for (const [variable, list] of work.found)
       for (const o of list)

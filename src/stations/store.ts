@@ -59,7 +59,8 @@ export interface JournalRow {
 export interface BlockReceiptRow {
   station_id: string;
   idempotency_key: string | null;
-  /** sha256 (hex) of the block's validated samples. */
+  /** The block's hash (./block-hash.ts): "j:" and the sha256 (hex) of its journal row; written by an
+   * earlier release, the sha256 of its validated samples' JSON. */
   block_hash: string;
   /** JSON of the block's answer (its outliers). */
   answer: string;

@@ -199,6 +199,42 @@ test("re-initializing keeps unchanged variables, resets changed ones, removes dr
   store.close();
 });
 
+test("a station /initialize holds (no restore at its first block) answers and stores what one loaded from the store does, for every pipeline", async () => {
+  // `held`: initialized by this registry; `loaded`: initialized, then read by a new registry (a restart)
+  const sides = [open(), open()].map(({ file, store }) => {
+    const host = inlineDetection("batch");
+    return { file, store, host, reg: new StationRegistry(store, { defaultPipeline: "batch", deliver: true, cacheBytes: 1 << 30, historySamples: 40, host }) };
+  });
+  const [held, loaded] = sides as [typeof sides[0], typeof sides[0]];
+  // a station with history and outliers before: its re-initialization resets every variable
+  for (const s of sides) {
+    await s.reg.initialize({ id_estacio: "old", variables: { x: 16 }, pipeline: "batch" });
+    for (let b = 0; b < 6; b++) await s.reg.detect(block("old", b * 10, 10, ["x"]));
+    await s.reg.initialize({ id_estacio: "old", variables: { x: 32, y: 16 }, pipeline: "sliding" });
+    for (const kind of KINDS) await s.reg.initialize({ id_estacio: `st_${kind}`, variables: { x: 16, y: 32 }, pipeline: kind });
+  }
+  for (const id of ["old", ...KINDS.map((k) => `st_${k}`)]) assert.ok(held.host.computer.stations.has(id), `${id} is held after /initialize`);
+  const reopened = new StationRegistry(loaded.store, { defaultPipeline: "batch", deliver: true, cacheBytes: 1 << 30, historySamples: 40, host: loaded.host });
+  loaded.host.drop("old");
+  for (const kind of KINDS) loaded.host.drop(`st_${kind}`);
+  const regs = [held.reg, reopened];
+  let outliers = 0;
+  for (let b = 0; b < 45; b++) {
+    for (const id of ["old", ...KINDS.map((k) => `st_${k}`)]) {
+      const [a, c] = await Promise.all(regs.map((r) => r.detect(block(id, 60 + b * 10, 10, ["x", "y"]))));
+      assert.equal(a, c, `${id} block ${b}`);
+      outliers += a!.outlierCount;
+    }
+  }
+  assert.ok(outliers > 0, "the stream has outliers");
+  for (const id of ["old", ...KINDS.map((k) => `st_${k}`)]) {
+    assert.equal(held.store.variables(id), loaded.store.variables(id), `${id}: variables and states`);
+    assert.equal(held.store.journal(id), loaded.store.journal(id), `${id}: journal`);
+    for (const v of ["x", "y"]) assert.equal(held.store.records.history(id, v, 0, 0, 1000), loaded.store.records.history(id, v, 0, 0, 1000), `${id} ${v}: history`);
+  }
+  for (const s of sides) s.store.close();
+});
+
 test("an unknown station is refused and nothing is created", async () => {
   const { store, reg } = open();
   await rejects(reg.detect(block("nobody", 0, 1, ["x"])), /not initialized; POST \/initialize first/);
