@@ -1,11 +1,15 @@
 // The default detector's JSON state (version 2): its tables travel as base64 strings, a snapshot
 // never aliases the live detector (nor a restored one its source), the values come back finite and
-// bit-exact, and a malformed or tampered state is refused with the field's name.
+// bit-exact, a restored state has the hidden classes of a fresh one, and a malformed or tampered
+// state is refused with the field's name.
+import { setFlagsFromString } from "node:v8";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPipeline, restorePipeline } from "../pipeline-registry";
 import type { Pipeline } from "../pipeline-types";
 import { encodeFloat64Table, encodeTypedArray } from "../typed-array-codec";
+import { coreStep, DEFAULT_PARAMS, newCore } from "./detector-core";
+import { coreFromJSON, coreToJSON } from "./core-state-json";
 
 const START = Date.UTC(2024, 0, 1) / 1000;
 const stamp = (i: number) => new Date((START + 300 * i) * 1000).toISOString();
@@ -52,6 +56,20 @@ test("after extreme magnitudes the state restores (its tables are finite) and co
   for (let i = 0; i < 3000; i++) { p.update(v(i), stamp(i)); q.update(v(i), stamp(i)); }
   const r = restorePipeline(JSON.parse(JSON.stringify(p.toJSON())));
   for (let i = 3000; i < 3600; i++) assert.equal(r.update(v(i), stamp(i)), q.update(v(i), stamp(i)), `row ${i}`);
+});
+
+test("a restored state's parts have the hidden classes of a fresh state's, so the steps see one shape", () => {
+  // V8's own answer (%HaveSameMap); the flag holds for functions compiled after it is set
+  setFlagsFromString("--allow-natives-syntax");
+  const sameMap = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: object, b: object) => boolean;
+  const fresh = newCore(DEFAULT_PARAMS);
+  const step = (s: typeof fresh, i: number) => coreStep(s, value(i), START + 300 * i, DEFAULT_PARAMS);
+  for (let i = 0; i < 600; i++) step(fresh, i);
+  const restored = coreFromJSON(JSON.parse(JSON.stringify(coreToJSON(fresh))), DEFAULT_PARAMS);
+  for (let i = 600; i < 700; i++) { step(fresh, i); step(restored, i); }
+  const parts = ["spike", "spikeLikelihood", "shift", "shiftLikelihood", "novelty", "noveltyLikelihood", "seasonal", "seasonalLikelihood", "walk"] as const;
+  for (const part of parts) assert.ok(sameMap(fresh[part], restored[part]), part);
+  assert.ok(sameMap(fresh, restored), "core");
 });
 
 test("malformed or tampered states are refused, naming the field", () => {
