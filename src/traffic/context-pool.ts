@@ -50,6 +50,8 @@ export class ContextPool implements ContextHelper {
    * it finished itself after the thread stalled (tests, diagnostics). */
   readonly counts = { started: 0, takenBack: 0, finishedHere: 0 };
   private readonly takeBack: boolean;
+  /** The rows of the job reserve() handed out last (start() runs that many). */
+  private pendingSteps = 0;
 
   constructor(private readonly o: ContextPoolOptions = {}) {
     this.minRows = o.minRows ?? MIN_CONTEXT_ROWS;
@@ -101,8 +103,6 @@ export class ContextPool implements ContextHelper {
   static forMachine(log?: Logger): ContextPool | undefined {
     return availableParallelism() >= 2 ? new ContextPool({ log }) : undefined;
   }
-
-  private pendingSteps = 0;
 
   reserve(steps: number): ContextJob | undefined {
     if (steps < this.minRows || steps > this.capacity || this.failed || Atomics.load(this.control, STOP)) return undefined;
