@@ -9,7 +9,7 @@
 // first job big enough and takes jobs once it is up (until then, and whenever it has not finished
 // a job abandoned before, the request's thread computes the terms itself); a job the thread has not
 // begun when the request's thread needs its first terms is taken back (a busy machine, where the
-// thread waits for a core); a job that makes no progress for STALL_MS is finished on the request's
+// thread waits for a core); a job that makes no progress for STALL_MS is run again on the request's
 // thread (the terms are the same numbers whoever computes them); a thread that fails is not
 // replaced. docs/traffic.md § Issue 18 part 5: the detector's context terms on the second core
 // (2026-12-07, session 11).
@@ -26,14 +26,18 @@ export const MIN_CONTEXT_ROWS = 2048;
 /** The most rows a job may have (a larger window runs on the request's thread): the columns take
  * 40 bytes a row, 2.6 MB of address space, resident only as far as used. */
 export const MAX_CONTEXT_ROWS = 65_536;
-/** A job whose thread reports no progress for this long is finished by the request's thread. */
-const STALL_MS = 250;
+/** A job whose thread reports no progress for this long is run again from its first row on the
+ * request's thread: the thread is off its core (a busy machine), likely for longer than the ~2 ms
+ * that costs (it reports every 256 rows, ~60 µs). */
+const STALL_MS = 2;
+/** With take-back off: only a thread gone this long. */
+const GONE_MS = 250;
 
 export interface ContextPoolOptions {
   minRows?: number;
   capacity?: number;
   /** Whether the request's thread takes back a job the thread has not begun when it needs the
-   * first terms (default; off in tests of the thread's own work). */
+   * first terms, or has stalled in for STALL_MS (default; off in tests of the thread's own work). */
   takeBack?: boolean;
   log?: Logger;
 }
@@ -90,7 +94,7 @@ export class ContextPool implements ContextHelper {
         for (;;) {
           const done = Atomics.load(control, DONE);
           if (done > j) return done;
-          if (Atomics.wait(control, DONE, done, STALL_MS) === "timed-out" && Atomics.load(control, DONE) === done) {
+          if (Atomics.wait(control, DONE, done, this.takeBack ? STALL_MS : GONE_MS) === "timed-out" && Atomics.load(control, DONE) === done) {
             computeHere("finishedHere");
             return steps;
           }
