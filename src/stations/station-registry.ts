@@ -42,6 +42,9 @@ interface HeldStation { bytes: number; variables: Map<string, CostedVariable>; r
  * receipt's key, hash and each variable's last sample time after it. */
 interface BlockRecord { journal: string; idempotency_key: string | null; block_hash: string; clocks: Map<string, number> }
 
+/** A variable /initialize creates: its fresh pipeline and that pipeline's stored state (JSON). */
+interface CreatedVariable { name: string; window: number; pipelineName: string; pipeline: Pipeline; state: string }
+
 export interface BlockOutliers {
   id_estacio: string;
   variable: string;
@@ -112,7 +115,7 @@ export class StationRegistry {
     const id = req.id_estacio;
     const existing = new Map(this.store.variableMeta(id).map((v) => [v.name, v]));
     const kept: string[] = [], fresh: string[] = [], removed: string[] = [];
-    const created: Array<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; state: string }> = [];
+    const created: CreatedVariable[] = [];
     for (const [name, window] of Object.entries(req.variables)) {
       const old = existing.get(name);
       const pipelineName = req.pipeline ?? old?.kind ?? this.opts.defaultPipeline;
@@ -155,7 +158,7 @@ export class StationRegistry {
   }
 
   /** Holds a station whose committed state is `created` alone (its journal empty, no receipt). */
-  private hold(id: string, created: ReadonlyArray<{ name: string; window: number; pipelineName: string; pipeline: Pipeline; state: string }>): void {
+  private hold(id: string, created: readonly CreatedVariable[]): void {
     this.host.adopt(id, {
       variables: created.map((c) => ({ name: c.name, window: c.window, pipelineName: c.pipelineName, pipeline: c.pipeline, stateChars: c.state.length })),
       historyUpto: this.store.records.historyUpto(id),
