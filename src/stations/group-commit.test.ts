@@ -1,5 +1,6 @@
 // Group commit over the real station store (a SQLite file): the writes added in one turn share one
-// transaction and are answered only after it committed; a write that throws is undone alone; a
+// transaction and are answered only after it committed, without savepoints unless a write throws;
+// a write that throws is undone alone; a
 // real storage fault (the database at its max_page_count: SQLITE_FULL) undoes the whole group and
 // fails every write in it.
 import { test } from "uvu";
@@ -15,12 +16,15 @@ import { StorageError } from "../runtime/storage-health";
 function open(held?: () => Promise<void> | undefined) {
   const file = join(mkdtempSync(join(tmpdir(), "rbao-group-")), "stations.sqlite");
   const store = new StationStore(file);
-  let transactions = 0;
-  const counted = { transaction: (fn: () => void) => { transactions++; store.transaction(fn); }, savepoint: store.savepoint.bind(store) };
+  let transactions = 0, savepoints = 0;
+  const counted = {
+    transaction: (fn: () => void) => { transactions++; store.transaction(fn); },
+    savepoint: <T>(fn: () => T) => { savepoints++; return store.savepoint(fn); },
+  };
   // another connection, as the outbox sender has: it sees only what was committed
   const other = new Database(file, { readonly: true });
   const committed = () => (other.prepare("SELECT id FROM stations ORDER BY id").pluck().all() as string[]);
-  return { store, group: new GroupCommit(counted, held), transactions: () => transactions, committed, close: () => { other.close(); store.close(); } };
+  return { store, group: new GroupCommit(counted, held), transactions: () => transactions, savepoints: () => savepoints, committed, close: () => { other.close(); store.close(); } };
 }
 
 async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown }> {
@@ -52,6 +56,35 @@ test("a write that throws is undone alone and fails alone", async () => {
   assert.match(String(results[1]!.error), /pipeline broke/);
   assert.is(results[2]!.error, undefined);
   assert.equal(committed(), ["a", "c"]);
+  close();
+});
+
+test("a group runs its writes once and without savepoints when none throws; a throw runs the others again, each in a savepoint", async () => {
+  const { store, group, transactions, savepoints, committed, close } = open();
+  const runs = { a: 0, b: 0, c: 0 };
+  await Promise.all(["a", "b"].map((id) => group.add(() => { runs[id as "a"]++; store.putStation(id, 1); })));
+  assert.equal([transactions(), savepoints(), runs.a, runs.b], [1, 0, 1, 1]);
+  const results = await Promise.all([
+    settle(group.add(() => { runs.a++; store.putStation("a2", 1); })),
+    settle(group.add(() => { runs.b++; store.putStation("b2", 1); throw new Error("pipeline broke"); })),
+    settle(group.add(() => { runs.c++; store.putStation("c2", 1); })),
+  ]);
+  assert.match(String(results[1]!.error), /pipeline broke/);
+  // a2 and b2 ran in the first transaction, which b2's throw rolled back; c2 not: the loop stopped
+  assert.equal([transactions(), savepoints(), runs.a, runs.b, runs.c], [3, 3, 3, 3, 1]);
+  assert.equal(committed(), ["a", "a2", "b", "c2"]);
+  close();
+});
+
+test("a group of one write needs no savepoint: its throw fails it alone and leaves nothing", async () => {
+  const { store, group, transactions, savepoints, committed, close } = open();
+  const result = await settle(group.add(() => { store.putStation("a", 1); throw new Error("pipeline broke"); }));
+  assert.match(String(result.error), /pipeline broke/);
+  assert.equal([transactions(), savepoints()], [1, 0]);
+  assert.equal(committed(), []);
+  assert.is(store.db.inTransaction, false);
+  await group.add(() => store.putStation("b", 1));
+  assert.equal(committed(), ["b"]);
   close();
 });
 

@@ -287,9 +287,10 @@ export class StationRegistry {
     return { outliers, samples: work.samples, outlierCount: work.outlierCount, retrains: work.retrains, replayed: false };
   }
 
-  /** Inside the commit's transaction: the block's rows; its receipt, answer and new history keys. */
+  /** Inside the commit's transaction: the block's rows; its receipt, answer and new history keys.
+   * Writes only to the store: it may run twice (./group-commit.ts). */
   private writeBlock(id: string, req: DetectionRequest, work: BlockWork, receipt: BlockRecord) {
-    const events = work.events;
+    const events = [...work.events]; // the outliers' events join a copy: the group may run this twice
     const outliers = this.recordOutliers(id, work.found, events);
     const now = this.now();
     const newKeys: Array<[string, number]> = [];

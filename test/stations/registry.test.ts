@@ -165,6 +165,32 @@ test("a transaction that fails leaves no trace: the next blocks give what an uni
   assert.ok(clean.results.some((r) => r.length > 0), "the stream has outliers");
 });
 
+test("a block that fails in a group with others: theirs commit once, as if it had not been sent (no event twice)", async () => {
+  const run = async (failB: Set<number>) => {
+    const { store, reg } = open();
+    for (const id of ["a", "b"]) await reg.initialize({ id_estacio: id, variables: { x: 16, y: 32 }, pipeline: "kalman-batch" });
+    const answers: BlockOutliers[][] = [];
+    for (let b = 0; b < 40; b++) {
+      // b's writes throw (not a storage fault): the group's transaction is run again, a's block in a savepoint
+      if (failB.has(b)) store.enqueue = (e) => { if (e.station_id === "b") throw new Error("b broke"); StationStore.prototype.enqueue.call(store, e); };
+      const [a, bb] = await Promise.allSettled([reg.detect(block("a", b * 10, 10, ["x", "y"])), reg.detect(block("b", b * 10, 10, ["x", "y"]))]);
+      delete (store as { enqueue?: unknown }).enqueue;
+      assert.is(bb.status, failB.has(b) ? "rejected" : "fulfilled");
+      if (failB.has(b)) await reg.detect(block("b", b * 10, 10, ["x", "y"]));
+      answers.push((a as PromiseFulfilledResult<{ outliers: BlockOutliers[] }>).value.outliers);
+    }
+    const events = store.records.events("a", undefined, Number.MAX_SAFE_INTEGER, 0, 10_000).map((e) => [e.kind, e.variable, e.timestamp]);
+    const state = { a: store.station("a")!.samples, b: store.station("b")!.samples, depth: store.outboxStats().depth };
+    await reg.close();
+    store.close();
+    return { answers, events, state };
+  };
+  const clean = await run(new Set());
+  const faulty = await run(new Set(Array.from({ length: 20 }, (_, i) => 2 * i + 1)));
+  assert.ok(clean.events.filter((e) => e[0] === "outlier").length > 0, "a's stream has outlier events");
+  assert.equal(faulty, clean);
+});
+
 test("a cache too small for one station gives the same results as an unbounded one", async () => {
   const outliers = async (cacheBytes: number) => {
     const { store, reg } = open(cacheBytes);
