@@ -1,19 +1,20 @@
 // Group commit (issue 17 part 3): the writes of the /detection blocks that are ready in the same
-// turn of the event loop (50 stations sending at once) are committed by ONE transaction, each
-// block in a savepoint of its own, at the end of that turn (setImmediate). A commit in WAL mode
-// writes every page its transaction dirtied, and blocks of different stations dirty some of the
-// same pages (the journal's last leaf, sqlite_sequence, the database header): four stations'
-// blocks at once wrote 6.6 WAL frames a block against 13.1 one by one (docs/stations.md, "Group
-// commit"). Nothing is answered before the commit that holds it, so a 200 still means durable.
+// turn of the event loop (50 stations sending at once) are committed by ONE transaction at the end
+// of that turn (setImmediate). A commit in WAL mode writes every page its transaction dirtied, and
+// blocks of different stations dirty some of the same pages (the journal's last leaf,
+// sqlite_sequence, the database header): four stations' blocks at once wrote 6.6 WAL frames a block
+// against 13.1 one by one (docs/stations.md, "Group commit"). Nothing is answered before the commit
+// that holds it, so a 200 still means durable.
 //
-// A block whose writes throw fails alone; the others commit. The group first runs without savepoints,
-// since a savepoint copies every page its writes dirty to SQLite's statement journal and costs two
-// statements (the 1-station bench's groups all hold one block, the 50-station one's 2.9 on average):
-// if a write throws, the whole transaction rolls back and the group runs again, each block in a
-// savepoint of its own, the failing one rolled back to it.
-// A storage fault (a full disk, a read-only file, an I/O error) fails the whole group: SQLite may
-// have rolled the whole transaction back (https://www.sqlite.org/lang_transaction.html, "Response
-// To Errors Within A Transaction"), so nothing of the group is kept and every block is told.
+// A block whose writes throw fails alone; the others commit. The group first runs without
+// savepoints: a savepoint copies every page its writes dirty to SQLite's statement journal, in a
+// group again the pages the earlier blocks dirtied (17-21 µs a block in groups of four, 3-6 µs
+// alone; docs/stations.md § Floor (issue 17 part 3), session 12). If a write throws, the whole
+// transaction rolls back and the group runs again, each block in a savepoint of its own, the
+// failing one rolled back to it. A storage fault (a full disk, a read-only file, an I/O error)
+// fails the whole group: SQLite may have rolled the whole transaction back
+// (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"), so
+// nothing of the group is kept and every block is told.
 //
 // While `held` returns a promise (the WAL checkpointer's RESTART, which holds SQLite's write lock:
 // ./wal-checkpointer.ts), the scheduled commit waits for it instead of starting a transaction: a

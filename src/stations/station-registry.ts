@@ -3,8 +3,8 @@
 // an older sample), computed by the detection host (./detection-host.ts: cheap stations on this
 // thread, heavy ones in detection threads; ./station-computer.ts), and its work persisted here,
 // on the main thread, in ONE transaction (shared with the other stations' blocks ready in the same
-// turn, each in a savepoint: ./group-commit.ts): its samples in the station's journal, the
-// variables' counters, its outliers and its outbox entries, and, every few hundred to few thousand
+// turn: ./group-commit.ts): its samples in the station's journal, the variables' counters, its
+// outliers and its outbox entries, and, every few hundred to few thousand
 // samples (./state-layout.ts), fresh snapshots of the pipelines that empty the journal. Loading a
 // station = its snapshots + replaying its journal (pipelines are deterministic); the rows go to
 // the host with the station's first block.
