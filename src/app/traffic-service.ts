@@ -15,6 +15,7 @@ import { DruidClient } from "../druid/client";
 import { createTrafficApp } from "../http/traffic-app";
 import { consoleOptions } from "./console-files";
 import { ContextPool } from "../traffic/context-pool";
+import { createHelperMetrics } from "../traffic/context-pool-metrics";
 import { RememberingModel, SeriesMemory } from "../traffic/series-memory";
 import { RecentRequests } from "../traffic/recent-requests";
 import type { Service, ServiceDeps } from "./service";
@@ -38,6 +39,7 @@ function modelVersions(models: Array<{ name: string; source?: string }>, dir: st
 export async function createTrafficService(deps: ServiceDeps): Promise<Service> {
   const { config, log, metrics } = deps;
   const context = ContextPool.forMachine(log);
+  if (context) createHelperMetrics(metrics, context);
   const shallow = defaultTrafficModel(config.ShallowOutliers, context);
   const memory = config.ShallowOutliers.memory
     ? SeriesMemory.open(join(config.Paths.data_dir, SERIES_DB), { maxSeries: config.ShallowOutliers.memory_series, maxBytes: config.ShallowOutliers.memory_bytes }, log)

@@ -6,7 +6,9 @@
 // machine. Target: ≥ 20× faster, HTTP included. Also the model alone, in process.
 // Three series per size: clean, three spikes, and bursty: 2% of the points spiked, more than the
 // contamination cap of 1%. Posted `data` has no series name, so each request is judged from its
-// rows alone (the default detector over the whole series: the model's most expensive path).
+// rows alone (the default detector over the whole series: the model's most expensive path). Per
+// series also the service's CPU time per request and its helper thread's jobs by who did them
+// (from /metrics: a job the request's thread took back ran on one core).
 // Last, the same for `query` with the rows from a stand-in Druid broker (the operators' path; the
 // same query repeated, so after the first request the series memory answers every row).
 // Run: npx tsx test/bench/traffic.bench.ts (or npm run bench traffic). The service runs from
@@ -67,6 +69,21 @@ function warmupRows(label: string): BenchRow[] {
   ];
 }
 
+/** The service's helper-thread jobs by who did them, from its /metrics (zeros without the thread). */
+async function helperJobs(svc: { trafficUrl: string }): Promise<Record<string, number>> {
+  const text = await (await fetch(`${svc.trafficUrl}/metrics`)).text();
+  const jobs: Record<string, number> = { thread: 0, taken_back: 0, redone: 0 };
+  for (const m of text.matchAll(/^rb_aioutliers_traffic_helper_jobs_total\{outcome="(\w+)"\} (\d+)/gm)) jobs[m[1]!] = Number(m[2]);
+  return jobs;
+}
+
+/** A row of the helper-thread jobs of one series: done on the thread / taken back / redone after a
+ * stall (the last two ran on the request's thread: docs/traffic.md § Metrics). */
+function helperRow(label: string, before: Record<string, number>, after: Record<string, number>): BenchRow {
+  const d = (k: string) => after[k]! - before[k]!;
+  return { name: `${label}: the helper thread's jobs, done there / taken back / redone`, ours: `${d("thread")} / ${d("taken_back")} / ${d("redone")}`, original: "—", ratio: undefined };
+}
+
 /** minuteRows(n) with spikes of +800,000 (about 40× the wiggle) at the given fractions of n. */
 function spikedRows(n: number, at: number[]) {
   const rows = minuteRows(n);
@@ -114,13 +131,14 @@ async function trafficBench(): Promise<void> {
     for (const n of [1440, 10080]) {
       for (const [kind, series] of [["clean", minuteRows(n)], ["3 spikes", spikedRows(n, THREE)], ["bursty, over the cap", burstyRows(n)]] as const) {
         const body = new URLSearchParams({ data: b64(series) }).toString();
-        const cpu0 = processCpuMs(svc.child.pid!);
+        const cpu0 = processCpuMs(svc.child.pid!), jobs0 = await helperJobs(svc);
         const http = await timeHttp(`${svc.trafficUrl}/api/v1/outliers`, body, RUNS[n]!);
-        const cpuPerRequest = (processCpuMs(svc.child.pid!) - cpu0) / (RUNS[n]! + WARMUP);
+        const cpuPerRequest = (processCpuMs(svc.child.pid!) - cpu0) / (RUNS[n]! + WARMUP), jobs = await helperJobs(svc);
         const label = `${n.toLocaleString("en")} points, ${kind} (${anomaliesSeen} reported)`;
         if (rows.length === 0) rows.push(...warmupRows(label));
         rows.push(...latencyRows(label, http, n));
         rows.push(timeRow(`${label}: CPU time of the service per request`, cpuPerRequest, ORIGINAL_MS[n]));
+        rows.push(helperRow(label, jobs0, jobs));
       }
       rows.push(timeRow(`${n.toLocaleString("en")} points, bursty: model alone, in this process, median`, timeModel(n), ORIGINAL_MS[n]));
     }

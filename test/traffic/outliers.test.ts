@@ -2,7 +2,7 @@
 // (issue 4 part 6): the README examples as written (curl), data overriding query, the bodies,
 // every 4xx error class, model-name fallback, a week of minutes, 20 concurrent requests.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -192,6 +192,12 @@ test("GET /api/v1/models, /health, /metrics", async () => {
   const metrics = await (await fetch(`${url}/metrics`)).text();
   assert.match(metrics, /rb_aioutliers_traffic_requests_total\{route="\/api\/v1\/outliers",status="200"\} \d+/);
   assert.match(metrics, /rb_aioutliers_traffic_requests_total\{route="\/api\/v1\/outliers",status="413"\} 1/);
+  // The default model's helper thread runs on a machine of two cores or more: its jobs by who did them.
+  for (const outcome of ["thread", "taken_back", "redone"]) {
+    const line = new RegExp(`rb_aioutliers_traffic_helper_jobs_total\\{outcome="${outcome}"\\} \\d+`);
+    if (availableParallelism() >= 2) assert.match(metrics, line);
+    else assert.not.match(metrics, line);
+  }
 });
 
 test("POST /api/v1/ip_identifier answers a JSON object, one entry per outlier", async () => {
