@@ -290,8 +290,7 @@ export class StationRegistry {
   /** Inside the commit's transaction: the block's rows; its receipt, answer and new history keys.
    * Writes only to the store: it may run twice (./group-commit.ts). */
   private writeBlock(id: string, req: DetectionRequest, work: BlockWork, receipt: BlockRecord) {
-    const events = [...work.events]; // the outliers' events join a copy: the group may run this twice
-    const outliers = this.recordOutliers(id, work.found, events);
+    const { outliers, events: outlierEvents } = this.recordOutliers(id, work.found);
     const now = this.now();
     const newKeys: Array<[string, number]> = [];
     const row = { station_id: id, idempotency_key: receipt.idempotency_key, block_hash: receipt.block_hash, answer: JSON.stringify(outliers), clocks: JSON.stringify(Object.fromEntries(receipt.clocks)) };
@@ -312,7 +311,8 @@ export class StationRegistry {
       records.insertHistory(id, h.upto, h.maxMs, packed);
       if (h.trimTo !== undefined) records.trimHistory(id, h.trimTo);
     }
-    for (const e of events) this.store.records.insertEvent(id, { ...e, recorded_ms: now });
+    for (const e of work.events) this.store.records.insertEvent(id, { ...e, recorded_ms: now });
+    for (const e of outlierEvents) this.store.records.insertEvent(id, { ...e, recorded_ms: now });
     if (this.opts.deliver) {
       this.enqueue(id, "/outliers/validate", { id_estacio: id }, now);
       if (outliers.length) this.enqueue(id, "/outliers", outliers, now);
@@ -327,11 +327,12 @@ export class StationRegistry {
   }
 
   /** The block's outliers as answered and delivered: those outside every maintenance window. Each
-   * outlier becomes an event that says whether (and by which window) it was suppressed. */
-  private recordOutliers(id: string, found: BlockWork["found"], events: NewEvent[]): BlockOutliers[] {
-    if (found.length === 0) return [];
+   * outlier becomes an event (returned beside them, not added to the block's own) that says whether
+   * (and by which window) it was suppressed. */
+  private recordOutliers(id: string, found: BlockWork["found"]): { outliers: BlockOutliers[]; events: NewEvent[] } {
+    const outliers: BlockOutliers[] = [], events: NewEvent[] = [];
+    if (found.length === 0) return { outliers, events };
     const windows = this.store.records.windows(id).map(windowOfRow);
-    const outliers: BlockOutliers[] = [];
     for (const [variable, list] of found) {
       const dates: string[] = [];
       for (const o of list as FoundOutlier[]) {
@@ -341,7 +342,7 @@ export class StationRegistry {
       }
       if (dates.length) outliers.push({ id_estacio: id, variable, dates });
     }
-    return outliers;
+    return { outliers, events };
   }
 
   /** Inside a transaction: the variables whose stored state could not be restored (the snapshot
