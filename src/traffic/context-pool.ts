@@ -21,10 +21,10 @@ import { DEFAULT_PARAMS } from "../detect/default-detector/detector-core";
 import { startWorker } from "../runtime/worker";
 import { CLAIM, columnsBuffer, columnsOf, CONTROL_WORDS, DONE, JOB, READY, REQUEST, STEPS, STOP } from "./context-shared";
 
-/** Fewer fed rows than this are not worth the hand-over (docs/traffic.md, as above): 2,048 until
- * session 13, which let a 1,440-row window (2,520 fed rows with its rehearsal) use the thread; in
- * the service that cost CPU and gained no p50 on a busy machine (docs/traffic.md § Issue 18 part 5:
- * a new machine's figures, and the young generation collected between requests (2026-12-08, session 13)). */
+/** Fewer fed rows than this are not worth the hand-over: 2,048 until session 13, which let a
+ * 1,440-row window (2,520 fed rows with its rehearsal) use the thread, for no gain in the service's
+ * p50 and more CPU (docs/traffic.md § Issue 18 part 5: a day of minutes on one thread, idle
+ * collections tried (2026-12-08, session 13)). */
 export const MIN_CONTEXT_ROWS = 4096;
 /** The most rows a job may have (a larger window runs on the request's thread): the columns take
  * 40 bytes a row, 2.6 MB of address space, resident only as far as used. */
