@@ -21,6 +21,9 @@ export class Downstream {
   /** TCP connections accepted (keep-alive clients reuse theirs). */
   connections = 0;
   status = 503;
+  /** Answers `status` to the attempts (counted from 1) it is true of, whatever the mode: failures
+   * at chosen points of a run, not at chosen times (which a fast machine races past). */
+  failsAttempt?: (attempt: number) => boolean;
   private server?: Server;
   private readonly hanging = new Set<ServerResponse>();
   private constructor(public port: number, private mode: Mode) {}
@@ -77,7 +80,7 @@ export class Downstream {
   private answer(req: IncomingMessage, res: ServerResponse, text: string): void {
     this.attempts++;
     if (this.mode === "hang") { this.hanging.add(res); return; }
-    if (this.mode === "status") { res.writeHead(this.status).end(); return; }
+    if (this.mode === "status" || this.failsAttempt?.(this.attempts)) { res.writeHead(this.status).end(); return; }
     this.received.push({ path: req.url ?? "", key: String(req.headers["idempotency-key"] ?? ""), body: JSON.parse(text), authorization: req.headers.authorization });
     res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
   }
