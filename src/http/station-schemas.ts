@@ -87,30 +87,33 @@ type Issue = (path: (string | number)[], message: string) => void;
 
 /** A sample as the API takes it, or undefined when it is not one: each problem goes to `issue`
  * (sampleSchema's); without `issue` the reading stops at the first (readDetection's quick path,
- * which then leaves the body to the schema to say what is wrong). */
+ * which then leaves the body to the schema to say what is wrong). No closure is made per sample:
+ * a /detection block reads ten. */
 function readSample(raw: unknown, issue?: Issue): Sample | undefined {
-  let problems = 0;
-  /** Counts a problem; true when the reading stops at it. */
-  const problem = (path: (string | number)[], message: () => string): boolean => {
-    problems++;
-    if (issue === undefined) return true;
-    issue(path, message());
-    return false;
-  };
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    problem([], () => `each sample must be an object {"timestamp": ..., "values": {"<variable>": <number>}} or {"timestamp": ..., "<variable>": <number>} (got ${describeValue(raw)})`);
+    issue?.([], `each sample must be an object {"timestamp": ..., "values": {"<variable>": <number>}} or {"timestamp": ..., "<variable>": <number>} (got ${describeValue(raw)})`);
     return undefined;
   }
+  let problems = 0;
   const obj = raw as Record<string, unknown>;
   const ts = obj.timestamp;
-  if ((typeof ts !== "string" || !isIsoTime(ts)) && problem(["timestamp"], () => `must be ${TIMESTAMP_RULE} (got ${describeValue(ts)})`)) return undefined;
+  if (typeof ts !== "string" || !isIsoTime(ts)) {
+    if (!issue) return undefined;
+    issue(["timestamp"], `must be ${TIMESTAMP_RULE} (got ${describeValue(ts)})`);
+    problems++;
+  }
   const values: Sample["values"] = [];
   let source: Record<string, unknown>, prefix: string[];
   if ("values" in obj) {
-    const extra = Object.keys(obj).filter((k) => k !== "timestamp" && k !== "values");
-    if (extra.length && problem([extra[0]!], () => `a sample with "values" takes only "timestamp" and "values"; put every variable inside "values"`)) return undefined;
+    for (const k of Object.keys(obj)) {
+      if (k === "timestamp" || k === "values") continue;
+      if (!issue) return undefined;
+      issue([k], `a sample with "values" takes only "timestamp" and "values"; put every variable inside "values"`);
+      problems++;
+      break;
+    }
     if (obj.values === null || typeof obj.values !== "object" || Array.isArray(obj.values)) {
-      problem(["values"], () => `must be an object {"<variable>": <number>} (got ${describeValue(obj.values)})`);
+      issue?.(["values"], `must be an object {"<variable>": <number>} (got ${describeValue(obj.values)})`);
       return undefined;
     }
     source = obj.values as Record<string, unknown>; prefix = ["values"];
@@ -120,14 +123,21 @@ function readSample(raw: unknown, issue?: Issue): Sample | undefined {
   for (const [name, v] of Object.entries(source)) {
     if (prefix.length === 0 && name === "timestamp") continue;
     if (!isVariableName(name)) {
-      if (problem([...prefix, name], () => `variable name must be ${VARIABLE_RULE}`)) return undefined;
+      if (!issue) return undefined;
+      issue([...prefix, name], `variable name must be ${VARIABLE_RULE}`);
+      problems++;
     } else if (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= MAX_ABS_VALUE) {
       values.push([name, v]);
-    } else if (problem([...prefix, name], () => `must be ${VALUE_RULE} (got ${describeValue(v)})`)) {
-      return undefined;
+    } else {
+      if (!issue) return undefined;
+      issue([...prefix, name], `must be ${VALUE_RULE} (got ${describeValue(v)})`);
+      problems++;
     }
   }
-  if (values.length === 0 && problems === 0) problem(prefix, () => "the sample has no variable values");
+  if (values.length === 0 && problems === 0) {
+    issue?.(prefix, "the sample has no variable values");
+    return undefined;
+  }
   return problems === 0 ? { timestamp: ts as string, values } : undefined;
 }
 
