@@ -1,14 +1,17 @@
 // bodyBytes through @hono/node-server, as the services serve: a body of declared length read in
 // one buffer (sent in one piece and in several, empty), a chunked one, one in process (no socket),
 // each the bytes sent; a client that goes away mid-body fails the read, and the server serves on.
+// bufferedBody: a small body sent with its headers is whole once the route has awaited once; one
+// still arriving, a chunked one and one in process are not taken (and read in full afterwards);
+// a request whose body was taken ends as one read through its stream.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { request } from "node:http";
+import { request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { bodyBytes } from "./request-body";
+import { bodyBytes, bufferedBody } from "./request-body";
 
 const failures: string[] = [];
 const app = new Hono();
@@ -21,6 +24,18 @@ app.post("/x", async (c) => {
     return c.text("failed", 500);
   }
 });
+/** Whether each request's stream had ended by the turn after its answer's socket was let go
+ * (@hono/node-server drains one that has not, on timers). */
+const endedAtClose: boolean[] = [];
+/** What bufferedBody took after one await ("none", or the length and digest), then what bodyBytes read. */
+app.post("/buffered", async (c) => {
+  await undefined;
+  const whole = bufferedBody(c);
+  const env = c.env as { incoming: IncomingMessage; outgoing: ServerResponse } | undefined;
+  env?.outgoing.once("close", () => setImmediate(() => endedAtClose.push(env.incoming.readableEnded)));
+  const rest = whole ? undefined : await bodyBytes(c);
+  return c.text(`${whole ? digest(whole) : "none"} | ${rest ? digest(rest) : "-"}`);
+});
 const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
 await new Promise((r) => server.once("listening", r));
 const port = (server.address() as AddressInfo).port;
@@ -28,11 +43,11 @@ const port = (server.address() as AddressInfo).port;
 const digest = (b: Buffer) => `${b.length} ${createHash("sha256").update(b).digest("hex")}`;
 
 /** Sends `pieces` (with a pause between them), with the total as Content-Length or chunked. */
-function post(pieces: Buffer[], chunked: boolean): Promise<string> {
+function post(pieces: Buffer[], chunked: boolean, path = "/x"): Promise<string> {
   const total = pieces.reduce((n, p) => n + p.length, 0);
   return new Promise((resolve, reject) => {
     const headers = chunked ? { "transfer-encoding": "chunked" } : { "content-length": total };
-    const req = request({ host: "127.0.0.1", port, path: "/x", method: "POST", headers, agent: false }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "POST", headers, agent: false }, (res) => {
       let text = "";
       res.on("data", (b) => (text += b));
       res.on("end", () => resolve(text));
@@ -75,6 +90,18 @@ test("a client gone mid-body fails the read; the server serves on", async () => 
   assert.match(failures[0]!, /prematurely|aborted|ended after/);
   const small = bytes(10, 4);
   assert.is(await post([small], false), digest(small));
+});
+
+test("bufferedBody: a small body sent with its headers, whole after one await; not one still arriving, chunked or in process", async () => {
+  const small = bytes(1_000, 5), failed = failures.length;
+  assert.is(await post([small], false, "/buffered"), `${digest(small)} | -`);
+  assert.is(await post([Buffer.alloc(0)], false, "/buffered"), `${digest(Buffer.alloc(0))} | -`);
+  assert.is(await post([small.subarray(0, 10), small.subarray(10)], false, "/buffered"), `none | ${digest(small)}`);
+  assert.is(await post([small], true, "/buffered"), `none | ${digest(small)}`);
+  const res = await app.request("/buffered", { method: "POST", body: small, headers: { "content-length": String(small.length) } });
+  assert.is(await res.text(), `none | ${digest(small)}`);
+  assert.is(failures.length, failed);
+  assert.equal(endedAtClose, [true, true, true, true]);
 });
 
 test.after(() => { server.close(); });

@@ -6,16 +6,51 @@
 // limit has checked that length without touching the stream: ./body-limit.ts), is read from the
 // socket into one buffer of that length; any other (chunked, or in process without a socket)
 // through arrayBuffer().
+//
+// A small body usually came in the same read from the socket as its headers: by the time the
+// route has awaited once, Node's HTTP parser has pushed all of it into the IncomingMessage.
+// `bufferedBody` takes such a body at once, with one read() and no stream
+// events (a /detection block: 'data', then 'end' a tick later, then the promises over them;
+// docs/stations.md § Floor (issue 17 part 3), session 13).
 import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 
-export async function bodyBytes(c: Context): Promise<Buffer> {
+/** The socket's request when its body has a declared length, is not chunked, and nobody has read
+ * from it yet; undefined otherwise (in process, chunked, already read). */
+function declared(c: Context): { incoming: IncomingMessage; length: number } | undefined {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const declared = c.req.header("content-length");
-  const length = declared === undefined ? NaN : Number(declared);
+  const header = c.req.header("content-length");
+  const length = header === undefined ? NaN : Number(header);
   if (incoming === undefined || incoming.readableDidRead || c.req.header("transfer-encoding") !== undefined || !Number.isSafeInteger(length) || length < 0)
-    return Buffer.from(await c.req.arrayBuffer());
-  return readDeclared(incoming, length);
+    return undefined;
+  return { incoming, length };
+}
+
+/** The whole body when the parser has already buffered all of it (every declared byte in the
+ * stream's buffer, no reader attached, the connection open); undefined
+ * otherwise, when the body must be read as it comes (nothing has been taken from it then). */
+export function bufferedBody(c: Context): Buffer | undefined {
+  const d = declared(c);
+  return d && whole(d.incoming, d.length);
+}
+
+export async function bodyBytes(c: Context): Promise<Buffer> {
+  const d = declared(c);
+  if (d === undefined) return Buffer.from(await c.req.arrayBuffer());
+  return whole(d.incoming, d.length) ?? readDeclared(d.incoming, d.length);
+}
+
+/** The body if every declared byte is in the stream's buffer (the parser may not yet have seen the
+ * message end: it runs the route's microtasks between the body's bytes and the end); the stream is
+ * then resumed, so that it ends (Node ends a stream at a read after its end, and @hono/node-server
+ * drains a request whose stream has not ended once the answer is sent, on timers). */
+function whole(incoming: IncomingMessage, length: number): Buffer | undefined {
+  if (incoming.destroyed || incoming.readableFlowing !== null || incoming.readableEncoding !== null || incoming.readableLength !== length)
+    return undefined;
+  const body = length === 0 ? Buffer.alloc(0) : incoming.read() as Buffer | null;
+  if (body === null || body.length !== length) throw new Error(`the request body's ${length} buffered bytes read as ${body?.length ?? 0}`);
+  incoming.resume();
+  return body;
 }
 
 /** The body of `length` bytes; rejects when the connection ends before them (Node's parser ends

@@ -9,7 +9,7 @@ import type { Registry } from "prom-client";
 import { makeErrorHandler, notFoundHandler } from "./error-handler";
 import { limitBody } from "./body-limit";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "./errors";
-import { detectionSchema, initializeSchema, outliersQuerySchema, parseOrThrow } from "./station-schemas";
+import { initializeSchema, outliersQuerySchema, parseOrThrow, readDetection } from "./station-schemas";
 import { idParam, readJson } from "./station-request";
 import { stationRecordRoutes } from "./station-record-routes";
 import { mountConsole, type ConsoleFiles } from "./console-routes";
@@ -78,7 +78,7 @@ export function createStationApp(o: StationAppOptions): Hono {
   let committedBlocks = 0;
   app.post("/detection", limit, async (c) => {
     const key = idempotencyKey(c);
-    const req = parseOrThrow(detectionSchema, await readJson(c));
+    const req = readDetection(await readJson(c));
     const r = await registry.detect(req, key);
     if (r.replayed) {
       c.header("idempotent-replayed", "true");

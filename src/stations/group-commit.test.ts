@@ -2,7 +2,8 @@
 // transaction and are answered only after it committed, without savepoints unless a write throws;
 // a write that throws is undone alone; a
 // real storage fault (the database at its max_page_count: SQLITE_FULL) undoes the whole group and
-// fails every write in it.
+// fails every write in it. After ALONE_AFTER groups of one write in a row, a lone write commits at
+// once, until one comes in the same turn as it; never while held.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync } from "node:fs";
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { StationStore } from "./store";
-import { GroupCommit } from "./group-commit";
+import { ALONE_AFTER, GroupCommit } from "./group-commit";
 import { StorageError } from "../runtime/storage-health";
 
 function open(held?: () => Promise<void> | undefined) {
@@ -143,6 +144,54 @@ test("while held, commits wait and the event loop goes on; writes added meanwhil
   group.flush();
   await third;
   assert.equal(committed(), ["a", "b", "c"]);
+  close();
+});
+
+/** ALONE_AFTER groups of one write each, one turn after another. */
+async function lonely(group: GroupCommit, store: StationStore, prefix: string): Promise<void> {
+  for (let i = 0; i < ALONE_AFTER; i++) await group.add(() => store.putStation(`${prefix}${i}`, 1));
+}
+
+test("after groups of one write in a row, a lone write commits at once; one in the same turn after it groups again", async () => {
+  const { store, group, transactions, committed, close } = open();
+  for (let i = 0; i < ALONE_AFTER - 1; i++) await group.add(() => store.putStation(`w${i}`, 1));
+  const notYet = group.add(() => store.putStation("x0", 1));
+  assert.not.ok(committed().includes("x0"), "one group of one fewer: still at the turn's end");
+  await notYet;
+  const now = group.add(() => { store.putStation("x1", 1); return "X1"; });
+  assert.ok(committed().includes("x1"), "committed before add returned");
+  assert.is(transactions(), ALONE_AFTER + 1);
+  // the same turn: these would have joined it; they are grouped again, in one transaction
+  const joined = [group.add(() => store.putStation("y1", 1)), group.add(() => store.putStation("y2", 1))];
+  assert.not.ok(committed().includes("y1"));
+  assert.is(await now, "X1");
+  await Promise.all(joined);
+  assert.is(transactions(), ALONE_AFTER + 2);
+  const later = group.add(() => store.putStation("z", 1));
+  assert.not.ok(committed().includes("z"), "grouping until groups of one in a row again");
+  await later;
+  await lonely(group, store, "v");
+  const failing = settle(group.add(() => { store.putStation("f", 1); throw new Error("pipeline broke"); }));
+  assert.match(String((await failing).error), /pipeline broke/, "a lone write that throws fails alone");
+  assert.not.ok(committed().includes("f"));
+  assert.is(store.db.inTransaction, false);
+  close();
+});
+
+test("while held, a lone write is not committed at once: it waits with the others", async () => {
+  let release!: () => void, holding: Promise<void> | undefined;
+  const { store, group, transactions, committed, close } = open(() => holding);
+  await lonely(group, store, "w");
+  holding = new Promise<void>((r) => { release = r; });
+  const first = group.add(() => store.putStation("a", 1));
+  await new Promise((r) => setTimeout(r, 20));
+  const second = group.add(() => store.putStation("b", 1));
+  assert.is(transactions(), ALONE_AFTER);
+  assert.not.ok(committed().includes("a"));
+  holding = undefined;
+  release();
+  await Promise.all([first, second]);
+  assert.is(transactions(), ALONE_AFTER + 1, "both in one transaction");
   close();
 });
 
