@@ -22,6 +22,9 @@ export interface StoreSchema {
   /** CREATE ... IF NOT EXISTS statements; must create `meta (key TEXT PRIMARY KEY, value TEXT)`. */
   schema: string;
   version: number;
+  /** Earlier versions this program opens and marks as its own (their tables are the schema's
+   * above, which adds the rest); a program of such a version then refuses the file. */
+  upgradesFrom?: readonly number[];
   /** NORMAL in WAL mode: a commit is durable against a process crash (kill -9) as soon as it
    * returns; only an OS crash or power loss can lose the last commits. FULL also fsyncs the WAL
    * on every commit (docs/stations.md has the measured cost). Default NORMAL. */
@@ -45,6 +48,7 @@ export function openStore(file: string, s: StoreSchema): SqliteDatabase {
   db.exec(s.schema);
   const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
   if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(s.version));
+  else if (s.upgradesFrom?.includes(Number(version))) db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(s.version));
   else if (Number(version) !== s.version) {
     db.close();
     throw new Error(`${s.what} ${file} has schema version ${version}; this program reads version ${s.version}`);

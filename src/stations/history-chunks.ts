@@ -244,6 +244,29 @@ export function unpackVariable(samples: Buffer, key: number, afterSeq: number, s
   }
 }
 
+/** A block row's samples as its journal row held them (./store.ts JournalRow: per sample, its
+ * timestamp and each variable's value), for replaying a station from its history when its blocks
+ * since the snapshots wrote no journal rows (docs/stations.md § State layout). `names`: the
+ * variables' keys; a chunk of another key (a variable no longer held) is left out. */
+export function blockSamples(samples: Buffer, names: ReadonlyMap<number, string>): Array<[string, Array<[string, number]>]> {
+  const r = new ByteReader(samples), stamps = readTimestamps(r);
+  const out = stamps.map((t): [string, Array<[string, number]>] => [t, []]);
+  for (let v = r.varint(); v > 0; v--) {
+    const k = r.varint(); r.varint(); // firstSeq: the samples come in order
+    const n = r.varint(), sparse = r.varint() === 1;
+    const positions: number[] = [];
+    if (sparse) readPositions(r, n, positions);
+    const name = names.get(k);
+    if (name !== undefined) addValues(out, name, sparse ? positions : null, samples.subarray(r.at, r.at + 8 * n));
+    r.at += 17 * n;
+  }
+  return out;
+}
+
+function addValues(out: Array<[string, Array<[string, number]>]>, name: string, positions: number[] | null, values: Buffer): void {
+  for (let i = 0; i < values.length / 8; i++) out[positions ? positions[i]! : i]![1].push([name, values.readDoubleLE(8 * i)]);
+}
+
 function readPositions(r: ByteReader, n: number, out: number[]): void {
   for (let i = 0; i < n; i++) out.push(r.varint());
 }

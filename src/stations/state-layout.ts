@@ -1,6 +1,7 @@
 // How often a station's pipelines are snapshotted, and what a live pipeline costs in memory.
 //
-// Every block appends its samples to the station's journal (one small row); the pipelines' whole
+// Every block appends its samples to the station's journal (one small row; or its history row alone,
+// when the history keeps every block since the snapshots: historyHoldsJournal); the pipelines' whole
 // states (toJSON) are written only when the journal has grown to about the size of those states, so
 // the bytes written per sample stay small whatever the pipeline (the default detector's state is
 // hundreds of kB; a window pipeline's a few kB). Bounds: at least MIN_SNAPSHOT_SAMPLES (a tiny state
@@ -9,6 +10,14 @@ import { defaultMaxContexts } from "../detect";
 
 export const MIN_SNAPSHOT_SAMPLES = 256;
 export const MAX_SNAPSHOT_SAMPLES = 4096;
+
+/** Whether a station's history rows, kept for its last `historySamples` samples
+ * (./station-computer.ts historyRow), hold every block since its snapshots, so those blocks need no
+ * journal rows: it holds fewer than MAX_SNAPSHOT_SAMPLES unsnapshotted (a block that reaches its
+ * interval snapshots). */
+export function historyHoldsJournal(historySamples: number): boolean {
+  return historySamples >= MAX_SNAPSHOT_SAMPLES;
+}
 
 /** Approximate journal characters per sample: timestamp plus a name and a value per variable. */
 export function journalCharsPerSample(variables: number): number {

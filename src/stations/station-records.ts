@@ -5,7 +5,7 @@
 // data dir of an earlier release opens unchanged (an earlier history format is migrated at open,
 // ./history-migration.ts).
 import type { SqliteDatabase } from "../runtime/sqlite";
-import { applyLate, packBlock, unpackVariable, type HistoryRow, type PackedBlock } from "./history-chunks";
+import { applyLate, blockSamples, packBlock, unpackVariable, type HistoryRow, type PackedBlock } from "./history-chunks";
 import { migrateHistory } from "./history-migration";
 
 export type { HistoryRow, PackedBlock, SampleDecision, VariableChunk } from "./history-chunks";
@@ -108,6 +108,7 @@ export class StationRecords {
       insertBlock: db.prepare(`INSERT INTO block_history (id, max_ms, samples, late) VALUES ((? << ${UPTO_BITS}) | ?, ?, ?, ?)`),
       trimHistory: db.prepare(`DELETE FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ?)`),
       blocks: db.prepare(`SELECT samples FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) AND max_ms >= ? ORDER BY id`).pluck(),
+      blocksAfter: db.prepare(`SELECT samples FROM block_history WHERE id > ((? << ${UPTO_BITS}) | ?) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) ORDER BY id`).pluck(),
       // in the order made, so a sample decided twice ends with its last decision
       lateDecisions: db.prepare(`SELECT late FROM block_history WHERE id > (? << ${UPTO_BITS}) AND id <= ((? << ${UPTO_BITS}) | ${UPTO_MASK}) AND late IS NOT NULL ORDER BY id`).pluck(),
       deleteKey: db.prepare("DELETE FROM history_keys WHERE key = ?"),
@@ -168,6 +169,15 @@ export class StationRecords {
     const bySeq = new Map(rows.map((r) => [r.seq, r]));
     for (const late of this.st.lateDecisions.iterate(station, station) as Iterable<Buffer>) applyLate(late, key, bySeq);
     return rows;
+  }
+  /** The station's blocks after its sample `afterUpto` as journal rows (./store.ts JournalRow),
+   * oldest first: what a station replays when those blocks wrote none (docs/stations.md § State
+   * layout). `keys`: its variables' history keys. */
+  journalAfter(stationId: string, afterUpto: number, keys: ReadonlyMap<string, number>): string[] {
+    const station = this.st.stationKey.get(stationId) as number | undefined;
+    if (station === undefined) return [];
+    const names = new Map([...keys].map(([name, key]) => [key, name]));
+    return (this.st.blocksAfter.all(station, afterUpto, station) as Buffer[]).map((b) => JSON.stringify(blockSamples(b, names)));
   }
   /** The station's key for its history rows, taken when it has none. Only keys read back are
    * remembered: a key taken in this transaction goes if it rolls back. */

@@ -24,7 +24,7 @@ import { isoTimeMs } from "../detect/iso-time";
 import type { DetectionRequest, InitializeRequest, MaintenanceRequest } from "./requests";
 import { GroupCommit } from "./group-commit";
 import { StateCache } from "./state-cache";
-import { estimateLiveBytes } from "./state-layout";
+import { estimateLiveBytes, historyHoldsJournal } from "./state-layout";
 import { blockCostMs, loadCostMs, overLimitMessage, samplesByVariable, type CostedVariable } from "./block-cost";
 import { inlineDetection, type DetectionHost, type DetectionStats } from "./detection-host";
 import { packBlock } from "./history-chunks";
@@ -36,7 +36,17 @@ import type { BlockReceiptRow, StationStore } from "./store";
 /** What the registry remembers of a station held by the detection host: its estimated bytes, its
  * variables' pipelines and windows (a block is checked against them before it is sent), and its
  * last block's receipt as committed (null: none; read from the store once). */
-interface HeldStation { bytes: number; variables: Map<string, CostedVariable>; receipt?: BlockReceiptRow | null }
+interface HeldStation {
+  bytes: number;
+  variables: Map<string, CostedVariable>;
+  receipt?: BlockReceiptRow | null;
+  /** Whether its blocks since the snapshots write journal rows; if not, its history holds them
+   * (./state-layout.ts historyHoldsJournal). Chosen when the journal starts again (a snapshot). */
+  journaled: boolean;
+  /** Its blocks since the snapshots are only in its history, which no longer keeps enough of them
+   * (a smaller [Stations] history_samples since): its next block snapshots. */
+  snapshotDue?: boolean;
+}
 
 /** What the registry makes of a block before its work: its journal row (./block-hash.ts), and its
  * receipt's key, hash and each variable's last sample time after it. */
@@ -166,7 +176,7 @@ export class StationRegistry {
     this.cache.set(id, {
       bytes: created.reduce((n, c) => n + estimateLiveBytes(c.pipelineName, c.window), 0),
       variables: new Map(created.map((c) => [c.name, { pipelineName: c.pipelineName, window: c.window }])),
-      receipt: null,
+      receipt: null, journaled: !this.historyHoldsJournal,
     });
   }
 
@@ -192,7 +202,7 @@ export class StationRegistry {
     }
     const clocks = last ? new Map(Object.entries(JSON.parse(last.clocks) as Record<string, number>)) : new Map<string, number>();
     this.advanceClocks(clocks, req);
-    const work = await this.compute(id, req.mostres, held, costMs);
+    const work = await this.compute(id, req.mostres, held, costMs, station.snapshotDue);
     try {
       return await this.commit(id, req, work, station, { journal, idempotency_key: idempotencyKey ?? null, block_hash: hash, clocks });
     } catch (e) {
@@ -213,7 +223,7 @@ export class StationRegistry {
   /** The block's work from the host, sent the station's rows when the host does not hold it where
    * the block goes (not held at all, or moving to a detection thread). `blockMs`: the block's
    * estimated cost, to which loading the station adds its journal's replay. */
-  private async compute(id: string, mostres: DetectionRequest["mostres"], held: { station: HeldStation; load?: StationLoad }, blockMs: number, snapshot = false): Promise<BlockWork> {
+  private async compute(id: string, mostres: DetectionRequest["mostres"], held: { station: HeldStation; load?: StationLoad }, blockMs: number, snapshot: boolean | undefined): Promise<BlockWork> {
     const costMs = blockMs + (held.load ? loadCostMs(held.load.journalSamples, held.station.variables) : 0);
     const load = held.load ?? (this.host.needsLoad(id, costMs) ? this.rows(id) : undefined);
     if (held.load) this.cache.set(id, held.station);
@@ -234,17 +244,29 @@ export class StationRegistry {
     const station: HeldStation = {
       bytes: load.variables.reduce((n, v) => n + estimateLiveBytes(v.kind, v.window), 0),
       variables: new Map(load.variables.map((v) => [v.name, { pipelineName: v.kind, window: v.window }])),
+      journaled: load.journalSamples === 0 ? !this.historyHoldsJournal : !load.fromHistory,
+      snapshotDue: load.fromHistory && !this.historyHoldsJournal,
     };
     return { station, load };
   }
 
   /** The station's committed rows, to load it from. */
-  private rows(id: string): StationLoad {
-    const row = this.store.station(id)!;
+  private rows(id: string): StationLoad & { fromHistory: boolean } {
+    const row = this.store.station(id)!, records = this.store.records;
+    const keys = records.historyKeys(id), historyUpto = records.historyUpto(id);
+    const journal = this.store.journal(id).map((j) => j.samples);
+    // samples since the snapshots but no journal rows: the blocks wrote none, their history rows hold them
+    const fromHistory = journal.length === 0 && row.journal_samples > 0;
     return {
-      journalSamples: row.journal_samples, variables: this.store.variables(id), journal: this.store.journal(id).map((j) => j.samples),
-      historyKeys: [...this.store.records.historyKeys(id)], historyUpto: this.store.records.historyUpto(id),
+      journalSamples: row.journal_samples, variables: this.store.variables(id), fromHistory,
+      journal: fromHistory ? records.journalAfter(id, historyUpto - row.journal_samples, keys) : journal, historyKeys: [...keys], historyUpto,
     };
+  }
+
+  /** Whether the history rows keep every block since the snapshots: retention keeps a station's
+   * last historySamples samples, and a station holds fewer than MAX_SNAPSHOT_SAMPLES unsnapshotted. */
+  private get historyHoldsJournal(): boolean {
+    return historyHoldsJournal(this.historySamples);
   }
 
   /** The block's estimated CPU ms; refuses it, before anything is applied, when over the limit. */
@@ -280,8 +302,13 @@ export class StationRegistry {
   /** The block's work in one transaction (with the other blocks ready in this turn: ./group-commit.ts);
    * history keys new to the host are sent after it. */
   private async commit(id: string, req: DetectionRequest, work: BlockWork, station: HeldStation, receipt: BlockRecord): Promise<BlockResult> {
-    const { row, outliers, newKeys } = await this.commits.add(() => this.writeBlock(id, req, work, receipt));
+    const { row, outliers, newKeys } = await this.commits.add(() => this.writeBlock(id, req, work, receipt, station.journaled));
     station.receipt = row;
+    if (work.snapshot) {
+      // the journal starts again: its blocks write journal rows unless the history keeps them
+      station.journaled = !this.historyHoldsJournal;
+      station.snapshotDue = false;
+    }
     if (newKeys.length) this.host.setHistoryKeys(id, newKeys);
     this.logRelearning(id, work.relearning);
     return { outliers, samples: work.samples, outlierCount: work.outlierCount, retrains: work.retrains, replayed: false };
@@ -289,12 +316,12 @@ export class StationRegistry {
 
   /** Inside the commit's transaction: the block's rows; its receipt, answer and new history keys.
    * Writes only to the store: it may run twice (./group-commit.ts). */
-  private writeBlock(id: string, req: DetectionRequest, work: BlockWork, receipt: BlockRecord) {
+  private writeBlock(id: string, req: DetectionRequest, work: BlockWork, receipt: BlockRecord, journaled: boolean) {
     const { outliers, events: outlierEvents } = this.recordOutliers(id, work.found);
     const now = this.now();
     const newKeys: Array<[string, number]> = [];
     const row = { station_id: id, idempotency_key: receipt.idempotency_key, block_hash: receipt.block_hash, answer: JSON.stringify(outliers), clocks: JSON.stringify(Object.fromEntries(receipt.clocks)) };
-    this.store.appendBlock(id, req.mostres.length, receipt.journal, now);
+    this.store.appendBlock(id, req.mostres.length, journaled ? receipt.journal : null, now);
     for (const c of work.counters) this.store.saveCounters(id, c.name, c);
     for (const [variable, list] of work.found)
       for (const o of list)

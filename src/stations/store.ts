@@ -89,7 +89,10 @@ export interface OutboxRow {
   last_error: string | null;
 }
 
-const SCHEMA_VERSION = 1;
+// Version 2: a station's blocks since its snapshots may be in its history rows alone, with no
+// journal rows (docs/stations.md § State layout), which a release reading version 1 would not
+// replay; a version-1 file is opened and marked version 2.
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -197,7 +200,7 @@ export class StationStore {
   private readonly wrapped;
 
   constructor(file: string, opts: { synchronous?: Synchronous } = {}) {
-    this.db = openStore(file, { what: "station database", schema: SCHEMA, version: SCHEMA_VERSION, synchronous: opts.synchronous });
+    this.db = openStore(file, { what: "station database", schema: SCHEMA, version: SCHEMA_VERSION, upgradesFrom: [1], synchronous: opts.synchronous });
     this.health = new StorageHealth("the station store", file);
     const db = this.db;
     this.wrapped = db.transaction((fn: () => unknown) => fn());
@@ -291,9 +294,11 @@ export class StationStore {
   stationCount(): number { return this.st.stationCount.get() as number; }
   /** Creates the station, or touches its updated time. */
   putStation(id: string, now: number): void { this.st.insertStation.run(id, now, now); }
-  /** Counts a block and journals its samples (JSON, see JournalRow). */
-  appendBlock(id: string, samples: number, journal: string, now: number): void {
-    this.st.appendJournal.run(id, journal);
+  /** Counts a block and its samples as journaled since the snapshots; `journal`: its journal row
+   * (JSON, see JournalRow), null when its history row holds its samples instead
+   * (./station-registry.ts). */
+  appendBlock(id: string, samples: number, journal: string | null, now: number): void {
+    if (journal !== null) this.st.appendJournal.run(id, journal);
     this.st.countBlock.run(samples, samples, now, id);
   }
   journal(id: string): JournalRow[] { return this.st.journal.all(id) as JournalRow[]; }
