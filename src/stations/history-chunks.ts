@@ -246,8 +246,9 @@ export function unpackVariable(samples: Buffer, key: number, afterSeq: number, s
 
 /** A block row's samples as its journal row held them (./store.ts JournalRow: per sample, its
  * timestamp and each variable's value), for replaying a station from its history when its blocks
- * since the snapshots wrote no journal rows (docs/stations.md § State layout). `names`: the
- * variables' keys; a chunk of another key (a variable no longer held) is left out. */
+ * since the snapshots wrote no journal rows (docs/stations.md § State layout (SQLite,
+ * `<data_dir>/stations.sqlite`, WAL), "The journal in the history rows"). `names`: the variables'
+ * keys; a chunk of another key (a variable no longer held) is left out. */
 export function blockSamples(samples: Buffer, names: ReadonlyMap<number, string>): Array<[string, Array<[string, number]>]> {
   const r = new ByteReader(samples), stamps = readTimestamps(r);
   const out = stamps.map((t): [string, Array<[string, number]>] => [t, []]);

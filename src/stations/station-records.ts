@@ -172,7 +172,8 @@ export class StationRecords {
   }
   /** The station's blocks after its sample `afterUpto` as journal rows (./store.ts JournalRow),
    * oldest first: what a station replays when those blocks wrote none (docs/stations.md § State
-   * layout). `keys`: its variables' history keys. */
+   * layout (SQLite, `<data_dir>/stations.sqlite`, WAL), "The journal in the history rows").
+   * `keys`: its variables' history keys. */
   journalAfter(stationId: string, afterUpto: number, keys: ReadonlyMap<string, number>): string[] {
     const station = this.st.stationKey.get(stationId) as number | undefined;
     if (station === undefined) return [];

@@ -90,8 +90,9 @@ export interface OutboxRow {
 }
 
 // Version 2: a station's blocks since its snapshots may be in its history rows alone, with no
-// journal rows (docs/stations.md § State layout), which a release reading version 1 would not
-// replay; a version-1 file is opened and marked version 2.
+// journal rows, which a release reading version 1 would not replay; a version-1 file is opened and
+// marked version 2 (docs/stations.md § State layout (SQLite, `<data_dir>/stations.sqlite`, WAL),
+// "The journal in the history rows").
 const SCHEMA_VERSION = 2;
 
 const SCHEMA = `

@@ -1,7 +1,8 @@
 // A station whose history keeps every block since its snapshots writes no journal rows: loaded
 // again (a restart, an eviction, a move to a thread) it replays those blocks from its history rows
-// and goes on exactly as a station never loaded again (docs/stations.md § State layout). With the
-// history made shorter since, it still loads from its history rows, and its next block snapshots.
+// and goes on exactly as a station never loaded again. With the history made shorter since, it
+// still loads from its history rows, and its next block snapshots (docs/stations.md § State layout
+// (SQLite, `<data_dir>/stations.sqlite`, WAL), "The journal in the history rows").
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdtempSync } from "node:fs";
