@@ -3,7 +3,8 @@
 // /detection body, validates it with the same zod schema (src/http/station-schemas.ts) and commits
 // one SQLite row (the body's samples, like our journal row) in WAL mode with synchronous = NORMAL
 // (our default); /initialize only answers. Run by stations.bench.ts as a child process:
-// node --import tsx test/bench/station-floor.ts <data dir>; prints {"port": N} once listening.
+// node --import tsx test/bench/station-floor.ts <data dir>; prints {"port": N} once listening (also
+// by ./stations-paired.ts, through ./station-client.ts).
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
