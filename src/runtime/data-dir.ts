@@ -1,6 +1,7 @@
 // The data dir checked before anything opens it (issue 17 part 7): a data dir that is a file, that
 // cannot be created, read or written, is one line saying the path, the cause and the fix, instead
-// of a stack trace from mkdir or SQLite. `serve` exits with EXIT_DATA_DIR (src/cli/exit-codes.ts).
+// of a stack trace from mkdir or SQLite (and, from ./sqlite.ts, a database of a schema version this
+// release does not read). `serve` exits with EXIT_DATA_DIR (src/cli/exit-codes.ts).
 import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 

@@ -3,7 +3,8 @@
 // build is used.
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+import { DataDirError } from "./data-dir";
 import { embeddedManifest, extractEmbedded } from "./embedded-assets";
 
 export type SqliteDatabase = Database.Database;
@@ -45,14 +46,18 @@ export function openStore(file: string, s: StoreSchema): SqliteDatabase {
   // full disk does.
   const maxPages = Number(process.env.RB_AIOUTLIERS_TEST_MAX_PAGE_COUNT ?? 0);
   if (maxPages > 0) db.pragma(`max_page_count = ${Math.floor(maxPages)}`);
-  db.exec(s.schema);
-  const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
-  if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(s.version));
-  else if (s.upgradesFrom?.includes(Number(version))) db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(s.version));
-  else if (Number(version) !== s.version) {
+  // the version first: a file of another release is refused before this release's tables are added to it
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  const version = hasMeta ? db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined : undefined;
+  const upgrade = version !== undefined && s.upgradesFrom?.includes(Number(version));
+  if (version !== undefined && !upgrade && Number(version) !== s.version) {
     db.close();
-    throw new Error(`${s.what} ${file} has schema version ${version}; this program reads version ${s.version}`);
+    const reads = [s.version, ...(s.upgradesFrom ?? [])].join(", ");
+    throw new DataDirError(`data dir ${dirname(resolve(file))}: ${basename(file)} (the ${s.what}) has schema version ${version}; this program reads version ${reads} (the file was written by another release of rb-aioutliers); run a release that reads it, or move the file aside to start without its data`);
   }
+  db.exec(s.schema);
+  if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(s.version));
+  else if (upgrade) db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(s.version));
   return db;
 }
 

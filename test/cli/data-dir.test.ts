@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serviceCommand } from "../support/service-process";
 import { EXIT_DATA_DIR } from "../../src/cli/exit-codes";
+import { openSqlite } from "../../src/runtime/sqlite";
 
 // Run as root, the service is started as nobody; under test:package's wrapper (RB_AIOUTLIERS_CMD)
 // it already runs as the service's own user (build/run-in-chroot.sh).
@@ -33,13 +34,13 @@ function serve(dataDir: string) {
   return { code: r.status, err: r.stderr, out: r.stdout };
 }
 
-function assertOneLine(r: ReturnType<typeof serve>, path: string, cause: RegExp) {
+function assertOneLine(r: ReturnType<typeof serve>, path: string, cause: RegExp, fix = /set \[Paths\] data_dir \(or --data-dir\)/) {
   assert.is(r.code, EXIT_DATA_DIR, r.err + r.out);
   const lines = r.err.trim().split("\n");
   assert.is(lines.length, 1, r.err);
   assert.ok(lines[0]!.startsWith(`rb-aioutliers serve: data dir ${path}: `), lines[0]);
   assert.match(lines[0]!, cause);
-  assert.match(lines[0]!, /set \[Paths\] data_dir \(or --data-dir\)/);
+  assert.match(lines[0]!, fix);
   assert.not.match(r.err, /\n\s+at |Error:/);
 }
 
@@ -72,6 +73,18 @@ test("a station database the service cannot write", () => {
   chmodSync(join(dir, "stations.sqlite"), 0o444);
   if (asRoot) spawnSync("chown", ["-R", "65534:65534", dir]);
   assertOneLine(serve(dir), dir, /stations\.sqlite cannot be read and written \(permission denied\)/);
+});
+
+test("a station database of another release's schema version (a downgrade)", () => {
+  const dir = join(base, "db-newer");
+  mkdirSync(dir);
+  const db = openSqlite(join(dir, "stations.sqlite"));
+  db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '99')");
+  db.close();
+  // writable by whichever user runs the service (nobody here, the service's user under test:package)
+  chmodSync(dir, 0o777);
+  chmodSync(join(dir, "stations.sqlite"), 0o666);
+  assertOneLine(serve(dir), dir, /stations\.sqlite \(the station database\) has schema version 99; this program reads version \d/, /run a release that reads it, or move the file aside to start without its data$/);
 });
 
 test.run();
