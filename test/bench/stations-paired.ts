@@ -45,7 +45,7 @@ async function startAll(): Promise<{ services: RunningService[]; floor: Target &
 
 interface Round { rate: number; cpuUs: number }
 
-const fmt = (x: number, d = 0) => x.toFixed(d).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+const fmt = (x: number) => Math.round(x).toLocaleString("en");
 
 for (const name of chosen) {
   const { stations, connections } = SCENARIOS[name];

@@ -13,9 +13,8 @@ import { StationRegistry } from "../../src/stations/station-registry";
 import { inlineDetection } from "../../src/stations/detection-host";
 import { MAX_SNAPSHOT_SAMPLES } from "../../src/stations/state-layout";
 import { detectionSchema, parseOrThrow } from "../../src/http/station-schemas";
+import { pipelineNameList } from "../../src/detect/pipeline-registry";
 import { blockBody } from "./stream";
-
-const KINDS = ["batch", "sliding", "kalman-batch", "kalman-sliding", "default", "artime", "cad-ose"] as const;
 
 /** A registry over `file`, its stations computed on this thread (their pipelines readable). */
 function registry(file: string, historySamples: number) {
@@ -31,8 +30,8 @@ test("blocks kept in the history alone: no journal rows, and stations loaded fro
   const dir = mkdtempSync(join(tmpdir(), "rbao-hj-"));
   const steady = registry(join(dir, "steady.sqlite"), MAX_SNAPSHOT_SAMPLES);
   let restarted = registry(join(dir, "restarted.sqlite"), MAX_SNAPSHOT_SAMPLES);
-  const ids = KINDS.map((k) => `st_${k}`);
-  for (const r of [steady, restarted]) for (const [i, kind] of KINDS.entries()) await r.reg.initialize({ id_estacio: ids[i]!, variables: { x: 16, y: 32 }, pipeline: kind });
+  const ids = pipelineNameList.map((k) => `st_${k}`);
+  for (const r of [steady, restarted]) for (const [i, kind] of pipelineNameList.entries()) await r.reg.initialize({ id_estacio: ids[i]!, variables: { x: 16, y: 32 }, pipeline: kind });
   let loads = 0, outliers = 0, retrains = 0;
   for (let b = 0; b < 60; b++) {
     if (b % 7 === 3) {
